@@ -4,7 +4,7 @@
  */
 import type { Rng } from './rng.ts';
 
-export type Vec = Float64Array;
+export type Vec = Float64Array<ArrayBuffer>;
 /** A dense row-major matrix. */
 export interface Mat { rows: number; cols: number; data: Float64Array }
 

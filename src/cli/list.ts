@@ -1,0 +1,51 @@
+/** `boundlab list`: theorems, families, optimisers, and the engine backend. */
+import { FAMILIES } from '../classes/index.ts';
+import { initEngine } from '../engine/backend.ts';
+import { OPTIMIZERS } from '../optimizers/index.ts';
+import { THEOREMS, type Theorem } from '../theorems/index.ts';
+import { parseStatement } from '../theorems/statement.ts';
+import { helpText, parseArgs, type OptionSpec } from './args.ts';
+
+const OPTIONS: OptionSpec[] = [];
+
+export const LIST_HELP = helpText(
+  'boundlab list [--json]',
+  'Lists the theorem catalogue (id, title, assumptions, source), the witness families\nwith their classes, the optimisers, and the TensorFlow.js backend in use.',
+  OPTIONS,
+);
+
+/** Assumptions by name: classes, structure, then parameter constraints. */
+export function assumptionsOf(th: Theorem): string[] {
+  return [...th.classes, ...(th.structural ?? []), ...th.constraints];
+}
+
+export async function listCommand(argv: readonly string[]): Promise<number> {
+  const { options } = parseArgs('list', argv, OPTIONS);
+  if (options.help) { process.stdout.write(LIST_HELP); return 0; }
+  const backend = await initEngine();
+  const theorems = THEOREMS.map((th) => ({
+    id: th.id, title: th.title, kind: th.kind, assumptions: assumptionsOf(th),
+    statement: th.statement, tex: parseStatement(th.statement).tex, source: th.source,
+    ...(th.algorithm ? { algorithm: th.algorithm } : {}),
+  }));
+  const families = FAMILIES.map((f) => ({ id: f.id, title: f.title, classes: f.classes, dims: f.dims ?? 'any' }));
+  const optimizers = OPTIMIZERS.map((o) => ({ id: o.id, title: o.title, implementation: o.implementation, hyper: o.hyper.map((h) => h.name), uniform: o.uniform }));
+  if (options.json) {
+    process.stdout.write(JSON.stringify({ backend, theorems, families, optimizers }, null, 2) + '\n');
+    return 0;
+  }
+  const out: string[] = [`backend: ${backend}`, '', 'theorems:'];
+  const w = Math.max(...theorems.map((t) => t.id.length));
+  for (const t of theorems) {
+    out.push(`  ${t.id.padEnd(w)}  ${t.title}`);
+    out.push(`  ${''.padEnd(w)}  assumes ${t.assumptions.join(', ') || 'nothing'}; ${t.source}`);
+  }
+  out.push('', 'families:');
+  const fw = Math.max(...families.map((f) => f.id.length));
+  for (const f of families) out.push(`  ${f.id.padEnd(fw)}  ${f.title} [${f.classes.join(', ')}]`);
+  out.push('', 'optimizers:');
+  const ow = Math.max(...optimizers.map((o) => o.id.length));
+  for (const o of optimizers) out.push(`  ${o.id.padEnd(ow)}  ${o.title} (${o.implementation}; ${o.hyper.join(', ') || 'no hyperparameters'})`);
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
+}

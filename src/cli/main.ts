@@ -1,0 +1,41 @@
+/** boundlab's command line: dispatch, and the one place errors become exit codes. */
+import { UsageError } from '../verify/scope.ts';
+import { closest } from './closest.ts';
+import { listCommand } from './list.ts';
+import { verifyCommand } from './verify.ts';
+
+const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
+  list: { run: listCommand, summary: 'theorems, families, optimisers and the backend' },
+  verify: { run: verifyCommand, summary: 'check theorems on real optimiser runs and sampled points' },
+};
+
+const HELP = `usage: boundlab COMMAND [options]   (boundlab COMMAND --help for each)
+
+boundlab checks convergence bounds of optimisers: each theorem is one mathjs
+expression, checked at every step of real TensorFlow.js runs on functions whose
+constants are known exactly.
+
+commands:
+${Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(10)} ${v.summary}`).join('\n')}
+
+exit status: 0 all good; 1 a check failed; 2 bad usage or bad input.
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  const entry = COMMANDS[command];
+  try {
+    if (!entry) throw new UsageError(`unknown command '${command}'${closest(command, Object.keys(COMMANDS))}; boundlab --help lists them`);
+    return await entry.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`boundlab: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

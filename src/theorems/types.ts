@@ -1,0 +1,75 @@
+/**
+ * A theorem is data: its assumptions, the algorithm it is about, and the bound
+ * as one mathjs expression. The KaTeX statement and the executable check are
+ * both derived from that expression (src/theorems/statement.ts), so they
+ * cannot drift apart.
+ */
+import type { ClassName } from '../classes/types.ts';
+
+/**
+ * A structural assumption that is not a function class: the objective is
+ * F = f + (lambda/2)‖x‖² with f convex and Lbase-smooth (the certificate's
+ * `regularized` field).
+ */
+export type StructuralAssumption = 'L2-regularized';
+
+export interface Theorem {
+  id: string;
+  title: string;
+  /** Where the statement comes from, as in THEOREMS.md. */
+  source: string;
+  /**
+   * `lemma`: a pointwise inequality, checked in float64 at sampled points of
+   * each witness. `run`: a bound along the iterates of an algorithm, checked at
+   * every step of real TensorFlow.js runs.
+   */
+  kind: 'lemma' | 'run';
+  /** Function classes the witnesses must belong to (named as in the proof format). */
+  classes: readonly ClassName[];
+  structural?: readonly StructuralAssumption[];
+  /**
+   * Parameter constraints, as mathjs relations over the parameters and the
+   * instance constants (`0 < gamma <= 1/L`). A parameter that is not set is
+   * sampled inside them; a value that violates one is refused, naming it.
+   */
+  constraints: readonly string[];
+  /** Parameters computed from others and the constants (`gamma: '1/L'`). */
+  derived?: Readonly<Record<string, string>>;
+  /** Sampling ranges for parameters the constraints leave unbounded. */
+  ranges?: Readonly<Record<string, readonly [number, number]>>;
+  /** `run` only: the optimiser id and its hyperparameters as expressions. */
+  algorithm?: { optimizer: string; hyper: Readonly<Record<string, string>> };
+  /**
+   * The statement: a mathjs relation `quantity <= bound` (or `>=`, `==`), or
+   * a conjunction of such with `and`. The right-hand side is the bound.
+   */
+  statement: string;
+  /** `run` only: the first step t at which the statement is checked (default 0). */
+  from?: number;
+  /** `run` only: the statement compares consecutive iterates (one step from x_{t−1}). */
+  perStep?: boolean;
+  /** `run` only: sequences the bound uses, by recurrence in t (e.g. FISTA's lambda_t). */
+  sequences?: Readonly<Record<string, { start: number; at: number; next: string }>>;
+  /** `lemma` only: the sampled variables and what they are. */
+  points?: Readonly<Record<string, 'point' | 'symmetric-matrix'>>;
+  /** Functions the statement uses, defined from f: `F(x)` = `f(x) + lambda/2*norm(x)^2`. */
+  functions?: Readonly<Record<string, string>>;
+  /** Restrict the witnesses to these families (default: every family whose certificate fits). */
+  families?: readonly string[];
+  /**
+   * Tight cases for this theorem (e.g. the Huber worst case for step N),
+   * added to the random witnesses so that a planted violation has something
+   * sharp to be caught on.
+   */
+  witnesses?: (ctx: { steps: number }) => { family: string; params: Record<string, unknown>; set?: Record<string, number> }[];
+  /**
+   * Planted violations the checker must catch: the bound tightened by `scale`
+   * (default 0.5), and `faster`, which substitutes symbols in the bound (the key
+   * `bound` replaces it whole).
+   */
+  planted: { scale?: number; faster: Readonly<Record<string, string>>; note?: string };
+  /** Whether the bound is attained, and on what. */
+  tight?: string;
+  /** Derivations and checks of constants marked (check) in the catalogue. */
+  notes?: string;
+}

@@ -1,0 +1,18 @@
+/**
+ * What a run measures at step t, in float64 from the float32 iterate. Each
+ * observable is defined here once: its symbol in statements, its TeX, and how
+ * it is measured.
+ */
+export const OBSERVABLE_TEX = {
+  f_t: 'f(x_t)',
+  f_prev: 'f(x_{t-1})',
+  f_0: 'f(x_0)',
+  dist_t: '\\left\\|x_t - x^\\star\\right\\|',
+  grad2_t: '\\left\\|\\nabla f(x_t)\\right\\|^2',
+  mingrad2_t: '\\min_{k<t}\\left\\|\\nabla f(x_k)\\right\\|^2',
+} as const;
+
+export type ObservableName = keyof typeof OBSERVABLE_TEX;
+
+/** The symbols a run statement may use besides the observables and constants. */
+export const RUN_CONSTANT_TEX = { R: 'R', Delta0: '\\Delta_0' } as const;

@@ -1,0 +1,210 @@
+/**
+ * Run theorems: the theorem's algorithm on batches of witnesses (real
+ * TensorFlow.js optimisers, float32), the statement checked at every step in
+ * float64 on the downloaded iterate, with the tolerance of src/engine/precision.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parse, type MathNode } from 'mathjs';
+import type { Family, Instance } from '../classes/types.ts';
+import { contraction, stepRounding, tolerance, type ToleranceKind } from '../engine/precision.ts';
+import { dist, norm } from '../numeric/linalg.ts';
+import { makeRng } from '../numeric/rng.ts';
+import type { Statement, StatementPart } from '../theorems/statement.ts';
+import type { Theorem } from '../theorems/types.ts';
+import type { Curve } from './result.ts';
+import { runBatch } from './run.ts';
+import { constantsOf, theoremParameters, type Scope } from './scope.ts';
+import type { Tally } from './tally.ts';
+import type { Witness } from './witnesses.ts';
+
+export interface RunOptions {
+  steps: number;
+  seed: number;
+  set?: Record<string, number>;
+  /** Curves kept per family for plots. */
+  curvesPerFamily: number;
+}
+
+/** Which tolerance applies to a statement's left-hand side. */
+export function toleranceKind(lhs: MathNode): ToleranceKind {
+  const src = lhs.toString();
+  if (/\bdist_t\s*\^\s*2\b/.test(src)) return 'distance-squared';
+  if (/\bdist_t\b/.test(src)) return 'distance';
+  if (/\b(min)?grad2_t\b/.test(src)) return 'gradient-squared';
+  if (/\bf_t\b/.test(src)) return 'value';
+  throw new Error(`no tolerance model for the quantity "${src}": it must be built from f_t, dist_t, grad2_t or mingrad2_t`);
+}
+
+/** Per-instance state of a run being checked. */
+interface Row {
+  witness: Witness;
+  scope: Scope;
+  parameters: Record<string, number>;
+  gamma: number;
+  L: number;
+  q: number;
+  noise: number;
+  f0: number;
+  fprev: number;
+  mingrad2: number;
+  /** iterate error bound e_t, and what the next step's rounding needs */
+  e: number;
+  prevNorm: number;
+  prevGradNorm: number;
+  dead: boolean;
+  curve?: Curve;
+}
+
+export async function checkRun(th: Theorem, st: Statement, witnesses: readonly Witness[], opts: RunOptions, tally: Tally, curves: Curve[]): Promise<void> {
+  const part = st.parts[0];
+  if (st.parts.length !== 1 || part.relation !== '<=') throw new Error(`${th.id}: a run statement is one relation quantity <= bound`);
+  const kind = toleranceKind(part.lhs);
+  const algorithm = th.algorithm!;
+  const hyperExpr = Object.entries(algorithm.hyper).map(([k, v]) => [k, parse(v).compile()] as const);
+  const sequences = Object.entries(th.sequences ?? {}).map(([name, s]) => ({ name, ...s, next: parse(s.next).compile() }));
+  const rng = makeRng(opts.seed);
+  const from = th.from ?? 0;
+
+  // One batch per (family, dimension): rows never mix, so any split is the same run.
+  const groups = new Map<string, Witness[]>();
+  for (const w of witnesses) {
+    const key = `${w.family.id}/${w.instance.dim}`;
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  const keptCurves: Record<string, number> = {};
+
+  for (const group of groups.values()) {
+    const family = group[0].family;
+    const rows: Row[] = group.map((w) => {
+      const constants = constantsOf(th, w.instance);
+      const parameters = theoremParameters(th, constants, rng, { ...opts.set, ...w.set });
+      const x0 = w.instance.x0;
+      const xs = w.instance.nearestMinimiser(x0);
+      const f0 = w.instance.value(x0);
+      const scope: Scope = { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 };
+      const L = w.instance.cert.L ?? Infinity;
+      const gamma = parameters.gamma ?? Number(hyperValue(hyperExpr, scope).lr ?? 1 / L);
+      tally.instance(family.id);
+      const curve = (keptCurves[family.id] ?? 0) < opts.curvesPerFamily
+        ? { family: family.id, label: label(w.instance, parameters), measured: [], bound: [], tolerance: [] } : undefined;
+      if (curve) { keptCurves[family.id] = (keptCurves[family.id] ?? 0) + 1; curves.push(curve); }
+      return {
+        witness: w, scope, parameters, gamma, L,
+        q: contraction({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, convex: w.instance.cert.convex }),
+        noise: 0, f0, fprev: f0, mingrad2: Infinity, e: 0, prevNorm: 0, prevGradNorm: 0, dead: false, curve,
+      };
+    });
+    await measureGradientNoise(family, group.map((w) => w.instance), rows);
+    const hyper: Record<string, number[]> = {};
+    for (const [k] of hyperExpr) hyper[k] = rows.map((r) => Number(hyperValue(hyperExpr, r.scope)[k]));
+    const seqValues = rows.map(() => Object.fromEntries(sequences.map((s) => [s.name, s.start])));
+
+    await runBatch({
+      family,
+      instances: group.map((w) => w.instance),
+      optimizer: algorithm.optimizer,
+      hyper,
+      steps: opts.steps,
+      seed: opts.seed,
+      onStep: (t, x, d, rowIds) => {
+        rowIds.forEach((r, k) => {
+          const row = rows[r];
+          if (row.dead) return;
+          const xt = Float64Array.from(x.subarray(k * d, (k + 1) * d));
+          for (const s of sequences) {
+            if (t > s.at) seqValues[r][s.name] = Number(s.next.evaluate({ ...row.scope, [s.name]: seqValues[r][s.name] }));
+          }
+          checkStep(th, part, kind, row, t, xt, from, seqValues[r], tally);
+        });
+      },
+    });
+  }
+}
+
+function hyperValue(exprs: readonly (readonly [string, { evaluate(s: Scope): unknown }])[], scope: Scope): Record<string, unknown> {
+  return Object.fromEntries(exprs.map(([k, e]) => [k, e.evaluate({ ...scope })]));
+}
+
+function label(inst: Instance, parameters: Record<string, number>): string {
+  const c = inst.cert;
+  const bits = [`d=${inst.dim}`];
+  if (c.L !== undefined) bits.push(`L=${c.L.toPrecision(3)}`);
+  if (c.mu !== undefined) bits.push(`μ=${c.mu.toPrecision(3)}`);
+  if (parameters.gamma !== undefined) bits.push(`γ=${parameters.gamma.toPrecision(3)}`);
+  return `${inst.family} ${bits.join(' ')}`;
+}
+
+function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, row: Row, t: number, xt: Float64Array, from: number, seq: Record<string, number>, tally: Tally): void {
+  const inst = row.witness.instance;
+  if (!xt.every(Number.isFinite)) {
+    row.dead = true;
+    tally.check(true, -Infinity);
+    tally.violation(counterexample(th, part, row, t, NaN, Number(part.bound.evaluate({ ...row.scope, t, ...seq })), 0, true));
+    return;
+  }
+  const ft = inst.value(xt);
+  const g = inst.grad(xt);
+  const gradNorm = norm(g);
+  const xs = inst.nearestMinimiser(xt);
+  const xNorm = norm(xt);
+  // e_t from the rounding of the step that produced x_t (precision.ts).
+  if (t > 0) {
+    const xi = stepRounding({ nextNorm: xNorm, norm: row.prevNorm, gradNorm: row.prevGradNorm, gamma: row.gamma, L: row.L, dim: inst.dim, gradientNoise: row.noise });
+    row.e = th.perStep ? xi : row.q * row.e + xi;
+  }
+  const scope: Scope = {
+    ...row.scope, ...seq, t,
+    f_t: ft, f_prev: row.fprev, dist_t: xs ? dist(xt, xs) : NaN, grad2_t: gradNorm ** 2, mingrad2_t: row.mingrad2,
+  };
+  if (t >= from) {
+    const b = Number(part.bound.evaluate(scope));
+    const m = Number(part.quantity.evaluate(scope));
+    const tol = tolerance(kind, row.e, b, row.L, gradNorm);
+    const resolved = tol < b;
+    tally.check(resolved, b !== 0 ? (b - m) / Math.abs(b) : m <= 0 ? 0 : -Infinity);
+    if (row.curve) { row.curve.measured.push(m); row.curve.bound.push(b); row.curve.tolerance.push(tol); }
+    if (m > b + tol) {
+      row.dead = true;
+      tally.violation(counterexample(th, part, row, t, m, b, tol, false));
+    }
+  }
+  row.fprev = ft;
+  row.mingrad2 = Math.min(row.mingrad2, gradNorm ** 2);
+  row.prevNorm = xNorm;
+  row.prevGradNorm = gradNorm;
+}
+
+function counterexample(th: Theorem, part: StatementPart, row: Row, step: number, measured: number, bound: number, tol: number, divergence: boolean) {
+  return {
+    family: row.witness.family.id,
+    params: row.witness.instance.params,
+    parameters: row.parameters,
+    part: 0,
+    relation: `${part.lhs} ${part.relation} ${part.rhs}`,
+    step, measured, bound, tolerance: tol,
+    ...(divergence ? { divergence: true } : {}),
+  };
+}
+
+/**
+ * g₀: the float32 gradient the loss reports at the rounded minimiser, where
+ * the exact gradient is 0: the noise floor of the gradient computation.
+ */
+async function measureGradientNoise(family: Family, instances: readonly Instance[], rows: Row[]): Promise<void> {
+  const d = instances[0].dim;
+  const stars = instances.map((inst) => inst.nearestMinimiser(inst.x0));
+  const flat = new Float32Array(instances.length * d);
+  stars.forEach((s, i) => { if (s) flat.set(s, i * d); });
+  const loss = family.tfLoss(instances);
+  try {
+    const norms = tf.tidy(() => {
+      const g = tf.grad((x: tf.Tensor) => tf.sum(loss(x as tf.Tensor2D)))(tf.tensor2d(flat, [instances.length, d]));
+      return tf.norm(g, 'euclidean', 1);
+    });
+    const values = await norms.data();
+    norms.dispose();
+    rows.forEach((r, i) => { r.noise = stars[i] ? values[i] : 0; });
+  } finally {
+    loss.dispose();
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The values a statement is evaluated with: the witness's constants (only those
+ * the theorem's assumptions give it), its data, the theorem's parameters, and
+ * for lemmas the float64 oracle as functions of vectors.
+ */
+import type { Instance } from '../classes/types.ts';
+import type { Theorem } from '../theorems/types.ts';
+import {
+  dot, norm, mat, lambdaMax, lambdaMin, eigenvalues, spectralNorm, type Mat,
+} from '../numeric/linalg.ts';
+import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../theorems/domain.ts';
+import { parse } from 'mathjs';
+import type { Rng } from '../numeric/rng.ts';
+
+export type Scope = Record<string, unknown>;
+
+/** A user error: bad parameter, unknown id. The CLI prints it and exits 2. */
+export class UsageError extends Error {}
+
+/**
+ * Constants of an instance as the theorem names them. `mu` is the strong
+ * convexity constant when the theorem assumes it, else the PL constant. For an
+ * L2-regularised theorem, L is the unregularised part's constant and lambda the
+ * weight, as in the catalogue's statement F = f + (λ/2)‖x‖².
+ */
+export function constantsOf(th: Theorem, inst: Instance): Scope {
+  const c = inst.cert;
+  const s: Scope = { fstar: c.fstar, d: inst.dim };
+  if (c.L !== undefined) s.L = c.L;
+  if (th.classes.includes('mu-strongly-convex')) s.mu = c.mu;
+  else if (th.classes.includes('mu-PL')) s.mu = c.pl ?? c.mu;
+  if (th.structural?.includes('L2-regularized') && c.regularized) {
+    s.lambda = c.regularized.lambda;
+    if (th.kind === 'run') s.L = c.regularized.Lbase;
+  }
+  for (const [k, v] of Object.entries(inst.data ?? {})) if (!(k in s) || k === 'n') s[k] = v;
+  return s;
+}
+
+const toArray = (v: ArrayLike<number>): number[] => Array.from(v);
+const asMat = (a: unknown): Mat => {
+  const rows = toPlain(a) as number[][];
+  return mat(rows.length, rows[0].length, rows.flat());
+};
+/** mathjs may hand us a Matrix; we work on nested arrays. */
+function toPlain(a: unknown): unknown {
+  return a && typeof a === 'object' && 'toArray' in a ? (a as { toArray(): unknown }).toArray() : a;
+}
+
+/** Built-ins of the statement language (shared with the proof format). */
+export const BUILTINS: Scope = {
+  dot: (u: unknown, v: unknown) => dot(toPlain(u) as number[], toPlain(v) as number[]),
+  norm: (v: unknown) => {
+    const p = toPlain(v);
+    if (typeof p === 'number') return Math.abs(p);
+    return Array.isArray((p as unknown[])[0]) ? spectralNorm(asMat(p)) : norm(p as number[]);
+  },
+  lambda_max: (a: unknown) => lambdaMax(asMat(a)),
+  lambda_min: (a: unknown) => lambdaMin(asMat(a)),
+  /** Smallest eigenvalue above the numerical zero (relative 1e-10 of the largest). */
+  lambda_min_pos: (a: unknown) => {
+    const v = eigenvalues(asMat(a));
+    const cut = 1e-10 * Math.max(...v.map(Math.abs));
+    return v.find((x) => x > cut) ?? 0;
+  },
+  eigenvalues: (a: unknown) => toArray(eigenvalues(asMat(a))),
+};
+
+/** The oracle of an instance as statement functions. */
+export function oracleScope(inst: Instance): Scope {
+  return {
+    f: (x: unknown) => inst.value(toPlain(x) as number[]),
+    grad: (x: unknown) => toArray(inst.grad(toPlain(x) as number[])),
+    xstar: (x: unknown) => {
+      const m = inst.nearestMinimiser(toPlain(x) as number[]);
+      if (!m) throw new Error(`family ${inst.family} has no known minimiser`);
+      return toArray(m);
+    },
+    zero: new Array(inst.dim).fill(0),
+  };
+}
+
+/** Define the theorem's own functions (`F(x) = ...`) inside a scope. */
+export function defineFunctions(th: Theorem, scope: Scope): void {
+  for (const [head, body] of Object.entries(th.functions ?? {})) parse(`${head} = ${body}`).evaluate(scope);
+}
+
+/** Names that are not parameters: observables, constants, sequences, built-ins. */
+const NOT_PARAMETERS = new Set(['t', 'R', 'Delta0', 'f_t', 'f_prev', 'f_0', 'dist_t', 'grad2_t', 'mingrad2_t', 'fstar', 'L', 'mu', 'd', 'n']);
+
+/**
+ * The theorem's parameters for one instance: user-set values first, derived
+ * ones computed, the rest sampled inside the constraints. Throws UsageError
+ * naming the constraint when a set value lies outside the domain.
+ */
+export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, set: Readonly<Record<string, number>> = {}): Record<string, number> {
+  const cs = parseConstraints(th.constraints);
+  const derived = th.derived ?? {};
+  const free = freeParameters(th, constants);
+  for (const name of Object.keys(set)) {
+    if (name in derived) throw new UsageError(`${th.id}: ${name} is derived (${name} = ${derived[name]}); set the parameters it is computed from`);
+    if (!free.includes(name)) {
+      throw new UsageError(`${th.id}: unknown parameter '${name}'` + (free.length ? ` (its parameters: ${free.join(', ')})` : ' (it has no free parameters)'));
+    }
+  }
+  const scope: Scope = { ...constants, ...set };
+  for (const name of free) {
+    if (!(name in set)) scope[name] = sampleInterval(intervalFor(name, cs, scope), rng, th.ranges?.[name]);
+  }
+  for (const [name, expr] of Object.entries(derived)) scope[name] = parse(expr).evaluate({ ...scope });
+  const failed = failingConstraint(cs, scope);
+  if (failed) throw new UsageError(`${th.id}: parameter outside the theorem's domain: ${failed}`);
+  const out: Record<string, number> = {};
+  for (const name of [...free, ...Object.keys(derived)]) out[name] = scope[name] as number;
+  return out;
+}
+
+/** Parameters the constraints mention that the instance does not fix. */
+export function freeParameters(th: Theorem, constants: Scope): string[] {
+  const derived = th.derived ?? {};
+  const free = new Set<string>();
+  for (const c of parseConstraints(th.constraints)) c.node.traverse((n, path, parent) => {
+    if (n.type !== 'SymbolNode' || (parent?.type === 'FunctionNode' && path === 'fn')) return;
+    const name = (n as unknown as { name: string }).name;
+    if (!(name in constants) && !(name in derived) && !NOT_PARAMETERS.has(name)) free.add(name);
+  });
+  return [...free];
+}

@@ -1,0 +1,78 @@
+/**
+ * `verify`: a theorem checked on its witnesses, with a verdict.
+ */
+import { initEngine } from '../engine/backend.ts';
+import { parseStatement, replaceBound, scaleBound, substituteInBounds, type Statement } from '../theorems/statement.ts';
+import type { Theorem } from '../theorems/types.ts';
+import { checkLemma } from './lemma.ts';
+import type { Curve, VerifyResult } from './result.ts';
+import { checkRun } from './runCheck.ts';
+import { Tally } from './tally.ts';
+import { witnessesFor } from './witnesses.ts';
+
+export interface VerifyOptions {
+  /** Random instances per family (default 100). */
+  instances?: number;
+  /** Steps per run (default 100); for lemmas, points per instance (default 20). */
+  steps?: number;
+  seed?: number;
+  family?: string;
+  /** Fixed theorem parameters (checked against the domain). */
+  set?: Record<string, number>;
+  /** Check this statement instead of the theorem's (planted violations). */
+  statement?: Statement;
+  /** Curves kept per family for plots (default 0). */
+  curvesPerFamily?: number;
+}
+
+export const DEFAULTS = { instances: 100, runSteps: 100, lemmaPoints: 20, seed: 0 } as const;
+
+export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const started = performance.now();
+  const seed = opts.seed ?? DEFAULTS.seed;
+  const pointFree = th.kind === 'lemma' && Object.keys(th.points ?? {}).length === 0;
+  const steps = pointFree ? 1 : opts.steps ?? (th.kind === 'run' ? DEFAULTS.runSteps : DEFAULTS.lemmaPoints);
+  const statement = opts.statement ?? parseStatement(th.statement);
+  const { witnesses, notes } = witnessesFor(th, { instances: opts.instances ?? DEFAULTS.instances, seed, family: opts.family, steps });
+  const tally = new Tally();
+  const curves: Curve[] = [];
+  let backend: VerifyResult['backend'] = 'float64';
+  if (th.kind === 'lemma') {
+    checkLemma(th, statement, witnesses, { seed, points: steps, set: opts.set }, tally);
+  } else {
+    backend = await initEngine();
+    if (witnesses.length === 0) notes.push('no witness satisfies the assumptions: nothing was run');
+    await checkRun(th, statement, witnesses, { steps, seed, set: opts.set, curvesPerFamily: opts.curvesPerFamily ?? 0 }, tally, curves);
+  }
+  const verdict = tally.counterexample ? 'violated' : tally.resolved === 0 ? 'inconclusive' : 'holds';
+  return {
+    theorem: th.id,
+    verdict,
+    instances: tally.instances,
+    steps,
+    worst_margin: tally.worstMargin,
+    ...(tally.counterexample ? { counterexample: tally.counterexample } : {}),
+    checks: tally.checks,
+    resolved: tally.resolved,
+    skipped: tally.skipped,
+    families: tally.families,
+    notes,
+    backend,
+    seed,
+    seconds: (performance.now() - started) / 1000,
+    ...(curves.length ? { curves } : {}),
+  };
+}
+
+/** The planted violations of a theorem: each bound tightened, and the faster rate. */
+export function plantedStatements(th: Theorem): { name: string; statement: Statement }[] {
+  const st = parseStatement(th.statement);
+  const scale = th.planted.scale ?? 0.5;
+  const out = st.parts.map((_, i) => ({
+    name: st.parts.length > 1 ? `part ${i + 1} tightened ×${scale}` : `bound ×${scale}`,
+    statement: scaleBound(st, i, scale),
+  }));
+  const { bound, ...subs } = th.planted.faster;
+  out.push({ name: 'faster', statement: bound !== undefined ? replaceBound(st, bound) : substituteInBounds(st, subs) });
+  return out;
+}
