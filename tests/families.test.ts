@@ -15,14 +15,15 @@
  *   is a kink (ReLU) and skipped (counted, must stay rare).
  * - TensorFlow.js (float32, eps32 ≈ 6e-8): 1e-4 times the same magnitudes
  *   (≈ 1700 eps32, for sums of up to 40 terms and data rounded to float32),
- *   comparing with the float64 oracle at the float32-rounded point.
+ *   comparing with the float64 oracle at the float32-rounded point, plus 1e-30
+ *   absolute (the wasm backend flushes float32 subnormals to zero).
  * The worst observed error/tolerance ratios are printed per family.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../src/engine/backend.ts';
-import { belongsTo, CLASS_NAMES, FAMILIES, type Family, type Instance } from '../src/classes/index.ts';
+import { belongsTo, CLASS_NAMES, FAMILIES, type BatchedLoss, type Family, type Instance } from '../src/classes/index.ts';
 import { makeRng, type Rng } from '../src/numeric/rng.ts';
 import { dot, norm, symEig, type Mat } from '../src/numeric/linalg.ts';
 
@@ -48,6 +49,8 @@ const batchArb = (f: Family): fc.Arbitrary<Spec[]> =>
 
 const EPS_REL = 1e-13;
 const F32_REL = 1e-4;
+/** float32 underflow: the wasm backend flushes subnormals (< 1.2e-38) to zero, and squares of values below 1e-19 are subnormal. */
+const F32_TINY = 1e-30;
 
 function unit(rng: Rng, d: number): Float64Array {
   for (;;) {
@@ -69,7 +72,8 @@ function samplePoints(inst: Instance, rng: Rng): Float64Array[] {
   const c = anchor(inst, inst.x0);
   const R = Math.max(norm(inst.x0.map((v, i) => v - c[i])), 1e-2);
   const pts = [Float64Array.from(inst.x0)];
-  for (const r of [1e-3, 0.1, 1, 3]) pts.push(addScaled(c, r * R, unit(rng, inst.dim)));
+  // radii jittered so that sample points do not land exactly on kinks placed at round values
+  for (const r of [1e-3, 0.1, 1, 3]) pts.push(addScaled(c, r * R * (0.5 + rng.next()), unit(rng, inst.dim)));
   pts.push(addScaled(c, 10 * (R + norm(c)), unit(rng, inst.dim)));
   pts.push(Float64Array.from({ length: inst.dim }, () => rng.normal() * (1 + norm(inst.x0))));
   return pts;
@@ -180,9 +184,12 @@ describe.each(FAMILIES.map((f) => [f.id, f] as const))('family %s', (id, family)
             const { sg } = scales(inst, x);
             const tol = 1e-6 * (norm(He) + (L ?? 0)) + (2 * EPS_REL * sg) / h;
             if (err > tol) {
-              // piecewise-quadratic families (Huber, Lessard) have jumps of f″: skip if a jump lies within h
-              const hd4 = addScaled(inst.grad(addScaled(x, h / 4, e)), -1, inst.grad(addScaled(x, -h / 4, e))).map((v) => v / (h / 2));
-              if (norm(addScaled(hd, -1, hd4)) > tol) { kinks++; continue; }
+              // piecewise-quadratic families (Huber, Lessard) have jumps of f″: skip if one lies
+              // within h of x (or at x), seen as forward and backward differences that disagree
+              const g0 = inst.grad(x);
+              const fwd = addScaled(inst.grad(addScaled(x, h, e)), -1, g0);
+              const bwd = addScaled(g0, -1, inst.grad(addScaled(x, -h, e)));
+              if (norm(addScaled(fwd, -1, bwd)) / h > 10 * tol) { kinks++; continue; }
             }
             within(id, 'Hessian vs gradient differences', err, tol);
           }
@@ -191,6 +198,7 @@ describe.each(FAMILIES.map((f) => [f.id, f] as const))('family %s', (id, family)
       { seed: SEED, numRuns: RUNS },
     );
     // kinks are measure-zero: only a few random points may land within h of one
+    track(id, 'kink skips / checks', kinks, total);
     expect(kinks).toBeLessThanOrEqual(Math.max(2, 0.02 * total));
   });
 
@@ -331,10 +339,10 @@ describe.each(FAMILIES.map((f) => [f.id, f] as const))('family %s', (id, family)
             insts.forEach((inst, b) => {
               const xr = fround(pts[b]);
               const { sf, sg } = scales(inst, xr);
-              within(id, 'tf loss vs float64', Math.abs(v[b] - inst.value(xr)), F32_REL * sf, `row ${b} of ${B}`);
+              within(id, 'tf loss vs float64', Math.abs(v[b] - inst.value(xr)), F32_REL * sf + F32_TINY, `row ${b} of ${B}`);
               const ge = inst.grad(xr);
               const gt = g.subarray(b * d, (b + 1) * d);
-              within(id, 'tf gradient vs float64', norm(addScaled(gt, -1, ge)), F32_REL * sg, `row ${b} of ${B}`);
+              within(id, 'tf gradient vs float64', norm(addScaled(gt, -1, ge)), F32_REL * sg + F32_TINY, `row ${b} of ${B}`);
             });
           }
         } finally {
@@ -388,8 +396,8 @@ describe.each(FAMILIES.map((f) => [f.id, f] as const))('family %s', (id, family)
         insts.forEach((inst, b) => {
           const xr = fround(pts[b]);
           const { sf, sg } = scales(inst, xr);
-          within(id, 'minibatch mean vs float64', Math.abs(sumV[b] - inst.value(xr)), F32_REL * sf, `row ${b}`);
-          within(id, 'minibatch gradient mean vs float64', norm(addScaled(sumG.subarray(b * d, (b + 1) * d), -1, inst.grad(xr))), F32_REL * sg, `row ${b}`);
+          within(id, 'minibatch mean vs float64', Math.abs(sumV[b] - inst.value(xr)), F32_REL * sf + F32_TINY, `row ${b}`);
+          within(id, 'minibatch gradient mean vs float64', norm(addScaled(sumG.subarray(b * d, (b + 1) * d), -1, inst.grad(xr))), F32_REL * sg + F32_TINY, `row ${b}`);
         });
       }),
       { seed: SEED, numRuns: TF_RUNS },
@@ -405,7 +413,10 @@ describe.each(FAMILIES.map((f) => [f.id, f] as const))('family %s', (id, family)
         const loss = family.tfLoss(insts);
         const mb = family.tfMinibatchLoss?.(insts);
         // built inside a tidy too: the constants must survive it
-        const loss2 = tf.tidy(() => family.tfLoss(insts));
+        let loss2!: BatchedLoss;
+        tf.tidy(() => {
+          loss2 = family.tfLoss(insts);
+        });
         tf.tidy(() => {
           const x = tf.tensor2d(new Float32Array(B * d).fill(0.5), [B, d]);
           loss(x).dataSync();
@@ -423,7 +434,7 @@ describe.each(FAMILIES.map((f) => [f.id, f] as const))('family %s', (id, family)
         mb?.dispose();
         expect(tf.memory().numTensors).toBe(before);
       }),
-      { seed: SEED, numRuns: 10 },
+      { seed: SEED, numRuns: TF_RUNS },
     );
   });
 

@@ -8,10 +8,15 @@
  * the exact-arithmetic iterate x_t. We bound e_t ≥ ‖x̂_t − x_t‖ and turn it
  * into a tolerance on each observable with the function's own constants:
  *
- *  - one step's rounding: ξ_s = 2u·(‖x̂_{s+1}‖ + √d·(γ‖∇f(x̂_s)‖ + h‖x̂_s‖)) + γ·g₀,
+ *  - one step's rounding: ξ_s = 2u·(‖x̂_{s+1}‖ + √d·(γ‖∇f(x̂_s)‖ + h‖x̂_s‖)) + γ·g₀ + 4√d·η,
  *    the rounding of the update, of γ∇f and of the gradient's dot products
  *    (h = γL bounds their magnitude relative to ‖x‖), plus g₀, the float32
- *    gradient measured at the rounded minimiser (the gradient noise floor);
+ *    gradient measured at the rounded minimiser (the gradient noise floor),
+ *    plus √d·(1 + γ)·2⁻¹²⁶: below the smallest normal float32 relative
+ *    rounding no longer holds (subnormals have a fixed spacing, and the step
+ *    multiplies the gradient's absolute error by γ);
+ *  - the start: the run starts at x̂_0 = fl32(x_0), and R, Δ0 are measured
+ *    there, so e_0 = 0;
  *  - accumulation: e_{t+1} = q·e_t + ξ_t with q = max(|1 − γμ|, |1 − γL|) for
  *    gradient descent on a μ-strongly convex function and q = 1 otherwise.
  *    Exact for GD with γ ≤ 2/L on convex functions (the step map is
@@ -21,13 +26,23 @@
  *  - observables: ‖x̂ − x*‖² ≤ (‖x − x*‖ + e)², ‖∇f(x̂)‖ ≤ ‖∇f(x)‖ + L·e, and
  *    f(x̂) ≤ f(x) + ‖∇f(x̂)‖·e + (L/2)e² (L-smoothness).
  *
+ * The statement itself is evaluated in float64, which adds a relative
+ * FLOAT64_RELATIVE_TOLERANCE of the larger side (at t = 0 a bound can equal
+ * the measured value exactly, up to the last bit).
+ *
+ * Exact line search computes gᵀg and gᵀ∇²f g, which underflow once
+ * ‖g‖ < √(d·2⁻¹²⁶) ≈ 1e-19·√d: no step can be computed below that, so the
+ * iterate may stall at distance √(d·2⁻¹²⁶)/μ (`stallDistance`).
+ *
  * A step is violated when measured > bound + tolerance. A step is resolved
- * when tolerance < bound, i.e. the check could see a violation of the bound's
- * own size; a run in which no step after the start is resolved is
- * `inconclusive`: the bound fell below the float32 floor before anything
- * could be seen.
+ * when tolerance ≤ bound/100, i.e. a violation of 1% of the bound would be
+ * seen; the worst margin is taken over resolved steps. A run in which no step
+ * is resolved is `inconclusive`: the bound fell below the float32 floor
+ * before anything could be seen.
  */
 export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+/** The smallest normal float32: below it rounding is absolute, not relative. */
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
 
 /** Float64 checks (lemmas, proofs): relative to the magnitude of the terms. */
 export const FLOAT64_RELATIVE_TOLERANCE = 1e-9;
@@ -51,7 +66,9 @@ export interface StepRounding {
 export function stepRounding(s: StepRounding): number {
   const u = FLOAT32_UNIT_ROUNDOFF;
   const h = s.gamma * s.L;
-  return 2 * u * (s.nextNorm + Math.sqrt(s.dim) * (s.gamma * s.gradNorm + h * s.norm)) + s.gamma * s.gradientNoise;
+  const rootD = Math.sqrt(s.dim);
+  return 2 * u * (s.nextNorm + rootD * (s.gamma * s.gradNorm + h * s.norm)) + s.gamma * s.gradientNoise
+    + rootD * (1 + s.gamma) * FLOAT32_MIN_NORMAL;
 }
 
 /** The contraction factor q of the exact step map, where we know it. */
@@ -61,6 +78,19 @@ export function contraction(opts: { optimizer: string; gamma: number; L: number;
   }
   return 1;
 }
+
+/** A step counts as resolved when its tolerance is at most this fraction of the bound. */
+export const RESOLVED_FRACTION = 0.01;
+
+/** Where an optimiser can stall for want of float32 range (see the module comment). */
+export function stallDistance(optimizer: string, dim: number, mu?: number): number {
+  if (optimizer === 'gd-exact-line-search' && mu && mu > 0) return Math.sqrt(dim * FLOAT32_MIN_NORMAL) / mu;
+  return 0;
+}
+
+/** The float64 evaluation of a statement's two sides. */
+export const evaluationTolerance = (measured: number, bound: number): number =>
+  FLOAT64_RELATIVE_TOLERANCE * Math.max(Math.abs(measured), Math.abs(bound));
 
 export type ToleranceKind = 'value' | 'distance' | 'distance-squared' | 'gradient-squared';
 

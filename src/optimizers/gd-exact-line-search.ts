@@ -46,7 +46,9 @@ export function exactStep(g: tf.Tensor2D, hg: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const gg = tf.sum(tf.mul(g, g), 1, true);
     const ghg = tf.sum(tf.mul(g, hg), 1, true);
-    const ratio = tf.where(tf.greater(ghg, 0), tf.div(gg, ghg), tf.fill(gg.shape, NaN));
+    // On a PSD quadratic gᵀHg ≤ 0 with g ≠ 0 happens only when float32 underflows
+    // (g ~ 1e-20 squares to subnormals): no exact step is computable, so none is taken.
+    const ratio = tf.where(tf.greater(ghg, 0), tf.div(gg, ghg), tf.zerosLike(gg));
     return tf.where(tf.equal(gg, 0), tf.zerosLike(gg), ratio) as tf.Tensor2D;
   });
 }

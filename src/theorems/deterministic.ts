@@ -8,6 +8,24 @@
  * (mu is the strong-convexity constant, or the PL constant for a PL theorem).
  */
 import type { Theorem } from './types.ts';
+import { makeRng } from '../numeric/rng.ts';
+import { huberWorstCase } from '../classes/families/huber.ts';
+
+/** A diagonal quadratic diag(eigenvalues) with minimiser 0 and f* = 0, started at x0. */
+const diagonalQuadratic = (eigenvalues: number[], x0: number[]) =>
+  ({ dim: eigenvalues.length, eigenvalues, rotationSeed: null, xstar: eigenvalues.map(() => 0), x0, fstar: 0 });
+
+/**
+ * Logistic regression whose data never use the second coordinate: there F is
+ * exactly (λ/2)w₂², the slowest direction gradient descent can have, and x0
+ * starts far along it.
+ */
+function flatDirectionLogistic() {
+  const rng = makeRng(2024);
+  const X = Array.from({ length: 12 }, () => [rng.normal(), 0]);
+  const s = X.map(() => (rng.next() < 0.5 ? -1 : 1));
+  return { X, s, lambda: 0.01, x0: [0.5, 5] };
+}
 
 const GD = { optimizer: 'gd', hyper: { lr: 'gamma' } } as const;
 
@@ -21,6 +39,7 @@ export const DETERMINISTIC: readonly Theorem[] = [
     constraints: ['0 < gamma <= 1 / L'],
     algorithm: GD,
     statement: 'f_t - fstar <= R^2 / (2 * gamma * t)',
+    witnesses: ({ steps }) => [{ family: 'huber', params: huberWorstCase(1, 1, steps, 1), set: { gamma: 1 } }],
     from: 1,
     planted: {
       scale: 0.45,
@@ -38,6 +57,7 @@ export const DETERMINISTIC: readonly Theorem[] = [
     derived: { gamma: 'h / L' },
     algorithm: GD,
     statement: 'f_t - fstar <= L * R^2 / (4 * t * h + 2)',
+    witnesses: ({ steps }) => [0.5, 1].map((h) => ({ family: 'huber', params: huberWorstCase(2, 1, steps, h), set: { h } })),
     from: 1,
     planted: { faster: { t: '1.1 * t' } },
     tight: 'at step N on the 1-D Huber function with threshold τ = R/(2Nh + 1), x_0 = R',
@@ -63,6 +83,7 @@ export const DETERMINISTIC: readonly Theorem[] = [
     constraints: ['0 < gamma <= 2 / (mu + L)'],
     algorithm: GD,
     statement: 'dist_t^2 <= (1 - 2 * gamma * mu * L / (mu + L))^t * R^2',
+    witnesses: () => [{ family: 'quadratic', params: diagonalQuadratic([0.5, 4], [1, 0]), set: { gamma: 2 / 4.5 } }],
     planted: { faster: { mu: '1.1 * mu' } },
     tight: 'at γ = 2/(μ+L) the rate is ((κ−1)/(κ+1))^{2k}, attained on a quadratic with x_0 − x* on an extreme eigenvector',
   },
@@ -75,6 +96,10 @@ export const DETERMINISTIC: readonly Theorem[] = [
     constraints: ['0 < gamma < 2 / L'],
     algorithm: GD,
     statement: 'dist_t^2 <= max((1 - gamma * L)^2, (1 - gamma * mu)^2)^t * R^2',
+    witnesses: () => [
+      { family: 'quadratic', params: diagonalQuadratic([0.5, 4], [1, 0]), set: { gamma: 0.2 } },
+      { family: 'quadratic', params: diagonalQuadratic([0.5, 4], [0, 1]), set: { gamma: 0.45 } },
+    ],
     planted: { faster: { t: '1.1 * t' } },
     tight: '(μ/2)x₁² + (L/2)x₂² with x_0 − x* on the eigenvector of the larger factor',
   },
@@ -129,7 +154,11 @@ export const DETERMINISTIC: readonly Theorem[] = [
     derived: { gamma: '1 / (L + lambda)' },
     algorithm: GD,
     statement: 'f_t - fstar <= (1 - lambda / (L + lambda))^t * Delta0',
-    planted: { faster: { lambda: '2 * lambda' } },
+    witnesses: () => [{ family: 'logistic-l2', params: flatDirectionLogistic() }],
+    planted: {
+      faster: { lambda: '3 * lambda' },
+      note: 'Doubling λ is not a plant: along a direction the data never uses, F is (λ/2)w² and its gap contracts by (1 − γλ)² per step, faster than 1 − 2λ/(L + 2λ). The plant triples λ; the flat-direction witness catches it.',
+    },
     notes:
       'Here f is the regularised objective F = g + (λ/2)‖x‖² and L is the smoothness constant of the unregularised g, as in the catalogue. The rate 1 − λ/(L+λ) = L/(L+λ): the larger λ, the faster, towards a minimiser that moves with λ.',
   },
@@ -143,6 +172,7 @@ export const DETERMINISTIC: readonly Theorem[] = [
     derived: { kappa: 'L / mu' },
     algorithm: { optimizer: 'gd-exact-line-search', hyper: {} },
     statement: 'f_t - fstar <= ((kappa - 1) / (kappa + 1))^2 * (f_prev - fstar)',
+    witnesses: () => [{ family: 'quadratic', params: diagonalQuadratic([0.5, 4], [1 / 0.5, 1 / 4]) }],
     from: 1,
     perStep: true,
     planted: { faster: { kappa: '0.9 * kappa' } },
@@ -187,6 +217,7 @@ export const DETERMINISTIC: readonly Theorem[] = [
     },
     algorithm: { optimizer: 'heavy-ball', hyper: { lr: 'alpha', momentum: 'rho^2' } },
     statement: 'dist_t <= (1 + t * (1 + rho)) * rho^t * R',
+    witnesses: () => [{ family: 'quadratic', params: diagonalQuadratic([1, 9], [0, 1]) }],
     planted: { faster: { rho: '0.9 * rho' } },
     tight: 'x_0 − x* on the eigenvector of L',
     notes:

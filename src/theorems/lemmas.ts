@@ -104,6 +104,10 @@ export const LEMMAS: readonly Theorem[] = [
     constraints: [],
     points: {},
     statement: 'f(zero) - fstar <= L / 2 * norm(xstar(zero))^2',
+    witnesses: () => [{
+      family: 'quadratic',
+      params: { dim: 2, eigenvalues: [0.5, 4], rotationSeed: null, xstar: [0, 3], x0: [1, 1], fstar: -1 },
+    }],
     planted: { faster: { L: '0.9 * L' } },
     tight: 'a quadratic whose minimiser lies on the eigenvector of L',
     notes: 'With several minimisers (rank-deficient least squares) the bound holds for each; the checker uses the one nearest 0, the sharpest.',

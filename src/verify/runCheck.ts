@@ -6,7 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { parse, type MathNode } from 'mathjs';
 import type { Family, Instance } from '../classes/types.ts';
-import { contraction, stepRounding, tolerance, type ToleranceKind } from '../engine/precision.ts';
+import {
+  contraction, evaluationTolerance, RESOLVED_FRACTION, stallDistance, stepRounding, tolerance, type ToleranceKind,
+} from '../engine/precision.ts';
 import { dist, norm } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import type { Statement, StatementPart } from '../theorems/statement.ts';
@@ -21,6 +23,7 @@ export interface RunOptions {
   steps: number;
   seed: number;
   set?: Record<string, number>;
+  from?: number;
   /** Curves kept per family for plots. */
   curvesPerFamily: number;
 }
@@ -52,6 +55,7 @@ interface Row {
   prevNorm: number;
   prevGradNorm: number;
   dead: boolean;
+  stall: number;
   curve?: Curve;
 }
 
@@ -63,7 +67,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
   const hyperExpr = Object.entries(algorithm.hyper).map(([k, v]) => [k, parse(v).compile()] as const);
   const sequences = Object.entries(th.sequences ?? {}).map(([name, s]) => ({ name, ...s, next: parse(s.next).compile() }));
   const rng = makeRng(opts.seed);
-  const from = th.from ?? 0;
+  const from = opts.from ?? th.from ?? 0;
 
   // One batch per (family, dimension): rows never mix, so any split is the same run.
   const groups = new Map<string, Witness[]>();
@@ -78,7 +82,8 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
     const rows: Row[] = group.map((w) => {
       const constants = constantsOf(th, w.instance);
       const parameters = theoremParameters(th, constants, rng, { ...opts.set, ...w.set });
-      const x0 = w.instance.x0;
+      // The algorithm starts from x0 rounded to float32; R and Δ0 are measured there, so e_0 = 0.
+      const x0 = Float64Array.from(Float32Array.from(w.instance.x0));
       const xs = w.instance.nearestMinimiser(x0);
       const f0 = w.instance.value(x0);
       const scope: Scope = { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 };
@@ -91,6 +96,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       return {
         witness: w, scope, parameters, gamma, L,
         q: contraction({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, convex: w.instance.cert.convex }),
+        stall: stallDistance(algorithm.optimizer, w.instance.dim, w.instance.cert.mu),
         noise: 0, f0, fprev: f0, mingrad2: Infinity, e: 0, prevNorm: 0, prevGradNorm: 0, dead: false, curve,
       };
     });
@@ -102,6 +108,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
     await runBatch({
       family,
       instances: group.map((w) => w.instance),
+      x0: group.map((w) => Float32Array.from(w.instance.x0)),
       optimizer: algorithm.optimizer,
       hyper,
       steps: opts.steps,
@@ -139,7 +146,7 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, row: R
   if (!xt.every(Number.isFinite)) {
     row.dead = true;
     tally.check(true, -Infinity);
-    tally.violation(counterexample(th, part, row, t, NaN, Number(part.bound.evaluate({ ...row.scope, t, ...seq })), 0, true));
+    tally.violation(counterexample(th, part, row, t, NaN, NaN, 0, true));
     return;
   }
   const ft = inst.value(xt);
@@ -150,7 +157,7 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, row: R
   // e_t from the rounding of the step that produced x_t (precision.ts).
   if (t > 0) {
     const xi = stepRounding({ nextNorm: xNorm, norm: row.prevNorm, gradNorm: row.prevGradNorm, gamma: row.gamma, L: row.L, dim: inst.dim, gradientNoise: row.noise });
-    row.e = th.perStep ? xi : row.q * row.e + xi;
+    row.e = Math.max(th.perStep ? xi : row.q * row.e + xi, row.stall);
   }
   const scope: Scope = {
     ...row.scope, ...seq, t,
@@ -159,9 +166,10 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, row: R
   if (t >= from) {
     const b = Number(part.bound.evaluate(scope));
     const m = Number(part.quantity.evaluate(scope));
-    const tol = tolerance(kind, row.e, b, row.L, gradNorm);
-    const resolved = tol < b;
-    tally.check(resolved, b !== 0 ? (b - m) / Math.abs(b) : m <= 0 ? 0 : -Infinity);
+    const tol = tolerance(kind, row.e, b, row.L, gradNorm) + evaluationTolerance(m, b);
+    const resolved = tol <= RESOLVED_FRACTION * b;
+    // t = 0 is checked but not counted: most bounds equal the start value there.
+    if (t >= 1) tally.check(resolved, b !== 0 ? (b - m) / Math.abs(b) : m <= 0 ? 0 : -Infinity);
     if (row.curve) { row.curve.measured.push(m); row.curve.bound.push(b); row.curve.tolerance.push(tol); }
     if (m > b + tol) {
       row.dead = true;

@@ -21,6 +21,8 @@ export interface VerifyOptions {
   set?: Record<string, number>;
   /** Check this statement instead of the theorem's (planted violations). */
   statement?: Statement;
+  /** Runs: check from this step on instead of the theorem's own first step. */
+  from?: number;
   /** Curves kept per family for plots (default 0). */
   curvesPerFamily?: number;
 }
@@ -42,7 +44,7 @@ export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Prom
   } else {
     backend = await initEngine();
     if (witnesses.length === 0) notes.push('no witness satisfies the assumptions: nothing was run');
-    await checkRun(th, statement, witnesses, { steps, seed, set: opts.set, curvesPerFamily: opts.curvesPerFamily ?? 0 }, tally, curves);
+    await checkRun(th, statement, witnesses, { steps, seed, set: opts.set, from: opts.from, curvesPerFamily: opts.curvesPerFamily ?? 0 }, tally, curves);
   }
   const verdict = tally.counterexample ? 'violated' : tally.resolved === 0 ? 'inconclusive' : 'holds';
   return {

@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import type { BatchedLoss, Instance, MinibatchLoss } from '../types.ts';
-import { symEig, type Mat, type Vec } from '../../numeric/linalg.ts';
+import { symEig, type Mat } from '../../numeric/linalg.ts';
 import type { Rng } from '../../numeric/rng.ts';
 
 export const EPS64 = Number.EPSILON;
@@ -186,5 +186,21 @@ export function stackPadded(vs: readonly ArrayLike<number>[], nmax: number): tf.
   return tf.tensor2d(out, [vs.length, nmax]);
 }
 
-export const toArray = (v: ArrayLike<number>): number[] => Array.from(v);
-export type { Vec };
+
+/**
+ * rows[b, j] = data[b, batch[b, j]] for data [B, nmax, ...] and int32 batch [B, m].
+ * Written as a plain gather on the flattened data, NOT tf.gather(data, batch, 1, 1):
+ * batchDims is wrong on the wasm backend of tfjs 4.22 (wrong rows whenever m ≠ B,
+ * sometimes "memory access out of bounds"; tensorflow/tfjs#8658, fix pending in #8659).
+ * `offsets` is the int32 constant [B, 1] with entries b·nmax (see rowOffsets).
+ */
+export function gatherRows(data: tf.Tensor, batch: tf.Tensor2D, offsets: tf.Tensor2D): tf.Tensor {
+  const [B, nmax, ...rest] = data.shape;
+  const m = batch.shape[1];
+  const flat = data.reshape([B * nmax, ...rest]);
+  const idx = tf.add(batch, offsets).reshape([B * m]);
+  return tf.gather(flat, idx, 0).reshape([B, m, ...rest]);
+}
+export function rowOffsets(B: number, nmax: number): tf.Tensor2D {
+  return tf.tensor2d(Int32Array.from({ length: B }, (_, b) => b * nmax), [B, 1], 'int32');
+}

@@ -88,9 +88,10 @@ export const huber: Family<HuberParams> = {
     const Lt = tf.tensor2d(Float32Array.from(ps, (p) => p.L), [ps.length, 1]);
     const tauT = tf.tensor2d(Float32Array.from(ps, (p) => p.tau), [ps.length, 1]);
     return makeBatchedLoss([Lt, tauT], (x) => {
-      // m = clip(x, −τ, τ): f = L(m²/2 + τ(|x| − |m|)); f′ = L m everywhere (no branch on a tf.where)
+      // m = clip(x, −τ, τ): f = L(m²/2 + τ·relu(|x| − τ)), f′ = L m; no tf.where (its condition has
+      // no gradient), and no τ|x| − τ|m| whose gradients would cancel only up to eps32·Lτ near 0
       const m = tf.minimum(tf.maximum(x, tf.neg(tauT)), tauT);
-      const lin = tf.mul(tauT, tf.sub(tf.abs(x), tf.abs(m)));
+      const lin = tf.mul(tauT, tf.relu(tf.sub(tf.abs(x), tauT)));
       return tf.mul(Lt, tf.add(tf.mul(0.5, tf.square(m)), lin)).reshape([ps.length]) as tf.Tensor1D;
     });
   },

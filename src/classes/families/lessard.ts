@@ -70,12 +70,11 @@ export const lessard: Family<LessardParams> = {
     checkBatch('lessard', instances);
     const B = instances.length;
     return makeBatchedLoss([], (x) => {
+      // One branch-free formula (tf.where on tf.less has no gradient): with u = clip(x − 1, 0, 1),
+      // f′ = 25x − 24u and f = 12.5x² − 12u² − 24·relu(x − 2), equal to the three pieces above.
       const v = x.reshape([B]);
-      const q = tf.mul(12.5, tf.square(v));
-      const mid = tf.sub(tf.add(tf.mul(0.5, tf.square(v)), tf.mul(24, v)), 12);
-      const hi = tf.add(tf.sub(q, tf.mul(24, v)), 36);
-      // tf.where routes the gradient to the selected branch only
-      return tf.where(tf.less(v, 1), q, tf.where(tf.less(v, 2), mid, hi)) as tf.Tensor1D;
+      const u = tf.clipByValue(tf.sub(v, 1), 0, 1);
+      return tf.sub(tf.sub(tf.mul(12.5, tf.square(v)), tf.mul(12, tf.square(u))), tf.mul(24, tf.relu(tf.sub(v, 2)))) as tf.Tensor1D;
     });
   },
 };

@@ -6,9 +6,10 @@
  * Constants: the Hessian is (1/n) Xᵀ D X + λI with D = diag(σ(u_i)σ(−u_i)) ⪯ I/4,
  * so L = λ_max(XᵀX)/(4n) + λ (attained at w = 0, where every σ′ = 1/4), μ = PL = λ.
  * λ_max(XᵀX) from Jacobi with the backward-error pad (an upper bound).
- * w* and f* by damped Newton in float64 (Armijo backtracking while f still
- * decreases measurably, then full steps while ‖∇f‖ decreases), stopped when the
- * gradient norm reaches roundoff (~1e-15 relative); f* − F_true ≤ ‖∇f(w*)‖²/(2λ).
+ * w* and f* by damped Newton in float64 (Armijo backtracking while the Newton
+ * decrement is above the roundoff of f, then full steps while ‖∇f‖ decreases),
+ * stopped when ‖∇f‖ ≤ 4 eps (mean‖x_i‖ + (mean‖x_i‖² + λ)‖w‖), the roundoff of its
+ * terms (~1e-15 relative); then f(w*) − inf f ≤ ‖∇f(w*)‖²/(2λ), negligible.
  * Softplus and σ are evaluated stably in float64 and with tf.softplus in float32.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -18,7 +19,7 @@ import { gram, matTVec, matVec, norm, solveSPD, type Mat, type Vec } from '../..
 import { makeRng } from '../../numeric/rng.ts';
 import {
   accurateSum, certifiedSpectrum, checkBatch, EPS64, finiteArray, finiteNumber, logUniform, makeBatchedLoss,
-  makeMinibatchLoss, matFromRows, rowsOf, seedArb, sigmoid, softplus, sphere, stackPadded, stackSamples,
+  gatherRows, makeMinibatchLoss, matFromRows, rowOffsets, rowsOf, seedArb, sigmoid, softplus, sphere, stackPadded, stackSamples,
 } from './common.ts';
 
 /**
@@ -94,13 +95,27 @@ function oracle(D: LogData) {
       const wi = (sg * (1 - sg)) / n;
       for (let a = 0; a < d; a++) {
         const xa = X.data[i * d + a] * wi;
-        for (let b = 0; b < d; b++) H[a * d + b] += xa * X.data[i * d + b];
+        for (let b = a; b < d; b++) H[a * d + b] += xa * X.data[i * d + b];
       }
     }
-    for (let a = 0; a < d; a++) H[a * d + a] += lambda;
+    for (let a = 0; a < d; a++) {
+      H[a * d + a] += lambda;
+      for (let b = 0; b < a; b++) H[a * d + b] = H[b * d + a]; // exactly symmetric
+    }
     return H;
   };
   return { value, grad, hess };
+}
+
+/** mean ‖x_i‖ and mean ‖x_i‖² (the latter bounds λ_max(XᵀX)/n). */
+export function rowScales(D: { X: Mat; n: number; d: number }): { rowNorm: number; rowNorm2: number } {
+  let rowNorm = 0, rowNorm2 = 0;
+  for (let i = 0; i < D.n; i++) {
+    const r = norm(D.X.data.subarray(i * D.d, (i + 1) * D.d));
+    rowNorm += r;
+    rowNorm2 += r * r;
+  }
+  return { rowNorm: rowNorm / D.n, rowNorm2: rowNorm2 / D.n };
 }
 
 /** Minimise by damped Newton in float64; returns w* with ‖∇f(w*)‖ at roundoff level. */
@@ -109,27 +124,29 @@ export function newtonSolve(D: LogData): { w: Vec; gradNorm: number; iterations:
   const d = D.d;
   let w: Vec = new Float64Array(d);
   let f = o.value(w), g = o.grad(w), gn = norm(g);
-  // roundoff level of ∇f: eps × (mean ‖x_i‖ + λ‖w‖), the size of its terms
-  let rowNorm = 0;
-  for (let i = 0; i < D.n; i++) rowNorm += norm(D.X.data.subarray(i * d, (i + 1) * d));
-  rowNorm /= D.n;
+  // roundoff level of ∇f: eps × (mean ‖x_i‖ + (mean ‖x_i‖² + λ)‖w‖), the size of its terms
+  // (σ(z_i) x_i, and the error of z_i = x_iᵀw propagated through σ′ x_i)
+  const { rowNorm, rowNorm2 } = rowScales(D);
   let it = 0, stalls = 0;
   for (; it < 200; it++) {
-    const floor = 8 * EPS64 * (rowNorm + D.lambda * norm(w));
+    const floor = 4 * EPS64 * (rowNorm + (rowNorm2 + D.lambda) * norm(w));
     if (gn <= floor) break;
     const H: Mat = { rows: d, cols: d, data: o.hess(w) };
     const step = solveSPD(H, g);
     const dec = g.reduce((a, v, j) => a + v * step[j], 0); // Newton decrement², > 0
     let t = 1, accepted = false;
-    for (let ls = 0; ls < 60; ls++) {
-      const wn = w.map((v, j) => v - t * step[j]);
-      const fn = o.value(wn);
-      if (fn <= f - 1e-4 * t * dec) {
-        w = wn; f = fn; accepted = true;
-        break;
+    // Armijo backtracking only while the predicted decrease is above the roundoff of f;
+    // below it f cannot judge a step, and the Newton step is taken whole if ‖∇f‖ shrinks.
+    if (dec > 1e3 * EPS64 * Math.max(1, Math.abs(f)))
+      for (let ls = 0; ls < 40; ls++) {
+        const wn = w.map((v, j) => v - t * step[j]);
+        const fn = o.value(wn);
+        if (fn <= f - 1e-4 * t * dec) {
+          w = wn; f = fn; accepted = true;
+          break;
+        }
+        t /= 2;
       }
-      t /= 2;
-    }
     if (!accepted) {
       // f no longer resolves the decrease: take the full step while the gradient still shrinks
       const wn = w.map((v, j) => v - step[j]);
@@ -221,9 +238,10 @@ export const logistic: Family<LogisticParams> = {
     weights.dispose(); // the minibatch mean needs no weights
     const S = stackPadded(Ds.map((D) => D.s), nmax);
     const lam = tf.tensor1d(Float32Array.from(Ds, (D) => D.lambda));
-    return makeMinibatchLoss([X, S, lam], (x, batch) => {
-      const Xb = tf.gather(X, batch, 1, 1) as tf.Tensor3D; // [B, m, d]
-      const Sb = tf.gather(S, batch, 1, 1) as tf.Tensor2D; // [B, m]
+    const off = rowOffsets(instances.length, nmax);
+    return makeMinibatchLoss([X, S, lam, off], (x, batch) => {
+      const Xb = gatherRows(X, batch, off) as tf.Tensor3D; // [B, m, d]
+      const Sb = gatherRows(S, batch, off) as tf.Tensor2D; // [B, m]
       const u = tf.matMul(Xb, x.expandDims(2)).squeeze([2]);
       const data = tf.mean(tf.softplus(tf.neg(tf.mul(Sb, u))), 1);
       // the regulariser is added in full to each minibatch loss: f_i = softplus(·) + (λ/2)‖w‖²

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import type { Family, Instance } from '../types.ts';
 import { makeRng } from '../../numeric/rng.ts';
 import {
-  accurateSum, checkBatch, finiteArray, logUniform, makeBatchedLoss, makeMinibatchLoss, matFromRows, rowsOf, seedArb,
+  accurateSum, checkBatch, finiteArray, gatherRows, logUniform, makeBatchedLoss, makeMinibatchLoss, matFromRows, rowOffsets, rowsOf, seedArb,
   stackPadded, stackSamples,
 } from './common.ts';
 import type { Mat, Vec } from '../../numeric/linalg.ts';
@@ -172,53 +172,48 @@ export const reluNet: Family<ReluNetParams> = {
 
   tfLoss(instances) {
     checkBatch('relu-net', instances);
-    const groups = groupByShape(instances);
     const consts: tf.Tensor[] = [];
-    const parts = groups.map((g) => {
-      const Ds = g.rows.map((i) => parse(instances[i].params as ReluNetParams));
+    const parts = runsByShape(instances).map((g) => {
+      const Ds = instances.slice(g.start, g.start + g.len).map((inst) => parse(inst.params as ReluNetParams));
       const { X, weights, nmax } = stackSamples(Ds.map((D) => D.X));
       const Y = stackPadded(Ds.map((D) => D.y), nmax);
-      const rowsT = tf.tensor1d(Int32Array.from(g.rows), 'int32');
-      consts.push(X, weights, Y, rowsT);
-      return { ...g, X, weights, Y, rowsT };
+      consts.push(X, weights, Y);
+      return { ...g, X, weights, Y };
     });
-    const inverse = inversePermutation(groups, instances.length);
-    consts.push(inverse);
+    const B = instances.length;
     return makeBatchedLoss(consts, (x) => {
       const outs = parts.map((g) => {
-        const xs = g.rows.length === instances.length ? x : (tf.gather(x, g.rowsT) as tf.Tensor2D);
+        const xs = g.len === B ? x : tf.slice(x, [g.start, 0], [g.len, x.shape[1]]);
         const pred = predict(xs, g.X, g.p, g.k);
         return tf.mul(0.5, tf.sum(tf.mul(g.weights, tf.square(tf.sub(pred, g.Y))), 1));
       });
-      return (outs.length === 1 ? outs[0] : tf.gather(tf.concat(outs), inverse)) as tf.Tensor1D;
+      return (outs.length === 1 ? outs[0] : tf.concat(outs)) as tf.Tensor1D;
     });
   },
 
   tfMinibatchLoss(instances) {
     checkBatch('relu-net', instances);
-    const groups = groupByShape(instances);
     const consts: tf.Tensor[] = [];
-    const parts = groups.map((g) => {
-      const Ds = g.rows.map((i) => parse(instances[i].params as ReluNetParams));
+    const parts = runsByShape(instances).map((g) => {
+      const Ds = instances.slice(g.start, g.start + g.len).map((inst) => parse(inst.params as ReluNetParams));
       const { X, weights, nmax } = stackSamples(Ds.map((D) => D.X));
-    weights.dispose(); // the minibatch mean needs no weights
+      weights.dispose(); // the minibatch mean needs no weights
       const Y = stackPadded(Ds.map((D) => D.y), nmax);
-      const rowsT = tf.tensor1d(Int32Array.from(g.rows), 'int32');
-      consts.push(X, Y, rowsT);
-      return { ...g, X, Y, rowsT };
+      const off = rowOffsets(g.len, nmax);
+      consts.push(X, Y, off);
+      return { ...g, X, Y, off };
     });
-    const inverse = inversePermutation(groups, instances.length);
-    consts.push(inverse);
+    const B = instances.length;
     return makeMinibatchLoss(consts, (x, batch) => {
       const outs = parts.map((g) => {
-        const all = g.rows.length === instances.length;
-        const xs = all ? x : (tf.gather(x, g.rowsT) as tf.Tensor2D);
-        const bs = all ? batch : (tf.gather(batch, g.rowsT) as tf.Tensor2D);
-        const Xb = tf.gather(g.X, bs, 1, 1) as tf.Tensor3D;
-        const yb = tf.gather(g.Y, bs, 1, 1) as tf.Tensor2D;
+        const all = g.len === B;
+        const xs = all ? x : tf.slice(x, [g.start, 0], [g.len, x.shape[1]]);
+        const bs = all ? batch : (tf.slice(batch, [g.start, 0], [g.len, batch.shape[1]]) as tf.Tensor2D);
+        const Xb = gatherRows(g.X, bs, g.off) as tf.Tensor3D;
+        const yb = gatherRows(g.Y, bs, g.off) as tf.Tensor2D;
         return tf.mul(0.5, tf.mean(tf.square(tf.sub(predict(xs, Xb, g.p, g.k), yb)), 1));
       });
-      return (outs.length === 1 ? outs[0] : tf.gather(tf.concat(outs), inverse)) as tf.Tensor1D;
+      return (outs.length === 1 ? outs[0] : tf.concat(outs)) as tf.Tensor1D;
     });
   },
 
@@ -234,22 +229,21 @@ function predict(x: tf.Tensor2D, X: tf.Tensor3D, p: number, k: number): tf.Tenso
   return tf.matMul(H, v).squeeze([2]) as tf.Tensor2D;
 }
 
-/** Instances sharing (p, k) are stacked together; a batch may mix shapes of the same dimension. */
-function groupByShape(instances: readonly Instance[]): { p: number; k: number; rows: number[] }[] {
-  const m = new Map<string, { p: number; k: number; rows: number[] }>();
+/**
+ * Maximal runs of consecutive instances sharing (p, k): each run is stacked and
+ * evaluated on a tf.slice of the rows, and the results concatenated in order.
+ * (A batch may mix shapes of one dimension, e.g. (3, 2) and (1, 4) for d = 8.
+ * Not tf.gather of rows: its gradient needs UnsortedSegmentSum, which the wasm
+ * backend lacks; and not a 0/1 selection matMul, which would spread an inf or
+ * NaN of one row into the others.)
+ */
+function runsByShape(instances: readonly Instance[]): { p: number; k: number; start: number; len: number }[] {
+  const runs: { p: number; k: number; start: number; len: number }[] = [];
   instances.forEach((inst, i) => {
     const { p, k } = inst.params as ReluNetParams;
-    const key = `${p},${k}`;
-    if (!m.has(key)) m.set(key, { p, k, rows: [] });
-    m.get(key)!.rows.push(i);
+    const last = runs[runs.length - 1];
+    if (last && last.p === p && last.k === k) last.len++;
+    else runs.push({ p, k, start: i, len: 1 });
   });
-  return [...m.values()];
-}
-
-/** Position of each instance in the concatenation of the groups. */
-function inversePermutation(groups: readonly { rows: number[] }[], B: number): tf.Tensor1D {
-  const inv = new Int32Array(B);
-  let o = 0;
-  for (const g of groups) for (const r of g.rows) inv[r] = o++;
-  return tf.tensor1d(inv, 'int32');
+  return runs;
 }

@@ -1,0 +1,80 @@
+/**
+ * The verifier's behaviour beyond the catalogue: memory, divergence,
+ * inconclusive runs, replayable counterexamples, and bad input.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../src/engine/backend.ts';
+import { theoremById } from '../src/theorems/index.ts';
+import type { Theorem } from '../src/theorems/types.ts';
+import { parseStatement } from '../src/theorems/statement.ts';
+import { verifyTheorem } from '../src/verify/verify.ts';
+import { UsageError } from '../src/verify/scope.ts';
+import { familyById } from '../src/classes/index.ts';
+
+beforeAll(async () => { await initEngine(); });
+
+describe('verify', () => {
+  it('leaves no tensor behind after a run', async () => {
+    const before = tf.memory().numTensors;
+    await verifyTheorem(theoremById('heavy-ball-quadratic')!, { instances: 10, steps: 20 });
+    await verifyTheorem(theoremById('nesterov-convex')!, { instances: 10, steps: 20 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reports a run that blows up as a divergence at its step, never holds', async () => {
+    // x⁴ is not globally smooth: gradient descent from x0 = 3 with γ = 0.1 overflows float32 within a few steps.
+    const blowUp: Theorem = {
+      id: 'quartic-blow-up', title: 'a bound that only ∞ can break', source: 'test', kind: 'run',
+      classes: ['convex'], families: ['quartic'], constraints: ['gamma > 0'], ranges: { gamma: [0.1, 0.1] },
+      algorithm: { optimizer: 'gd', hyper: { lr: 'gamma' } }, statement: 'f_t - fstar <= 1e300',
+      witnesses: () => [{ family: 'quartic', params: { c: 1, x0: [3] }, set: { gamma: 0.1 } }],
+      planted: { faster: {} },
+    };
+    const r = await verifyTheorem(blowUp, { instances: 1, steps: 30, family: 'quartic' });
+    expect(r.verdict).toBe('violated');
+    expect(r.counterexample?.divergence).toBe(true);
+    expect(r.counterexample?.step).toBeGreaterThan(0);
+    expect(r.counterexample?.step).toBeLessThan(30);
+  });
+
+  it('is inconclusive when the bound is below the float32 floor from the first step', async () => {
+    // μ = L = 1 and γ = 1: one exact step lands on x*, so the bound (1 − γμ)^t Δ0 is 0 from t = 1 on,
+    // while the float32 iterate sits at rounding distance from x*: nothing can be resolved, and
+    // calling it a violation would be a false alarm.
+    const th = theoremById('gd-pl')!;
+    const exactInOneStep = { dim: 3, eigenvalues: [1, 1, 1], rotationSeed: 5, xstar: [0.3, -0.7, 0.1], x0: [1.1, 2.2, -3.3], fstar: 0.25 };
+    const r = await verifyTheorem({ ...th, witnesses: () => [{ family: 'quadratic', params: exactInOneStep, set: { gamma: 1 } }] }, {
+      instances: 0, steps: 10, family: 'quadratic', from: 1,
+    });
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.resolved).toBe(0);
+    expect(r.checks).toBe(10);
+  });
+
+  it('gives a counterexample that replays from its record', async () => {
+    const th = theoremById('gd-pl')!;
+    const plant = parseStatement('f_t - fstar <= (1 - 2 * gamma * mu)^t * Delta0');
+    const r = await verifyTheorem(th, { statement: plant, instances: 20, family: 'quadratic', seed: 3, from: 1 });
+    const c = r.counterexample!;
+    expect(c).toBeDefined();
+    const family = familyById(c.family)!;
+    const again = family.instantiate(JSON.parse(JSON.stringify(c.params)));
+    const replay = await verifyTheorem({ ...th, witnesses: () => [{ family: c.family, params: again.params, set: { gamma: c.parameters.gamma } }] }, {
+      statement: plant, instances: 0, family: c.family, from: 1,
+    });
+    expect(replay.counterexample?.step).toBe(c.step);
+    expect(replay.counterexample?.measured).toBe(c.measured);
+  });
+
+  it('refuses a step outside the domain, naming the constraint', async () => {
+    await expect(verifyTheorem(theoremById('gd-convex')!, { instances: 2, family: 'huber', set: { gamma: 1e6 } }))
+      .rejects.toThrow(UsageError);
+    await expect(verifyTheorem(theoremById('gd-convex')!, { instances: 2, family: 'huber', set: { gamma: 1e6 } }))
+      .rejects.toThrow(/gamma <= 1 \/ L fails/);
+  });
+
+  it('refuses an unknown family with the closest names', async () => {
+    await expect(verifyTheorem(theoremById('gd-convex')!, { family: 'hubert' })).rejects.toThrow(/unknown family 'hubert'.*huber/);
+  });
+});
