@@ -11,7 +11,8 @@
  *  - one step's rounding: ξ_s = 2u·(‖x̂_{s+1}‖ + √d·(γ‖∇f(x̂_s)‖ + h‖x̂_s‖)) + γ·g₀ + 4√d·η,
  *    the rounding of the update, of γ∇f and of the gradient's dot products
  *    (h = γL bounds their magnitude relative to ‖x‖), plus g₀, the float32
- *    gradient measured at the rounded minimiser (the gradient noise floor),
+ *    gradient's error near the minimiser (measured against the float64 oracle at
+ *    fl(x*) and a few float32 neighbours, times two: the gradient noise floor),
  *    plus √d·(1 + γ)·2⁻¹²⁶: below the smallest normal float32 relative
  *    rounding no longer holds (subnormals have a fixed spacing, and the step
  *    multiplies the gradient's absolute error by γ);

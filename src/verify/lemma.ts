@@ -61,6 +61,8 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
   }
 }
 
+const EIGEN_FUNCTIONS = new Set(['lambda_max', 'lambda_min', 'lambda_min_pos']);
+
 interface PartWithTerms { part: StatementPart; magnitude: EvalFunction[] }
 
 /**
@@ -73,6 +75,10 @@ function withTerms(part: StatementPart): PartWithTerms {
   const absolute = (node: MathNode): MathNode =>
     node.transform((n) => {
       const op = n as unknown as { type: string; fn: string; args: MathNode[] };
+      // An eigenvalue computed in float64 is off by eps·‖A‖, however small it is.
+      if (n.type === 'FunctionNode' && EIGEN_FUNCTIONS.has((n as unknown as { fn: { name: string } }).fn.name)) {
+        return parse(`norm(${(n as unknown as { args: MathNode[] }).args[0].toString()})`);
+      }
       if (n.type !== 'OperatorNode') return n;
       if ((op.fn === 'add' || op.fn === 'subtract') && op.args.length === 2) {
         return parse(`abs(${absolute(op.args[0]).toString()}) + abs(${absolute(op.args[1]).toString()})`);

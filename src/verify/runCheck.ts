@@ -195,23 +195,44 @@ function counterexample(th: Theorem, part: StatementPart, row: Row, step: number
 }
 
 /**
- * g₀: the float32 gradient the loss reports at the rounded minimiser, where
- * the exact gradient is 0: the noise floor of the gradient computation.
+ * g₀: how wrong the float32 gradient is near the minimiser, measured against
+ * the float64 oracle at fl(x*) and at a few float32 points within a few ulps
+ * of it (one point alone can be lucky), times two. It sets the gradient noise
+ * floor of the tolerance model.
  */
+const NOISE_PROBES = 5;
+
 async function measureGradientNoise(family: Family, instances: readonly Instance[], rows: Row[]): Promise<void> {
   const d = instances[0].dim;
+  const B = instances.length;
   const stars = instances.map((inst) => inst.nearestMinimiser(inst.x0));
-  const flat = new Float32Array(instances.length * d);
-  stars.forEach((s, i) => { if (s) flat.set(s, i * d); });
+  const rng = makeRng(B * 7919 + d);
+  const probes = new Float32Array(NOISE_PROBES * B * d);
+  for (let p = 0; p < NOISE_PROBES; p++)
+    stars.forEach((s, i) => {
+      if (!s) return;
+      for (let j = 0; j < d; j++) {
+        const v = Math.fround(s[j]);
+        // p = 0 is fl(x*) itself; the others move each coordinate by up to 4 ulps.
+        const ulp = Math.max(Math.abs(v) * 2 ** -23, 2 ** -126);
+        probes[(p * B + i) * d + j] = Math.fround(v + (p === 0 ? 0 : Math.round(8 * rng.next() - 4) * ulp));
+      }
+    });
   const loss = family.tfLoss(instances);
   try {
-    const norms = tf.tidy(() => {
-      const g = tf.grad((x: tf.Tensor) => tf.sum(loss(x as tf.Tensor2D)))(tf.tensor2d(flat, [instances.length, d]));
-      return tf.norm(g, 'euclidean', 1);
-    });
-    const values = await norms.data();
-    norms.dispose();
-    rows.forEach((r, i) => { r.noise = stars[i] ? values[i] : 0; });
+    for (let p = 0; p < NOISE_PROBES; p++) {
+      const at = probes.subarray(p * B * d, (p + 1) * B * d);
+      const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(loss(x as tf.Tensor2D)))(tf.tensor2d(at, [B, d])));
+      const values = await g.data();
+      g.dispose();
+      rows.forEach((r, i) => {
+        if (!stars[i]) return;
+        const exact = instances[i].grad(Float64Array.from(at.subarray(i * d, (i + 1) * d)));
+        let err = 0;
+        for (let j = 0; j < d; j++) err += (values[i * d + j] - exact[j]) ** 2;
+        r.noise = Math.max(r.noise, 2 * Math.sqrt(err));
+      });
+    }
   } finally {
     loss.dispose();
   }
