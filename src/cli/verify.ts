@@ -2,7 +2,9 @@
 import { THEOREMS, theoremById } from '../theorems/index.ts';
 import { UsageError } from '../verify/scope.ts';
 import type { VerifyResult } from '../verify/result.ts';
-import { DEFAULTS, verifyTheorem } from '../verify/verify.ts';
+import { DEFAULTS, plantedStatements, verifyTheorem } from '../verify/verify.ts';
+import type { Theorem } from '../theorems/types.ts';
+import type { Statement } from '../theorems/statement.ts';
 import { helpText, parseArgs, parseAssignments, type OptionSpec } from './args.ts';
 import { closest } from './closest.ts';
 import { progress } from './progress.ts';
@@ -13,6 +15,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'steps', type: 'int', help: `steps per run (default ${DEFAULTS.runSteps}); points per instance for lemmas (default ${DEFAULTS.lemmaPoints})`, placeholder: 'T' },
   { name: 'set', type: 'list', help: 'fix theorem parameters, e.g. gamma=0.1 or h=1 (checked against the domain)', placeholder: 'k=v,...' },
   { name: 'all', type: 'flag', help: 'every theorem in the catalogue' },
+  { name: 'plant', type: 'string', help: "check a planted violation instead: 'tight' (bound ×0.5) or 'faster' (a faster rate); it should be violated", placeholder: 'KIND' },
 ];
 
 export const VERIFY_HELP = helpText(
@@ -37,6 +40,7 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
   for (const [i, th] of theorems.entries()) {
     bar.update(`verifying ${th.id} (${i + 1}/${theorems.length})…`);
     const r = await verifyTheorem(th, {
+      ...plantFor(th, options.plant as string | undefined),
       instances: options.instances as number | undefined,
       steps: options.steps as number | undefined,
       seed: options.seed as number | undefined,
@@ -49,6 +53,15 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
   bar.done();
   if (options.json) process.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
   return results.some((r) => r.verdict === 'violated') ? 1 : 0;
+}
+
+/** `--plant tight|faster`: the catalogue's planted violations, from t = 1 as the tests check them. */
+function plantFor(th: Theorem, kind: string | undefined): { statement?: Statement; from?: number } {
+  if (kind === undefined) return {};
+  if (kind !== 'tight' && kind !== 'faster') throw new UsageError(`verify: --plant takes 'tight' or 'faster', got '${kind}'`);
+  const plants = plantedStatements(th);
+  const plant = kind === 'faster' ? plants[plants.length - 1] : plants[0];
+  return { statement: plant.statement, from: th.kind === 'run' ? Math.max(th.from ?? 0, 1) : undefined };
 }
 
 function describe(r: VerifyResult): string {

@@ -27,9 +27,12 @@
  *  - observables: ‖x̂ − x*‖² ≤ (‖x − x*‖ + e)², ‖∇f(x̂)‖ ≤ ‖∇f(x)‖ + L·e, and
  *    f(x̂) ≤ f(x) + ‖∇f(x̂)‖·e + (L/2)e² (L-smoothness).
  *
- * The statement itself is evaluated in float64, which adds a relative
- * FLOAT64_RELATIVE_TOLERANCE of the larger side (at t = 0 a bound can equal
- * the measured value exactly, up to the last bit).
+ * The statement itself is evaluated in float64: the measured side is off by
+ * a few eps times its magnitude (|f(x_t)| + |f*| for a gap: when f* = −10 the
+ * gap is known to 2e-15 only), taken twice to cover an observable inside the
+ * bound (f(x_{t−1}) − f*); the bound is evaluated at its constants nudged by
+ * 1e-12 (src/verify/runCheck.ts), since a base like 1 − 2γμL/(μ+L) at μ ≈ L
+ * is float64 noise.
  *
  * Exact line search computes gᵀg and gᵀ∇²f g, which underflow once
  * ‖g‖ < √(d·2⁻¹²⁶) ≈ 1e-19·√d: no step can be computed below that, so the
@@ -89,9 +92,11 @@ export function stallDistance(optimizer: string, dim: number, mu?: number): numb
   return 0;
 }
 
-/** The float64 evaluation of a statement's two sides. */
-export const evaluationTolerance = (measured: number, bound: number): number =>
-  FLOAT64_RELATIVE_TOLERANCE * Math.max(Math.abs(measured), Math.abs(bound));
+/** Float64 evaluation of a simple expression: a few operations, each within eps. */
+export const FLOAT64_EVALUATION = 64 * 2 ** -52;
+
+/** The float64 evaluation of the measured side, of magnitude `magnitude` (statement.ts magnitudeOf). */
+export const evaluationTolerance = (magnitude: number): number => 2 * FLOAT64_EVALUATION * magnitude;
 
 export type ToleranceKind = 'value' | 'distance' | 'distance-squared' | 'gradient-squared';
 

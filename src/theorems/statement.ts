@@ -107,3 +107,28 @@ export function symbolsOf(node: MathNode): Set<string> {
   });
   return out;
 }
+
+const EIGEN_FUNCTIONS = new Set(['lambda_max', 'lambda_min', 'lambda_min_pos']);
+
+/**
+ * The magnitude of an expression for rounding purposes: the same expression
+ * with every sum and difference taken over absolute values (a − b → |a| + |b|),
+ * and eigenvalues replaced by the norm of their matrix. Float64 rounding in
+ * evaluating the expression is a small multiple of eps times this, however
+ * much the expression itself cancels (‖∇f(x) − ∇f(y)‖ for y ≈ x; f(x) − f*
+ * near x*; an eigenvalue near 0 is off by eps·‖A‖).
+ */
+export function magnitudeOf(node: MathNode): MathNode {
+  return node.transform((n) => {
+    const op = n as unknown as { fn: string | { name: string }; args: MathNode[] };
+    if (n.type === 'FunctionNode' && EIGEN_FUNCTIONS.has((op.fn as { name: string }).name)) {
+      return parse(`norm(${op.args[0].toString()})`);
+    }
+    if (n.type !== 'OperatorNode') return n;
+    if ((op.fn === 'add' || op.fn === 'subtract') && op.args.length === 2) {
+      return parse(`abs(${magnitudeOf(op.args[0]).toString()}) + abs(${magnitudeOf(op.args[1]).toString()})`);
+    }
+    if (op.fn === 'unaryMinus') return parse(`abs(${magnitudeOf(op.args[0]).toString()})`);
+    return n;
+  });
+}

@@ -2,12 +2,12 @@
  * Pointwise lemmas: the statement evaluated in float64 at sampled points of
  * each witness, compared with a tolerance relative to the size of its terms.
  */
-import { parse, type MathNode, type EvalFunction } from 'mathjs';
+import type { EvalFunction } from 'mathjs';
 import type { Instance } from '../classes/types.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
 import { fromSpectrum, randomOrthogonal, symEig, mat, axpy, norm, sub, type Vec } from '../numeric/linalg.ts';
-import type { Statement, StatementPart } from '../theorems/statement.ts';
+import { magnitudeOf, type Statement, type StatementPart } from '../theorems/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample } from './result.ts';
 import { BUILTINS, constantsOf, defineFunctions, oracleScope, theoremParameters, type Scope } from './scope.ts';
@@ -61,32 +61,10 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
   }
 }
 
-const EIGEN_FUNCTIONS = new Set(['lambda_max', 'lambda_min', 'lambda_min_pos']);
-
 interface PartWithTerms { part: StatementPart; magnitude: EvalFunction[] }
 
-/**
- * The magnitude of each side: the same expression with every sum and
- * difference taken over absolute values (a − b → |a| + |b|). Float64 rounding
- * in evaluating a side is a small multiple of eps times this, however much the
- * side itself cancels (‖∇f(x) − ∇f(y)‖ for y ≈ x).
- */
 function withTerms(part: StatementPart): PartWithTerms {
-  const absolute = (node: MathNode): MathNode =>
-    node.transform((n) => {
-      const op = n as unknown as { type: string; fn: string; args: MathNode[] };
-      // An eigenvalue computed in float64 is off by eps·‖A‖, however small it is.
-      if (n.type === 'FunctionNode' && EIGEN_FUNCTIONS.has((n as unknown as { fn: { name: string } }).fn.name)) {
-        return parse(`norm(${(n as unknown as { args: MathNode[] }).args[0].toString()})`);
-      }
-      if (n.type !== 'OperatorNode') return n;
-      if ((op.fn === 'add' || op.fn === 'subtract') && op.args.length === 2) {
-        return parse(`abs(${absolute(op.args[0]).toString()}) + abs(${absolute(op.args[1]).toString()})`);
-      }
-      if (op.fn === 'unaryMinus') return parse(`abs(${absolute(op.args[0]).toString()})`);
-      return n;
-    });
-  return { part, magnitude: [absolute(part.lhs).compile(), absolute(part.rhs).compile()] };
+  return { part, magnitude: [magnitudeOf(part.lhs).compile(), magnitudeOf(part.rhs).compile()] };
 }
 
 const size = (v: unknown): number => {

@@ -4,14 +4,14 @@
  * float64 on the downloaded iterate, with the tolerance of src/engine/precision.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { parse, type MathNode } from 'mathjs';
+import { parse, type EvalFunction, type MathNode } from 'mathjs';
 import type { Family, Instance } from '../classes/types.ts';
 import {
   contraction, evaluationTolerance, RESOLVED_FRACTION, stallDistance, stepRounding, tolerance, type ToleranceKind,
 } from '../engine/precision.ts';
 import { dist, norm } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
-import type { Statement, StatementPart } from '../theorems/statement.ts';
+import { magnitudeOf, type Statement, type StatementPart } from '../theorems/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Curve } from './result.ts';
 import { runBatch } from './run.ts';
@@ -56,6 +56,8 @@ interface Row {
   prevGradNorm: number;
   dead: boolean;
   stall: number;
+  /** The constants and parameters nudged by BOUND_PERTURBATION (see boundValue). */
+  perturbed: Scope[];
   curve?: Curve;
 }
 
@@ -63,6 +65,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
   const part = st.parts[0];
   if (st.parts.length !== 1 || part.relation !== '<=') throw new Error(`${th.id}: a run statement is one relation quantity <= bound`);
   const kind = toleranceKind(part.lhs);
+  const magnitude = magnitudeOf(part.lhs).compile();
   const algorithm = th.algorithm!;
   const hyperExpr = Object.entries(algorithm.hyper).map(([k, v]) => [k, parse(v).compile()] as const);
   const sequences = Object.entries(th.sequences ?? {}).map(([name, s]) => ({ name, ...s, next: parse(s.next).compile() }));
@@ -96,6 +99,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       return {
         witness: w, scope, parameters, gamma, L,
         q: contraction({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, convex: w.instance.cert.convex }),
+        perturbed: perturbations(scope, ['L', 'mu', 'lambda', 'R', 'Delta0', ...Object.keys(parameters)], rng),
         stall: stallDistance(algorithm.optimizer, w.instance.dim, w.instance.cert.mu),
         noise: 0, f0, fprev: f0, mingrad2: Infinity, e: 0, prevNorm: 0, prevGradNorm: 0, dead: false, curve,
       };
@@ -121,7 +125,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
           for (const s of sequences) {
             if (t > s.at) seqValues[r][s.name] = Number(s.next.evaluate({ ...row.scope, [s.name]: seqValues[r][s.name] }));
           }
-          checkStep(th, part, kind, row, t, xt, from, seqValues[r], tally);
+          checkStep(th, part, kind, magnitude, row, t, xt, from, seqValues[r], tally);
         });
       },
     });
@@ -141,7 +145,32 @@ function label(inst: Instance, parameters: Record<string, number>): string {
   return `${inst.family} ${bits.join(' ')}`;
 }
 
-function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, row: Row, t: number, xt: Float64Array, from: number, seq: Record<string, number>, tally: Tally): void {
+/**
+ * The bound at the instance's constants and at a few relative nudges of them
+ * by 1e-12, the largest value taken. A bound like (1 − 2γμL/(μ+L))^t at
+ * γ = 2/(μ+L) and μ ≈ L has a base that float64 gets only to ±1e-16 (it may
+ * even come out negative); the constants themselves are certified to about
+ * that, so the bound is only known to this precision, and a planted violation
+ * (a factor, not 1e-12) is not hidden by it.
+ */
+const BOUND_PERTURBATION = 1e-12;
+
+/** Nudged copies of the constants and parameters (not of measured values: f_0, f*, t). */
+function perturbations(scope: Scope, names: readonly string[], rng: ReturnType<typeof makeRng>): Scope[] {
+  return [1, -1, 0, 0].map((sign) => Object.fromEntries(names.filter((k) => typeof scope[k] === 'number').map((k) =>
+    [k, (scope[k] as number) * (1 + BOUND_PERTURBATION * (sign || (rng.next() < 0.5 ? -1 : 1)))])));
+}
+
+function boundValue(part: StatementPart, scope: Scope, perturbed: readonly Scope[]): number {
+  let b = Number(part.bound.evaluate(scope));
+  for (const p of perturbed) {
+    const v = Number(part.bound.evaluate({ ...scope, ...p, t: scope.t }));
+    if (v > b) b = v;
+  }
+  return b;
+}
+
+function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnitude: EvalFunction, row: Row, t: number, xt: Float64Array, from: number, seq: Record<string, number>, tally: Tally): void {
   const inst = row.witness.instance;
   if (!xt.every(Number.isFinite)) {
     row.dead = true;
@@ -164,9 +193,9 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, row: R
     f_t: ft, f_prev: row.fprev, dist_t: xs ? dist(xt, xs) : NaN, grad2_t: gradNorm ** 2, mingrad2_t: row.mingrad2,
   };
   if (t >= from) {
-    const b = Number(part.bound.evaluate(scope));
+    const b = boundValue(part, scope, row.perturbed);
     const m = Number(part.quantity.evaluate(scope));
-    const tol = tolerance(kind, row.e, b, row.L, gradNorm) + evaluationTolerance(m, b);
+    const tol = tolerance(kind, row.e, b, row.L, gradNorm) + evaluationTolerance(Number(magnitude.evaluate(scope)));
     const resolved = tol <= RESOLVED_FRACTION * b;
     // t = 0 is checked but not counted: most bounds equal the start value there.
     if (t >= 1) tally.check(resolved, b !== 0 ? (b - m) / Math.abs(b) : m <= 0 ? 0 : -Infinity);

@@ -1,0 +1,76 @@
+/** The command line as a script sees it: stdout, stderr, exit codes. */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('boundlab', () => {
+  it('lists theorems, families, optimisers and the backend as JSON', () => {
+    const r = run('list', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(j.backend);
+    expect(j.theorems.map((t: { id: string }) => t.id)).toContain('gd-pl');
+    expect(j.theorems.find((t: { id: string }) => t.id === 'gd-pl').assumptions).toEqual(['L-smooth', 'mu-PL', '0 < gamma <= 1 / L']);
+    expect(j.families.map((f: { id: string }) => f.id)).toContain('huber');
+    expect(j.optimizers.map((o: { id: string }) => o.id)).toContain('heavy-ball');
+  });
+
+  it('verifies with --json: one document on stdout, the backend recorded', () => {
+    const r = run('verify', 'gd-pl', '--family', 'quadratic', '--instances', '8', '--steps', '20', '--json', '--seed', '4');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.results).toHaveLength(1);
+    expect(j.results[0]).toMatchObject({ theorem: 'gd-pl', verdict: 'holds', steps: 20, seed: 4 });
+    expect(j.results[0].instances).toBeGreaterThanOrEqual(8);
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(j.results[0].backend);
+    expect(typeof j.results[0].worst_margin).toBe('number');
+  });
+
+  it('exits 1 with a counterexample when a bound is violated', () => {
+    const r = run('verify', 'gd-pl', '--plant', 'faster', '--family', 'quadratic', '--instances', '10', '--steps', '20');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/violated/);
+    expect(r.out).toMatch(/counterexample: family quadratic, step \d+/);
+  });
+
+  it('is reproducible from its seed', () => {
+    const a = run('verify', 'gd-convex', '--family', 'huber', '--instances', '6', '--steps', '15', '--json', '--seed', '9');
+    const b = run('verify', 'gd-convex', '--family', 'huber', '--instances', '6', '--steps', '15', '--json', '--seed', '9');
+    const strip = (s: string) => JSON.parse(s).results.map((x: { seconds?: number }) => ({ ...x, seconds: 0 }));
+    expect(strip(a.out)).toEqual(strip(b.out));
+  });
+
+  it('names the closest ids for an unknown theorem, exit 2, no stack trace', () => {
+    const r = run('verify', 'gd-cnovex');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown theorem 'gd-cnovex' \(did you mean: gd-convex/);
+    expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(r.out).toBe('');
+  });
+
+  it('refuses a parameter outside the domain naming the constraint, exit 2', () => {
+    const r = run('verify', 'gd-convex', '--family', 'huber', '--set', 'gamma=1e9');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/gamma <= 1 \/ L fails/);
+  });
+
+  it('rejects unknown options and bad values with exit 2', () => {
+    expect(run('verify', 'gd-pl', '--stesp', '3').err).toMatch(/unknown option --stesp \(did you mean: steps/);
+    expect(run('verify', 'gd-pl', '--steps', 'many').code).toBe(2);
+    expect(run('frobnicate').code).toBe(2);
+  });
+
+  it('has --help on every command', () => {
+    for (const cmd of [[], ['list'], ['verify']]) {
+      const r = run(...cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/usage: boundlab/);
+    }
+  });
+});
