@@ -3,13 +3,11 @@
  * TensorFlow.js optimisers, float32), the statement checked at every step in
  * float64 on the downloaded iterate, with the tolerance of src/engine/precision.ts.
  */
-import * as tf from '@tensorflow/tfjs';
 import { parse, type EvalFunction, type MathNode } from 'mathjs';
-import type { Family, Instance } from '../classes/types.ts';
-import {
-  contraction, evaluationTolerance, RESOLVED_FRACTION, stallDistance, stepRounding, tolerance, type ToleranceKind,
-} from '../engine/precision.ts';
-import { dist, norm } from '../numeric/linalg.ts';
+import type { Instance } from '../classes/types.ts';
+import { contraction, evaluationTolerance, FLOAT64_EVALUATION, RESOLVED_FRACTION, tolerance, type ToleranceKind } from '../engine/precision.ts';
+import { referenceStep } from '../optimizers/referenceStep.ts';
+import { dist, norm, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { magnitudeOf, type Statement, type StatementPart } from '../theorems/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
@@ -46,16 +44,17 @@ interface Row {
   gamma: number;
   L: number;
   q: number;
-  noise: number;
+  /** This row's hyperparameter values, for the float64 reference step. */
+  hyper: Record<string, number>;
   f0: number;
   fprev: number;
   mingrad2: number;
-  /** iterate error bound e_t, and what the next step's rounding needs */
+  /** iterate error bound e_t */
   e: number;
-  prevNorm: number;
-  prevGradNorm: number;
+  /** x̂_{t−1} and x̂_{t−2}, for the reference step */
+  prev?: Vec;
+  prev2?: Vec;
   dead: boolean;
-  stall: number;
   /** The constants and parameters nudged by BOUND_PERTURBATION (see boundValue). */
   perturbed: Scope[];
   curve?: Curve;
@@ -100,13 +99,12 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
         witness: w, scope, parameters, gamma, L,
         q: contraction({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, convex: w.instance.cert.convex }),
         perturbed: perturbations(scope, ['L', 'mu', 'lambda', 'R', 'Delta0', ...Object.keys(parameters)], rng),
-        stall: stallDistance(algorithm.optimizer, w.instance.dim, w.instance.cert.mu),
-        noise: 0, f0, fprev: f0, mingrad2: Infinity, e: 0, prevNorm: 0, prevGradNorm: 0, dead: false, curve,
+        hyper: {}, f0, fprev: f0, mingrad2: Infinity, e: 0, dead: false, curve,
       };
     });
-    await measureGradientNoise(family, group.map((w) => w.instance), rows);
     const hyper: Record<string, number[]> = {};
     for (const [k] of hyperExpr) hyper[k] = rows.map((r) => Number(hyperValue(hyperExpr, r.scope)[k]));
+    rows.forEach((r, i) => { r.hyper = Object.fromEntries(Object.keys(hyper).map((k) => [k, hyper[k][i]])); });
     const seqValues = rows.map(() => Object.fromEntries(sequences.map((s) => [s.name, s.start])));
 
     await runBatch({
@@ -121,7 +119,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
         rowIds.forEach((r, k) => {
           const row = rows[r];
           if (row.dead) return;
-          const xt = Float64Array.from(x.subarray(k * d, (k + 1) * d));
+          const xt: Vec = Float64Array.from(x.subarray(k * d, (k + 1) * d));
           for (const s of sequences) {
             if (t > s.at) seqValues[r][s.name] = Number(s.next.evaluate({ ...row.scope, [s.name]: seqValues[r][s.name] }));
           }
@@ -170,7 +168,7 @@ function boundValue(part: StatementPart, scope: Scope, perturbed: readonly Scope
   return b;
 }
 
-function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnitude: EvalFunction, row: Row, t: number, xt: Float64Array, from: number, seq: Record<string, number>, tally: Tally): void {
+function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnitude: EvalFunction, row: Row, t: number, xt: Vec, from: number, seq: Record<string, number>, tally: Tally): void {
   const inst = row.witness.instance;
   if (!xt.every(Number.isFinite)) {
     row.dead = true;
@@ -182,11 +180,15 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
   const g = inst.grad(xt);
   const gradNorm = norm(g);
   const xs = inst.nearestMinimiser(xt);
-  const xNorm = norm(xt);
-  // e_t from the rounding of the step that produced x_t (precision.ts).
+  // e_t: the rounding of the step that produced x̂_t, measured against the exact step from x̂_{t−1}.
   if (t > 0) {
-    const xi = stepRounding({ nextNorm: xNorm, norm: row.prevNorm, gradNorm: row.prevGradNorm, gamma: row.gamma, L: row.L, dim: inst.dim, gradientNoise: row.noise });
-    row.e = Math.max(th.perStep ? xi : row.q * row.e + xi, row.stall);
+    const exact = referenceStep(th.algorithm!.optimizer, inst, row.hyper, row.prev!, row.prev2 ?? row.prev!, t - 1);
+    if (!exact) throw new Error(`no float64 reference step for optimiser '${th.algorithm!.optimizer}': its runs cannot be given a tolerance`);
+    // Plus the float64 rounding of the reference step itself.
+    // Plus the float64 rounding of the reference step, relative to the terms it combines.
+    const terms = norm(xt) + norm(row.prev!) + norm(row.prev2 ?? row.prev!) + dist(exact, row.prev!);
+    const xi = dist(xt, exact) + FLOAT64_EVALUATION * terms;
+    row.e = th.perStep ? xi : row.q * row.e + xi;
   }
   const scope: Scope = {
     ...row.scope, ...seq, t,
@@ -196,9 +198,10 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
     const b = boundValue(part, scope, row.perturbed);
     const m = Number(part.quantity.evaluate(scope));
     const tol = tolerance(kind, row.e, b, row.L, gradNorm) + evaluationTolerance(Number(magnitude.evaluate(scope)));
-    const resolved = tol <= RESOLVED_FRACTION * b;
+    // A zero bound (x0 = x*) resolves nothing: there is no size to compare with.
+    const resolved = b > 0 && tol <= RESOLVED_FRACTION * b;
     // t = 0 is checked but not counted: most bounds equal the start value there.
-    if (t >= 1) tally.check(resolved, b !== 0 ? (b - m) / Math.abs(b) : m <= 0 ? 0 : -Infinity);
+    if (t >= 1) tally.check(resolved, (b - m) / b);
     if (row.curve) { row.curve.measured.push(m); row.curve.bound.push(b); row.curve.tolerance.push(tol); }
     if (m > b + tol) {
       row.dead = true;
@@ -207,8 +210,8 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
   }
   row.fprev = ft;
   row.mingrad2 = Math.min(row.mingrad2, gradNorm ** 2);
-  row.prevNorm = xNorm;
-  row.prevGradNorm = gradNorm;
+  row.prev2 = row.prev;
+  row.prev = xt;
 }
 
 function counterexample(th: Theorem, part: StatementPart, row: Row, step: number, measured: number, bound: number, tol: number, divergence: boolean) {
@@ -221,48 +224,4 @@ function counterexample(th: Theorem, part: StatementPart, row: Row, step: number
     step, measured, bound, tolerance: tol,
     ...(divergence ? { divergence: true } : {}),
   };
-}
-
-/**
- * g₀: how wrong the float32 gradient is near the minimiser, measured against
- * the float64 oracle at fl(x*) and at a few float32 points within a few ulps
- * of it (one point alone can be lucky), times two. It sets the gradient noise
- * floor of the tolerance model.
- */
-const NOISE_PROBES = 5;
-
-async function measureGradientNoise(family: Family, instances: readonly Instance[], rows: Row[]): Promise<void> {
-  const d = instances[0].dim;
-  const B = instances.length;
-  const stars = instances.map((inst) => inst.nearestMinimiser(inst.x0));
-  const rng = makeRng(B * 7919 + d);
-  const probes = new Float32Array(NOISE_PROBES * B * d);
-  for (let p = 0; p < NOISE_PROBES; p++)
-    stars.forEach((s, i) => {
-      if (!s) return;
-      for (let j = 0; j < d; j++) {
-        const v = Math.fround(s[j]);
-        // p = 0 is fl(x*) itself; the others move each coordinate by up to 4 ulps.
-        const ulp = Math.max(Math.abs(v) * 2 ** -23, 2 ** -126);
-        probes[(p * B + i) * d + j] = Math.fround(v + (p === 0 ? 0 : Math.round(8 * rng.next() - 4) * ulp));
-      }
-    });
-  const loss = family.tfLoss(instances);
-  try {
-    for (let p = 0; p < NOISE_PROBES; p++) {
-      const at = probes.subarray(p * B * d, (p + 1) * B * d);
-      const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(loss(x as tf.Tensor2D)))(tf.tensor2d(at, [B, d])));
-      const values = await g.data();
-      g.dispose();
-      rows.forEach((r, i) => {
-        if (!stars[i]) return;
-        const exact = instances[i].grad(Float64Array.from(at.subarray(i * d, (i + 1) * d)));
-        let err = 0;
-        for (let j = 0; j < d; j++) err += (values[i * d + j] - exact[j]) ** 2;
-        r.noise = Math.max(r.noise, 2 * Math.sqrt(err));
-      });
-    }
-  } finally {
-    loss.dispose();
-  }
 }
