@@ -5,7 +5,7 @@
  */
 import { parse, type EvalFunction, type MathNode } from 'mathjs';
 import type { Instance } from '../classes/types.ts';
-import { contraction, evaluationTolerance, FLOAT64_EVALUATION, RESOLVED_FRACTION, tolerance, type ToleranceKind } from '../engine/precision.ts';
+import { errorGain, evaluationTolerance, FLOAT64_EVALUATION, RESOLVED_FRACTION, tolerance, type ToleranceKind } from '../engine/precision.ts';
 import { referenceStep } from '../optimizers/referenceStep.ts';
 import { dist, norm, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
@@ -43,7 +43,9 @@ interface Row {
   parameters: Record<string, number>;
   gamma: number;
   L: number;
-  q: number;
+  /** Error propagation of the method (precision.ts errorGain), and the measured step roundings so far. */
+  gain: (k: number) => number;
+  xis: number[];
   /** This row's hyperparameter values, for the float64 reference step. */
   hyper: Record<string, number>;
   f0: number;
@@ -97,7 +99,8 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       if (curve) { keptCurves[family.id] = (keptCurves[family.id] ?? 0) + 1; curves.push(curve); }
       return {
         witness: w, scope, parameters, gamma, L,
-        q: contraction({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, convex: w.instance.cert.convex }),
+        gain: errorGain({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, momentum: Number(hyperValue(hyperExpr, scope).momentum ?? 0) }),
+        xis: [],
         perturbed: perturbations(scope, ['L', 'mu', 'lambda', 'R', 'Delta0', ...Object.keys(parameters)], rng),
         hyper: {}, f0, fprev: f0, mingrad2: Infinity, e: 0, dead: false, curve,
       };
@@ -188,7 +191,8 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
     // Plus the float64 rounding of the reference step, relative to the terms it combines.
     const terms = norm(xt) + norm(row.prev!) + norm(row.prev2 ?? row.prev!) + dist(exact, row.prev!);
     const xi = dist(xt, exact) + FLOAT64_EVALUATION * terms;
-    row.e = th.perStep ? xi : row.q * row.e + xi;
+    row.xis.push(xi);
+    row.e = th.perStep ? xi : row.xis.reduce((e, x, s) => e + row.gain(t - 1 - s) * x, 0);
   }
   const scope: Scope = {
     ...row.scope, ...seq, t,
