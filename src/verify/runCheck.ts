@@ -162,13 +162,14 @@ function perturbations(scope: Scope, names: readonly string[], rng: ReturnType<t
     [k, (scope[k] as number) * (1 + BOUND_PERTURBATION * (sign || (rng.next() < 0.5 ? -1 : 1)))])));
 }
 
-function boundValue(part: StatementPart, scope: Scope, perturbed: readonly Scope[]): number {
-  let b = Number(part.bound.evaluate(scope));
+function boundValue(part: StatementPart, scope: Scope, perturbed: readonly Scope[]): { exact: number; upper: number } {
+  const exact = Number(part.bound.evaluate(scope));
+  let upper = exact;
   for (const p of perturbed) {
     const v = Number(part.bound.evaluate({ ...scope, ...p, t: scope.t }));
-    if (v > b) b = v;
+    if (v > upper) upper = v;
   }
-  return b;
+  return { exact, upper };
 }
 
 function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnitude: EvalFunction, row: Row, t: number, xt: Vec, from: number, seq: Record<string, number>, tally: Tally): void {
@@ -199,17 +200,18 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
     f_t: ft, f_prev: row.fprev, dist_t: xs ? dist(xt, xs) : NaN, grad2_t: gradNorm ** 2, mingrad2_t: row.mingrad2,
   };
   if (t >= from) {
-    const b = boundValue(part, scope, row.perturbed);
+    // The check allows the nudged bound; resolution and margins use the bound itself.
+    const { exact: b, upper } = boundValue(part, scope, row.perturbed);
     const m = Number(part.quantity.evaluate(scope));
-    const tol = tolerance(kind, row.e, b, row.L, gradNorm) + evaluationTolerance(Number(magnitude.evaluate(scope)));
+    const tol = tolerance(kind, row.e, upper, row.L, gradNorm) + evaluationTolerance(Number(magnitude.evaluate(scope)));
     // A zero bound (x0 = x*) resolves nothing: there is no size to compare with.
     const resolved = b > 0 && tol <= RESOLVED_FRACTION * b;
     // t = 0 is checked but not counted: most bounds equal the start value there.
     if (t >= 1) tally.check(resolved, (b - m) / b);
     if (row.curve) { row.curve.measured.push(m); row.curve.bound.push(b); row.curve.tolerance.push(tol); }
-    if (m > b + tol) {
+    if (m > upper + tol) {
       row.dead = true;
-      tally.violation(counterexample(th, part, row, t, m, b, tol, false));
+      tally.violation(counterexample(th, part, row, t, m, upper, tol, false));
     }
   }
   row.fprev = ft;

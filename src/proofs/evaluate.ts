@@ -1,0 +1,366 @@
+/**
+ * Float64 evaluation of a proof file's expressions at one assignment: numbers
+ * for scalars, arrays for vectors and matrices, and a witness Instance for
+ * every declared function. Built-ins are bound to the witness; defines are
+ * evaluated lazily in order (memoised); sequences by memoised recurrence,
+ * bottom-up from their base cases; `diff(expr, x)` substitutes defines,
+ * sigmoid and relu (piecewise, by the sign at the point) and differentiates
+ * symbolically with mathjs before evaluating.
+ */
+import { create, all, type MathNode, type EvalFunction } from 'mathjs';
+import type { Instance } from '../classes/types.ts';
+import { BUILTINS } from '../verify/scope.ts';
+import type { ProofFile, Expr, Define } from './parse.ts';
+
+/** A value of the language: a scalar, a vector or a matrix. */
+export type Value = number | number[] | number[][];
+
+/** Values of the declared names at which a file's expressions are evaluated. */
+export interface Assignment {
+  /** scalars (and the dimension symbols d, n), vectors, matrices */
+  values: Record<string, number | number[] | Float64Array | number[][]>;
+  /** the witness of each declared function */
+  functions: Record<string, Instance>;
+}
+
+/** Evaluation failed (wrong shapes, a missing Hessian, a sequence index out of range). */
+export class EvalError extends Error {
+  constructor(readonly file: string, readonly line: number, readonly detail: string) {
+    super(`${file}:${line}: ${detail}`);
+  }
+}
+
+type RawFn = ((args: MathNode[], m: unknown, scope: MapLike) => unknown) & { rawArgs?: boolean };
+
+/** Our mathjs: plain arrays, and raw-argument placeholders (the real ones live in each scope). */
+export const math = create(all, { matrix: 'Array' });
+const RAW_NAMES = ['sumover', 'minover', 'maxover', 'diff'];
+{
+  const placeholder: RawFn = () => { throw new Error('raw built-in called outside a proof scope'); };
+  placeholder.rawArgs = true;
+  math.import(Object.fromEntries(RAW_NAMES.map((n) => [n, placeholder])), { override: true });
+}
+
+interface MapLike {
+  get(k: string): unknown;
+  has(k: string): boolean;
+  keys(): Iterable<string>;
+}
+
+/** A scope chain for mathjs: own values, lazily computed ones (memoised), then the parent. */
+class Scope implements MapLike {
+  private own = new Map<string, unknown>();
+  private computing = new Set<string>();
+  constructor(private parent?: MapLike, private lazy?: Map<string, () => unknown>) {}
+  has(k: string): boolean { return this.own.has(k) || !!this.lazy?.has(k) || !!this.parent?.has(k); }
+  get(k: string): unknown {
+    if (this.own.has(k)) return this.own.get(k);
+    const make = this.lazy?.get(k);
+    if (make) {
+      if (this.computing.has(k)) throw new Error(`'${k}' depends on itself`);
+      this.computing.add(k);
+      try {
+        const v = make();
+        this.own.set(k, v);
+        return v;
+      } finally {
+        this.computing.delete(k);
+      }
+    }
+    return this.parent?.get(k);
+  }
+  set(k: string, v: unknown): this { this.own.set(k, v); return this; }
+  keys(): IterableIterator<string> {
+    return new Set([...this.own.keys(), ...(this.lazy?.keys() ?? []), ...(this.parent ? this.parent.keys() : [])]).values();
+  }
+  delete(k: string): boolean { return this.own.delete(k); }
+  clear(): void { this.own.clear(); }
+  forEach(cb: (v: unknown, k: string, m: this) => void): void { for (const k of this.keys()) cb(this.get(k), k, this); }
+  *entries(): IterableIterator<[string, unknown]> { for (const k of this.keys()) yield [k, this.get(k)]; }
+  [Symbol.iterator]() { return this.entries(); }
+  get size(): number { return [...this.keys()].length; }
+}
+
+const compiledBySource = new Map<string, EvalFunction>();
+const compiledByNode = new WeakMap<MathNode, EvalFunction>();
+const parsedBySource = new Map<string, MathNode>();
+
+function parseOurs(source: string): MathNode {
+  let n = parsedBySource.get(source);
+  if (!n) { n = math.parse(source); parsedBySource.set(source, n); }
+  return n;
+}
+function compileSource(source: string): EvalFunction {
+  let c = compiledBySource.get(source);
+  if (!c) { c = parseOurs(source).compile(); compiledBySource.set(source, c); }
+  return c;
+}
+function compileNode(node: MathNode): EvalFunction {
+  let c = compiledByNode.get(node);
+  if (!c) { c = node.compile(); compiledByNode.set(node, c); }
+  return c;
+}
+
+/** A mathjs result as a Value (complex with an imaginary part → NaN). */
+export function toValue(r: unknown): Value {
+  if (typeof r === 'number') return r;
+  if (typeof r === 'boolean') return r ? 1 : 0;
+  if (Array.isArray(r)) return r.map((x) => toValue(x)) as Value;
+  if (r && typeof r === 'object') {
+    if ('toArray' in r && typeof (r as { toArray: unknown }).toArray === 'function') return toValue((r as { toArray(): unknown }).toArray());
+    if ('re' in r && 'im' in r) return (r as { im: number }).im === 0 ? (r as { re: number }).re : NaN;
+    if ('toNumber' in r && typeof (r as { toNumber: unknown }).toNumber === 'function') return (r as { toNumber(): number }).toNumber();
+    if (typeof (r as { valueOf(): unknown }).valueOf() === 'number') return (r as { valueOf(): number }).valueOf();
+  }
+  throw new Error(`not a number, vector or matrix: ${String(r)}`);
+}
+
+const plainVec = (x: unknown): number[] => {
+  const v = toValue(x);
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v[0])) throw new Error('expected a vector, got a matrix');
+  return v as number[];
+};
+
+const elementwise = (fn: (u: number) => number) => (u: unknown): Value => {
+  const v = toValue(u);
+  const map = (a: Value): Value => (typeof a === 'number' ? fn(a) : (a as Value[]).map(map) as Value);
+  return map(v);
+};
+export const sigmoid = (u: number): number => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
+export const relu = (u: number): number => (u > 0 ? u : 0);
+
+const MAX_RANGE = 1_000_000;
+
+/** Evaluates the expressions of one file at one assignment. Caches defines and sequences. */
+export class Evaluator {
+  readonly scope: Scope;
+  private seqCache = new Map<string, Value[]>();
+  private fnInfo = new WeakMap<object, { name: string; inst: Instance; scalar: boolean }>();
+  private valueDefines = new Map<string, Define & { kind: 'value' }>();
+  private diffCache = new WeakMap<MathNode, Map<string, { deriv: EvalFunction; consts: [string, EvalFunction][] }>>();
+
+  constructor(readonly file: ProofFile, readonly assignment: Assignment) {
+    const root = new Scope();
+    for (const [k, v] of Object.entries(assignment.values)) {
+      root.set(k, v instanceof Float64Array ? Array.from(v) : v);
+    }
+    const scalarDomain = new Set(file.given.filter((g) => g.kind === 'function' && g.domain === 'scalar').map((g) => (g as { name: string }).name));
+    for (const name of file.names.functions) {
+      const inst = assignment.functions[name];
+      if (!inst) throw new Error(`no witness for the declared function ${name}`);
+      const scalar = scalarDomain.has(name);
+      const f = (x: unknown) => inst.value(plainVec(x));
+      this.fnInfo.set(f, { name, inst, scalar });
+      root.set(name, f);
+    }
+    this.installBuiltins(root);
+    const lazy = new Map<string, () => unknown>();
+    for (const d of file.define) {
+      if (d.kind === 'value') {
+        this.valueDefines.set(d.name, d);
+        lazy.set(d.name, () => this.evalExpr(d.expr, this.scope));
+      } else {
+        const seq = d;
+        lazy.set(d.name, () => (k: unknown) => this.sequence(seq.name, toValue(k) as number));
+      }
+    }
+    this.scope = new Scope(root, lazy);
+  }
+
+  /** Evaluate an expression of the file (or source text) in float64. */
+  evaluate(e: Expr | string, extra?: Record<string, unknown>): Value {
+    const expr: Expr = typeof e === 'string' ? { source: e, node: parseOurs(e), line: 0 } : e;
+    let scope: MapLike = this.scope;
+    if (extra) {
+      const s = new Scope(this.scope);
+      for (const [k, v] of Object.entries(extra)) s.set(k, v);
+      scope = s;
+    }
+    return this.evalExpr(expr, scope);
+  }
+
+  private evalExpr(expr: Expr, scope: MapLike): Value {
+    try {
+      return toValue(compileSource(expr.source).evaluate(scope as unknown as Map<string, unknown>));
+    } catch (err) {
+      if (err instanceof EvalError) throw err;
+      throw new EvalError(this.file.file, expr.line, `cannot evaluate "${expr.source}": ${(err as Error).message}`);
+    }
+  }
+
+  /** Term n of a sequence, by recurrence from its base cases (memoised). */
+  sequence(name: string, index: number): Value {
+    const def = this.file.define.find((d) => d.name === name);
+    if (!def || def.kind !== 'sequence') throw new Error(`${name} is not a sequence`);
+    const n = Math.round(index);
+    if (!(Math.abs(index - n) <= 1e-9 * Math.max(1, Math.abs(index))) || n < 0) {
+      throw new Error(`${name}(${index}): the index of a sequence must be an integer >= 0`);
+    }
+    if (n > MAX_RANGE) throw new Error(`${name}(${n}): index too large (at most ${MAX_RANGE})`);
+    let cache = this.seqCache.get(name);
+    if (!cache) { cache = []; this.seqCache.set(name, cache); }
+    for (let m = cache.length; m <= n; m++) {
+      const base = def.bases.find((b) => b.index === m);
+      if (base) { cache.push(this.evalExpr(base.expr, this.scope)); continue; }
+      const step = def.step;
+      const k = m - (step?.offset ?? 0);
+      if (!step || k < 0) throw new Error(`${name}(${m}) is not defined: add a base case "${name}(${m})"`);
+      cache.push(this.evalExpr(step.expr, new Scope(this.scope).set(step.variable, k)));
+    }
+    return cache[n];
+  }
+
+  private witness(fn: unknown, builtin: string) {
+    const info = typeof fn === 'function' ? this.fnInfo.get(fn) : undefined;
+    if (!info) throw new Error(`the first argument of ${builtin} must be a declared function`);
+    return info;
+  }
+
+  private installBuiltins(root: Scope): void {
+    for (const [k, v] of Object.entries(BUILTINS)) root.set(k, v);
+    const bdot = BUILTINS.dot as (u: unknown, v: unknown) => number;
+    root.set('dot', (u: unknown, v: unknown) => {
+      const a = toValue(u), b = toValue(v);
+      return typeof a === 'number' && typeof b === 'number' ? a * b : bdot(a, b);
+    });
+    root.set('grad', (fn: unknown, x: unknown): Value => {
+      const { inst, scalar } = this.witness(fn, 'grad');
+      const g = inst.grad(plainVec(x));
+      return scalar ? g[0] : Array.from(g);
+    });
+    root.set('hess', (fn: unknown, x: unknown): Value => {
+      const { inst, scalar, name } = this.witness(fn, 'hess');
+      if (!inst.hess) throw new Error(`the witness of ${name} (family ${inst.family}) has no Hessian`);
+      const h = inst.hess(plainVec(x));
+      if (scalar) return h[0];
+      const d = inst.dim;
+      return Array.from({ length: d }, (_, i) => Array.from(h.subarray(i * d, (i + 1) * d)));
+    });
+    root.set('fstar', (fn: unknown) => this.witness(fn, 'fstar').inst.cert.fstar);
+    root.set('xstar', (fn: unknown, x?: unknown): Value => {
+      const { inst, scalar, name } = this.witness(fn, 'xstar');
+      const m = inst.nearestMinimiser(x === undefined ? new Array(inst.dim).fill(0) : plainVec(x));
+      if (!m) throw new Error(`the witness of ${name} (family ${inst.family}) has no known minimiser`);
+      return scalar ? m[0] : Array.from(m);
+    });
+    root.set('sigmoid', elementwise(sigmoid));
+    root.set('relu', elementwise(relu));
+    const over = (kind: 'sum' | 'min' | 'max'): RawFn => {
+      const fn: RawFn = (args, _m, scope) => this.over(kind, args, scope);
+      fn.rawArgs = true;
+      return fn;
+    };
+    root.set('sumover', over('sum'));
+    root.set('minover', over('min'));
+    root.set('maxover', over('max'));
+    const diff: RawFn = (args, _m, scope) => this.diff(args, scope);
+    diff.rawArgs = true;
+    root.set('diff', diff);
+  }
+
+  private over(kind: 'sum' | 'min' | 'max', args: MathNode[], scope: MapLike): Value {
+    const name = `${kind}over`;
+    if (args.length !== 4 || args[0].type !== 'SymbolNode') throw new Error(`${name}(k, a, b, expr) takes an index name, two integer bounds and an expression`);
+    const k = (args[0] as unknown as { name: string }).name;
+    const bound = (node: MathNode, which: string) => {
+      const v = toValue(compileNode(node).evaluate(scope as unknown as Map<string, unknown>));
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}: the ${which} bound is not a finite number`);
+      const r = Math.round(v);
+      if (Math.abs(v - r) > 1e-9 * Math.max(1, Math.abs(v))) throw new Error(`${name}: the ${which} bound ${v} is not an integer`);
+      return r;
+    };
+    const a = bound(args[1], 'lower'), b = bound(args[2], 'upper');
+    if (b - a > MAX_RANGE) throw new Error(`${name}: range ${a}..${b} too long (at most ${MAX_RANGE} terms)`);
+    const body = compileNode(args[3]);
+    const child = new Scope(scope);
+    let acc: Value = kind === 'sum' ? 0 : kind === 'min' ? Infinity : -Infinity;
+    for (let i = a; i <= b; i++) {
+      child.set(k, i);
+      const v = toValue(body.evaluate(child as unknown as Map<string, unknown>));
+      if (kind === 'sum') acc = toValue(math.add(acc as never, v as never));
+      else {
+        if (typeof v !== 'number') throw new Error(`${name}: the expression must be a scalar`);
+        acc = kind === 'min' ? Math.min(acc as number, v) : Math.max(acc as number, v);
+      }
+    }
+    return acc;
+  }
+
+  /** diff(expr, x): substitute defines, sigmoid and relu (by branch), differentiate in x, evaluate. */
+  private diff(args: MathNode[], scope: MapLike): Value {
+    if (args.length !== 2 || args[1].type !== 'SymbolNode') throw new Error('diff(expr, x) takes an expression and the name of a scalar');
+    const x = (args[1] as unknown as { name: string }).name;
+    const xv = scope.get(x);
+    if (typeof xv !== 'number') throw new Error(`diff: ${x} must be a scalar`);
+    const branches: string[] = [];
+    const rewritten = this.rewriteForDiff(args[0], scope, branches, new Set());
+    const sig = `${x}|${branches.join('')}`;
+    let byNode = this.diffCache.get(args[0]);
+    if (!byNode) { byNode = new Map(); this.diffCache.set(args[0], byNode); }
+    let entry = byNode.get(sig);
+    if (!entry) {
+      const consts: [string, EvalFunction][] = [];
+      const folded = rewritten.transform((n) => {
+        if (n.type === 'ConstantNode' || n.type === 'SymbolNode' || dependsOn(n, x)) return n;
+        const name = `__const${consts.length}`;
+        consts.push([name, n.compile()]);
+        return new math.SymbolNode(name);
+      });
+      let deriv: MathNode;
+      try {
+        deriv = math.derivative(folded, x, { simplify: false });
+      } catch (e) {
+        throw new Error(`diff: cannot differentiate "${args[0].toString()}" in ${x}: ${(e as Error).message}`);
+      }
+      entry = { deriv: deriv.compile(), consts };
+      byNode.set(sig, entry);
+    }
+    const child = new Scope(scope);
+    for (const [name, c] of entry.consts) child.set(name, toValue(c.evaluate(scope as unknown as Map<string, unknown>)));
+    return toValue(entry.deriv.evaluate(child as unknown as Map<string, unknown>));
+  }
+
+  /** Bottom-up: defined names → their (rewritten) definitions; sigmoid → formula; relu → its branch at the point. */
+  private rewriteForDiff(node: MathNode, scope: MapLike, branches: string[], expanding: Set<string>): MathNode {
+    if (node.type === 'SymbolNode') {
+      const name = (node as unknown as { name: string }).name;
+      const def = this.valueDefines.get(name);
+      if (!def || expanding.has(name)) return node;
+      const inner = this.rewriteForDiff(parseOurs(def.expr.source), scope, branches, new Set([...expanding, name]));
+      return new math.ParenthesisNode(inner);
+    }
+    if (node.type === 'FunctionNode') {
+      const fn = (node as unknown as { fn: MathNode }).fn;
+      const fname = fn.type === 'SymbolNode' ? (fn as unknown as { name: string }).name : '';
+      const args = (node as unknown as { args: MathNode[] }).args.map((a) => this.rewriteForDiff(a, scope, branches, expanding));
+      if (fname === 'sigmoid' && args.length === 1) return fill(SIGMOID_TEMPLATE, args[0]);
+      if (fname === 'relu' && args.length === 1) {
+        const u = toValue(args[0].compile().evaluate(scope as unknown as Map<string, unknown>));
+        if (typeof u !== 'number') throw new Error('diff: relu inside diff needs a scalar argument');
+        branches.push(u > 0 ? '+' : '0');
+        return u > 0 ? new math.ParenthesisNode(args[0]) : new math.ConstantNode(0);
+      }
+      return new math.FunctionNode(fn as never, args);
+    }
+    return node.map((child, path) => (path === 'fn' ? child : this.rewriteForDiff(child, scope, branches, expanding)));
+  }
+}
+
+const SIGMOID_TEMPLATE = math.parse('1 / (1 + exp(-(U__)))');
+function fill(template: MathNode, u: MathNode): MathNode {
+  return template.transform((n) => (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'U__' ? u : n));
+}
+
+function dependsOn(node: MathNode, x: string): boolean {
+  let found = false;
+  node.traverse((n) => {
+    if (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === x) found = true;
+  });
+  return found;
+}
+
+/** An evaluator for one file at one assignment. */
+export function evaluator(file: ProofFile, assignment: Assignment): Evaluator {
+  return new Evaluator(file, assignment);
+}
