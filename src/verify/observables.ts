@@ -1,7 +1,7 @@
 /**
- * What a run measures at step t, in float64 from the float32 iterate. Each
- * observable is defined here once: its symbol in statements, its TeX, and how
- * it is measured.
+ * What a run measures at step t, in float64 from the float32 iterate: the
+ * symbols a run statement may use and their TeX (runCheck.ts checkStep
+ * measures them; the tolerance kind of each is in runCheck.ts toleranceKind).
  */
 export const OBSERVABLE_TEX = {
   f_t: 'f(x_t)',
@@ -13,6 +13,3 @@ export const OBSERVABLE_TEX = {
 } as const;
 
 export type ObservableName = keyof typeof OBSERVABLE_TEX;
-
-/** The symbols a run statement may use besides the observables and constants. */
-export const RUN_CONSTANT_TEX = { R: 'R', Delta0: '\\Delta_0' } as const;

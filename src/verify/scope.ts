@@ -10,6 +10,7 @@ import {
 } from '../numeric/linalg.ts';
 import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../theorems/domain.ts';
 import { parse } from 'mathjs';
+import { OBSERVABLE_TEX } from './observables.ts';
 import type { Rng } from '../numeric/rng.ts';
 
 export type Scope = Record<string, unknown>;
@@ -86,7 +87,7 @@ export function defineFunctions(th: Theorem, scope: Scope): void {
 }
 
 /** Names that are not parameters: observables, constants, sequences, built-ins. */
-const NOT_PARAMETERS = new Set(['t', 'R', 'Delta0', 'f_t', 'f_prev', 'f_0', 'dist_t', 'grad2_t', 'mingrad2_t', 'fstar', 'L', 'mu', 'd', 'n']);
+const NOT_PARAMETERS = new Set([...Object.keys(OBSERVABLE_TEX), 't', 'R', 'Delta0', 'fstar', 'L', 'mu', 'd', 'n']);
 
 /**
  * The theorem's parameters for one instance: user-set values first, derived
