@@ -2,7 +2,7 @@
  * Pointwise lemmas: the statement evaluated in float64 at sampled points of
  * each witness, compared with a tolerance relative to the size of its terms.
  */
-import type { EvalFunction } from 'mathjs';
+import { SymbolNode, type EvalFunction, type MathNode } from 'mathjs';
 import type { Instance } from '../classes/types.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
@@ -41,7 +41,8 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
     // Data (X, y, n) first: oracle functions and points take precedence over same-named data.
     const scope: Scope = { ...constants, ...BUILTINS, ...oracleScope(w.instance), ...parameters };
     defineFunctions(th, scope);
-    const floor = referenceFloor(parts, pointKinds.map(([name]) => name), w.instance, scope);
+    const folded = foldForWitness(parts, new Set(pointKinds.map(([name]) => name)), scope);
+    const floor = referenceFloor(folded, pointKinds.map(([name]) => name), w.instance, scope);
     tally.instance(w.family.id);
     const sampler = pointSampler(w.instance, rng);
     const n = pointKinds.length === 0 ? 1 : opts.points;
@@ -53,7 +54,7 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
         base ??= p;
         point[name] = Array.from(p);
       }
-      const ok = checkPoint(parts, { ...scope, ...point }, floor, tally, () => ({
+      const ok = checkPoint(folded, { ...scope, ...point }, floor, tally, () => ({
         family: w.family.id, params: w.instance.params, parameters, point,
       }));
       if (!ok) return;
@@ -61,10 +62,45 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
   }
 }
 
-interface PartWithTerms { part: StatementPart; magnitude: EvalFunction[] }
+interface PartWithTerms {
+  part: StatementPart;
+  quantity: EvalFunction;
+  bound: EvalFunction;
+  magnitude: EvalFunction[];
+}
 
 function withTerms(part: StatementPart): PartWithTerms {
-  return { part, magnitude: [magnitudeOf(part.lhs).compile(), magnitudeOf(part.rhs).compile()] };
+  return {
+    part, quantity: part.quantity, bound: part.bound,
+    magnitude: [magnitudeOf(part.lhs).compile(), magnitudeOf(part.rhs).compile()],
+  };
+}
+
+/**
+ * The parts recompiled for one witness with every sub-expression that does not
+ * involve the sampled points evaluated once (X'·X and its eigenvalues, f(0)):
+ * the values are bound in `scope` under fresh names.
+ */
+function foldForWitness(parts: readonly PartWithTerms[], points: ReadonlySet<string>, scope: Scope): PartWithTerms[] {
+  let fresh = 0;
+  const fold = (node: MathNode): EvalFunction => node.transform((n) => {
+    if (n.type === 'SymbolNode' || n.type === 'ConstantNode' || mentionsAny(n, points)) return n;
+    const name = `__folded${fresh++}`;
+    scope[name] = n.compile().evaluate({ ...scope });
+    return new SymbolNode(name);
+  }).compile();
+  return parts.map(({ part }) => ({
+    part,
+    quantity: fold(part.lhs),
+    bound: fold(part.rhs),
+    magnitude: [fold(magnitudeOf(part.lhs)), fold(magnitudeOf(part.rhs))],
+  }));
+}
+
+function mentionsAny(node: MathNode, names: ReadonlySet<string>): boolean {
+  let found = false;
+  node.traverse((n) => { if (n.type === 'SymbolNode' && names.has((n as unknown as { name: string }).name)) found = true; });
+  return found;
 }
 
 const size = (v: unknown): number => {
@@ -102,9 +138,9 @@ function checkPoint(
   tally: Tally,
   where: () => Omit<Counterexample, 'part' | 'relation' | 'measured' | 'bound' | 'tolerance'>,
 ): boolean {
-  for (const [index, { part, magnitude }] of parts.entries()) {
-    const q = Number(part.quantity.evaluate({ ...scope }));
-    const b = Number(part.bound.evaluate({ ...scope }));
+  for (const [index, { part, quantity, bound, magnitude }] of parts.entries()) {
+    const q = Number(quantity.evaluate({ ...scope }));
+    const b = Number(bound.evaluate({ ...scope }));
     if (!Number.isFinite(q) || !Number.isFinite(b)) { tally.skip(); continue; }
     const tol = FLOAT64_RELATIVE_TOLERANCE * Math.max(floor[index], ...magnitude.map((m) => size(m.evaluate({ ...scope }))));
     const slack = part.relation === '<=' ? b - q : part.relation === '>=' ? q - b : -Math.abs(q - b);
