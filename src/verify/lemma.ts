@@ -18,6 +18,8 @@ export interface LemmaOptions {
   seed: number;
   /** Points per witness. */
   points: number;
+  /** Matrices drawn by a family-free lemma (each checked once). */
+  matrices: number;
   set?: Record<string, number>;
 }
 
@@ -27,7 +29,7 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
   const rng = makeRng(opts.seed);
   const pointKinds = Object.entries(th.points ?? {});
   if (pointKinds.length > 0 && pointKinds.every(([, k]) => k === 'symmetric-matrix')) {
-    for (let i = 0; i < opts.points * 10; i++) {
+    for (let i = 0; i < opts.matrices; i++) {
       const A = randomSymmetric(rng);
       const point = Object.fromEntries(pointKinds.map(([name]) => [name, A]));
       checkPoint(parts, { ...BUILTINS, ...point }, parts.map(() => 0), tally, () => ({ family: 'symmetric-matrix', params: {}, parameters: {}, point }));
@@ -57,7 +59,7 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
       const ok = checkPoint(folded, { ...scope, ...point }, floor, tally, () => ({
         family: w.family.id, params: w.instance.params, parameters, point,
       }));
-      if (!ok) return;
+      if (!ok) return; // the first counterexample ends the check
     }
   }
 }
@@ -130,7 +132,7 @@ function referenceFloor(parts: readonly PartWithTerms[], names: readonly string[
   });
 }
 
-/** Returns false when a violation was recorded (the witness is done). */
+/** Returns false when a violation was recorded. */
 function checkPoint(
   parts: readonly PartWithTerms[],
   scope: Scope,
@@ -139,10 +141,10 @@ function checkPoint(
   where: () => Omit<Counterexample, 'part' | 'relation' | 'measured' | 'bound' | 'tolerance'>,
 ): boolean {
   for (const [index, { part, quantity, bound, magnitude }] of parts.entries()) {
-    const q = Number(quantity.evaluate({ ...scope }));
-    const b = Number(bound.evaluate({ ...scope }));
+    const q = Number(quantity.evaluate(scope));
+    const b = Number(bound.evaluate(scope));
     if (!Number.isFinite(q) || !Number.isFinite(b)) { tally.skip(); continue; }
-    const tol = FLOAT64_RELATIVE_TOLERANCE * Math.max(floor[index], ...magnitude.map((m) => size(m.evaluate({ ...scope }))));
+    const tol = FLOAT64_RELATIVE_TOLERANCE * Math.max(floor[index], ...magnitude.map((m) => size(m.evaluate(scope))));
     const slack = part.relation === '<=' ? b - q : part.relation === '>=' ? q - b : -Math.abs(q - b);
     const violated = slack < -tol;
     // Resolved: the bound stands out of the rounding, so its margin means something.

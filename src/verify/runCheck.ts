@@ -77,7 +77,8 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
   const groups = new Map<string, Witness[]>();
   for (const w of witnesses) {
     const key = `${w.family.id}/${w.instance.dim}`;
-    groups.set(key, [...(groups.get(key) ?? []), w]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(w);
   }
   const keptCurves: Record<string, number> = {};
 
@@ -92,22 +93,21 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       const f0 = w.instance.value(x0);
       const scope: Scope = { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 };
       const L = w.instance.cert.L ?? Infinity;
-      const gamma = parameters.gamma ?? Number(hyperValue(hyperExpr, scope).lr ?? 1 / L);
+      const hyper = hyperValues(hyperExpr, scope);
+      const gamma = parameters.gamma ?? hyper.lr ?? 1 / L;
       tally.instance(family.id);
       const curve = (keptCurves[family.id] ?? 0) < opts.curvesPerFamily
         ? { family: family.id, label: label(w.instance, parameters), measured: [], bound: [], tolerance: [] } : undefined;
       if (curve) { keptCurves[family.id] = (keptCurves[family.id] ?? 0) + 1; curves.push(curve); }
       return {
         witness: w, scope, parameters, gamma, L,
-        gain: errorGain({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, momentum: Number(hyperValue(hyperExpr, scope).momentum ?? 0) }),
+        gain: errorGain({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, momentum: hyper.momentum }),
         xis: [],
         perturbed: perturbations(scope, ['L', 'mu', 'lambda', 'R', 'Delta0', ...Object.keys(parameters)], rng),
-        hyper: {}, f0, fprev: f0, mingrad2: Infinity, e: 0, dead: false, curve,
+        hyper, f0, fprev: f0, mingrad2: Infinity, e: 0, dead: false, curve,
       };
     });
-    const hyper: Record<string, number[]> = {};
-    for (const [k] of hyperExpr) hyper[k] = rows.map((r) => Number(hyperValue(hyperExpr, r.scope)[k]));
-    rows.forEach((r, i) => { r.hyper = Object.fromEntries(Object.keys(hyper).map((k) => [k, hyper[k][i]])); });
+    const hyper = Object.fromEntries(hyperExpr.map(([k]) => [k, rows.map((r) => r.hyper[k])]));
     const seqValues = rows.map(() => Object.fromEntries(sequences.map((s) => [s.name, s.start])));
 
     await runBatch({
@@ -133,8 +133,9 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
   }
 }
 
-function hyperValue(exprs: readonly (readonly [string, { evaluate(s: Scope): unknown }])[], scope: Scope): Record<string, unknown> {
-  return Object.fromEntries(exprs.map(([k, e]) => [k, e.evaluate({ ...scope })]));
+/** The algorithm's hyperparameters for one instance, from their expressions. */
+function hyperValues(exprs: readonly (readonly [string, EvalFunction])[], scope: Scope): Record<string, number> {
+  return Object.fromEntries(exprs.map(([k, e]) => [k, Number(e.evaluate({ ...scope }))]));
 }
 
 function label(inst: Instance, parameters: Record<string, number>): string {
@@ -177,7 +178,7 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
   if (!xt.every(Number.isFinite)) {
     row.dead = true;
     tally.check(true, -Infinity);
-    tally.violation(counterexample(th, part, row, t, NaN, NaN, 0, true));
+    tally.violation(counterexample(part, row, t, NaN, NaN, 0, true));
     return;
   }
   const ft = inst.value(xt);
@@ -215,7 +216,7 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
       const tolUpper = tolerance(kind, row.e, upper, row.L, gradNorm) + evalTol;
       if (m > upper + tolUpper) {
         row.dead = true;
-        tally.violation(counterexample(th, part, row, t, m, upper, tolUpper, false));
+        tally.violation(counterexample(part, row, t, m, upper, tolUpper, false));
       }
     }
   }
@@ -225,7 +226,7 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
   row.prev = xt;
 }
 
-function counterexample(th: Theorem, part: StatementPart, row: Row, step: number, measured: number, bound: number, tol: number, divergence: boolean) {
+function counterexample(part: StatementPart, row: Row, step: number, measured: number, bound: number, tol: number, divergence: boolean) {
   return {
     family: row.witness.family.id,
     params: row.witness.instance.params,

@@ -34,7 +34,7 @@ export function constantsOf(th: Theorem, inst: Instance): Scope {
     s.lambda = c.regularized.lambda;
     if (th.kind === 'run') s.L = c.regularized.Lbase;
   }
-  for (const [k, v] of Object.entries(inst.data ?? {})) if (!(k in s) || k === 'n') s[k] = v;
+  for (const [k, v] of Object.entries(inst.data ?? {})) if (!(k in s)) s[k] = v;
   return s;
 }
 

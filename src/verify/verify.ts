@@ -32,7 +32,9 @@ export const DEFAULTS = { instances: 100, runSteps: 100, lemmaPoints: 20, seed: 
 export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const started = performance.now();
   const seed = opts.seed ?? DEFAULTS.seed;
-  const pointFree = th.kind === 'lemma' && Object.keys(th.points ?? {}).length === 0;
+  // Lemmas without sampled points, or over matrices only, check each instance once.
+  const pointKinds = Object.values(th.points ?? {});
+  const pointFree = th.kind === 'lemma' && pointKinds.every((k) => k === 'symmetric-matrix');
   const steps = pointFree ? 1 : opts.steps ?? (th.kind === 'run' ? DEFAULTS.runSteps : DEFAULTS.lemmaPoints);
   const statement = opts.statement ?? parseStatement(th.statement);
   const { witnesses, notes } = witnessesFor(th, { instances: opts.instances ?? DEFAULTS.instances, seed, family: opts.family, steps });
@@ -40,7 +42,7 @@ export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Prom
   const curves: Curve[] = [];
   let backend: VerifyResult['backend'] = 'float64';
   if (th.kind === 'lemma') {
-    checkLemma(th, statement, witnesses, { seed, points: steps, set: opts.set }, tally);
+    checkLemma(th, statement, witnesses, { seed, points: steps, matrices: 2 * (opts.instances ?? DEFAULTS.instances), set: opts.set }, tally);
   } else {
     backend = await initEngine();
     if (witnesses.length === 0) notes.push('no witness satisfies the assumptions: nothing was run');

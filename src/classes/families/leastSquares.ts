@@ -24,7 +24,7 @@ import type { Family, Instance } from '../types.ts';
 import { gram, matTVec, matVec, solveSPD, type Mat, type Vec } from '../../numeric/linalg.ts';
 import { makeRng, type Rng } from '../../numeric/rng.ts';
 import {
-  accurateSum, certifiedSpectrum, checkBatch, dyadic, finiteArray, finiteNumber, logUniform, makeBatchedLoss,
+  accurateSum, certifiedSpectrum, checkBatch, dyadic, finiteArray, logUniform, makeBatchedLoss,
   gatherRows, makeMinibatchLoss, matFromRows, rowOffsets, rowsOf, seedArb, sphere, stackPadded, stackSamples,
 } from './common.ts';
 
