@@ -211,6 +211,11 @@ export class Evaluator {
     return cache[n];
   }
 
+  /** The witness behind a declared function's value in the scope (for rounding magnitudes). */
+  instanceOf(fn: unknown): Instance | undefined {
+    return typeof fn === 'function' ? this.fnInfo.get(fn)?.inst : undefined;
+  }
+
   private witness(fn: unknown, builtin: string) {
     const info = typeof fn === 'function' ? this.fnInfo.get(fn) : undefined;
     if (!info) throw new Error(`the first argument of ${builtin} must be a declared function`);

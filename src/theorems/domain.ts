@@ -75,10 +75,22 @@ export function intervalFor(name: string, cs: readonly Constraint[], scope: Reco
     for (const { a, op, b } of comparisons(c.node)) {
       const less = op === 'smaller' || op === 'smallerEq';
       const open = op === 'smaller' || op === 'larger';
-      if (isSymbol(a, name) && !mentions(b, name)) tighten(less ? 'hi' : 'lo', b.compile().evaluate({ ...scope }), open);
-      else if (isSymbol(b, name) && !mentions(a, name)) tighten(less ? 'lo' : 'hi', a.compile().evaluate({ ...scope }), open);
+      // a bound by a name not yet in scope is skipped (the final constraint check covers it)
+      if (isSymbol(a, name) && !mentions(b, name) && known(b, scope)) tighten(less ? 'hi' : 'lo', b.compile().evaluate({ ...scope }), open);
+      else if (isSymbol(b, name) && !mentions(a, name) && known(a, scope)) tighten(less ? 'lo' : 'hi', a.compile().evaluate({ ...scope }), open);
     }
   return iv;
+}
+
+function known(node: MathNode, scope: Record<string, unknown>): boolean {
+  let ok = true;
+  node.traverse((n, path, parent) => {
+    if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn')) {
+      const s = (n as unknown as { name: string }).name;
+      if (!(s in scope) && !['pi', 'e', 'E', 'PI', 'Infinity'].includes(s)) ok = false;
+    }
+  });
+  return ok;
 }
 
 function mentions(node: MathNode, name: string): boolean {

@@ -1,0 +1,291 @@
+/**
+ * Checking a proof file: every chain step and the claim get one verdict.
+ *
+ * Each relation is sampled first (fast-check over the givens' assignments and
+ * witnesses; a failure is shrunk to a small counterexample). What survives is
+ * then `proved` when an equality simplifies symbolically, `certified` when a
+ * scalar inequality is shown over the whole domain by interval arithmetic,
+ * else `sampled` with the number of samples compared.
+ */
+import fc from 'fast-check';
+import type { MathNode } from 'mathjs';
+import { Evaluator, type Value } from './evaluate.ts';
+import type { ProofFile, Expr, Rel, Chain } from './parse.ts';
+import { ProofError } from './parse.ts';
+import { checkNames } from './names.ts';
+import { planOf, drawArb, assignmentOf, type Plan, type Draw, type Sampled, type Rejection } from './sample.ts';
+import { magnitudeNode, oracleMagnitudes, size, allFinite, holds, equalWithin, shapeOf } from './tolerance.ts';
+import { provedEqual, expand } from './symbolic.ts';
+import { certifyScalarStep } from './certify.ts';
+import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
+import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
+
+/** Samples per step when the file does not say (the format asks for at least 200). */
+export const DEFAULT_SAMPLES = 200;
+
+export interface CheckOptions {
+  seed: number;
+  /** overrides the file's `samples:` */
+  samples?: number;
+}
+
+type Outcome = { kind: 'holds' } | { kind: 'fails'; l: Value; r: Value } | { kind: 'skip' } | { kind: 'error'; message: string };
+
+/** One file's sampling state: the plan of its givens and the assignments drawn so far (shared by its steps). */
+export class FileChecker {
+  readonly plan: Plan;
+  readonly samples: number;
+  readonly tolerance: number;
+  private readonly arb: fc.Arbitrary<Draw>;
+  private readonly drawn = new Map<string, { sampled: Sampled; ev: Evaluator } | Rejection>();
+  private readonly magnitudes = new WeakMap<MathNode, Expr>();
+
+  constructor(readonly pf: ProofFile, readonly opts: CheckOptions) {
+    this.plan = planOf(pf);
+    this.arb = drawArb(this.plan);
+    this.samples = opts.samples ?? pf.samples ?? DEFAULT_SAMPLES;
+    this.tolerance = pf.tolerance ?? FLOAT64_RELATIVE_TOLERANCE;
+  }
+
+  private at(draw: Draw): { sampled: Sampled; ev: Evaluator } | Rejection {
+    const key = JSON.stringify(draw);
+    let hit = this.drawn.get(key);
+    if (!hit) {
+      const s = assignmentOf(this.plan, draw);
+      hit = 'rejected' in s ? s : { sampled: s, ev: new Evaluator(this.pf, s.assignment) };
+      this.drawn.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The draws of this file's seed (the same for every step), up to `n`. */
+  draws(n = this.samples): Draw[] {
+    return fc.sample(this.arb, { seed: this.opts.seed, numRuns: n });
+  }
+
+  /** Why the givens admit no assignment, or null when some draw is accepted. */
+  vacuity(): string | null {
+    const reasons = new Map<string, number>();
+    const draws = this.draws(Math.max(this.samples, 200));
+    for (const d of draws) {
+      const s = this.at(d);
+      if (!('rejected' in s)) return null;
+      const why = s.rejected === 'constraint' ? `the constraint \`${s.detail}\` failed` : `no witness fits \`${s.detail}\` at the sampled constants`;
+      reasons.set(why, (reasons.get(why) ?? 0) + 1);
+    }
+    const [why, count] = [...reasons.entries()].sort((a, b) => b[1] - a[1])[0];
+    return `no assignment satisfies the givens: in ${draws.length} draws, ${why} ${count} times; check the givens for a contradiction`;
+  }
+
+  private magnitudeExpr(e: Expr): Expr {
+    let m = this.magnitudes.get(e.node);
+    if (!m) {
+      const node = magnitudeNode(e.node, new Set(this.pf.names.functions));
+      m = { source: node.toString(), node, line: e.line };
+      this.magnitudes.set(e.node, m);
+    }
+    return m;
+  }
+
+  private compare(ev: Evaluator, lhs: Expr, rel: Rel, rhs: Expr): Outcome {
+    let l: Value, r: Value;
+    try {
+      l = ev.evaluate(lhs);
+      r = ev.evaluate(rhs);
+    } catch (e) {
+      return { kind: 'error', message: (e as Error).message };
+    }
+    if (!allFinite(l) || !allFinite(r)) return { kind: 'skip' };
+    const scalar = typeof l === 'number' && typeof r === 'number';
+    if (!scalar && rel !== '==') return { kind: 'error', message: `${rel} compares numbers, but the left side is ${shapeOf(l)} and the right side ${shapeOf(r)}` };
+    if (scalar ? holds(l as number, rel, r as number, 0) : equalWithin(l, r, 0)) return { kind: 'holds' };
+    // only now the rounding allowance (most comparisons never need it)
+    let scale: number;
+    try {
+      const extra = oracleMagnitudes((fn) => ev.instanceOf(fn));
+      scale = Math.max(size(l), size(r), size(ev.evaluate(this.magnitudeExpr(lhs), extra)), size(ev.evaluate(this.magnitudeExpr(rhs), extra)));
+    } catch {
+      scale = Math.max(size(l), size(r));
+    }
+    const slack = this.tolerance * scale;
+    if (!scalar && (shapeOf(l) !== shapeOf(r))) return { kind: 'error', message: `the two sides have different shapes: ${shapeOf(l)} and ${shapeOf(r)}` };
+    const ok = scalar ? holds(l as number, rel, r as number, slack) : equalWithin(l, r, slack);
+    return ok ? { kind: 'holds' } : { kind: 'fails', l, r };
+  }
+
+  /** Check `lhs rel rhs` at this file's assignments (sampling, then symbolic or interval proof). */
+  checkRelation(lhs: Expr, rel: Rel, rhs: Expr, line: number, justification?: string): StepResult {
+    const base = { line, lhs: lhs.source, relation: rel, rhs: rhs.source, ...(justification ? { justification } : {}) };
+    let compared = 0, skipped = 0, accepted = 0, shrinking = false;
+    let error: string | undefined;
+    const prop = fc.property(this.arb, (draw) => {
+      const s = this.at(draw);
+      if ('rejected' in s) { fc.pre(false); return true; }
+      const out = this.compare(s.ev, lhs, rel, rhs);
+      if (!shrinking) accepted++;
+      if (out.kind === 'error') {
+        error ??= `${out.message} (at ${describe(s.sampled.values)})`;
+        return true;
+      }
+      if (out.kind === 'skip') { if (!shrinking) skipped++; return true; }
+      if (out.kind === 'fails') { shrinking = true; return false; }
+      if (!shrinking) compared++;
+      return true;
+    });
+    const run = fc.check(prop, { seed: this.opts.seed, numRuns: this.samples });
+    if (error) return { ...base, verdict: 'error', samples: compared, skipped, message: `${this.pf.file}:${line}: ${error}` };
+    if (run.failed && run.counterexample) {
+      const draw = run.counterexample[0] as Draw;
+      return { ...base, verdict: 'refuted', samples: compared + 1, skipped, counterexample: this.counterexample(draw, lhs, rhs) };
+    }
+    if (accepted === 0) return { ...base, verdict: 'vacuous', samples: 0, skipped, message: this.vacuity() ?? 'no assignment satisfied the givens' };
+    if (compared === 0) {
+      return { ...base, verdict: 'error', samples: 0, skipped, message: `${this.pf.file}:${line}: no sample gave finite values on both sides (${skipped} skipped); check for overflow, log of 0 or 0/0` };
+    }
+    const proof = this.prove(lhs, rel, rhs);
+    if (proof) return { ...base, verdict: proof.verdict, samples: compared, skipped, message: proof.how };
+    return { ...base, verdict: 'sampled', samples: compared, skipped };
+  }
+
+  private counterexample(draw: Draw, lhs: Expr, rhs: Expr): Counterexample {
+    const s = this.at(draw) as { sampled: Sampled; ev: Evaluator };
+    return {
+      values: s.sampled.values,
+      witnesses: s.sampled.witnesses,
+      lhs: s.ev.evaluate(lhs),
+      rhs: s.ev.evaluate(rhs),
+    };
+  }
+
+  /** A symbolic proof of an equality, or an interval certificate of a scalar inequality. */
+  private prove(lhs: Expr, rel: Rel, rhs: Expr): { verdict: 'proved' | 'certified'; how: string } | null {
+    const sample = this.firstAccepted();
+    if (!sample) return null;
+    const isScalar = (node: MathNode) => {
+      try {
+        return typeof sample.ev.evaluate({ source: node.toString(), node, line: lhs.line }) === 'number';
+      } catch {
+        return false;
+      }
+    };
+    if (rel === '==') {
+      const how = provedEqual(lhs.node, rhs.node, this.pf, isScalar);
+      return how ? { verdict: 'proved', how } : null;
+    }
+    const l = expand(lhs.node, this.pf), r = expand(rhs.node, this.pf);
+    const scalars = new Set([...this.pf.names.reals, ...this.pf.names.integers]);
+    const integers = new Set(this.pf.names.integers);
+    let onlyScalars = true;
+    for (const side of [l, r]) {
+      side.traverse((n, path, parent) => {
+        if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn')) {
+          const name = (n as unknown as { name: string }).name;
+          if (!scalars.has(name) && !['pi', 'e'].includes(name)) onlyScalars = false;
+        }
+      });
+    }
+    if (!onlyScalars) return null;
+    const variables = [...scalars].map((name) => ({ name, integer: integers.has(name) }));
+    const constraints = this.plan.constraints.map((c) => c.node);
+    const cert = certifyScalarStep(l, rel, r, variables, constraints);
+    return cert ? { verdict: 'certified', how: `${cert.method}` } : null;
+  }
+
+  private firstAccepted(): { sampled: Sampled; ev: Evaluator } | undefined {
+    for (const d of this.draws()) {
+      const s = this.at(d);
+      if (!('rejected' in s)) return s;
+    }
+    return undefined;
+  }
+
+  /**
+   * Both sides at every accepted assignment, in draw order (the same order on
+   * every call, so entry i of two calls is the same assignment); a side that
+   * is not a finite number, or fails to evaluate, is NaN.
+   */
+  sides(lhs: Expr, rhs: Expr): { lhs: number; rhs: number }[] {
+    const out: { lhs: number; rhs: number }[] = [];
+    const num = (ev: Evaluator, e: Expr) => {
+      try {
+        const v = ev.evaluate(e);
+        return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+      } catch {
+        return NaN;
+      }
+    };
+    for (const d of this.draws()) {
+      const s = this.at(d);
+      if (!('rejected' in s)) out.push({ lhs: num(s.ev, lhs), rhs: num(s.ev, rhs) });
+    }
+    return out;
+  }
+
+  /** Whether two expressions agree (within the tolerance) at every sampled assignment where both are finite. */
+  agree(a: Expr, b: Expr): boolean {
+    for (const d of this.draws()) {
+      const s = this.at(d);
+      if ('rejected' in s) continue;
+      let x: Value, y: Value;
+      try { x = s.ev.evaluate(a); y = s.ev.evaluate(b); } catch { return false; }
+      if (!allFinite(x) || !allFinite(y)) continue;
+      if (!equalWithin(x, y, this.tolerance * Math.max(size(x), size(y)))) return false;
+    }
+    return true;
+  }
+}
+
+const STRENGTH: Record<Rel, Rel[]> = {
+  '==': ['=='], '<=': ['<=', '<', '=='], '<': ['<'], '>=': ['>=', '>', '=='], '>': ['>'],
+};
+
+function establishes(checker: FileChecker, pf: ProofFile): { established: boolean; establishedNote: string } {
+  const claim = pf.claim!;
+  const [left, right] = claim.terms;
+  const rel = claim.relations[0];
+  const matching = (c: Chain) => checker.agree(c.first, left) && checker.agree(c.steps[c.steps.length - 1].expr, right);
+  const found = pf.chains.find((c) => STRENGTH[rel].includes(c.composed) && matching(c));
+  if (found) return { established: true, establishedNote: `the chain at line ${found.line} establishes the claim` };
+  const weak = pf.chains.find(matching);
+  if (weak) return { established: false, establishedNote: `the chain at line ${weak.line} runs from the claim's left side to its right side, but its relation ${weak.composed} is weaker than the claim's ${rel}` };
+  return { established: false, establishedNote: 'no chain starts at the claim\'s left side and ends at its right side' };
+}
+
+/** Check every step and the claim of a parsed file. Malformed files throw ProofError before any sampling. */
+export function checkProof(pf: ProofFile, opts: CheckOptions): FileResult {
+  const started = performance.now();
+  checkNames(pf);
+  const checker = new FileChecker(pf, opts);
+  const done = (verdict: FileVerdict, steps: FileResult['steps'], extra: Partial<FileResult> = {}): FileResult => ({
+    file: pf.file, title: pf.title, verdict, steps, ...extra, seed: opts.seed, seconds: (performance.now() - started) / 1000,
+  });
+  const vacuous = checker.vacuity();
+  if (vacuous) return done('error', [], { error: `${pf.file}:${firstGivenLine(pf)}: ${vacuous}` });
+  const steps: StepResult[] = [];
+  for (const chain of pf.chains) {
+    let prev = chain.first;
+    for (const step of chain.steps) {
+      steps.push(checker.checkRelation(prev, step.relation, step.expr, step.line, step.justification));
+      prev = step.expr;
+    }
+  }
+  let claim: ClaimResult | undefined;
+  if (pf.claim) {
+    const [l, r] = pf.claim.terms;
+    const res = checker.checkRelation(l, pf.claim.relations[0], r, pf.claim.line);
+    claim = { ...res, ...establishes(checker, pf) };
+  }
+  const all = [...steps, ...(claim ? [claim] : [])];
+  const verdict: FileVerdict = all.some((s) => s.verdict === 'error' || s.verdict === 'vacuous') ? 'error' : all.some((s) => s.verdict === 'refuted') ? 'refuted' : 'valid';
+  return done(verdict, steps, claim ? { claim } : {});
+}
+
+const firstGivenLine = (pf: ProofFile) => pf.given[0]?.line ?? 1;
+
+/** Short text of sampled values for messages. */
+export function describe(values: Record<string, unknown>): string {
+  const fmt = (v: unknown): string => (typeof v === 'number' ? Number(v.toPrecision(6)).toString() : Array.isArray(v) ? `[${v.map(fmt).join(', ')}]` : String(v));
+  return Object.entries(values).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ');
+}
+
+export { ProofError };

@@ -1,0 +1,133 @@
+/**
+ * Exact zero-testing of rational expressions: an expression is brought to
+ * p/q with p, q polynomials over the rationals (BigInt fractions) in its
+ * symbols and opaque sub-terms (exp(−u), f(w), a power with a symbolic
+ * exponent: anything that is not + − × ÷ or an integer power). It is 0 where
+ * defined exactly when p is the zero polynomial, whatever the opaque terms
+ * stand for; no heuristics, so "zero" is a proof.
+ */
+import type { MathNode } from 'mathjs';
+
+/** A rational number n/d, d > 0, in lowest terms. */
+type Q = { n: bigint; d: bigint };
+const gcd = (a: bigint, b: bigint): bigint => { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b) [a, b] = [b, a % b]; return a; };
+const q = (n: bigint, d = 1n): Q => { if (d < 0n) { n = -n; d = -d; } const g = gcd(n, d) || 1n; return { n: n / g, d: d / g }; };
+const qAdd = (a: Q, b: Q) => q(a.n * b.d + b.n * a.d, a.d * b.d);
+const qMul = (a: Q, b: Q) => q(a.n * b.n, a.d * b.d);
+
+/** A polynomial: monomial key ("x^2*y") → coefficient. */
+type Poly = Map<string, Q>;
+const ONE_KEY = '';
+
+function monoMul(a: string, b: string): string {
+  const pow = new Map<string, number>();
+  for (const key of [a, b]) {
+    if (!key) continue;
+    for (const f of key.split('*')) {
+      const i = f.lastIndexOf('^');
+      pow.set(f.slice(0, i), (pow.get(f.slice(0, i)) ?? 0) + Number(f.slice(i + 1)));
+    }
+  }
+  return [...pow.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([s, k]) => `${s}^${k}`).join('*');
+}
+
+function add(a: Poly, b: Poly, sign = 1n): Poly {
+  const out = new Map(a);
+  for (const [k, c] of b) {
+    const v = qAdd(out.get(k) ?? q(0n), { n: sign * c.n, d: c.d });
+    if (v.n === 0n) out.delete(k); else out.set(k, v);
+  }
+  return out;
+}
+
+/** Too many terms: give up rather than grind (the step is then sampled). */
+const MAX_TERMS = 4000;
+
+function mul(a: Poly, b: Poly): Poly {
+  let out: Poly = new Map();
+  for (const [ka, ca] of a) for (const [kb, cb] of b) out = add(out, new Map([[monoMul(ka, kb), qMul(ca, cb)]]));
+  if (out.size > MAX_TERMS) throw new Error('too large');
+  return out;
+}
+
+const constant = (c: Q): Poly => (c.n === 0n ? new Map() : new Map([[ONE_KEY, c]]));
+const variable = (name: string): Poly => new Map([[`${name}^1`, q(1n)]]);
+
+/** p/q */
+interface Rational { p: Poly; q: Poly }
+
+/** An exact rational from a decimal literal ("0.25" → 1/4, "1e-3" → 1/1000). */
+function exactConstant(text: string): Q | null {
+  const m = /^(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text.trim());
+  if (!m) return null;
+  const frac = m[2] ?? '';
+  let n = BigInt((m[1] || '0') + frac), d = 10n ** BigInt(frac.length);
+  const e = Number(m[3] ?? 0);
+  if (Math.abs(e) > 300) return null;
+  if (e >= 0) n *= 10n ** BigInt(e); else d *= 10n ** BigInt(-e);
+  return q(n, d);
+}
+
+const MAX_POWER = 24;
+
+function toRational(node: MathNode, atom: (n: MathNode) => string): Rational {
+  const n = node as unknown as { type: string; fn: string; args: MathNode[]; content: MathNode; value: unknown; name: string };
+  const one = constant(q(1n));
+  switch (node.type) {
+    case 'ParenthesisNode': return toRational(n.content, atom);
+    case 'ConstantNode': {
+      const c = exactConstant(String(n.value));
+      return c ? { p: constant(c), q: one } : { p: variable(atom(node)), q: one };
+    }
+    case 'SymbolNode': return { p: variable(n.name), q: one };
+    case 'OperatorNode': {
+      const [a, b] = n.args.map((x) => () => toRational(x, atom));
+      switch (n.fn) {
+        case 'unaryPlus': return a();
+        case 'unaryMinus': { const r = a(); return { p: add(new Map(), r.p, -1n), q: r.q }; }
+        case 'add': case 'subtract': {
+          const x = a(), y = b();
+          return { p: add(mul(x.p, y.q), mul(y.p, x.q), n.fn === 'add' ? 1n : -1n), q: mul(x.q, y.q) };
+        }
+        case 'multiply': { const x = a(), y = b(); return { p: mul(x.p, y.p), q: mul(x.q, y.q) }; }
+        case 'divide': {
+          const x = a(), y = b();
+          if (y.p.size === 0) throw new Error('division by zero');
+          return { p: mul(x.p, y.q), q: mul(x.q, y.p) };
+        }
+        case 'pow': {
+          const e = n.args[1];
+          const k = e.type === 'ConstantNode' ? Number((e as unknown as { value: unknown }).value) : NaN;
+          if (!Number.isInteger(k) || Math.abs(k) > MAX_POWER) return { p: variable(atom(node)), q: one };
+          const base = a();
+          let r: Rational = { p: one, q: one };
+          for (let i = 0; i < Math.abs(k); i++) r = { p: mul(r.p, base.p), q: mul(r.q, base.q) };
+          if (k < 0) { if (r.p.size === 0) throw new Error('division by zero'); r = { p: r.q, q: r.p }; }
+          return r;
+        }
+      }
+      return { p: variable(atom(node)), q: one };
+    }
+    default: return { p: variable(atom(node)), q: one };
+  }
+}
+
+/**
+ * Whether the expression is identically 0 as a rational function of its
+ * symbols and opaque terms. Opaque terms are keyed by their text, so equal
+ * texts are the same indeterminate. False when undecided (too large).
+ */
+export function isIdenticallyZero(node: MathNode): boolean {
+  const keys = new Map<string, string>();
+  const atom = (m: MathNode) => {
+    const text = m.toString();
+    let k = keys.get(text);
+    if (!k) { k = `[${keys.size}]`; keys.set(text, k); }
+    return k;
+  };
+  try {
+    return toRational(node, atom).p.size === 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * What checking a proof file produces (PROOF-FORMAT.md, "Verdicts" and the
+ * --json contract): one verdict per step and for the claim, and a file verdict.
+ */
+import type { Rel } from './parse.ts';
+
+export type Verdict = 'proved' | 'certified' | 'sampled' | 'refuted' | 'vacuous' | 'error';
+
+/** A witness as it can be rebuilt: family, its params, and the factor f was scaled by. */
+export interface WitnessRecord {
+  family: string;
+  params: unknown;
+  /** f = scale · (family instance); certificates scale with it */
+  scale: number;
+  /** the certified constants after scaling */
+  constants: Record<string, number>;
+}
+
+export type PlainValue = number | number[] | number[][];
+
+export interface Counterexample {
+  /** the sampled givens: scalars, dimensions, vectors, matrices */
+  values: Record<string, PlainValue>;
+  /** the witness of each declared function */
+  witnesses: Record<string, WitnessRecord>;
+  lhs: PlainValue;
+  rhs: PlainValue;
+}
+
+export interface StepResult {
+  line: number;
+  lhs: string;
+  relation: Rel;
+  rhs: string;
+  justification?: string;
+  verdict: Verdict;
+  /** assignments at which both sides were finite and compared */
+  samples: number;
+  /** assignments skipped because a side was not finite */
+  skipped: number;
+  counterexample?: Counterexample;
+  /** why: the error, the vacuous givens, or how it was proved/certified */
+  message?: string;
+}
+
+export interface ClaimResult extends StepResult {
+  /** whether some chain starts at the claim's left side, ends at its right side, with a relation at least as strong */
+  established: boolean;
+  /** which chain (line of its fence), or why none does */
+  establishedNote: string;
+}
+
+export type FileVerdict = 'valid' | 'refuted' | 'error';
+
+export interface FileResult {
+  file: string;
+  title: string;
+  verdict: FileVerdict;
+  steps: StepResult[];
+  claim?: ClaimResult;
+  /** a file-level error (malformed file, vacuous givens): file:line and the fix */
+  error?: string;
+  /** assignments drawn, accepted by the givens, and the default per step */
+  seed: number;
+  seconds: number;
+}

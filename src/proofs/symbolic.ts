@@ -1,0 +1,90 @@
+/**
+ * Equalities shown symbolically: substitute the file's defines and the
+ * built-ins mathjs can expand (sigmoid; diff by mathjs's derivative), replace
+ * every other call (f(w), grad, dot, norm, fstar, ...) by an opaque symbol,
+ * one per distinct text, and ask mathjs to simplify the difference to 0, or
+ * failing that bring it to an exact rational normal form (polynomial.ts). Only done when every remaining symbol and opaque call is a
+ * scalar: mathjs's rules assume commutative products, which matrices break.
+ */
+import type { MathNode } from 'mathjs';
+import { math } from './evaluate.ts';
+import type { ProofFile } from './parse.ts';
+import { isIdenticallyZero } from './polynomial.ts';
+
+/** mathjs functions simplify can reason about; any other call is opaque. */
+const ELEMENTARY = new Set(['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh']);
+const SIGMOID = math.parse('1 / (1 + exp(-(U__)))');
+
+const nameOf = (n: MathNode) => (n as unknown as { name: string }).name;
+const callee = (n: MathNode) => nameOf((n as unknown as { fn: MathNode }).fn);
+const argsOf = (n: MathNode) => (n as unknown as { args: MathNode[] }).args;
+
+/** The node with value defines replaced by their (expanded) definitions, sigmoid by its formula, diff(e, x) by mathjs's derivative. */
+export function expand(node: MathNode, pf: ProofFile, expanding: ReadonlySet<string> = new Set()): MathNode {
+  return node.transform((n) => {
+    if (n.type === 'SymbolNode') {
+      const def = pf.define.find((d) => d.kind === 'value' && d.name === nameOf(n));
+      if (!def || def.kind !== 'value' || expanding.has(def.name)) return n;
+      return new math.ParenthesisNode(expand(def.expr.node, pf, new Set([...expanding, def.name])));
+    }
+    if (n.type === 'FunctionNode') {
+      const name = callee(n);
+      const args = argsOf(n);
+      if (name === 'sigmoid' && args.length === 1) {
+        const u = expand(args[0], pf, expanding);
+        return new math.ParenthesisNode(SIGMOID.transform((m) => (m.type === 'SymbolNode' && nameOf(m) === 'U__' ? u : m)));
+      }
+      if (name === 'diff' && args.length === 2 && args[1].type === 'SymbolNode') {
+        const inner = expand(args[0], pf, expanding);
+        if (hasCall(inner, (c) => !ELEMENTARY.has(c))) return n; // relu's branch, f(x): leave it to the numbers
+        return new math.ParenthesisNode(math.derivative(inner, nameOf(args[1]), { simplify: false }));
+      }
+    }
+    return n;
+  });
+}
+
+function hasCall(node: MathNode, pred: (name: string) => boolean): boolean {
+  let found = false;
+  node.traverse((n) => { if (n.type === 'FunctionNode' && pred(callee(n))) found = true; });
+  return found;
+}
+
+/** Opaque calls → symbols (same text, same symbol); returns the atoms so the caller can check they are scalars. */
+function atomise(node: MathNode): { node: MathNode; atoms: Map<string, MathNode> } {
+  const atoms = new Map<string, MathNode>();
+  const out = node.transform((n) => {
+    if (n.type !== 'FunctionNode' || ELEMENTARY.has(callee(n))) return n;
+    const key = n.toString();
+    let sym = [...atoms.entries()].find(([, v]) => v.toString() === key)?.[0];
+    if (!sym) { sym = `atom${atoms.size}__`; atoms.set(sym, n); }
+    return new math.SymbolNode(sym);
+  });
+  return { node: out, atoms };
+}
+
+const isZero = (n: MathNode) => n.type === 'ConstantNode' && Number((n as unknown as { value: unknown }).value) === 0;
+
+/**
+ * Whether lhs − rhs simplifies to 0. `isScalar` says whether a symbol or an
+ * opaque call is scalar-valued (the caller evaluates it at a sample); a
+ * vector or matrix anywhere means no symbolic attempt.
+ */
+export function provedEqual(lhs: MathNode, rhs: MathNode, pf: ProofFile, isScalar: (node: MathNode) => boolean): string | null {
+  let difference: MathNode;
+  try {
+    difference = new math.OperatorNode('-', 'subtract', [new math.ParenthesisNode(expand(lhs, pf)), new math.ParenthesisNode(expand(rhs, pf))]);
+  } catch {
+    return null;
+  }
+  const { node, atoms } = atomise(difference);
+  for (const a of atoms.values()) if (!isScalar(a)) return null;
+  const symbols = new Set<string>();
+  node.traverse((n, path, parent) => { if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn')) symbols.add(nameOf(n)); });
+  for (const s of symbols) if (!atoms.has(s) && !isScalar(new math.SymbolNode(s))) return null;
+  try {
+    if (isZero(math.simplify(node))) return 'the difference of the two sides simplifies to 0 (mathjs simplify)';
+  } catch { /* fall through to the exact normal form */ }
+  if (isIdenticallyZero(node)) return 'the difference of the two sides is the zero rational function (exact polynomial arithmetic)';
+  return null;
+}
