@@ -1,16 +1,13 @@
 /** boundlab's command line: dispatch, and the one place errors become exit codes. */
 import { UsageError } from '../verify/scope.ts';
 import { closest } from './closest.ts';
-import { listCommand } from './list.ts';
-import { verifyCommand } from './verify.ts';
-import { checkCommand } from './check.ts';
-import { mutateCommand } from './mutate.ts';
 
+// Commands load on demand: checking a proof file need not start TensorFlow.js.
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
-  list: { run: listCommand, summary: 'theorems, families, optimisers and the backend' },
-  verify: { run: verifyCommand, summary: 'check theorems on real optimiser runs and sampled points' },
-  check: { run: checkCommand, summary: 'check each step of Markdown proof files' },
-  mutate: { run: async (argv) => mutateCommand(argv), summary: 'mutation score of a proof file: how many wrong variants of its steps are refuted' },
+  list: { run: async (argv) => (await import('./list.ts')).listCommand(argv), summary: 'theorems, families, optimisers and the backend' },
+  verify: { run: async (argv) => (await import('./verify.ts')).verifyCommand(argv), summary: 'check theorems on real optimiser runs and sampled points' },
+  check: { run: async (argv) => (await import('./check.ts')).checkCommand(argv), summary: 'check each step of Markdown proof files' },
+  mutate: { run: async (argv) => (await import('./mutate.ts')).mutateCommand(argv), summary: 'mutation score of a proof file: how many wrong variants of its steps are refuted' },
 };
 
 const HELP = `usage: boundlab COMMAND [options]   (boundlab COMMAND --help for each)

@@ -73,8 +73,8 @@ export class FileChecker {
       const why = s.rejected === 'constraint' ? `the constraint \`${s.detail}\` failed` : `no witness fits \`${s.detail}\` at the sampled constants`;
       reasons.set(why, (reasons.get(why) ?? 0) + 1);
     }
-    const [why, count] = [...reasons.entries()].sort((a, b) => b[1] - a[1])[0];
-    return `no assignment satisfies the givens: in ${draws.length} draws, ${why} ${count} times; check the givens for a contradiction`;
+    const why = [...reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([w, k]) => `${w} ${k} times`).join(', ');
+    return `no assignment satisfies the givens: in ${draws.length} draws, ${why}; check the givens for a contradiction`;
   }
 
   private magnitudeExpr(e: Expr): Expr {
