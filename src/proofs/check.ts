@@ -14,7 +14,7 @@ import type { ProofFile, Expr, Rel, Chain } from './parse.ts';
 import { ProofError } from './parse.ts';
 import { checkNames } from './names.ts';
 import { planOf, drawArb, assignmentOf, type Plan, type Draw, type Sampled, type Rejection } from './sample.ts';
-import { magnitudeNode, oracleMagnitudes, size, allFinite, holds, equalWithin, shapeOf } from './tolerance.ts';
+import { magnitudeNode, oracleMagnitudes, type MagnitudeContext, size, allFinite, holds, equalWithin, shapeOf } from './tolerance.ts';
 import { provedEqual, expand } from './symbolic.ts';
 import { certifyScalarStep } from './certify.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
@@ -39,12 +39,18 @@ export class FileChecker {
   private readonly arb: fc.Arbitrary<Draw>;
   private readonly drawn = new Map<string, { sampled: Sampled; ev: Evaluator } | Rejection>();
   private readonly magnitudes = new WeakMap<MathNode, Expr>();
+  private readonly magnitudeContext: MagnitudeContext;
 
   constructor(readonly pf: ProofFile, readonly opts: CheckOptions) {
     this.plan = planOf(pf);
     this.arb = drawArb(this.plan);
     this.samples = opts.samples ?? pf.samples ?? DEFAULT_SAMPLES;
     this.tolerance = pf.tolerance ?? FLOAT64_RELATIVE_TOLERANCE;
+    this.magnitudeContext = {
+      functions: new Set(pf.names.functions),
+      defines: new Map(pf.define.flatMap((d) => (d.kind === 'value' ? [[d.name, d.expr.node] as const] : []))),
+      sequences: new Set(pf.names.sequences),
+    };
   }
 
   private at(draw: Draw): { sampled: Sampled; ev: Evaluator } | Rejection {
@@ -80,7 +86,7 @@ export class FileChecker {
   private magnitudeExpr(e: Expr): Expr {
     let m = this.magnitudes.get(e.node);
     if (!m) {
-      const node = magnitudeNode(e.node, new Set(this.pf.names.functions));
+      const node = magnitudeNode(e.node, this.magnitudeContext);
       m = { source: node.toString(), node, line: e.line };
       this.magnitudes.set(e.node, m);
     }
@@ -102,7 +108,7 @@ export class FileChecker {
     // only now the rounding allowance (most comparisons never need it)
     let scale: number;
     try {
-      const extra = oracleMagnitudes((fn) => ev.instanceOf(fn));
+      const extra = oracleMagnitudes(ev);
       scale = Math.max(size(l), size(r), size(ev.evaluate(this.magnitudeExpr(lhs), extra)), size(ev.evaluate(this.magnitudeExpr(rhs), extra)));
     } catch {
       scale = Math.max(size(l), size(r));

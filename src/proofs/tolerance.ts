@@ -21,36 +21,50 @@ import type { Instance } from '../classes/types.ts';
 const abs = (n: MathNode) => new math.FunctionNode(new math.SymbolNode('abs'), [n]);
 const op = (o: string, fn: string, args: MathNode[]) => new math.OperatorNode(o as never, fn as never, args as never);
 
-/** The magnitude expression of `node` (see the file comment). */
-export function magnitudeNode(node: MathNode, functions: ReadonlySet<string>): MathNode {
-  const magnitudeNode = (m: MathNode): MathNode => magnitudeOf(m, functions);
-  return magnitudeNode(node);
+/** What the magnitude transform needs of a file: its functions, value defines and sequences. */
+export interface MagnitudeContext {
+  functions: ReadonlySet<string>;
+  defines: ReadonlyMap<string, MathNode>;
+  sequences: ReadonlySet<string>;
 }
 
-function magnitudeOf(node: MathNode, functions: ReadonlySet<string>): MathNode {
-  const magnitudeNode = (m: MathNode): MathNode => magnitudeOf(m, functions);
-  const n = node as unknown as { type: string; fn: string | { name: string }; op: string; args: MathNode[]; content: MathNode };
+const call = (name: string, args: MathNode[]) => new math.FunctionNode(new math.SymbolNode(name), args);
+
+/**
+ * The magnitude expression of `node` (see the file comment). A defined name
+ * stands for the magnitude of its definition (w1 = w − η∇f(w) carries the
+ * rounding of ‖w‖, however small w1 is); a sequence term for the largest
+ * size of the terms up to it, times their number (rounding accumulates).
+ */
+export function magnitudeNode(node: MathNode, ctx: MagnitudeContext, expanding: ReadonlySet<string> = new Set()): MathNode {
+  const m = (x: MathNode): MathNode => magnitudeNode(x, ctx, expanding);
+  const n = node as unknown as { type: string; fn: string | { name: string }; name: string; args: MathNode[]; content: MathNode };
   switch (node.type) {
-    case 'ParenthesisNode': return magnitudeNode(n.content);
+    case 'ParenthesisNode': return m(n.content);
+    case 'SymbolNode': {
+      const def = ctx.defines.get(n.name);
+      return def && !expanding.has(n.name) ? magnitudeNode(def, ctx, new Set([...expanding, n.name])) : abs(node);
+    }
     case 'OperatorNode': {
       const [a, b] = n.args;
       switch (n.fn) {
-        case 'add': case 'subtract': return op('+', 'add', [magnitudeNode(a), magnitudeNode(b)]);
-        case 'unaryMinus': case 'unaryPlus': return magnitudeNode(a);
-        case 'multiply': return op('*', 'multiply', [magnitudeNode(a), magnitudeNode(b)]);
-        case 'divide': return op('/', 'divide', [magnitudeNode(a), abs(b)]);
+        case 'add': case 'subtract': return op('+', 'add', [m(a), m(b)]);
+        case 'unaryMinus': case 'unaryPlus': return m(a);
+        case 'multiply': return op('*', 'multiply', [m(a), m(b)]);
+        case 'divide': return op('/', 'divide', [m(a), abs(b)]);
         case 'pow':
-          if (b.type === 'ConstantNode' && [2, 3, 4].includes(Number((b as unknown as { value: unknown }).value))) return op('^', 'pow', [magnitudeNode(a), b]);
+          if (b.type === 'ConstantNode' && [2, 3, 4].includes(Number((b as unknown as { value: unknown }).value))) return op('^', 'pow', [m(a), b]);
           return abs(node);
         default: return abs(node);
       }
     }
     case 'FunctionNode': {
       const name = (n.fn as { name: string }).name;
-      if (functions.has(name)) return new math.FunctionNode(new math.SymbolNode(VALUE_MAGNITUDE), [new math.SymbolNode(name), ...n.args]);
-      if (name === 'grad' && n.args.length === 2) return new math.FunctionNode(new math.SymbolNode(GRAD_MAGNITUDE), n.args);
-      if (name === 'norm' && n.args.length === 1) return new math.FunctionNode(new math.SymbolNode('norm'), [magnitudeNode(n.args[0])]);
-      if (name === 'dot' && n.args.length === 2) return new math.FunctionNode(new math.SymbolNode('dot'), n.args.map(magnitudeNode));
+      if (ctx.functions.has(name) && n.args.length === 1) return call(VALUE_MAGNITUDE, [new math.SymbolNode(name), n.args[0], m(n.args[0])]);
+      if (name === 'grad' && n.args.length === 2) return call(GRAD_MAGNITUDE, [n.args[0], n.args[1], m(n.args[1])]);
+      if (ctx.sequences.has(name) && n.args.length === 1) return call(SEQUENCE_MAGNITUDE, [new math.ConstantNode(name), n.args[0]]);
+      if (name === 'norm' && n.args.length === 1) return call('norm', [m(n.args[0])]);
+      if (name === 'dot' && n.args.length === 2) return call('dot', n.args.map(m));
       return abs(node);
     }
     default: return abs(node);
@@ -59,35 +73,56 @@ function magnitudeOf(node: MathNode, functions: ReadonlySet<string>): MathNode {
 
 const VALUE_MAGNITUDE = 'value_magnitude__';
 const GRAD_MAGNITUDE = 'grad_magnitude__';
+const SEQUENCE_MAGNITUDE = 'sequence_magnitude__';
+
+/** What the magnitude built-ins need of an evaluator. */
+export interface MagnitudeOracle {
+  instanceOf(fn: unknown): Instance | undefined;
+  sequence(name: string, index: number): Value;
+}
 
 /**
- * The magnitude built-ins for one evaluator. With r = ‖x‖ + ‖x*‖ and L the
- * witness's smoothness constant: |f(x)| + |f*| + ‖∇f(x)‖·r + L·r²·eps for a
- * value (the input's rounding times the slope, and the second-order term),
- * |∇f(x)| + L·r for a gradient (the input's rounding times the curvature).
+ * The magnitude built-ins for one evaluator. With r = ‖M(x)‖ + ‖x*‖ (M(x)
+ * the magnitude x was computed from) and L the witness's smoothness
+ * constant: |f(x)| + |f*| + ‖∇f(x)‖·r + L·r²·eps for a value (the input's
+ * rounding times the slope, and the second-order term); |∇f(x)| + L·r for a
+ * gradient (the input's rounding times the curvature).
  */
-export function oracleMagnitudes(instanceOf: (fn: unknown) => Instance | undefined): Record<string, unknown> {
-  const reach = (inst: Instance, x: number[]) => {
-    const xs = inst.nearestMinimiser(x);
-    return norm(x) + (xs ? norm(Array.from(xs)) : 0);
-  };
+export function oracleMagnitudes(ev: MagnitudeOracle): Record<string, unknown> {
   const vec = (x: unknown): number[] => (typeof x === 'number' ? [x] : (toValue(x) as number[]));
+  const reach = (inst: Instance, x: number[], mx: unknown) => {
+    const xs = inst.nearestMinimiser(x);
+    return norm(vec(mx)) + (xs ? norm(xs) : 0);
+  };
   return {
-    [VALUE_MAGNITUDE]: (fn: unknown, x: unknown) => {
-      const inst = instanceOf(fn)!;
-      const v = vec(x), r = reach(inst, v);
-      return Math.abs(inst.value(v)) + Math.abs(inst.cert.fstar) + norm(Array.from(inst.grad(v))) * r + (inst.cert.L ?? 0) * r * r * 2 ** -52;
+    [VALUE_MAGNITUDE]: (fn: unknown, x: unknown, mx: unknown) => {
+      const inst = ev.instanceOf(fn)!;
+      const v = vec(x), r = reach(inst, v, mx);
+      return Math.abs(inst.value(v)) + Math.abs(inst.cert.fstar) + norm(inst.grad(v)) * r + (inst.cert.L ?? 0) * r * r * 2 ** -52;
     },
-    [GRAD_MAGNITUDE]: (fn: unknown, x: unknown) => {
-      const inst = instanceOf(fn)!;
-      const v = vec(x), r = reach(inst, v);
+    [GRAD_MAGNITUDE]: (fn: unknown, x: unknown, mx: unknown) => {
+      const inst = ev.instanceOf(fn)!;
+      const v = vec(x), r = reach(inst, v, mx);
       const g = Array.from(inst.grad(v), (gi) => Math.abs(gi) + (inst.cert.L ?? 0) * r);
       return typeof x === 'number' ? g[0] : g;
+    },
+    [SEQUENCE_MAGNITUDE]: (name: string, index: unknown) => {
+      const t = Math.round(toValue(index) as number);
+      let top: Value = 0;
+      for (let k = 0; k <= t; k++) top = maxAbs(top, ev.sequence(name, k));
+      return scale(top, t + 1);
     },
   };
 }
 
-const norm = (v: ArrayLike<number>) => Math.hypot(...Array.from(v));
+/** Elementwise max of |a| and |b| (a scalar a broadcasts). */
+function maxAbs(a: Value, b: Value): Value {
+  if (typeof b === 'number') return Math.max(typeof a === 'number' ? Math.abs(a) : 0, Math.abs(b));
+  return (b as Value[]).map((bi, i) => maxAbs(typeof a === 'number' ? a : (a as Value[])[i], bi)) as Value;
+}
+const scale = (v: Value, c: number): Value => (typeof v === 'number' ? c * v : (v as Value[]).map((x) => scale(x, c)) as Value);
+
+const norm = (v: ArrayLike<number>): number => Math.hypot(...Array.from(v));
 
 /** Largest absolute entry of a value (its size for tolerance purposes). */
 export function size(v: Value): number {
