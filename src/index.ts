@@ -1,0 +1,20 @@
+/**
+ * boundlab's public API: what the CLI, the report and the notebooks use.
+ * Everything else under src/ is internal and may change.
+ */
+export { initEngine } from './engine/backend.ts';
+export { THEOREMS, theoremById } from './theorems/index.ts';
+export type { Theorem } from './theorems/types.ts';
+export { FAMILIES, familyById } from './classes/index.ts';
+export type { Family, Instance, Certificate, ClassName } from './classes/types.ts';
+export { OPTIMIZERS, optimizerById } from './optimizers/index.ts';
+export { runBatch } from './verify/run.ts';
+export { verifyTheorem, plantedStatements, DEFAULTS as VERIFY_DEFAULTS } from './verify/verify.ts';
+export type { VerifyOptions } from './verify/verify.ts';
+export type { VerifyResult } from './verify/result.ts';
+export { parseProof } from './proofs/parse.ts';
+export type { ProofFile } from './proofs/parse.ts';
+export { checkProof, DEFAULT_SAMPLES as PROOF_SAMPLES } from './proofs/check.ts';
+export type { FileResult, StepResult, Counterexample } from './proofs/result.ts';
+export { mutateProof } from './proofs/mutate.ts';
+export type { MutationReport } from './proofs/mutate.ts';
