@@ -5,7 +5,7 @@
  * far below the size of their terms, and float64 rounding is relative to the
  * terms. The magnitude of an expression is the same expression with sums and
  * differences over absolute values (a − b → |a| + |b|), carried through
- * products, quotients' numerators, small integer powers, dot and norm; any
+ * products, quotients' numerators, small integer powers, abs, dot and norm; any
  * other function is taken at its value, so the magnitude never balloons
  * through exp or a power of a large index (which would hide real violations).
  * A witness's value and gradient get the size of their own rounding (see
@@ -63,6 +63,7 @@ export function magnitudeNode(node: MathNode, ctx: MagnitudeContext, expanding: 
       if (ctx.functions.has(name) && n.args.length === 1) return call(VALUE_MAGNITUDE, [new math.SymbolNode(name), n.args[0], m(n.args[0])]);
       if (name === 'grad' && n.args.length === 2) return call(GRAD_MAGNITUDE, [n.args[0], n.args[1], m(n.args[1])]);
       if (ctx.sequences.has(name) && n.args.length === 1) return call(SEQUENCE_MAGNITUDE, [new math.ConstantNode(name), n.args[0]]);
+      if (name === 'abs' && n.args.length === 1) return m(n.args[0]);
       if (name === 'norm' && n.args.length === 1) return call('norm', [m(n.args[0])]);
       if (name === 'dot' && n.args.length === 2) return call('dot', n.args.map(m));
       return abs(node);
