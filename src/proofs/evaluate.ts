@@ -326,7 +326,7 @@ export class Evaluator {
     return toValue(entry.deriv.evaluate(child as unknown as Map<string, unknown>));
   }
 
-  /** Bottom-up: defined names → their (rewritten) definitions; sigmoid → formula; relu → its branch at the point. */
+  /** Bottom-up: defined names → their (rewritten) definitions; sigmoid → its stable formula at the point's sign; relu → its branch at the point. */
   private rewriteForDiff(node: MathNode, scope: MapLike, branches: string[], expanding: Set<string>): MathNode {
     if (node.type === 'SymbolNode') {
       const name = (node as unknown as { name: string }).name;
@@ -339,7 +339,13 @@ export class Evaluator {
       const fn = (node as unknown as { fn: MathNode }).fn;
       const fname = fn.type === 'SymbolNode' ? (fn as unknown as { name: string }).name : '';
       const args = (node as unknown as { args: MathNode[] }).args.map((a) => this.rewriteForDiff(a, scope, branches, expanding));
-      if (fname === 'sigmoid' && args.length === 1) return fill(SIGMOID_TEMPLATE, args[0]);
+      if (fname === 'sigmoid' && args.length === 1) {
+        // the form that cannot overflow on this side of 0 (1/(1+e^-u) squares e^-u in its derivative)
+        const u = toValue(args[0].compile().evaluate(scope as unknown as Map<string, unknown>));
+        const negative = typeof u === 'number' && u < 0;
+        branches.push(negative ? 's-' : 's+');
+        return fill(negative ? SIGMOID_NEGATIVE : SIGMOID_TEMPLATE, args[0]);
+      }
       if (fname === 'relu' && args.length === 1) {
         const u = toValue(args[0].compile().evaluate(scope as unknown as Map<string, unknown>));
         if (typeof u !== 'number') throw new Error('diff: relu inside diff needs a scalar argument');
@@ -353,6 +359,7 @@ export class Evaluator {
 }
 
 const SIGMOID_TEMPLATE = math.parse('1 / (1 + exp(-(U__)))');
+const SIGMOID_NEGATIVE = math.parse('exp(U__) / (1 + exp(U__))');
 function fill(template: MathNode, u: MathNode): MathNode {
   return template.transform((n) => (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'U__' ? u : n));
 }
