@@ -67,18 +67,19 @@ function stepLine(s: StepResult, label: string): string {
   let out = `  ${label.padEnd(9)} ${REL_TEXT[s.relation]} ${s.rhs}\n            ${s.verdict.toUpperCase()}${count}${why}\n`;
   if (s.verdict === 'proved' || s.verdict === 'certified') out += `            ${s.message}\n`;
   if (s.verdict === 'error' || s.verdict === 'vacuous') out += `            ${s.message}\n`;
-  if (s.counterexample) out += renderCounterexample(s.counterexample, s);
+  if (s.counterexample) out += counterexampleLines(s.counterexample, s).map((l) => `            ${l}\n`).join('');
   return out;
 }
 
-function renderCounterexample(c: Counterexample, s: StepResult): string {
+/** A step's counterexample as lines of text: the sampled values, each witness, both sides' values (also the report's). */
+export function counterexampleLines(c: Counterexample, s: StepResult): string[] {
   const fmt = (v: unknown) => describe({ v }).slice(4);
   const lines = [`counterexample: ${describe(c.values)}`];
   for (const [name, w] of Object.entries(c.witnesses)) {
     lines.push(`${name} = ${w.scale === 1 ? '' : `${Number(w.scale.toPrecision(6))} × `}${w.family} ${JSON.stringify(w.params)} (${describe(w.constants)})`);
   }
   lines.push(`left  ${s.lhs} = ${fmt(c.lhs)}`, `right ${s.rhs} = ${fmt(c.rhs)}`);
-  return lines.map((l) => `            ${l}\n`).join('');
+  return lines;
 }
 
 export function render(r: FileResult): string {

@@ -1,0 +1,23 @@
+/**
+ * The default report (the whole catalogue and every proof in proofs/, with
+ * verify's and check's default settings): wall time, CPU time of the process
+ * (workers included), and the page's size. Targets on the 2-core machine:
+ * ≤ 90 s and ≤ 3 MB. The load average is printed first because other work on
+ * the machine stretches the wall time. Writes into a temporary directory, not
+ * reports/. No assertions: timings never go in tests.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { reportCommand } from '../src/cli/report.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'boundlab-bench-report-'));
+console.log(`cores ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const cpu = process.cpuUsage();
+const started = performance.now();
+const code = await reportCommand(['--out', out]);
+const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
+const mb = statSync(join(out, 'index.html')).size / 1e6;
+console.log(`default report: ${seconds.toFixed(1)} s wall (target ≤ 90 s), ${((used.user + used.system) / 1e6).toFixed(1)} s CPU, ${mb.toFixed(2)} MB (target ≤ 3 MB), exit ${code}`);
+rmSync(out, { recursive: true, force: true });

@@ -1,0 +1,50 @@
+/**
+ * A report's items (a verified theorem, a checked proof file) and their
+ * one-line summaries: the rows of the page's summary table and of `--json`.
+ */
+import type { ProofFile } from '../proofs/parse.ts';
+import type { FileResult } from '../proofs/result.ts';
+import type { Theorem } from '../theorems/types.ts';
+import type { VerifyResult } from '../verify/result.ts';
+
+export type ReportItem =
+  | { kind: 'theorem'; theorem: Theorem; result?: VerifyResult; error?: string }
+  /** `proof` is the parsed file (absent when it does not parse: `result.error` says why). */
+  | { kind: 'proof'; file: string; proof?: ProofFile; result: FileResult };
+
+export interface SummaryRow {
+  item: string;
+  kind: 'theorem' | 'proof';
+  title: string;
+  /** holds, violated, inconclusive (theorems); valid, refuted (proofs); error (either) */
+  verdict: string;
+  worst_margin: number | null;
+  /** Witness instances (theorems). */
+  instances: number | null;
+  /** Steps per run or points per instance (theorems); steps checked, the claim included (proofs). */
+  steps: number | null;
+  seconds: number;
+}
+
+export function summaryRow(item: ReportItem): SummaryRow {
+  if (item.kind === 'theorem') {
+    const r = item.result;
+    return {
+      item: item.theorem.id, kind: 'theorem', title: item.theorem.title,
+      verdict: r?.verdict ?? 'error', worst_margin: r?.worst_margin ?? null,
+      instances: r?.instances ?? null, steps: r?.steps ?? null, seconds: r?.seconds ?? 0,
+    };
+  }
+  const r = item.result;
+  return {
+    item: item.file, kind: 'proof', title: r.title || item.proof?.title || '',
+    verdict: r.verdict, worst_margin: null, instances: null,
+    steps: r.steps.length + (r.claim ? 1 : 0), seconds: r.seconds,
+  };
+}
+
+/** 2 when anything could not be checked (a proof error, a theorem that failed to run); else 1 when something is violated or refuted; else 0. */
+export function exitCode(rows: readonly SummaryRow[]): number {
+  if (rows.some((r) => r.verdict === 'error')) return 2;
+  return rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 1 : 0;
+}

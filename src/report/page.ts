@@ -1,0 +1,112 @@
+/**
+ * The report page: one self-contained HTML document (inline CSS with the
+ * KaTeX fonts as data URLs, inline SVG, no script, nothing fetched) that says
+ * what was claimed, what was checked, what held, what broke and why, and how
+ * to reproduce it.
+ */
+import type { Environment } from './environment.ts';
+import { formatMargin, formatSeconds } from './format.ts';
+import { anchorId, escapeHtml } from './html.ts';
+import { summaryRow, type ReportItem, type SummaryRow } from './items.ts';
+import { katexCss } from './katex.ts';
+import { proofSection } from './proof.ts';
+import { STYLE } from './style.ts';
+import { theoremSection } from './theorem.ts';
+
+export interface Report {
+  items: readonly ReportItem[];
+  environment: Environment;
+}
+
+export function renderPage(report: Report): string {
+  const rows = report.items.map(summaryRow);
+  const ids = uniqueIds(rows);
+  const sections = report.items.map((item, i) => item.kind === 'theorem'
+    ? theoremSection(item.theorem, item.result, item.error, ids[i])
+    : proofSection(item.file, item.proof, item.result, ids[i]));
+  const theorems = sections.filter((_, i) => rows[i].kind === 'theorem');
+  const proofs = sections.filter((_, i) => rows[i].kind === 'proof');
+  const env = report.environment;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="boundlab ${escapeHtml(env.boundlab)}">
+<title>boundlab report, ${escapeHtml(env.date.slice(0, 10))}</title>
+<style>${katexCss()}</style>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>boundlab report</h1>
+<p class="lead">${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · boundlab ${escapeHtml(env.boundlab)} · seed ${env.seed}</p>
+${status(rows)}
+</header>
+<h2 id="summary">Summary</h2>
+${summaryTable(rows, ids)}
+${theorems.length ? `<h2 id="theorems">Theorems</h2>\n${theorems.join('\n')}` : ''}
+${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
+<h2 id="environment">Environment</h2>
+${environmentTable(env)}
+</body>
+</html>
+`;
+}
+
+/** Section ids from the item names; a repeat gets a number. */
+function uniqueIds(rows: readonly SummaryRow[]): string[] {
+  const seen = new Set<string>();
+  return rows.map((r) => {
+    const base = anchorId(r.kind, r.item);
+    let id = base;
+    for (let k = 2; seen.has(id); k++) id = `${base}-${k}`;
+    seen.add(id);
+    return id;
+  });
+}
+
+/** One sentence: how many theorems held and proofs were valid, and what did not. */
+function status(rows: readonly SummaryRow[]): string {
+  const count = (kind: string) => {
+    const tally = new Map<string, number>();
+    for (const r of rows) if (r.kind === kind) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
+    return [...tally].map(([v, n]) => `${n} ${v === 'holds' && n !== 1 ? 'hold' : v}`).join(', ');
+  };
+  const parts = [];
+  const nt = rows.filter((r) => r.kind === 'theorem').length;
+  const np = rows.length - nt;
+  if (nt) parts.push(`${nt} theorem${nt === 1 ? '' : 's'}: ${count('theorem')}.`);
+  if (np) parts.push(`${np} proof file${np === 1 ? '' : 's'}: ${count('proof')}.`);
+  const cls = rows.some((r) => r.verdict === 'error') ? 'status err'
+    : rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 'status bad' : 'status';
+  return `<p class="${cls}">${parts.join(' ') || 'Nothing was checked.'}</p>`;
+}
+
+function summaryTable(rows: readonly SummaryRow[], ids: readonly string[]): string {
+  const body = rows.map((r, i) => {
+    const checked = r.kind === 'theorem'
+      ? (r.instances === null ? '—' : `${r.instances} × ${r.steps}`)
+      : `${r.steps} step${r.steps === 1 ? '' : 's'}`;
+    return `<tr><td><a href="#${ids[i]}"><code>${escapeHtml(r.item)}</code></a><br><small>${escapeHtml(r.title)}</small></td>`
+      + `<td><span class="verdict v-${r.verdict}">${r.verdict}</span></td><td class="num">${formatMargin(r.worst_margin)}</td>`
+      + `<td class="num">${checked}</td><td class="num">${formatSeconds(r.seconds)}</td></tr>`;
+  });
+  return `<table class="summary"><thead><tr><th>item</th><th>verdict</th><th>worst margin</th><th>instances × steps</th><th>time</th></tr></thead>
+<tbody>${body.join('\n')}</tbody></table>`;
+}
+
+function environmentTable(env: Environment): string {
+  const options = Object.entries(env.options).map(([k, v]) => `--${k} ${v}`).join(' ');
+  const rows: [string, string][] = [
+    ['boundlab', escapeHtml(env.boundlab)],
+    ['Node.js', escapeHtml(env.node)],
+    ['TensorFlow.js', `${escapeHtml(env.tfjs)}; backend ${env.backends.length ? env.backends.map(escapeHtml).join(', ') : 'none (no optimiser was run)'}`],
+    ['Seed', String(env.seed)],
+    ['Options', options ? escapeHtml(options) : 'the defaults of verify and check'],
+    ['Date', escapeHtml(env.date)],
+  ];
+  if (env.commit) rows.push(['Git commit', `<code>${escapeHtml(env.commit)}</code>${env.dirty ? ' with uncommitted changes' : ''}`]);
+  rows.push(['Command', `<code>${escapeHtml(env.command)}</code>`]);
+  return `<dl class="facts">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
+}

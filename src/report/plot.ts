@@ -1,0 +1,80 @@
+/**
+ * The empirical curves of a run theorem against its bound, on a log scale,
+ * as inline SVG: Observable Plot renders into linkedom's document, so no
+ * browser is needed. One small plot per witness family, because families
+ * differ by orders of magnitude and one shared axis would flatten them.
+ */
+import * as Plot from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+import type { Curve } from '../verify/result.ts';
+import { escapeHtml } from './html.ts';
+import { stripSvgNamespace } from './katex.ts';
+
+/** A long run is thinned to about this many points per curve: a log plot of a smooth decay loses nothing. */
+const MAX_POINTS = 200;
+
+interface Row { t: number; value: number; instance: string }
+
+export interface CurvePlotOptions {
+  /** The step of each curve's first value (the theorem's first checked step). */
+  from: number;
+  /** The plotted quantity, for the y axis. */
+  quantity: string;
+}
+
+/** One figure per family, in the order the curves came. */
+export function curvePlots(curves: readonly Curve[], opts: CurvePlotOptions): string[] {
+  const families = [...new Set(curves.map((c) => c.family))];
+  return families.flatMap((family) => {
+    const svg = familyPlot(curves.filter((c) => c.family === family), opts);
+    return svg ? [`<figure class="plot"><figcaption>${escapeHtml(family)}</figcaption>${svg}</figure>`] : [];
+  });
+}
+
+/**
+ * Each instance in its own colour: the measured quantity solid, the bound
+ * dashed, and below a grey band its float32 floor (the tolerance of the
+ * precision model: a measured value inside the band is rounding, not
+ * evidence). Values that are not positive and finite cannot sit on a log axis
+ * and are left out.
+ */
+function familyPlot(curves: readonly Curve[], opts: CurvePlotOptions): string {
+  // Two instances may share a label; the number keeps their colours apart.
+  const drawable = (c: Curve) => [c.measured, c.bound].some((v) => v.some((x) => x > 0 && Number.isFinite(x)));
+  const names = curves.map((c, k) => `${k + 1}. ${c.label.replace(`${c.family} `, '')}${drawable(c) ? '' : ' (zero throughout: nothing to draw)'}`);
+  const series = (pick: (c: Curve) => number[]): Row[] => curves.flatMap((c, k) => {
+    const values = pick(c);
+    const stride = Math.max(1, Math.ceil(values.length / MAX_POINTS));
+    return values.flatMap((value, i) =>
+      (i % stride === 0 || i === values.length - 1) && value > 0 && Number.isFinite(value)
+        ? [{ t: opts.from + i, value, instance: names[k] }] : []);
+  });
+  const measured = series((c) => c.measured);
+  const bound = series((c) => c.bound);
+  const floor = series((c) => c.tolerance);
+  const values = [...measured, ...bound, ...floor].map((r) => r.value);
+  if (values.length === 0) return '';
+  const lo = values.reduce((a, b) => Math.min(a, b)) / 2;
+  const hi = values.reduce((a, b) => Math.max(a, b)) * 2;
+  const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
+  const figure = Plot.plot({
+    document: document as unknown as Document,
+    width: 420,
+    height: 230,
+    marginLeft: 48,
+    style: { fontSize: '10px', background: 'transparent' },
+    x: { label: 'step t', grid: true },
+    y: { type: 'log', domain: [lo, hi], label: opts.quantity, grid: true, tickFormat: (d: number) => d.toExponential(0).replace('e+', 'e') },
+    color: { type: 'ordinal', domain: names, range: ['#1f77b4', '#d95f02', '#2ca02c', '#9467bd'], legend: true },
+    marks: [
+      Plot.areaY(floor, { x: 't', y1: lo, y2: 'value', z: 'instance', fill: '#777', fillOpacity: 0.18 }),
+      Plot.line(bound, { x: 't', y: 'value', z: 'instance', stroke: 'instance', strokeDasharray: '5,3', strokeWidth: 1.2 }),
+      Plot.line(measured, { x: 't', y: 'value', z: 'instance', stroke: 'instance', strokeWidth: 1.6 }),
+    ],
+  }) as unknown as { outerHTML: string };
+  return roundPaths(stripSvgNamespace(figure.outerHTML));
+}
+
+/** Path coordinates to a tenth of a pixel (Plot writes thousandths): a third less page for no visible change. */
+const roundPaths = (svg: string): string =>
+  svg.replace(/ d="([^"]*)"/g, (_, d: string) => ` d="${d.replace(/\d+\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`);

@@ -1,0 +1,65 @@
+/** The page's own stylesheet: readable on screen, A4 when printed, one item per page. */
+export const STYLE = `
+:root { --ink: #1d2330; --muted: #5b6475; --rule: #d9dde5; --ok: #1c7c3c; --bad: #b3261e; --warn: #9a6700; --err: #6f2dbd; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 980px; padding: 24px 28px 64px; color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 20px; margin: 40px 0 8px; border-bottom: 2px solid var(--ink); padding-bottom: 4px; }
+h3 { font-size: 18px; margin: 0 0 4px; }
+h4, h5, h6 { font-size: 15px; margin: 18px 0 6px; }
+code, pre { font: 12.5px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+pre { background: #f5f6f8; padding: 8px 10px; overflow: auto; max-height: 16em; white-space: pre-wrap; word-break: break-all; }
+a { color: inherit; }
+.lead { color: var(--muted); margin: 0 0 16px; }
+.status { font-size: 16px; padding: 10px 14px; border-left: 5px solid var(--ok); background: #eef7f0; }
+.status.bad { border-color: var(--bad); background: #fbeeed; }
+.status.err { border-color: var(--err); background: #f3eefb; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
+th { font-size: 13px; color: var(--muted); font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.item { margin-top: 36px; padding-top: 16px; border-top: 1px solid var(--rule); }
+h2 + .item { margin-top: 0; border-top: none; }
+.meta, .caption { color: var(--muted); font-size: 13px; margin: 4px 0 10px; }
+.statement { margin: 10px 0; padding: 6px 12px; background: #f7f8fb; border-radius: 4px; overflow-x: auto; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 8px 0; font-size: 14px; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; min-width: 0; }
+.tag { display: inline-block; padding: 0 6px; border: 1px solid var(--rule); border-radius: 3px; font-size: 13px; }
+.verdict { display: inline-block; padding: 0 7px; border-radius: 3px; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .03em; color: #fff; background: var(--muted); vertical-align: 2px; }
+.v-holds, .v-valid, .v-proved, .v-certified { background: var(--ok); }
+.v-sampled { background: #4f8a5b; }
+.v-violated, .v-refuted { background: var(--bad); }
+.v-inconclusive { background: var(--warn); }
+.v-error, .v-vacuous { background: var(--err); }
+.error { color: var(--err); margin: 6px 0; }
+.how { color: var(--muted); font-size: 12px; }
+.counterexample { margin: 10px 0; padding: 6px 12px; border-left: 4px solid var(--bad); background: #fdf5f4; }
+.counterexample h4 { margin: 4px 0; }
+.established { color: var(--ok); }
+.not-established { color: var(--warn); }
+.plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 8px 16px; }
+figure.plot { margin: 0; }
+figure.plot figcaption { font-size: 13px; font-weight: 600; }
+figure.plot svg { max-width: 100%; height: auto; }
+.prose { margin-top: 8px; }
+table.chain { margin: 10px 0 16px; }
+table.chain caption { caption-side: top; text-align: left; font-size: 12px; color: var(--muted); }
+table.chain td.rel { width: 2em; text-align: right; }
+table.chain td.expr { max-width: 460px; overflow-x: auto; }
+table.chain td.step-verdict { white-space: nowrap; font-size: 12px; width: 7.5em; }
+table.chain td.why { font-size: 13px; color: var(--muted); width: 32%; }
+table.chain tr.detail td { border-bottom: none; padding-top: 0; }
+.katex { font-size: 1.08em; }
+.katex-display { margin: .4em 0; overflow-x: auto; overflow-y: hidden; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  .item, h2 { break-before: page; border-top: none; margin-top: 0; }
+  h2 + .item { break-before: avoid; }
+  table.chain tr, figure.plot, .counterexample, .statement, dl.facts { break-inside: avoid; }
+  pre { max-height: none; overflow: visible; }
+  .plots { grid-template-columns: 1fr 1fr; }
+  a { text-decoration: none; }
+}
+`;

@@ -1,0 +1,91 @@
+/**
+ * A theorem's section: what is claimed (the statement in KaTeX from the one
+ * bound expression, its assumptions and algorithm), what was checked, the
+ * curves against the bound, and any counterexample.
+ */
+import { parse } from 'mathjs';
+import { parseStatement } from '../theorems/statement.ts';
+import { toTex } from '../theorems/tex.ts';
+import type { Theorem } from '../theorems/types.ts';
+import type { Counterexample, VerifyResult } from '../verify/result.ts';
+import { formatCount, formatMargin, formatNumber, formatSeconds } from './format.ts';
+import { escapeHtml } from './html.ts';
+import { renderTex } from './katex.ts';
+import { curvePlots } from './plot.ts';
+
+const math = (src: string): string => renderTex(toTex(parse(src)));
+
+export function theoremSection(th: Theorem, result: VerifyResult | undefined, error: string | undefined, id: string): string {
+  const verdict = result?.verdict ?? 'error';
+  const statement = parseStatement(th.statement);
+  const facts: [string, string][] = [
+    ['Assumptions', assumptions(th)],
+  ];
+  if (th.algorithm) {
+    const hyper = Object.entries(th.algorithm.hyper).map(([k, v]) => `${escapeHtml(k)} = ${math(v)}`);
+    facts.push(['Algorithm', `<code>${escapeHtml(th.algorithm.optimizer)}</code>${hyper.length ? `, ${hyper.join(', ')}` : ''}${th.from ? `; checked from t = ${th.from}` : ''}`]);
+  }
+  if (th.tight) facts.push(['Tight', escapeHtml(th.tight)]);
+  if (th.notes) facts.push(['Notes', escapeHtml(th.notes)]);
+  if (result) facts.push(...checked(th, result));
+  return `<section class="item" id="${id}">
+<h3><span class="verdict v-${verdict}">${verdict}</span> ${escapeHtml(th.title)}</h3>
+<p class="meta"><code>${escapeHtml(th.id)}</code> · ${th.kind === 'run' ? 'a bound along the iterates, checked on real TensorFlow.js runs' : 'a pointwise lemma, checked in float64 at sampled points'} · ${escapeHtml(th.source)}</p>
+<div class="statement">${renderTex(statement.tex, true)}</div>
+<dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
+${error ? `<div class="error"><strong>Could not be verified:</strong> ${escapeHtml(error)}</div>` : ''}
+${result ? evidence(th, result) : ''}
+${result?.counterexample ? counterexample(result.counterexample) : ''}
+</section>`;
+}
+
+function assumptions(th: Theorem): string {
+  const named = [...th.classes, ...(th.structural ?? [])].map((c) => `<span class="tag">${escapeHtml(c)}</span>`);
+  const constraints = th.constraints.map(math);
+  const derived = Object.entries(th.derived ?? {}).map(([k, v]) => math(`${k} = ${v}`));
+  return [...named, ...constraints, ...derived].join(' ') || 'none';
+}
+
+function checked(th: Theorem, r: VerifyResult): [string, string][] {
+  const unit = th.kind === 'run' ? 'steps' : 'points';
+  const engine = r.backend === 'float64' ? 'float64' : `TensorFlow.js ${escapeHtml(r.backend)} backend, float32`;
+  const families = Object.entries(r.families).map(([f, n]) => `${escapeHtml(f)} ${n}`).join(', ');
+  const rows: [string, string][] = [
+    ['Checked', `${formatCount(r.instances)} instances × ${r.steps} ${unit} (${engine}), seed ${r.seed}, ${formatSeconds(r.seconds)}`],
+    ['Families', families || 'none'],
+    ['Worst margin', `${formatMargin(r.worst_margin)} over ${formatCount(r.resolved)} resolved of ${formatCount(r.checks)} checks`
+      + ((r.worst_margin ?? 0) < 0 && !r.counterexample ? ' (negative: above the bound by less than the tolerance, which is not a violation)' : '')
+      + (r.skipped ? `; ${formatCount(r.skipped)} samples skipped (a side was not finite)` : '')],
+  ];
+  for (const n of r.notes) rows.push(['Note', escapeHtml(n)]);
+  return rows;
+}
+
+/** Runs: the curves against the bound. Lemmas have no run to plot: the margins above are their summary. */
+function evidence(th: Theorem, r: VerifyResult): string {
+  if (th.kind !== 'run') {
+    return `<p class="caption">A lemma has no iterates to plot: it is checked in float64 at ${r.steps} sampled point${r.steps === 1 ? '' : 's'} of each witness, and the worst margin above summarises every check.</p>`;
+  }
+  if (!r.curves?.length) return '<p class="caption">No curves: nothing was run.</p>';
+  const quantity = parseStatement(th.statement).parts[0].lhs.toString();
+  const plots = curvePlots(r.curves, { from: th.from ?? 0, quantity });
+  return `<div class="plots">${plots.join('\n')}</div>
+<p class="caption">Two instances per witness family, log scale. Solid: the measured ${escapeHtml(quantity)}; dashed: the bound; grey: the float32 floor of each instance (the tolerance of the precision model; a measured value inside it is rounding). Values that are zero or negative are not drawn.</p>`;
+}
+
+function counterexample(c: Counterexample): string {
+  const where = c.step !== undefined ? `at step ${c.step}` : 'at the point below';
+  const what = c.divergence
+    ? 'the run diverged (NaN or ∞)'
+    : `measured ${formatNumber(c.measured)} &gt; bound ${formatNumber(c.bound)} + tolerance ${formatNumber(c.tolerance)}`;
+  const rows: [string, string][] = [
+    ['Relation', `<code>${escapeHtml(c.relation)}</code>`],
+    ['Parameters', escapeHtml(JSON.stringify(c.parameters))],
+    ['Witness', `<pre>${escapeHtml(JSON.stringify(c.params))}</pre>`],
+  ];
+  if (c.point) rows.push(['Point', `<pre>${escapeHtml(JSON.stringify(c.point))}</pre>`]);
+  return `<div class="counterexample"><h4>Counterexample</h4>
+<p>Family <code>${escapeHtml(c.family)}</code> ${where}: ${what}.</p>
+<dl class="facts">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
+<p class="caption"><code>familyById('${escapeHtml(c.family)}').instantiate(witness)</code> rebuilds the instance exactly.</p></div>`;
+}

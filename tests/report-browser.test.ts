@@ -1,0 +1,65 @@
+/**
+ * A generated report in a real browser (Debian's headless Chromium through
+ * playwright-core): every formula rendered, every plot present, and not one
+ * network request. Leaves a screenshot in reports/screenshot.png.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { reportCommand } from '../src/cli/report.ts';
+import { CHROMIUM_FLAGS } from '../src/report/pdf.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('report in a browser', () => {
+  it('renders every formula and plot without a single network request', async (ctx) => {
+    // Locally a missing browser skips with the reason; in CI it is a failure.
+    ctx.skip(!existsSync(CHROMIUM) && !process.env.CI, `${CHROMIUM} is not installed (apt-get install chromium)`);
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is required in CI`).toBe(true);
+
+    const out = mkdtempSync(join(tmpdir(), 'boundlab-browser-'));
+    const profile = mkdtempSync(join(tmpdir(), 'boundlab-profile-'));
+    let browser: BrowserContext | undefined;
+    try {
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        expect(await reportCommand(['gd-strongly-convex', 'proofs/pl-one-step.md', '--instances', '4', '--steps', '20', '--out', out])).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+      const page = pathToFileURL(join(out, 'index.html')).href;
+      // Playwright takes the fresh profile directory as an argument, not as --user-data-dir.
+      browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS], viewport: { width: 1000, height: 1400 } });
+      const tab = await browser.newPage();
+      const requests: string[] = [];
+      tab.on('request', (r) => requests.push(r.url()));
+      await tab.goto(page, { waitUntil: 'load' });
+      await tab.evaluate(() => document.fonts.ready);
+
+      expect(requests.filter((u) => u !== page && !u.startsWith('data:'))).toEqual([]);
+      expect(await tab.locator('.katex-error').count()).toBe(0);
+      const katex = await tab.locator('.katex').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', height: e.getBoundingClientRect().height })));
+      expect(katex.length).toBeGreaterThan(20);
+      for (const k of katex) {
+        expect(k.text.trim()).not.toBe('');
+        expect(k.height).toBeGreaterThan(0);
+      }
+      // KaTeX's own fonts are in use, loaded from the page's data URLs.
+      expect(await tab.evaluate(() => document.fonts.check('12px KaTeX_Main'))).toBe(true);
+      // The plots themselves, not their legends' swatches.
+      const plots = await tab.locator('figure.plot figure > svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+      expect(plots.length).toBeGreaterThan(0);
+      for (const w of plots) expect(w).toBeGreaterThan(100);
+
+      mkdirSync('reports', { recursive: true });
+      await tab.screenshot({ path: join('reports', 'screenshot.png') });
+    } finally {
+      await browser?.close();
+      rmSync(out, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * The report: user text cannot become markup, the page fetches nothing, the
+ * write touches nothing else in its directory, unknown targets are usage
+ * errors, and every formula renders. Reports run in-process through
+ * reportCommand with tiny settings.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseHTML } from 'linkedom';
+import { reportCommand } from '../src/cli/report.ts';
+import { UsageError } from '../src/verify/scope.ts';
+import { writeAtomically } from '../src/report/write.ts';
+import { renderMarkdown } from '../src/report/markdown.ts';
+import { renderPage } from '../src/report/page.ts';
+import { environment } from '../src/report/environment.ts';
+import { exitCode, summaryRow, type ReportItem } from '../src/report/items.ts';
+import { theoremById } from '../src/theorems/index.ts';
+import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'boundlab-report-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Runs the command with stdout captured; returns the exit code, stdout and the page. */
+async function report(args: string[], out: string) {
+  let stdout = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { stdout += String(chunk); return true; });
+  try {
+    const code = await reportCommand([...args, '--out', out]);
+    return { code, stdout, html: readFileSync(join(out, 'index.html'), 'utf8') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const proofFile = (name: string, text: string) => {
+  const p = join(root, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+// Hostile text in every place a proof file carries text: title, source, prose, justification, file name.
+const HOSTILE = proofFile('evil"<i>.md', `---
+title: <script>alert(1)</script> <img src=x onerror=alert(2)>
+source: '<a href="javascript:alert(3)">source</a> <iframe src="https://example.com"></iframe>'
+given:
+  - x > 0
+claim: x^2 + 1 >= 2*x
+---
+
+# <script>alert(4)</script>
+
+Prose <script>alert(5)</script>, <img src=x onerror=alert(6)>, <b onclick="alert(7)">bold</b>,
+[a link](javascript:alert(8)), *$\\href{javascript:alert(9)}{x}$* and
+$$\\url{javascript:alert(10)}$$ and \`<script>alert(11)</script>\`.
+
+- <svg onload=alert(12)>
+
+\`\`\`chain
+x^2 + 1
+  >= 2*x    # <img src=x onerror=alert(13)> AM-GM: (x - 1)^2 >= 0
+\`\`\`
+`);
+
+describe('report', () => {
+  let small: { code: number; stdout: string; html: string };
+  beforeAll(async () => {
+    small = await report(['gd-pl', 'descent-lemma', 'proofs/pl-one-step.md', '--instances', '4', '--steps', '20', '--json'], join(root, 'small'));
+  });
+
+  it('reports each target with its verdict, as JSON with --json', () => {
+    expect(small.code).toBe(0);
+    const j = JSON.parse(small.stdout);
+    expect(j.out).toBe(join(root, 'small', 'index.html'));
+    expect(j.items.map((r: { item: string; verdict: string }) => [r.item, r.verdict])).toEqual([
+      ['gd-pl', 'holds'], ['descent-lemma', 'holds'], ['proofs/pl-one-step.md', 'valid'],
+    ]);
+    expect(j.items[0]).toMatchObject({ kind: 'theorem', instances: expect.any(Number), steps: 20 });
+  });
+
+  it('renders every formula with KaTeX, none in error, and plots the run', () => {
+    const { document } = parseHTML(small.html);
+    expect(document.querySelectorAll('.katex-error').length).toBe(0);
+    // The statements, assumptions, the proof's givens, claim, prose and every chain step.
+    expect(document.querySelectorAll('.katex').length).toBeGreaterThan(40);
+    expect(document.querySelectorAll('.statement .katex-display').length).toBe(2);
+    expect(document.querySelectorAll('figure.plot svg').length).toBeGreaterThan(0);
+    expect(small.html).toContain('Environment');
+    expect(small.html).toMatch(/--instances 4 --steps 20/);
+  });
+
+  it('makes no external reference: no http(s) URL and no url() but data:', () => {
+    // Booleans: a failing match would print the whole page, fonts included.
+    expect(/https?:\/\//.test(small.html)).toBe(false);
+    expect(/url\((?!data:)/.test(small.html)).toBe(false);
+    expect(/<(script|link|img|iframe|object|embed)\b/i.test(small.html)).toBe(false);
+    expect(small.html.match(/url\(data:font\/woff2;base64,/g)?.length).toBe(20);
+  });
+
+  it('escapes user text: no live tag, handler or javascript: link from a hostile proof', async () => {
+    const r = await report([HOSTILE], join(root, 'hostile'));
+    expect(r.code).toBe(0);
+    const { document } = parseHTML(r.html);
+    expect(document.querySelectorAll('script, img, iframe, svg[onload], b, a[href^="javascript"]').length).toBe(0);
+    for (const el of document.querySelectorAll('*')) {
+      for (const a of el.attributes) {
+        expect(a.name).not.toMatch(/^on/i);
+        expect(a.value).not.toMatch(/javascript:/i);
+      }
+    }
+    // The only links are the summary's anchors into the page.
+    for (const a of document.querySelectorAll('a')) expect(a.getAttribute('href')).toMatch(/^#[a-z0-9-]+$/);
+    // Shown as text, not dropped.
+    expect(document.querySelector('h3')!.textContent).toContain('<script>alert(1)</script> <img src=x onerror=alert(2)>');
+    expect(document.body.textContent).toContain('<img src=x onerror=alert(13)> AM-GM');
+    expect(document.body.textContent).toContain('evil"<i>.md');
+    // The source's URL is text on the page, and nothing points to it.
+    expect(document.body.textContent).toContain('<iframe src="https://example.com"></iframe>');
+  });
+
+  it('keeps the Markdown subset and escapes everything else', () => {
+    const html = renderMarkdown('## H\n\n**b** *e* `<x>` $a<b$ <u>u</u>\n\n1. one\n2. two', { headingOffset: 3 });
+    expect(html).toMatch(/^<h5>H<\/h5>/);
+    expect(html).toContain('<strong>b</strong> <em>e</em> <code>&lt;x&gt;</code>');
+    expect(html).toContain('&lt;u&gt;u&lt;/u&gt;');
+    expect(html).toContain('<ol><li>one</li><li>two</li></ol>');
+    expect(html).toContain('class="katex"');
+  });
+
+  it('replaces index.html through a temporary file and leaves everything else in the directory alone', async () => {
+    const dir = join(root, 'keep');
+    mkdirSync(dir);
+    const others: Record<string, string> = { 'notes.txt': 'mine', 'index.html.bak': 'old page', 'index.pdf': 'not a pdf' };
+    for (const [f, text] of Object.entries(others)) writeFileSync(join(dir, f), text);
+    writeFileSync(join(dir, 'index.html'), 'stale');
+    const r = await report(['proofs/pl-one-step.md'], dir);
+    expect(r.html).toMatch(/^<!DOCTYPE html>/);
+    expect(readdirSync(dir).sort()).toEqual(['index.html', 'index.html.bak', 'index.pdf', 'notes.txt']);
+    for (const [f, text] of Object.entries(others)) expect(readFileSync(join(dir, f), 'utf8')).toBe(text);
+  });
+
+  it('removes its temporary file when the rename fails, and nothing else', () => {
+    const dir = join(root, 'blocked');
+    mkdirSync(join(dir, 'index.html'), { recursive: true });
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    expect(() => writeAtomically(dir, 'index.html', 'page')).toThrow();
+    expect(readdirSync(dir).sort()).toEqual(['index.html', 'notes.txt']);
+  });
+
+  it('exits 1 on a refuted proof, with the counterexample on the page', async () => {
+    const wrong = proofFile('wrong.md', '---\ntitle: A wrong bound\ngiven:\n  - x > 0\n---\n\n```chain\nx^2 + 1\n  >= 3*x   # wrong\n```\n');
+    const r = await report([wrong], join(root, 'wrong'));
+    expect(r.code).toBe(1);
+    expect(r.html).toMatch(/v-refuted/);
+    expect(r.html).toMatch(/counterexample: x = /);
+  });
+
+  it('refuses unknown targets with the closest names (exit 2 through main)', async () => {
+    const out = join(root, 'never');
+    await expect(reportCommand(['gd-cnovex', '--out', out])).rejects.toThrow(UsageError);
+    await expect(reportCommand(['gd-cnovex', '--out', out])).rejects.toThrow(/unknown theorem or proof file 'gd-cnovex' \(did you mean: gd-convex/);
+    await expect(reportCommand(['pl-one-step', '--out', out])).rejects.toThrow(/did you mean: proofs\/pl-one-step\.md/);
+    await expect(reportCommand(['proofs/nope.md', '--out', out])).rejects.toThrow(/no proof file 'proofs\/nope\.md'/);
+    await expect(reportCommand(['--out', out, '--bogus'])).rejects.toThrow(/unknown option --bogus/);
+    expect(() => readdirSync(out)).toThrow();
+  });
+});
+
+describe('report page', () => {
+  it('shows a violated theorem with its counterexample (exit 1) and one that could not run (exit 2)', async () => {
+    const th = theoremById('gd-pl')!;
+    const plants = plantedStatements(th);
+    const result = await verifyTheorem(th, { statement: plants[plants.length - 1].statement, from: 1, family: 'quadratic', instances: 4, steps: 20, curvesPerFamily: 2 });
+    expect(result.verdict).toBe('violated');
+    const items: ReportItem[] = [{ kind: 'theorem', theorem: th, result }];
+    const env = environment({ backends: [result.backend], seed: 0, options: {}, argv: [] });
+    const { document } = parseHTML(renderPage({ items, environment: env }));
+    expect(document.querySelector('.counterexample')!.textContent).toMatch(/Family quadratic at step \d+: measured .* > bound/);
+    expect(exitCode(items.map(summaryRow))).toBe(1);
+
+    const broken: ReportItem[] = [...items, { kind: 'theorem', theorem: theoremById('gd-convex')!, error: 'no witness <b>here</b>' }];
+    const page = parseHTML(renderPage({ items: broken, environment: env })).document;
+    expect(page.querySelector('.error')!.textContent).toBe('Could not be verified: no witness <b>here</b>');
+    expect(exitCode(broken.map(summaryRow))).toBe(2);
+  });
+});
