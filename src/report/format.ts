@@ -9,10 +9,11 @@ export function formatNumber(x: number): string {
   return x.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
 }
 
-/** A margin (bound − measured)/|bound|: percent when visible as such, else the raw ratio; negative means above the bound within the tolerance. */
+/** A margin (bound − measured)/|bound| in percent, in exponent form when tiny; negative means above the bound within the tolerance. */
 export function formatMargin(m: number | null): string {
   if (m === null) return '—';
-  return Math.abs(m) < 1e-4 ? m.toExponential(1).replace('e+', 'e') : `${(100 * m).toFixed(2)} %`;
+  const pct = 100 * m;
+  return `${pct !== 0 && Math.abs(pct) < 0.01 ? pct.toExponential(1).replace('e+', 'e') : pct.toFixed(2)} %`;
 }
 
 export const formatSeconds = (s: number): string => `${s.toFixed(s < 10 ? 1 : 0)} s`;
