@@ -20,6 +20,13 @@ import { certifyScalarStep } from './certify.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 
+/**
+ * Boxes an interval certificate may take. The corpus's certified steps settle
+ * within 67; a step that needs thousands rarely settles at all, and each box
+ * costs a symbolic derivative's enclosure, so a larger budget mostly buys time.
+ */
+const CERTIFY_BOXES = 2000;
+
 /** Samples per step when the file does not say (the format asks for at least 200). */
 export const DEFAULT_SAMPLES = 200;
 
@@ -195,7 +202,7 @@ export class FileChecker {
     if (!onlyScalars) return null;
     const variables = [...scalars].map((name) => ({ name, integer: integers.has(name) }));
     const constraints = this.plan.constraints.map((c) => c.node);
-    const cert = certifyScalarStep(l, rel, r, variables, constraints);
+    const cert = certifyScalarStep(l, rel, r, variables, constraints, { maxBoxes: CERTIFY_BOXES });
     return cert ? { verdict: 'certified', how: `${cert.method}` } : null;
   }
 
