@@ -18,3 +18,8 @@ export { checkProof, DEFAULT_SAMPLES as PROOF_SAMPLES } from './proofs/check.ts'
 export type { FileResult, StepResult, Counterexample } from './proofs/result.ts';
 export { mutateProof } from './proofs/mutate.ts';
 export type { MutationReport } from './proofs/mutate.ts';
+export { assumptionsOf } from './theorems/assumptions.ts';
+export { relax, replayRelaxation, RELAX_DEFAULTS } from './verify/relax.ts';
+export type { RelaxOptions, RelaxResult } from './verify/relax.ts';
+export { tightness, TIGHTNESS_DEFAULTS } from './verify/tightness.ts';
+export type { TightnessOptions, TightnessResult } from './verify/tightness.ts';

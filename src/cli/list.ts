@@ -2,7 +2,8 @@
 import { FAMILIES } from '../classes/index.ts';
 import { initEngine } from '../engine/backend.ts';
 import { OPTIMIZERS } from '../optimizers/index.ts';
-import { THEOREMS, type Theorem } from '../theorems/index.ts';
+import { THEOREMS } from '../theorems/index.ts';
+import { assumptionsOf } from '../theorems/assumptions.ts';
 import { parseStatement } from '../theorems/statement.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
 
@@ -14,10 +15,8 @@ export const LIST_HELP = helpText(
   OPTIONS,
 );
 
-/** Assumptions by name: classes, structure, then parameter constraints. */
-export function assumptionsOf(th: Theorem): string[] {
-  return [...th.classes, ...(th.structural ?? []), ...th.constraints];
-}
+// The names `boundlab relax --drop` takes (src/theorems/assumptions.ts).
+export { assumptionsOf };
 
 export async function listCommand(argv: readonly string[]): Promise<number> {
   const { options } = parseArgs('list', argv, OPTIONS);

@@ -8,6 +8,8 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   verify: { run: async (argv) => (await import('./verify.ts')).verifyCommand(argv), summary: 'check theorems on real optimiser runs and sampled points' },
   check: { run: async (argv) => (await import('./check.ts')).checkCommand(argv), summary: 'check each step of Markdown proof files' },
   mutate: { run: async (argv) => (await import('./mutate.ts')).mutateCommand(argv), summary: 'mutation score of a proof file: how many wrong variants of its steps are refuted' },
+  relax: { run: async (argv) => (await import('./relax.ts')).relaxCommand(argv), summary: 'search witnesses of relaxed assumptions for a counterexample' },
+  tightness: { run: async (argv) => (await import('./tightness.ts')).tightnessCommand(argv), summary: 'the worst instance found against a bound, and their ratio' },
   report: { run: async (argv) => (await import('./report.ts')).reportCommand(argv), summary: 'verify theorems and check proofs into one self-contained HTML page (the main job)' },
 };
 

@@ -48,8 +48,8 @@ function operands(node: MathNode): MathNode[] {
   return [node];
 }
 
-/** Comparisons `a op b` of a constraint, chained relations split into adjacent pairs. */
-function comparisons(node: MathNode): { a: MathNode; op: string; b: MathNode }[] {
+/** Comparisons `a op b` of a constraint (op a mathjs name: smaller, smallerEq, larger, largerEq), chains split into adjacent pairs. */
+export function comparisons(node: MathNode): { a: MathNode; op: string; b: MathNode }[] {
   if (node.type === 'RelationalNode') {
     const r = node as unknown as { conditionals: string[]; params: MathNode[] };
     return r.conditionals.map((op, i) => ({ a: r.params[i], op, b: r.params[i + 1] }));

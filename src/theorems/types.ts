@@ -35,6 +35,13 @@ export interface Theorem {
   constraints: readonly string[];
   /** Parameters computed from others and the constants (`gamma: '1/L'`). */
   derived?: Readonly<Record<string, string>>;
+  /**
+   * Constants the statement uses that no assumption provides any more (a
+   * relaxation dropped `L-smooth`, say, so L is whatever number a person
+   * might claim): they are parameters, sampled and searched like gamma,
+   * before the others.
+   */
+  freeConstants?: readonly string[];
   /** Sampling ranges for parameters the constraints leave unbounded. */
   ranges?: Readonly<Record<string, readonly [number, number]>>;
   /** `run` only: the optimiser id and its hyperparameters as expressions. */

@@ -40,11 +40,7 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
   for (const w of witnesses) {
     const constants = constantsOf(th, w.instance);
     const parameters = theoremParameters(th, constants, rng, { ...opts.set, ...w.set });
-    // Data (X, y, n) first: oracle functions and points take precedence over same-named data.
-    const scope: Scope = { ...constants, ...BUILTINS, ...oracleScope(w.instance), ...parameters };
-    defineFunctions(th, scope);
-    const folded = foldForWitness(parts, new Set(pointKinds.map(([name]) => name)), scope);
-    const floor = referenceFloor(folded, pointKinds.map(([name]) => name), w.instance, scope);
+    const { scope, parts: folded, floor } = prepareLemmaWitness(th, parts, w, constants, parameters);
     tally.instance(w.family.id);
     const sampler = pointSampler(w.instance, rng);
     const n = pointKinds.length === 0 ? 1 : opts.points;
@@ -64,7 +60,53 @@ export function checkLemma(th: Theorem, st: Statement, witnesses: readonly Witne
   }
 }
 
-interface PartWithTerms {
+/** A lemma ready to evaluate on one witness: the scope, the parts folded for it, their rounding floors. */
+export interface LemmaWitness {
+  scope: Scope;
+  parts: PartWithTerms[];
+  floor: number[];
+}
+
+/** Fold the statement for one witness (constants, data, oracle, parameters in scope). */
+export function prepareLemmaWitness(
+  th: Theorem, parts: readonly PartWithTerms[], w: Witness, constants: Scope, parameters: Record<string, number>,
+): LemmaWitness {
+  // Data (X, y, n) first: oracle functions and points take precedence over same-named data.
+  const scope: Scope = { ...constants, ...BUILTINS, ...oracleScope(w.instance), ...parameters };
+  defineFunctions(th, scope);
+  const names = Object.keys(th.points ?? {});
+  const folded = foldForWitness(parts, new Set(names), scope);
+  return { scope, parts: folded, floor: referenceFloor(folded, names, w.instance, scope) };
+}
+
+/** One part at one point: both sides, the tolerance, and the slack (negative when the relation fails). */
+export interface PointCheck {
+  index: number;
+  part: StatementPart;
+  quantity: number;
+  bound: number;
+  tolerance: number;
+  slack: number;
+  finite: boolean;
+}
+
+/** Every part of a prepared lemma at a point (the checker's comparison, without the tally). */
+export function evaluatePoint(lw: LemmaWitness, point: Record<string, unknown>): PointCheck[] {
+  const scope = { ...lw.scope, ...point };
+  return lw.parts.map(({ part, quantity, bound, magnitude }, index) => {
+    const q = Number(quantity.evaluate(scope));
+    const b = Number(bound.evaluate(scope));
+    if (!Number.isFinite(q) || !Number.isFinite(b)) return { index, part, quantity: q, bound: b, tolerance: NaN, slack: NaN, finite: false };
+    const tol = FLOAT64_RELATIVE_TOLERANCE * Math.max(lw.floor[index], ...magnitude.map((m) => size(m.evaluate(scope))));
+    const slack = part.relation === '<=' ? b - q : part.relation === '>=' ? q - b : -Math.abs(q - b);
+    return { index, part, quantity: q, bound: b, tolerance: tol, slack, finite: true };
+  });
+}
+
+/** The statement's parts with the magnitudes of their sides, compiled. */
+export const partsWithTerms = (st: Statement): PartWithTerms[] => st.parts.map(withTerms);
+
+export interface PartWithTerms {
   part: StatementPart;
   quantity: EvalFunction;
   bound: EvalFunction;
@@ -140,12 +182,8 @@ function checkPoint(
   tally: Tally,
   where: () => Omit<Counterexample, 'part' | 'relation' | 'measured' | 'bound' | 'tolerance'>,
 ): boolean {
-  for (const [index, { part, quantity, bound, magnitude }] of parts.entries()) {
-    const q = Number(quantity.evaluate(scope));
-    const b = Number(bound.evaluate(scope));
-    if (!Number.isFinite(q) || !Number.isFinite(b)) { tally.skip(); continue; }
-    const tol = FLOAT64_RELATIVE_TOLERANCE * Math.max(floor[index], ...magnitude.map((m) => size(m.evaluate(scope))));
-    const slack = part.relation === '<=' ? b - q : part.relation === '>=' ? q - b : -Math.abs(q - b);
+  for (const { index, part, quantity: q, bound: b, tolerance: tol, slack, finite } of evaluatePoint({ scope, parts: [...parts], floor: [...floor] }, {})) {
+    if (!finite) { tally.skip(); continue; }
     const violated = slack < -tol;
     // Resolved: the bound stands out of the rounding, so its margin means something.
     tally.check(Math.abs(b) > tol, slack / Math.abs(b));
@@ -163,7 +201,7 @@ function checkPoint(
  * along the Hessian's extreme eigenvectors (where smoothness and strong
  * convexity are attained).
  */
-function pointSampler(inst: Instance, rng: Rng): (base?: Vec) => Vec {
+export function pointSampler(inst: Instance, rng: Rng): (base?: Vec) => Vec {
   const d = inst.dim;
   const xs = inst.nearestMinimiser(inst.x0);
   const reach = Math.max(1, xs ? norm(sub(inst.x0, xs)) : norm(inst.x0));

@@ -11,8 +11,9 @@ import { dist, norm, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { magnitudeOf, type Statement, type StatementPart } from '../theorems/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
-import type { Curve } from './result.ts';
+import type { Counterexample, Curve } from './result.ts';
 import { runBatch } from './run.ts';
+import { runFloat64 } from './run64.ts';
 import { constantsOf, theoremParameters, type Scope } from './scope.ts';
 import type { Tally } from './tally.ts';
 import type { Witness } from './witnesses.ts';
@@ -24,6 +25,31 @@ export interface RunOptions {
   from?: number;
   /** Curves kept per family for plots. */
   curvesPerFamily: number;
+  /**
+   * `tfjs` (default): real TensorFlow.js runs in float32. `float64`: the
+   * optimiser's exact step (src/optimizers/referenceStep.ts) in float64, the
+   * same checks; searches use it to explore, and confirm on tfjs.
+   */
+  driver?: 'tfjs' | 'float64';
+  /** Sees every checked step of witness `index` (its position in `witnesses`). */
+  observe?: (index: number, step: StepCheck) => void;
+  /** Keep checking a run after its first violation (a search measures the largest excess). */
+  continueAfterViolation?: boolean;
+}
+
+/** One checked step, as `observe` sees it. */
+export interface StepCheck {
+  t: number;
+  measured: number;
+  bound: number;
+  tolerance: number;
+  /** The tolerance is at most RESOLVED_FRACTION of the bound. */
+  resolved: boolean;
+  /** When measured > bound + tolerance: the bound at the nudged constants, and its tolerance (what a violation must exceed). */
+  upper?: number;
+  upperTolerance?: number;
+  /** Beyond the tolerance at the nudged bound too: the record is the counterexample. */
+  counterexample?: Counterexample;
 }
 
 /** Which tolerance applies to a statement's left-hand side. */
@@ -39,6 +65,8 @@ export function toleranceKind(lhs: MathNode): ToleranceKind {
 /** Per-instance state of a run being checked. */
 interface Row {
   witness: Witness;
+  /** Position in the witnesses checked. */
+  index: number;
   scope: Scope;
   parameters: Record<string, number>;
   gamma: number;
@@ -57,6 +85,8 @@ interface Row {
   prev?: Vec;
   prev2?: Vec;
   dead: boolean;
+  /** The float32 run overflowed at this step and the row goes on in float64 after it. */
+  resumeAt?: number;
   /** The constants and parameters nudged by BOUND_PERTURBATION (see nudgedBound). */
   perturbed: Scope[];
   curve?: Curve;
@@ -75,6 +105,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
 
   // One batch per (family, dimension): rows never mix, so any split is the same run.
   const groups = new Map<string, Witness[]>();
+  const indexOf = new Map<Witness, number>(witnesses.map((w, i) => [w, i]));
   for (const w of witnesses) {
     const key = `${w.family.id}/${w.instance.dim}`;
     if (!groups.has(key)) groups.set(key, []);
@@ -100,7 +131,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
         ? { family: family.id, label: label(w.instance, parameters), measured: [], bound: [], tolerance: [] } : undefined;
       if (curve) { keptCurves[family.id] = (keptCurves[family.id] ?? 0) + 1; curves.push(curve); }
       return {
-        witness: w, scope, parameters, gamma, L,
+        witness: w, index: indexOf.get(w)!, scope, parameters, gamma, L,
         gain: errorGain({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, momentum: hyper.momentum }),
         xis: [],
         perturbed: perturbations(scope, ['L', 'mu', 'lambda', 'R', 'Delta0', ...Object.keys(parameters)], rng),
@@ -110,7 +141,8 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
     const hyper = Object.fromEntries(hyperExpr.map(([k]) => [k, rows.map((r) => r.hyper[k])]));
     const seqValues = rows.map(() => Object.fromEntries(sequences.map((s) => [s.name, s.start])));
 
-    await runBatch({
+    const drive = opts.driver === 'float64' ? runFloat64 : runBatch;
+    await drive({
       family,
       instances: group.map((w) => w.instance),
       x0: group.map((w) => Float32Array.from(w.instance.x0)),
@@ -118,18 +150,26 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       hyper,
       steps: opts.steps,
       seed: opts.seed,
-      onStep: (t, x, d, rowIds) => {
-        rowIds.forEach((r, k) => {
-          const row = rows[r];
-          if (row.dead) return;
-          const xt: Vec = Float64Array.from(x.subarray(k * d, (k + 1) * d));
-          for (const s of sequences) {
-            if (t > s.at) seqValues[r][s.name] = Number(s.next.evaluate({ ...row.scope, [s.name]: seqValues[r][s.name] }));
-          }
-          checkStep(th, part, kind, magnitude, row, t, xt, from, seqValues[r], tally);
-        });
+      onStep: (t: number, x: Float32Array | Float64Array, d: number, rowIds: readonly number[]) => {
+        rowIds.forEach((r, k) => advance(r, t, Float64Array.from(x.subarray(k * d, (k + 1) * d))));
       },
     });
+    // A row whose float32 run overflowed goes on with exact float64 steps from the last finite
+    // iterate (see overflowed): the float32 range ran out, not necessarily the bound.
+    rows.forEach((row, r) => {
+      for (let t = (row.resumeAt ?? Infinity) + 1; t <= opts.steps && !row.dead; t++) {
+        advance(r, t, referenceStep(algorithm.optimizer, row.witness.instance, row.hyper, row.prev!, row.prev2 ?? row.prev!, t - 1)!);
+      }
+    });
+
+    function advance(r: number, t: number, xt: Vec): void {
+      const row = rows[r];
+      if (row.dead) return;
+      for (const s of sequences) {
+        if (t > s.at) seqValues[r][s.name] = Number(s.next.evaluate({ ...row.scope, [s.name]: seqValues[r][s.name] }));
+      }
+      checkStep(th, part, kind, magnitude, row, t, xt, from, seqValues[r], tally, opts);
+    }
   }
 }
 
@@ -173,13 +213,53 @@ function nudgedBound(part: StatementPart, scope: Scope, perturbed: readonly Scop
   return upper;
 }
 
-function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnitude: EvalFunction, row: Row, t: number, xt: Vec, from: number, seq: Record<string, number>, tally: Tally): void {
+/**
+ * A run whose iterate overflowed: that is a violation only where the bound
+ * itself is finite. The exact step from the last finite iterate (float64)
+ * stands in for the lost one: when it is finite it is checked like any
+ * iterate (an overflowing value then exceeds any finite bound); when it
+ * overflows too, the bound decides. A bound that grows as fast as the run
+ * (a contraction factor above 1 beyond γ = 2/L) is not violated by float32
+ * running out of range.
+ */
+function overflowed(th: Theorem, part: StatementPart, row: Row, t: number, seq: Record<string, number>): { exact?: Vec; bound: number } {
+  const exact = row.prev ? referenceStep(th.algorithm!.optimizer, row.witness.instance, row.hyper, row.prev, row.prev2 ?? row.prev, t - 1) : undefined;
+  if (exact && exact.every(Number.isFinite)) return { exact, bound: NaN };
+  let bound = NaN;
+  try {
+    bound = Number(part.bound.evaluate({
+      ...row.scope, ...seq, t, f_t: Infinity, f_prev: row.fprev, dist_t: Infinity, grad2_t: Infinity, mingrad2_t: row.mingrad2,
+    }));
+  } catch {
+    // a bound that cannot be evaluated at the overflow says nothing
+  }
+  return { bound };
+}
+
+function checkStep(
+  th: Theorem, part: StatementPart, kind: ToleranceKind, magnitude: EvalFunction, row: Row, t: number, xt: Vec, from: number,
+  seq: Record<string, number>, tally: Tally, opts: Pick<RunOptions, 'observe' | 'continueAfterViolation'>,
+): void {
   const inst = row.witness.instance;
-  if (!xt.every(Number.isFinite)) {
+  const diverged = !xt.every(Number.isFinite);
+  if (diverged) {
     row.dead = true;
-    tally.check(true, -Infinity);
-    tally.violation(counterexample(part, row, t, NaN, NaN, 0, true));
-    return;
+    const o = overflowed(th, part, row, t, seq);
+    if (!o.exact) {
+      row.resumeAt = undefined;
+      if (!Number.isFinite(o.bound)) {
+        opts.observe?.(row.index, { t, measured: Infinity, bound: o.bound, tolerance: 0, resolved: false });
+        return;
+      }
+      tally.check(true, -Infinity);
+      const c = counterexample(part, row, t, NaN, o.bound, 0, true);
+      tally.violation(c);
+      opts.observe?.(row.index, { t, measured: Infinity, bound: o.bound, tolerance: 0, resolved: true, counterexample: c });
+      return;
+    }
+    xt = o.exact;
+    if (row.resumeAt === undefined) row.resumeAt = t;
+    row.dead = false;
   }
   const ft = inst.value(xt);
   const g = inst.grad(xt);
@@ -211,14 +291,24 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
     // t = 0 is checked but not counted: most bounds equal the start value there.
     if (t >= 1) tally.check(resolved, (b - m) / b);
     if (row.curve) { row.curve.measured.push(m); row.curve.bound.push(b); row.curve.tolerance.push(tol); }
-    if (m > b + tol) {
+    let found: Counterexample | undefined;
+    let nudged: { upper: number; upperTolerance: number } | undefined;
+    if ((m === Infinity || (diverged && Number.isNaN(m))) && Number.isFinite(b)) {
+      // the exact step overflows the observable itself: beyond any finite bound
+      row.dead = true;
+      found = counterexample(part, row, t, m, b, Number.isFinite(tol) ? tol : 0, true);
+      tally.violation(found);
+    } else if (m > b + tol) {
       const upper = nudgedBound(part, scope, row.perturbed, b);
       const tolUpper = tolerance(kind, row.e, upper, row.L, gradNorm) + evalTol;
+      nudged = { upper, upperTolerance: tolUpper };
       if (m > upper + tolUpper) {
-        row.dead = true;
-        tally.violation(counterexample(part, row, t, m, upper, tolUpper, false));
+        row.dead = !opts.continueAfterViolation;
+        found = counterexample(part, row, t, m, upper, tolUpper, row.resumeAt !== undefined);
+        tally.violation(found);
       }
     }
+    opts.observe?.(row.index, { t, measured: m, bound: b, tolerance: tol, resolved, ...nudged, ...(found ? { counterexample: found } : {}) });
   }
   row.fprev = ft;
   row.mingrad2 = Math.min(row.mingrad2, gradNorm ** 2);
@@ -226,13 +316,18 @@ function checkStep(th: Theorem, part: StatementPart, kind: ToleranceKind, magnit
   row.prev = xt;
 }
 
+/** A part's text, made once: mathjs's toString is slow, and a search records many violations. */
+const relationText = new WeakMap<StatementPart, string>();
+
 function counterexample(part: StatementPart, row: Row, step: number, measured: number, bound: number, tol: number, divergence: boolean) {
+  let relation = relationText.get(part);
+  if (relation === undefined) relationText.set(part, (relation = `${part.lhs} ${part.relation} ${part.rhs}`));
   return {
     family: row.witness.family.id,
     params: row.witness.instance.params,
     parameters: row.parameters,
     part: 0,
-    relation: `${part.lhs} ${part.relation} ${part.rhs}`,
+    relation,
     step, measured, bound, tolerance: tol,
     ...(divergence ? { divergence: true } : {}),
   };

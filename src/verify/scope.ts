@@ -35,6 +35,8 @@ export function constantsOf(th: Theorem, inst: Instance): Scope {
     if (th.kind === 'run') s.L = c.regularized.Lbase;
   }
   for (const [k, v] of Object.entries(inst.data ?? {})) if (!(k in s)) s[k] = v;
+  // A constant no assumption provides is a parameter, not the instance's (Huber's data has an L too).
+  for (const k of th.freeConstants ?? []) delete s[k];
   return s;
 }
 
@@ -116,10 +118,10 @@ export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, set: 
   return out;
 }
 
-/** Parameters the constraints mention that the instance does not fix. */
+/** Parameters the constraints mention that the instance does not fix (freed constants first: others may be bounded by them). */
 export function freeParameters(th: Theorem, constants: Scope): string[] {
   const derived = th.derived ?? {};
-  const free = new Set<string>();
+  const free = new Set<string>((th.freeConstants ?? []).filter((k) => !(k in constants)));
   for (const c of parseConstraints(th.constraints)) c.node.traverse((n, path, parent) => {
     if (n.type !== 'SymbolNode' || (parent?.type === 'FunctionNode' && path === 'fn')) return;
     const name = (n as unknown as { name: string }).name;

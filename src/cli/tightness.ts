@@ -1,0 +1,95 @@
+/** `boundlab tightness ID --set k=v,...`: the worst instance the search finds against the bound. */
+import { TIGHTNESS_DEFAULTS, tightness, type TightnessResult } from '../verify/tightness.ts';
+import { UsageError } from '../verify/scope.ts';
+import { parse } from 'mathjs';
+import { helpText, parseArgs, type OptionSpec } from './args.ts';
+import { progress } from './progress.ts';
+import { theoremArg } from './relax.ts';
+
+const OPTIONS: OptionSpec[] = [
+  { name: 'set', type: 'list', help: 'fix parameters: a number (h=1) or an expression in L, mu (gamma=1/L); N=... is the step', placeholder: 'k=v,...' },
+  { name: 'steps', type: 'int', help: `runs: the step N at which the ratio is taken (default ${TIGHTNESS_DEFAULTS.steps})`, placeholder: 'N' },
+  { name: 'family', type: 'string', help: 'only witnesses from this family', placeholder: 'F' },
+  { name: 'instances', type: 'int', help: `instances sampled per family (default ${TIGHTNESS_DEFAULTS.instances})`, placeholder: 'N' },
+  { name: 'rounds', type: 'int', help: `rounds of local refinement (default ${TIGHTNESS_DEFAULTS.rounds})`, placeholder: 'R' },
+  { name: 'random-starts', type: 'flag', help: 'do not seed the search with the theorem\'s own tight witnesses' },
+];
+
+export const TIGHTNESS_HELP = helpText(
+  'boundlab tightness ID [--set k=v,...] [--steps N] [--family F] [--instances N] [--rounds R] [--random-starts] [--json] [--seed N]',
+  [
+    'Searches for the instance that comes closest to the bound: families sampled with',
+    'fast-check (and the theorem\'s tight witnesses unless --random-starts), then a local',
+    'pattern search on the family parameters, free theorem parameters and starting point.',
+    'Runs: the ratio measured/bound at step N, from a real TensorFlow.js run of the best',
+    'witnesses (the float64 search proposes them). Lemmas: the largest ratio at a point.',
+    'The worst instance found is a lower bound on the worst case, the bound an upper one:',
+    'a ratio near 1 says the bound is attained, below 1 is the gap that remains.',
+    '',
+    'Exit status: 0; 1 when the worst instance exceeds the bound beyond the tolerance (the',
+    'theorem is violated); 2 on bad usage (unknown theorem or parameter, a value outside the',
+    'domain, a bound not resolved at step N).',
+  ].join('\n'),
+  OPTIONS,
+);
+
+export async function tightnessCommand(argv: readonly string[]): Promise<number> {
+  const { positional, options } = parseArgs('tightness', argv, OPTIONS);
+  if (options.help) { process.stdout.write(TIGHTNESS_HELP); return 0; }
+  const th = theoremArg('tightness', positional);
+  const set = parseSet((options.set as string[] | undefined) ?? []);
+  let steps = options.steps as number | undefined;
+  if ('N' in set && th.kind === 'run') {
+    const N = set.N;
+    if (typeof N !== 'number' || !Number.isInteger(N) || N < 1) throw new UsageError(`tightness: N is a step, a whole number ≥ 1, not ${N}`);
+    if (steps !== undefined && steps !== N) throw new UsageError(`tightness: --set N=${N} and --steps ${steps} disagree`);
+    steps = N;
+    delete set.N;
+  }
+  const bar = progress();
+  let r: TightnessResult;
+  try {
+    r = await tightness(th, {
+      set, steps, family: options.family as string | undefined, seed: options.seed as number | undefined,
+      instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
+      tight: !options['random-starts'], onProgress: (t) => bar.update(t),
+    });
+  } finally {
+    bar.done();
+  }
+  process.stdout.write(options.json ? JSON.stringify(r, null, 2) + '\n' : describe(r));
+  return r.worst > r.bound + r.tolerance ? 1 : 0;
+}
+
+function describe(r: TightnessResult): string {
+  const at = r.steps !== undefined ? ` at step N = ${r.steps}` : '';
+  const set = Object.keys(r.set).length ? `, ${Object.entries(r.set).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
+  const lines = [
+    `${r.theorem}${at}${set}: ratio ${r.ratio.toFixed(6)}  (worst found ${r.worst.toPrecision(8)}, bound ${r.bound.toPrecision(8)}, ${r.seconds.toFixed(1)} s)`,
+    `  witness: family ${r.witness.family}, parameters ${JSON.stringify(r.witness.parameters)}`,
+    `  ${JSON.stringify(r.witness.params)}`,
+  ];
+  if (r.witness.point) lines.push(`  point ${JSON.stringify(r.witness.point)}`);
+  if (r.float64_ratio !== undefined) lines.push(`  the same witness in float64: ratio ${r.float64_ratio.toFixed(6)}; tolerance ${r.tolerance.toPrecision(3)}`);
+  lines.push(`  search: ${r.search.candidates} sampled, ${r.search.evaluations} evaluated, ${r.search.tight_seeds ? 'seeded with the tight witnesses' : 'random starts only'}`);
+  if (r.worst > r.bound + r.tolerance) lines.push('  the worst instance EXCEEDS the bound beyond the tolerance: the theorem is violated');
+  return lines.join('\n') + '\n';
+}
+
+/** `k=v,k=v`: numbers stay numbers; anything else must be an expression (evaluated at each instance's constants). */
+function parseSet(items: readonly string[]): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const item of items.flatMap((x) => x.split(','))) {
+    const m = /^\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*$/.exec(item);
+    if (!m) throw new UsageError(`tightness: --set takes name=value pairs separated by commas, got '${item}'`);
+    const n = Number(m[2]);
+    if (Number.isFinite(n)) { out[m[1]] = n; continue; }
+    try {
+      parse(m[2]);
+    } catch (e) {
+      throw new UsageError(`tightness: --set ${m[1]}=${m[2]} is neither a number nor an expression (${(e as Error).message})`);
+    }
+    out[m[1]] = m[2];
+  }
+  return out;
+}

@@ -1,0 +1,211 @@
+/**
+ * `relax`: a theorem with some assumptions dropped (and others added),
+ * searched for the largest violation on witnesses of the relaxed set.
+ *
+ * Runs are explored with the float64 driver (the optimiser's exact step, the
+ * verifier's checks and tolerance model), and a violation is a counterexample
+ * only once a real TensorFlow.js run of the shrunk candidate is violated
+ * beyond the float32 tolerance model too: two precisions agree, so it is
+ * never float noise. Lemmas are float64 throughout, as `verify` checks them.
+ */
+import { initEngine, type BackendName } from '../engine/backend.ts';
+import { makeRng } from '../numeric/rng.ts';
+import { emptyDomain, relaxTheorem, type RelaxedTheorem } from '../theorems/assumptions.ts';
+import { parseStatement } from '../theorems/statement.ts';
+import type { Theorem } from '../theorems/types.ts';
+import type { Counterexample } from './result.ts';
+import { freeParameters, UsageError } from './scope.ts';
+import {
+  complexity, evaluate, pickStarts, refine, sampleCandidates, shrink, WEAKER, type Candidate, type Scored, type SearchContext,
+} from './search.ts';
+
+export interface RelaxOptions {
+  drop: readonly string[];
+  add?: readonly string[];
+  seed?: number;
+  /** Runs: steps per run (default 100). */
+  steps?: number;
+  /** Instances sampled per family (default 24). */
+  instances?: number;
+  /** Rounds of pattern search (default 12). */
+  rounds?: number;
+  onProgress?: (text: string) => void;
+}
+
+export const RELAX_DEFAULTS = { steps: 100, instances: 24, rounds: 12, points: 6, starts: 3, seed: 0 } as const;
+
+/** A counterexample of a relaxation: the verifier's record, the seed, and the run length that replays it. */
+export interface RelaxCounterexample extends Counterexample {
+  seed: number;
+  /** Runs: the number of steps to replay (the violating step). */
+  steps?: number;
+  /** The same candidate in the float64 search: its first violation. */
+  float64?: { step?: number; measured: number; bound: number };
+}
+
+export interface RelaxResult {
+  theorem: string;
+  relaxation: { drop: string[]; add: string[]; assumptions: string[]; freed: string[] };
+  verdict: 'holds' | 'counterexample' | 'inconclusive';
+  counterexample?: RelaxCounterexample;
+  search: {
+    candidates: number;
+    evaluations: number;
+    families: Record<string, number>;
+    /** The largest excess over the tolerance the search reached (relative; ≤ 0 when nothing was violated). */
+    best_excess: number;
+    notes: string[];
+  };
+  backend: BackendName | 'float64';
+  seed: number;
+  seconds: number;
+}
+
+/** A clear violation: 1% of the size of both sides beyond the tolerance (used to accept a weaker claim). */
+const ROBUST = 1e-2;
+
+/** The relaxed theorem's search context. */
+function contextFor(rt: RelaxedTheorem, seed: number, steps: number): SearchContext {
+  return { theorem: rt.theorem, original: rt.original, statement: parseStatement(rt.original.statement), goal: 'violation', steps, seed };
+}
+
+export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResult> {
+  const started = performance.now();
+  const seed = opts.seed ?? RELAX_DEFAULTS.seed;
+  const rt = relaxTheorem(th, { drop: opts.drop, add: opts.add });
+  if (th.kind === 'lemma' && Object.values(th.points ?? {}).some((k) => k === 'symmetric-matrix')) {
+    throw new UsageError(`${th.id} draws its own matrices, not witnesses from families: there is nothing to relax`);
+  }
+  const steps = th.kind === 'run' ? opts.steps ?? RELAX_DEFAULTS.steps : 1;
+  const ctx = contextFor(rt, seed, steps);
+  const rng = makeRng(seed);
+  const progress = opts.onProgress ?? (() => {});
+  const relaxation = { drop: rt.dropped, add: rt.added, assumptions: rt.assumptions, freed: rt.freed };
+
+  progress(`relax ${th.id}: sampling witnesses of ${rt.assumptions.join(', ')}…`);
+  const sample = sampleCandidates(ctx, {
+    perFamily: opts.instances ?? RELAX_DEFAULTS.instances, points: RELAX_DEFAULTS.points, tight: true, rng,
+    emptyDomain: (constants) => emptyDomain(rt.theorem.constraints, freeParameters(rt.theorem, constants), constants),
+  });
+  if (sample.candidates.length === 0) {
+    if (sample.emptyDomain) throw new UsageError(`relax ${th.id}: the relaxed assumptions leave no parameter values: ${sample.emptyDomain}`);
+    throw new UsageError(`relax ${th.id}: no family has a witness of the relaxed set (${rt.assumptions.join(', ')}): nothing can be searched`);
+  }
+  let evaluations = sample.candidates.length;
+  const scored = await evaluate(ctx, sample.candidates);
+  const notes = [...sample.notes];
+  if (!scored.some((s) => s.valid && s.resolved)) {
+    return done('inconclusive', undefined, -Infinity, ['no check of any witness stood above the rounding floor']);
+  }
+
+  progress(`relax ${th.id}: refining the ${RELAX_DEFAULTS.starts} worst of ${scored.length} candidates…`);
+  const starts = pickStarts(scored, RELAX_DEFAULTS.starts);
+  const refined = await refine(ctx, starts, {
+    rounds: opts.rounds ?? RELAX_DEFAULTS.rounds, rng,
+    onRound: (r, best) => progress(`relax ${th.id}: refinement round ${r + 1}, largest excess ${best.toPrecision(3)}`),
+  });
+  evaluations += refined.evaluations;
+  const pool = [...refined.best, ...scored];
+  const bestExcess = Math.max(...pool.filter((s) => s.valid).map((s) => s.objective));
+  // Every violation beyond the tolerance model counts; among those close to the largest, the simplest first.
+  const violating = [...new Set(pool.filter((s) => s.valid && s.counterexample && s.objective > 0))];
+  if (violating.length === 0) return done('holds', undefined, bestExcess, notes);
+  const top = Math.max(...violating.map((s) => s.objective));
+  const order = violating.filter((s) => s.objective >= 0.5 * top).sort((a, b) => complexity(a.candidate) - complexity(b.candidate));
+
+  const backend = th.kind === 'run' ? await initEngine() : 'float64';
+  for (const [i, found] of order.slice(0, 3).entries()) {
+    progress(`relax ${th.id}: weakening and shrinking counterexample ${i + 1}…`);
+    const weakened = await weaken(ctx, found, rng);
+    evaluations += weakened.evaluations;
+    const pick = weakened.best;
+    // Still violated, and about as badly: a transient excess is not the failure the search found.
+    const good = (s: Scored) => s.valid && !!s.counterexample && s.objective >= 0.9 * pick.objective;
+    const shrunk = await shrink(weakened.ctx, pick, good);
+    evaluations += shrunk.evaluations;
+    for (const cand of [shrunk.best, pick]) {
+      const confirmed = await confirm(weakened.ctx, cand, seed);
+      if (confirmed) return done('counterexample', confirmed, bestExcess, notes, backend);
+    }
+    notes.push(`a float64 violation on ${pick.candidate.family} (excess ${pick.objective.toPrecision(3)}) was not confirmed by a float32 run`);
+  }
+  return done('holds', undefined, bestExcess, notes, backend);
+
+  function done(verdict: RelaxResult['verdict'], counterexample: RelaxCounterexample | undefined, best: number, n: string[], backend: RelaxResult['backend'] = 'float64'): RelaxResult {
+    return {
+      theorem: th.id, relaxation, verdict, ...(counterexample ? { counterexample } : {}),
+      search: { candidates: sample.candidates.length, evaluations, families: sample.families, best_excess: best, notes: n },
+      backend, seed, seconds: (performance.now() - started) / 1000,
+    };
+  }
+}
+
+/**
+ * The weakest claim a counterexample still refutes. A freed constant is a
+ * claim (mu: the rate's constant, L: the smoothness the step is tuned to);
+ * refuting mu = L says little, refuting mu = L/1000 says the rate fails for
+ * any mu. Each weaker value (×10⁻³, ×10⁻², ×10⁻¹ for mu; ×10³, ×10², ×10
+ * for L and G) is held fixed while a short refinement repairs the violation
+ * around it; the first that violates again is kept, with the context fixing it.
+ */
+async function weaken(ctx: SearchContext, found: Scored, rng: ReturnType<typeof makeRng>): Promise<{ best: Scored; ctx: SearchContext; evaluations: number }> {
+  let evaluations = 0;
+  let best = found;
+  let fixed = ctx;
+  for (const name of ctx.theorem.freeConstants ?? []) {
+    const v = best.candidate.parameters[name];
+    if (v === undefined) continue;
+    if (!WEAKER[name]) continue;
+    const factors = WEAKER[name] === 'down' ? [1e-3, 1e-2, 1e-1] : [1e3, 1e2, 10];
+    for (const k of factors) {
+      const value = Number((v * k).toPrecision(1));
+      const trial: SearchContext = { ...fixed, set: { ...fixed.set, [name]: value } };
+      const [start] = await evaluate(trial, [{ ...best.candidate, parameters: { ...best.candidate.parameters, [name]: value } }]);
+      evaluations++;
+      if (!start.valid) continue;
+      const r = await refine(trial, [start], { rounds: 8, rng, coordsPerRound: 6, joint: 3 });
+      evaluations += r.evaluations;
+      const s = r.best[0];
+      // a weaker claim is kept only when it is refuted clearly (1% beyond the tolerance)
+      if (s.counterexample && s.objective >= ROBUST) { best = s; fixed = trial; break; }
+    }
+  }
+  return { best, ctx: fixed, evaluations };
+}
+
+/**
+ * The verifier's verdict on one candidate: a real TensorFlow.js run (runs)
+ * up to its float64 violation, or the float64 lemma check; the record when
+ * it is violated beyond the tolerance model.
+ */
+async function confirm(ctx: SearchContext, s: Scored, seed: number): Promise<RelaxCounterexample | null> {
+  const c64 = s.counterexample!;
+  if (ctx.theorem.kind === 'lemma') return { ...c64, seed };
+  // The float32 run may break the bound a few steps away from the float64 one: run the whole length.
+  const [run] = await evaluate(ctx, [s.candidate], 'tfjs');
+  const c = run.counterexample;
+  if (!c) return null;
+  return { ...c, seed, steps: c.step, float64: { step: c64.step, measured: c64.measured, bound: c64.bound } };
+}
+
+/** The candidate a counterexample record describes (the theorem's free parameters only: derived ones are recomputed). */
+export function candidateOf(record: Pick<Counterexample, 'family' | 'params' | 'parameters' | 'point'>): Candidate {
+  // derived parameters in the record are dropped when the witness is built (toWitness keeps the free ones)
+  return { family: record.family, params: record.params, parameters: { ...record.parameters }, ...(record.point ? { point: record.point as Record<string, number[]> } : {}) };
+}
+
+/**
+ * Replays a counterexample record of `relax` exactly: the same witness,
+ * parameters, seed and run length through the verifier. Returns the
+ * verifier's first violation (or undefined when there is none).
+ */
+export async function replayRelaxation(
+  th: Theorem,
+  relaxation: { drop: readonly string[]; add?: readonly string[] },
+  record: Pick<RelaxCounterexample, 'family' | 'params' | 'parameters' | 'seed' | 'steps' | 'point'>,
+): Promise<Counterexample | undefined> {
+  const rt = relaxTheorem(th, relaxation);
+  const ctx = contextFor(rt, record.seed, record.steps ?? 1);
+  const [s] = await evaluate(ctx, [candidateOf(record)], 'tfjs', record.steps);
+  return s.counterexample;
+}
