@@ -67,6 +67,11 @@ describe('certifyScalarStep never certifies a false step', () => {
     ['(x - 1/3)^2 >= 1e-12', reals('x'), ['0 <= x <= 1']],
     // (x^2)^(1/2) is |x|, not x
     ['(x^2)^(1/2) <= x', reals('x'), []],
+    // equal everywhere, so false when strict
+    ['(1 - mu/L) < (L - mu)/L', reals('mu', 'L'), ['0 < mu <= L']],
+    ['sigmoid(-u) < 1 - sigmoid(u)', reals('u'), []],
+    ['exp(2*x) > exp(x)^2', reals('x'), []],
+    ['x/x < 1', reals('x'), ['x > 0']],
     // constants beyond double precision
     ['1 + 10^(-20) <= 1', [], []],
     ['exp(-800) <= 0', [], []],
@@ -74,6 +79,17 @@ describe('certifyScalarStep never certifies a false step', () => {
     ['0.1 * 3 <= 0.3 - 10^(-17)', [], []],
   ])('%s', (step, variables, givens) => {
     expect(certify(step, variables, givens)).toBeNull();
+  });
+
+  it('tells open bounds from closed ones', () => {
+    expect(certify('exp(-x) < 1', reals('x'), ['x > 0'])).not.toBeNull();
+    expect(certify('exp(-x) < 1', reals('x'), ['x >= 0'])).toBeNull();
+    expect(certify('log(x) < 0', reals('x'), ['0 < x < 1'])).not.toBeNull();
+    expect(certify('log(x) < 0', reals('x'), ['0 < x <= 1'])).toBeNull();
+    expect(certify('x * y > 0', reals('x', 'y'), ['x > 0', 'y > 0'])).not.toBeNull();
+    expect(certify('x * y > 0', reals('x', 'y'), ['x > 0', 'y >= 0'])).toBeNull();
+    expect(certify('t >= 2', integers('t'), ['t > 1'])).not.toBeNull();
+    expect(certify('t >= 2', integers('t'), ['t > 0.99999'])).toBeNull();
   });
 
   it('does not certify over an empty domain', () => {

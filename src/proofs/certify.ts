@@ -478,13 +478,43 @@ function forDerivative(node: MathNode): MathNode {
   });
 }
 
-// (x^a)^b → x^(ab) is false for x < 0 ((x^2)^(1/2) is |x|). The other power rules only change
-// where a side is defined (x^a·x^b → x^(a+b) at x = 0), and a side undefined on a box settles nothing.
-const SAFE_RULES = (simplify as unknown as { rules: unknown[] }).rules.filter(
-  (r) => !(typeof r === 'object' && r && /^\(n \^ n1\) \^ n2 ->/.test((r as { s?: string }).s ?? '')),
+const isIntegerLiteral = (n: MathNode): boolean =>
+  (n.type === 'ConstantNode' && Number.isSafeInteger((n as unknown as { value: unknown }).value)) ||
+  (n.type === 'OperatorNode' && fnOf(n) === 'unaryMinus' && isIntegerLiteral(argsOf(n)[0]));
+const isPower = (n: MathNode) => n.type === 'OperatorNode' && fnOf(n) === 'pow';
+
+/** (x^a)^k → x^(a·k) for an integer k: an identity wherever the left side is defined. */
+function powerOfPower(node: MathNode): MathNode {
+  return node.transform((n) => {
+    if (!isPower(n) || !isPower(argsOf(n)[0]) || !isIntegerLiteral(argsOf(n)[1])) return n;
+    const [[x, a], k] = [argsOf(argsOf(n)[0]), argsOf(n)[1]];
+    return new OperatorNode('^', 'pow', [x, new OperatorNode('*', 'multiply', [a, k])]);
+  });
+}
+
+// mathjs's (x^a)^b → x^(ab) is false for x < 0 ((x^2)^(1/2) is |x|), so it takes integer b only.
+// The other power rules only change where a side is defined (x^a·x^b → x^(a+b) at x = 0), and a
+// side undefined on a box settles nothing.
+const SAFE_RULES = (simplify as unknown as { rules: unknown[] }).rules.map((r) =>
+  typeof r === 'object' && r && /^\(n \^ n1\) \^ n2 ->/.test((r as { s?: string }).s ?? '') ? powerOfPower : r,
 );
 const OPAQUE = '__fn_';
+// simplify takes tens of milliseconds on small trees; larger ones are left as they are
 const MAX_SIMPLIFY_NODES = 40;
+// simplify repeats its rules until a form recurs, which a growing form never does
+const MAX_SIMPLIFY_ROUNDS = 30;
+const MAX_SIMPLIFIED_NODES = 200;
+
+class SimplifyDiverged extends Error {}
+
+/** A rule that stops simplify once it has run too many rounds or the form has grown too large. */
+function simplifyGuard(): (n: MathNode) => MathNode {
+  let rounds = 0;
+  return (n) => {
+    if (++rounds > MAX_SIMPLIFY_ROUNDS || n.filter(() => true).length > MAX_SIMPLIFIED_NODES) throw new SimplifyDiverged();
+    return n;
+  };
+}
 
 /**
  * mathjs simplify of a prepared tree, or null. Functions are renamed while it
@@ -501,7 +531,8 @@ function simplified(node: MathNode): MathNode | null {
   return simplifiedCache.get(key)!;
 }
 
-// steps recur (a claim and its chain, mutants of one step); inexact constants are names, so a result holds whatever they stand for
+// steps recur (a claim and its chain, the mutants of a step); inexact constants are
+// names, so a cached result holds whatever they stand for
 const simplifiedCache = new Map<string, MathNode | null>();
 const MAX_CACHED = 1000;
 
@@ -515,7 +546,7 @@ function simplifiedUncached(node: MathNode): MathNode | null {
   let out: MathNode;
   try {
     const opaque = rename(node, (s) => OPAQUE + s);
-    out = simplify(opaque, SAFE_RULES as never, {}, { exactFractions: true, fractionsLimit: Infinity } as never);
+    out = simplify(opaque, [...SAFE_RULES, simplifyGuard()] as never, {}, { exactFractions: true, fractionsLimit: Infinity } as never);
   } catch {
     return null;
   }
