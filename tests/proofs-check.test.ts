@@ -25,14 +25,14 @@ describe('checkProof', () => {
     expect(r.steps.every((s) => s.samples >= 200)).toBe(true);
     expect(r.claim).toMatchObject({ verdict: 'sampled', established: true });
     // the last step is scalar algebra over opaque f(w), fstar(f): shown exactly
-    expect(stepAt(r, 19).verdict).toBe('proved');
+    expect(stepAt(r, 22).verdict).toBe('proved');
   });
 
   it('refutes exactly the changed step of a wrong twin, with a counterexample that replays', () => {
     const r = check(PL_STEP.replace('1/(2*L) * norm', '1/L * norm'));
     expect(r.verdict).toBe('refuted');
-    expect(r.steps.filter((s) => s.verdict === 'refuted').map((s) => s.line)).toEqual([17]);
-    const ce = stepAt(r, 17).counterexample!;
+    expect(r.steps.filter((s) => s.verdict === 'refuted').map((s) => s.line)).toEqual([20]);
+    const ce = stepAt(r, 20).counterexample!;
     // rebuild the witness from its record and evaluate both sides again
     const pf = parseProof(PL_STEP.replace('1/(2*L) * norm', '1/L * norm'), 'p.md');
     const w = ce.witnesses.f;
@@ -48,8 +48,8 @@ describe('checkProof', () => {
 
   it('refutes a flipped relation and a claim with a faster rate', () => {
     const flipped = check(PL_STEP.replace('  <= f(w) - fstar(f) - mu/L', '  >= f(w) - fstar(f) - mu/L').replace(/\n {2}<= f\(w\) - fstar\(f\) \+ dot/, '\n  >= f(w) - fstar(f) + dot'));
-    expect(stepAt(flipped, 16).verdict).toBe('refuted');
-    expect(stepAt(flipped, 18).verdict).toBe('refuted');
+    expect(stepAt(flipped, 19).verdict).toBe('refuted');
+    expect(stepAt(flipped, 21).verdict).toBe('refuted');
     const faster = check(PL_STEP.replace('claim: f(w1) - fstar(f) <= (1 - mu/L)', 'claim: f(w1) - fstar(f) <= (1 - 2*mu/L)'));
     expect(faster.claim).toMatchObject({ verdict: 'refuted', established: false });
   });

@@ -2,31 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { parseProof, ProofError } from '../src/proofs/parse.ts';
 import { checkNames } from '../src/proofs/names.ts';
 import { UsageError } from '../src/verify/scope.ts';
+import { PL_STEP as EXAMPLE } from './fixtures/proofs.ts';
 
-const EXAMPLE = `---
-title: Gradient descent under the PL inequality contracts the gap
-source: advisor meeting notes, problem 4
-given:
-  - L > 0
-  - 0 < mu <= L
-  - f: R^d -> R, L-smooth, mu-PL
-  - w in R^d
-define:
-  eta: 1/L
-  w1: w - eta * grad(f, w)
-claim: f(w1) - fstar(f) <= (1 - mu/L) * (f(w) - fstar(f))
----
-
-One gradient step with step size $\\eta = 1/L$. By the descent lemma:
-
-\`\`\`chain
-f(w1) - fstar(f)
-  <= f(w) - fstar(f) + dot(grad(f, w), w1 - w) + L/2 * norm(w1 - w)^2   # L-smooth
-   = f(w) - fstar(f) - 1/(2*L) * norm(grad(f, w))^2                     # algebra
-  <= f(w) - fstar(f) - mu/L * (f(w) - fstar(f))                          # mu-PL
-   = (1 - mu/L) * (f(w) - fstar(f))                                      # algebra
-\`\`\`
-`;
 
 /** The ProofError thrown by parsing and name-checking `text`. */
 function failure(text: string): ProofError {
