@@ -185,3 +185,45 @@ describe('report page', () => {
     expect(exitCode(broken.map(summaryRow))).toBe(2);
   });
 });
+
+describe('report: relaxations and tightness', () => {
+  it('lists the recorded relaxations and the tightness of a tight theorem named as a target', async () => {
+    const r = await report(['heavy-ball-quadratic', '--instances', '4', '--steps', '20', '--json'], join(root, 'relax'));
+    expect(r.code).toBe(0);
+    const { document } = parseHTML(r.html);
+    expect(document.querySelectorAll('.katex-error').length).toBe(0);
+    const section = document.querySelector('#relaxations')!;
+    expect(section.textContent).toBe('Relaxations and tightness');
+    const rows = [...document.querySelectorAll('table.relaxations tbody tr')].map((tr) => tr.textContent);
+    expect(rows.length).toBe(1);
+    expect(rows[0]).toContain('heavy-ball-quadratic');
+    expect(rows[0]).toContain('counterexample');
+    expect(rows[0]).toMatch(/lessard \(x0 = \[3\]\).*step 8: measured 1\.878 vs bound 1\.678/);
+    expect(document.body.textContent).toContain('this report does not re-run the searches');
+    const tight = JSON.parse(r.stdout).tightness;
+    expect(tight).toEqual([{ theorem: 'heavy-ball-quadratic', ratio: expect.any(Number) }]);
+    expect(tight[0].ratio).toBeGreaterThanOrEqual(0.99);
+    expect(document.querySelectorAll('table.tightness tbody tr').length).toBe(1);
+    expect(document.querySelector('.status')!.textContent).toContain('1 relaxation recorded (1 counterexample, 0 hold), 1 of 1 tightness ratio ≥ 0.99.');
+  });
+
+  it('escapes the text of the regression file and of a failed search', () => {
+    const env = environment({ backends: [], seed: 0, options: {}, argv: [] });
+    const html = renderPage({
+      items: [], environment: env,
+      relaxations: {
+        entries: [{
+          theorem: '<b>t</b>', drop: ['<script>alert(1)</script>'], add: ['x < "y"'], expect: 'counterexample', note: '<img src=x onerror=alert(2)>',
+          counterexample: { family: '<i>f</i>', params: { '<u>k</u>': ['<s>v</s>'] }, parameters: {}, seed: 0, step: 1, measured: 2, bound: 1 },
+        }],
+        tightness: [{ theorem: 'gd-convex-tight', set: { h: '<em>1</em>' }, steps: 20, seconds: 0, error: 'no <svg onload=alert(3)>' }],
+      },
+    });
+    const { document } = parseHTML(html);
+    expect(document.querySelectorAll('script, img, b, i, u, s, em, svg').length).toBe(0);
+    const text = document.body.textContent!;
+    for (const t of ['<b>t</b>', '<script>alert(1)</script>', 'x < "y"', '<img src=x onerror=alert(2)>', '<i>f</i>', '<u>k</u> = [<s>v</s>]', 'h = <em>1</em>', 'no <svg onload=alert(3)>']) {
+      expect(text).toContain(t);
+    }
+  });
+});

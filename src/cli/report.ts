@@ -11,6 +11,7 @@ import { formatMargin, formatSeconds } from '../report/format.ts';
 import { exitCode, summaryRow, type ReportItem } from '../report/items.ts';
 import { jobLabel, type Job, type JobSettings, type Outcome } from '../report/jobs.ts';
 import { renderPage } from '../report/page.ts';
+import { recordedRelaxations, TIGHT_POINTS, tightnessRows, type RelaxationsReport } from '../report/relaxations.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
 import { runJobs } from '../report/pool.ts';
 import { writeAtomically } from '../report/write.ts';
@@ -30,7 +31,7 @@ const OPTIONS: OptionSpec[] = [
 
 export const REPORT_HELP = helpText(
   'boundlab report [TARGET...] [--out DIR] [--pdf] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
-  'Verifies theorems and checks proof files, then writes DIR/index.html: one self-contained\npage (no network, prints on A4) with each statement and derivation in KaTeX, every\nverdict, plots of the runs against their bounds, counterexamples, and what is needed\nto reproduce it. TARGETs are theorem ids and proof files; with none, the whole catalogue\nand every proof in proofs/. The work is spread over the machine\'s cores.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated or a proof refuted; 2 on bad usage, a proof in error, or a theorem that could\nnot be run.',
+  'Verifies theorems and checks proof files, then writes DIR/index.html: one self-contained\npage (no network, prints on A4) with each statement and derivation in KaTeX, every\nverdict, plots of the runs against their bounds, counterexamples, and what is needed\nto reproduce it. TARGETs are theorem ids and proof files; with none, the whole catalogue\nand every proof in proofs/. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml, not re-run) of the\ntheorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated or a proof refuted; 2 on bad usage, a proof in error, or a theorem that could\nnot be run.',
   OPTIONS,
 );
 
@@ -49,10 +50,20 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const outcomes = await runJobs(jobs, settings, (done, running) => {
     bar.update(`report: ${done}/${jobs.length} done${running.length ? `; running ${running.map(jobLabel).join(', ')}` : ''}…`);
   });
+  // Relaxations and tightness: everything in the default report; with targets, the theorems named.
+  const ids = positional.length ? jobs.flatMap((j) => (j.kind === 'theorem' ? [j.id] : [])) : undefined;
+  let relaxations: RelaxationsReport | undefined;
+  if (!ids || ids.length) {
+    const recorded = recordedRelaxations(ids);
+    const tight = ids ? TIGHT_POINTS.filter((p) => ids.includes(p.theorem)) : TIGHT_POINTS;
+    if (tight.length) bar.update(`report: tightness of ${tight.map((p) => p.theorem).join(', ')}…`);
+    const rows = tight.length ? await tightnessRows(settings.seed, ids) : [];
+    if (recorded.error || recorded.entries?.length || rows.length) relaxations = { ...recorded, tightness: rows };
+  }
   bar.update(`report: writing ${join(dir, 'index.html')}…`);
   const items = outcomes.map(toItem);
   const backends = [...new Set(items.flatMap((i) => (i.kind === 'theorem' && i.result && i.result.backend !== 'float64' ? [i.result.backend] : [])))];
-  const html = renderPage({ items, environment: environment({ backends, seed: settings.seed, options: passed, argv }) });
+  const html = renderPage({ items, environment: environment({ backends, seed: settings.seed, options: passed, argv }), relaxations });
   const out = writeAtomically(dir, 'index.html', html);
   let pdf: string | undefined;
   if (chromium) {
@@ -64,11 +75,15 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const rows = items.map(summaryRow);
   for (const o of outcomes) if (o.kind === 'theorem' && o.error) process.stderr.write(`boundlab: report: ${o.id} could not be verified: ${o.error}\n`);
   if (options.json) {
-    process.stdout.write(JSON.stringify({ out, ...(pdf ? { pdf } : {}), items: rows }, null, 2) + '\n');
+    const tightness = relaxations?.tightness.map((t) => ({ theorem: t.theorem, ratio: t.ratio ?? null, ...(t.error ? { error: t.error } : {}) }));
+    process.stdout.write(JSON.stringify({ out, ...(pdf ? { pdf } : {}), items: rows, ...(tightness?.length ? { tightness } : {}) }, null, 2) + '\n');
   } else {
     const w = Math.max(...rows.map((r) => r.item.length));
     for (const r of rows) {
       process.stdout.write(`${r.item.padEnd(w)}  ${r.verdict.padEnd(12)} ${formatMargin(r.worst_margin).padStart(9)}  ${formatSeconds(r.seconds).padStart(6)}\n`);
+    }
+    for (const t of relaxations?.tightness ?? []) {
+      process.stdout.write(`tightness ${t.theorem.padEnd(w - 10)}  ${t.error ? `error: ${t.error}` : `ratio ${t.ratio!.toFixed(4)}`}\n`);
     }
     process.stdout.write(`wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)${pdf ? ` and ${pdf}` : ''}\n`);
   }

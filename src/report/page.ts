@@ -10,12 +10,15 @@ import { anchorId, escapeHtml } from './html.ts';
 import { summaryRow, type ReportItem, type SummaryRow } from './items.ts';
 import { katexCss } from './katex.ts';
 import { proofSection } from './proof.ts';
+import { relaxationsSection, relaxationsStatus, type RelaxationsReport } from './relaxations.ts';
 import { STYLE } from './style.ts';
 import { theoremSection } from './theorem.ts';
 
 export interface Report {
   items: readonly ReportItem[];
   environment: Environment;
+  /** The "Relaxations and tightness" section (absent: not shown). */
+  relaxations?: RelaxationsReport;
 }
 
 export function renderPage(report: Report): string {
@@ -41,12 +44,13 @@ export function renderPage(report: Report): string {
 <header>
 <h1>boundlab report</h1>
 <p class="lead">${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · boundlab ${escapeHtml(env.boundlab)} · seed ${env.seed}</p>
-${status(rows)}
+${status(rows, report.relaxations)}
 </header>
 <h2 id="summary">Summary</h2>
 ${summaryTable(rows, ids)}
 ${theorems.length ? `<h2 id="theorems">Theorems</h2>\n${theorems.join('\n')}` : ''}
 ${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
+${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}
 </body>
@@ -67,7 +71,7 @@ function uniqueIds(rows: readonly SummaryRow[]): string[] {
 }
 
 /** One sentence: how many theorems held and proofs were valid, and what did not. */
-function status(rows: readonly SummaryRow[]): string {
+function status(rows: readonly SummaryRow[], relaxations?: RelaxationsReport): string {
   const count = (kind: string) => {
     const tally = new Map<string, number>();
     for (const r of rows) if (r.kind === kind) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
@@ -78,6 +82,8 @@ function status(rows: readonly SummaryRow[]): string {
   const np = rows.length - nt;
   if (nt) parts.push(`${nt} theorem${nt === 1 ? '' : 's'}: ${count('theorem')}.`);
   if (np) parts.push(`${np} proof file${np === 1 ? '' : 's'}: ${count('proof')}.`);
+  const relaxed = relaxations ? relaxationsStatus(relaxations) : '';
+  if (relaxed) parts.push(escapeHtml(relaxed));
   const cls = rows.some((r) => r.verdict === 'error') ? 'status err'
     : rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 'status bad' : 'status';
   return `<p class="${cls}">${parts.join(' ') || 'Nothing was checked.'}</p>`;
