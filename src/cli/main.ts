@@ -22,7 +22,7 @@ constants are known exactly.
 commands:
 ${Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(10)} ${v.summary}`).join('\n')}
 
-exit status: 0 all good; 1 a check failed; 2 bad usage or bad input.
+exit status: 0 all good; 1 a check failed; 2 bad usage, bad input, or an error.
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -40,6 +40,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`boundlab: ${e.message}\n`);
       return 2;
     }
-    throw e;
+    // Anything else (a file that cannot be written, a worker that died) is not a failed check:
+    // exit 2, never 1, with the message; the stack only on request.
+    const err = e as Error;
+    process.stderr.write(`boundlab: ${command}: ${err?.message ?? String(e)}\n`);
+    if (process.env.BOUNDLAB_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    else process.stderr.write('(set BOUNDLAB_DEBUG=1 for the stack trace)\n');
+    return 2;
   }
 }

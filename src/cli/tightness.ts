@@ -58,8 +58,11 @@ export async function tightnessCommand(argv: readonly string[]): Promise<number>
     bar.done();
   }
   process.stdout.write(options.json ? JSON.stringify(r, null, 2) + '\n' : describe(r));
-  return r.worst > r.bound + r.tolerance ? 1 : 0;
+  return exceeds(r) ? 1 : 0;
 }
+
+/** The worst instance beyond the bound by more than the tolerance, on the bound's side. */
+const exceeds = (r: TightnessResult): boolean => (r.relation === '>=' ? r.worst < r.bound - r.tolerance : r.worst > r.bound + r.tolerance);
 
 function describe(r: TightnessResult): string {
   const at = r.steps !== undefined ? ` at step N = ${r.steps}` : '';
@@ -72,7 +75,7 @@ function describe(r: TightnessResult): string {
   if (r.witness.point) lines.push(`  point ${JSON.stringify(r.witness.point)}`);
   if (r.float64_ratio !== undefined) lines.push(`  the same witness in float64: ratio ${r.float64_ratio.toFixed(6)}; tolerance ${r.tolerance.toPrecision(3)}`);
   lines.push(`  search: ${r.search.candidates} sampled, ${r.search.evaluations} evaluated, ${r.search.tight_seeds ? 'seeded with the tight witnesses' : 'random starts only'}`);
-  if (r.worst > r.bound + r.tolerance) lines.push('  the worst instance EXCEEDS the bound beyond the tolerance: the theorem is violated');
+  if (exceeds(r)) lines.push('  the worst instance is beyond the bound by more than the tolerance: the theorem is violated');
   return lines.join('\n') + '\n';
 }
 

@@ -25,6 +25,8 @@ export interface TightnessRow {
   worst?: number;
   bound?: number;
   ratio?: number;
+  /** the rounding tolerance at the worst instance: beyond bound + tolerance is a violation */
+  tolerance?: number;
   seconds: number;
   error?: string;
 }
@@ -54,7 +56,7 @@ export async function tightnessRows(seed: number, ids?: readonly string[]): Prom
     try {
       const opts: TightnessOptions = { ...BUDGET, set: p.set, seed };
       const r = await tightness(theoremById(p.theorem)!, opts);
-      rows.push({ theorem: p.theorem, set: p.set, steps: BUDGET.steps, family: r.witness.family, worst: r.worst, bound: r.bound, ratio: r.ratio, seconds: r.seconds });
+      rows.push({ theorem: p.theorem, set: p.set, steps: BUDGET.steps, family: r.witness.family, worst: r.worst, bound: r.bound, ratio: r.ratio, tolerance: r.tolerance, seconds: r.seconds });
     } catch (e) {
       rows.push({ theorem: p.theorem, set: p.set, steps: BUDGET.steps, seconds: (performance.now() - started) / 1000, error: (e as Error).message });
     }
@@ -73,7 +75,8 @@ export function relaxationsStatus(r: RelaxationsReport): string {
     parts.push(`${n} relaxation${n === 1 ? '' : 's'} recorded (${cx} counterexample${cx === 1 ? '' : 's'}, ${n - cx} hold${n - cx === 1 ? 's' : ''})`);
   }
   if (r.tightness.length) {
-    const ok = r.tightness.filter((t) => (t.ratio ?? 0) >= TIGHT_RATIO).length;
+    // tight, and not beyond the bound by more than the rounding tolerance (that would be a violation)
+    const ok = r.tightness.filter((t) => (t.ratio ?? 0) >= TIGHT_RATIO && t.worst! <= t.bound! + (t.tolerance ?? 0)).length;
     parts.push(`${ok} of ${r.tightness.length} tightness ratio${r.tightness.length === 1 ? '' : 's'} ≥ ${TIGHT_RATIO}`);
   }
   return parts.length ? `${parts.join(', ')}.` : '';
@@ -113,7 +116,7 @@ function relaxationTable(entries: readonly RelaxationEntry[]): string {
 function recordSummary(c: StoredCounterexample): string {
   const family = `<code>${escapeHtml(String(c.family))}</code>${Object.keys(c.params ?? {}).length ? ` (${escapeHtml(compact(c.params))})` : ''}`;
   const parameters = Object.keys(c.parameters ?? {}).length ? `; ${escapeHtml(compact(c.parameters))}` : '';
-  const where = c.step !== undefined ? `step ${c.step}` : c.point ? `point ${escapeHtml(compact(c.point))}${c.part !== undefined ? `, part ${c.part}` : ''}` : '';
+  const where = c.step !== undefined ? `step ${escapeHtml(String(c.step))}` : c.point ? `point ${escapeHtml(compact(c.point))}${c.part !== undefined ? `, part ${escapeHtml(String(c.part))}` : ''}` : '';
   const what = c.divergence ? 'the run diverges'
     : typeof c.measured === 'number' && typeof c.bound === 'number' ? `measured ${formatNumber(c.measured)} vs bound ${formatNumber(c.bound)}` : '';
   return `${family}${parameters}${where || what ? `<br>${[where, what].filter(Boolean).join(': ')}` : ''}`;

@@ -128,6 +128,8 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
       if (confirmed) return done('counterexample', confirmed, bestExcess, notes, backend);
     }
     notes.push(`a float64 violation on ${pick.candidate.family} (excess ${pick.objective.toPrecision(3)}) was not confirmed by a float32 run`);
+    // evidence against the relaxation that float32 could not confirm: not a `holds`
+    return done('inconclusive', undefined, bestExcess, notes, backend);
   }
   return done('holds', undefined, bestExcess, notes, backend);
 

@@ -87,6 +87,8 @@ interface Row {
   dead: boolean;
   /** The float32 run overflowed at this step and the row goes on in float64 after it. */
   resumeAt?: number;
+  /** The last step checked: a batch ends at its first overflowing row, so its other rows may stop short. */
+  lastT?: number;
   /** The constants and parameters nudged by BOUND_PERTURBATION (see nudgedBound). */
   perturbed: Scope[];
   curve?: Curve;
@@ -155,9 +157,10 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       },
     });
     // A row whose float32 run overflowed goes on with exact float64 steps from the last finite
-    // iterate (see overflowed): the float32 range ran out, not necessarily the bound.
+    // iterate (see overflowed): the float32 range ran out, not necessarily the bound. The batch
+    // stopped there for every row, so its other rows go on the same way from their last step.
     rows.forEach((row, r) => {
-      for (let t = (row.resumeAt ?? Infinity) + 1; t <= opts.steps && !row.dead; t++) {
+      for (let t = (row.lastT ?? opts.steps) + 1; t <= opts.steps && !row.dead; t++) {
         advance(r, t, referenceStep(algorithm.optimizer, row.witness.instance, row.hyper, row.prev!, row.prev2 ?? row.prev!, t - 1)!);
       }
     });
@@ -169,6 +172,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
         if (t > s.at) seqValues[r][s.name] = Number(s.next.evaluate({ ...row.scope, [s.name]: seqValues[r][s.name] }));
       }
       checkStep(th, part, kind, magnitude, row, t, xt, from, seqValues[r], tally, opts);
+      row.lastT = t;
     }
   }
 }
@@ -304,7 +308,7 @@ function checkStep(
       nudged = { upper, upperTolerance: tolUpper };
       if (m > upper + tolUpper) {
         row.dead = !opts.continueAfterViolation;
-        found = counterexample(part, row, t, m, upper, tolUpper, row.resumeAt !== undefined);
+        found = counterexample(part, row, t, m, upper, tolUpper, false);
         tally.violation(found);
       }
     }

@@ -56,7 +56,8 @@ export interface Scored {
   /** The verifier's own counterexample (the first step or part beyond the tolerance). */
   counterexample?: Counterexample;
   /** `ratio`: both sides and the tolerance where the ratio was taken. */
-  at?: { step?: number; measured: number; bound: number; tolerance: number; parameters: Record<string, number> };
+  /** `relation`: '>=' for a lower bound (a lemma part quantity >= bound), where the ratio is bound/measured. */
+  at?: { step?: number; measured: number; bound: number; tolerance: number; parameters: Record<string, number>; relation?: string };
   /** Some check stood above the float32 (or float64) floor. */
   resolved: boolean;
 }
@@ -232,7 +233,7 @@ function evaluateLemma(ctx: SearchContext, cands: readonly Candidate[]): Scored[
         const r = (num - c.tolerance) / (den + c.tolerance);
         if (den > c.tolerance && Math.abs(c.bound) > c.tolerance && r > scored.objective) {
           scored.objective = r;
-          scored.at = { measured: c.quantity, bound: c.bound, tolerance: c.tolerance, parameters: prepared.parameters };
+          scored.at = { measured: c.quantity, bound: c.bound, tolerance: c.tolerance, parameters: prepared.parameters, relation: c.part.relation };
         }
       }
     }

@@ -37,10 +37,12 @@ export const TIGHTNESS_DEFAULTS = { steps: 20, instances: 24, rounds: 30, points
 
 export interface TightnessResult {
   theorem: string;
-  /** The bound and the measured quantity at the worst instance, and their ratio. */
+  /** The bound and the measured quantity at the worst instance, and their ratio (≤ 1 while the bound holds). */
   bound: number;
   worst: number;
   ratio: number;
+  /** '<=' for an upper bound (ratio worst/bound), '>=' for a lower bound (ratio bound/worst). */
+  relation: '<=' | '>=';
   /** The float32 tolerance at that step (runs) or the float64 one (lemmas): a ratio above 1 by less is not a violation. */
   tolerance: number;
   witness: { family: string; params: Record<string, unknown>; parameters: Record<string, number>; step?: number; point?: Record<string, number[]> };
@@ -108,7 +110,9 @@ export async function tightness(th: Theorem, opts: TightnessOptions = {}): Promi
   const at = chosen.at!;
   const c = chosen.candidate;
   return {
-    theorem: th.id, bound: at.bound, worst: at.measured, ratio: at.measured / at.bound, tolerance: at.tolerance,
+    theorem: th.id, bound: at.bound, worst: at.measured, relation: at.relation === '>=' ? '>=' : '<=',
+    // a lower bound (quantity >= bound) is attained as bound/quantity → 1
+    ratio: at.relation === '>=' ? at.bound / at.measured : at.measured / at.bound, tolerance: at.tolerance,
     witness: { family: c.family, params: c.params, parameters: at.parameters, ...(at.step !== undefined ? { step: at.step } : {}), ...(c.point ? { point: c.point } : {}) },
     ...(float64Ratio !== undefined ? { float64_ratio: float64Ratio } : {}),
     set, ...(th.kind === 'run' ? { steps } : {}),
