@@ -55,7 +55,11 @@ function runInWorkers(jobs: readonly Job[], settings: JobSettings, count: number
       });
       w.on('error', (e) => void stop().then(() => reject(e)));
       w.on('exit', (code) => {
-        if (done < jobs.length) reject(new Error(`a report worker stopped (exit code ${code}) while running ${running.has(w) ? jobLabel(jobs[running.get(w)!]) : 'no job'}`));
+        // one worker gone: stop the others too, or they would wait on their ports forever
+        if (done < jobs.length) {
+          const e = new Error(`a report worker stopped (exit code ${code}) while running ${running.has(w) ? jobLabel(jobs[running.get(w)!]) : 'no job'}`);
+          void stop().then(() => reject(e));
+        }
       });
       feed(w);
     }
