@@ -128,6 +128,46 @@ s(t) * (1 - r)
   });
 });
 
+describe('checkProof finds what hides at the edges', () => {
+  it('refutes a rate that fails only once the sequence has decayed far below its start', () => {
+    const r = check(`---
+title: decay
+given:
+  - t in N
+define:
+  "w(0)": 1
+  "w(k+1)": w(k)/2
+claim: "w(t) <= (t <= 30 ? 1 : 0.5) * 2^(-t)"
+---
+`);
+    expect(r.claim?.verdict).toBe('refuted');
+    expect(r.claim?.counterexample?.values.t).toBeGreaterThan(30);
+  });
+
+  it('refutes a claim that fails only within 5e-7 of an open end', () => {
+    const r = check(`---
+title: near an end
+given:
+  - x > -0.0000005
+claim: x >= 0
+---
+`);
+    expect(r.claim?.verdict).toBe('refuted');
+  });
+
+  it('skips, not refutes, a finite side computed through an overflow', () => {
+    const r = check(`---
+title: overflow inside
+given:
+  - u in R
+claim: exp(-u)/(1 + exp(-u))^2 == sigmoid(u) * sigmoid(-u)
+---
+`);
+    expect(r.claim?.verdict).not.toBe('refuted');
+    expect(r.claim?.skipped).toBeGreaterThan(0); // the overflowing samples were drawn, and set aside
+  });
+});
+
 describe('witnesses', () => {
   const demandArb = fc.record({
     L: fc.double({ min: 1e-3, max: 1e3, noNaN: true }),

@@ -111,7 +111,9 @@ function symbolsIn(node: MathNode): Set<string> {
 }
 
 export function drawArb(plan: Plan): fc.Arbitrary<Draw> {
-  const unit = fc.double({ min: 0, max: 1, noNaN: true });
+  // a uniform-ish position in [0, 1] on a grid of 1e-6: fast-check's doubles crowd the extremes
+  // (5e-324, 1 − 1e-16), which left the middle of an interval almost never drawn
+  const unit = fc.integer({ min: 0, max: 1_000_000 }).map((k) => k / 1_000_000, (v) => Math.round((v as number) * 1_000_000));
   const arrayDraw = (n: number) => fc.record({
     mode: fc.nat(4),
     scale: unit,
@@ -187,7 +189,7 @@ function realIn(iv: Interval, { mode, u }: ScalarDraw): number {
     case 2: return Number.isFinite(hi) ? nearHi : logSpan(3, 6);
     case 3: { // extremes: very large, or a tiny distance from an end
       if (u < 0.5) return hi === Infinity ? logSpan(3, 6) : lo === -Infinity ? -logSpan(3, 6) : nearLo + (nearHi - nearLo) * 1e-3;
-      const off = 10 ** (-9 + 6 * u) * Math.max(1, Math.abs(Number.isFinite(lo) ? lo : hi));
+      const off = 10 ** (-12 + 18 * (u - 0.5)) * Math.max(1, Math.abs(Number.isFinite(lo) ? lo : Number.isFinite(hi) ? hi : 0));
       return Number.isFinite(lo) ? lo + off : Number.isFinite(hi) ? hi - off : off;
     }
     default: { // random: uniform on a bounded interval, log-uniform along an unbounded side

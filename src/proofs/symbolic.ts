@@ -57,7 +57,8 @@ function atomise(node: MathNode): { node: MathNode; atoms: Map<string, MathNode>
     if (n.type !== 'FunctionNode' || ELEMENTARY.has(callee(n))) return n;
     const key = n.toString();
     let sym = [...atoms.entries()].find(([, v]) => v.toString() === key)?.[0];
-    if (!sym) { sym = `atom${atoms.size}__`; atoms.set(sym, n); }
+    // a name no file can use (identifiers have no spaces)
+    if (!sym) { sym = `atom ${atoms.size}`; atoms.set(sym, n); }
     return new math.SymbolNode(sym);
   });
   return { node: out, atoms };

@@ -36,14 +36,16 @@ const call = (name: string, args: MathNode[]) => new math.FunctionNode(new math.
  * rounding of ‖w‖, however small w1 is); a sequence term for the largest
  * size of the terms up to it, times their number (rounding accumulates).
  */
-export function magnitudeNode(node: MathNode, ctx: MagnitudeContext, expanding: ReadonlySet<string> = new Set()): MathNode {
-  const m = (x: MathNode): MathNode => magnitudeNode(x, ctx, expanding);
+export function magnitudeNode(node: MathNode, ctx: MagnitudeContext, expanding: ReadonlySet<string> = new Set(), position = false): MathNode {
+  const m = (x: MathNode): MathNode => magnitudeNode(x, ctx, expanding, position);
+  // an oracle's argument: its magnitude is where the point may be, not an allowance on a value
+  const at = (x: MathNode): MathNode => magnitudeNode(x, ctx, expanding, true);
   const n = node as unknown as { type: string; fn: string | { name: string }; name: string; args: MathNode[]; content: MathNode };
   switch (node.type) {
     case 'ParenthesisNode': return m(n.content);
     case 'SymbolNode': {
       const def = ctx.defines.get(n.name);
-      return def && !expanding.has(n.name) ? magnitudeNode(def, ctx, new Set([...expanding, n.name])) : abs(node);
+      return def && !expanding.has(n.name) ? magnitudeNode(def, ctx, new Set([...expanding, n.name]), position) : abs(node);
     }
     case 'OperatorNode': {
       const [a, b] = n.args;
@@ -60,9 +62,9 @@ export function magnitudeNode(node: MathNode, ctx: MagnitudeContext, expanding: 
     }
     case 'FunctionNode': {
       const name = (n.fn as { name: string }).name;
-      if (ctx.functions.has(name) && n.args.length === 1) return call(VALUE_MAGNITUDE, [new math.SymbolNode(name), n.args[0], m(n.args[0])]);
-      if (name === 'grad' && n.args.length === 2) return call(GRAD_MAGNITUDE, [n.args[0], n.args[1], m(n.args[1])]);
-      if (ctx.sequences.has(name) && n.args.length === 1) return call(SEQUENCE_MAGNITUDE, [new math.ConstantNode(name), n.args[0]]);
+      if (ctx.functions.has(name) && n.args.length === 1) return call(VALUE_MAGNITUDE, [new math.SymbolNode(name), n.args[0], at(n.args[0])]);
+      if (name === 'grad' && n.args.length === 2) return call(GRAD_MAGNITUDE, [n.args[0], n.args[1], at(n.args[1])]);
+      if (ctx.sequences.has(name) && n.args.length === 1) return call(SEQUENCE_MAGNITUDE, [new math.ConstantNode(name), n.args[0], new math.ConstantNode(position)]);
       if (name === 'abs' && n.args.length === 1) return m(n.args[0]);
       if (name === 'norm' && n.args.length === 1) return call('norm', [m(n.args[0])]);
       if (name === 'dot' && n.args.length === 2) return call('dot', n.args.map(m));
@@ -89,7 +91,7 @@ export interface MagnitudeOracle {
  * rounding times the slope, and the second-order term); |∇f(x)| + L·r for a
  * gradient (the input's rounding times the curvature).
  */
-export function oracleMagnitudes(ev: MagnitudeOracle): Record<string, unknown> {
+export function oracleMagnitudes(ev: MagnitudeOracle, tolerance: number): Record<string, unknown> {
   const vec = (x: unknown): number[] => (typeof x === 'number' ? [x] : (toValue(x) as number[]));
   const reach = (inst: Instance, x: number[], mx: unknown) => {
     const xs = inst.nearestMinimiser(x);
@@ -107,11 +109,16 @@ export function oracleMagnitudes(ev: MagnitudeOracle): Record<string, unknown> {
       const g = Array.from(inst.grad(v), (gi) => Math.abs(gi) + (inst.cert.L ?? 0) * r);
       return typeof x === 'number' ? g[0] : g;
     },
-    [SEQUENCE_MAGNITUDE]: (name: string, index: unknown) => {
+    // A term computed by t recursion steps carries a rounding of about (t+1)·eps·max_k |w(k)|.
+    // As a point (an oracle's argument) that is its magnitude; as a value it is added to |w(t)|
+    // at its own size (×16 for safety), not scaled up by the file's tolerance: a rate that decays
+    // far below its start must still be checked relative to itself.
+    [SEQUENCE_MAGNITUDE]: (name: string, index: unknown, position: boolean) => {
       const t = Math.round(toValue(index) as number);
       let top: Value = 0;
       for (let k = 0; k <= t; k++) top = maxAbs(top, ev.sequence(name, k));
-      return scale(top, t + 1);
+      if (position) return scale(top, t + 1);
+      return add(maxAbs(0, ev.sequence(name, t)), scale(top, (t + 1) * 16 * 2 ** -52 / tolerance));
     },
   };
 }
@@ -121,6 +128,7 @@ function maxAbs(a: Value, b: Value): Value {
   if (typeof b === 'number') return Math.max(typeof a === 'number' ? Math.abs(a) : 0, Math.abs(b));
   return (b as Value[]).map((bi, i) => maxAbs(typeof a === 'number' ? a : (a as Value[])[i], bi)) as Value;
 }
+const add = (a: Value, b: Value): Value => (typeof a === 'number' ? a + (b as number) : (a as Value[]).map((x, i) => add(x, (b as Value[])[i])) as Value);
 const scale = (v: Value, c: number): Value => (typeof v === 'number' ? c * v : (v as Value[]).map((x) => scale(x, c)) as Value);
 
 const norm = (v: ArrayLike<number>): number => Math.hypot(...Array.from(v));
