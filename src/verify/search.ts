@@ -443,7 +443,6 @@ export interface RefineOptions {
   /** Joint random moves per start and round. */
   joint?: number;
   onRound?: (round: number, best: number) => void;
-  driver?: 'float64' | 'tfjs';
 }
 
 /** Better: valid, and a larger objective (a violation the verifier records beats one it does not). */
@@ -478,7 +477,7 @@ export async function refine(ctx: SearchContext, starts: readonly Scored[], opts
       }
     });
     if (proposals.length === 0) break;
-    const scored = await evaluate(ctx, proposals.map((p) => p.cand), opts.driver ?? 'float64');
+    const scored = await evaluate(ctx, proposals.map((p) => p.cand));
     evaluations += proposals.length;
     states.forEach((st, si) => {
       let bestK = -1;
