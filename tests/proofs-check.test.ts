@@ -172,7 +172,7 @@ describe('witnesses', () => {
   const demandArb = fc.record({
     L: fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
     ratio: fc.double({ min: 1e-4, max: 1, noNaN: true }),
-    classes: fc.subarray(['convex', 'L-smooth', 'mu-strongly-convex', 'mu-PL'] as const, { minLength: 1 }),
+    classes: fc.subarray<'convex' | 'L-smooth' | 'mu-strongly-convex' | 'mu-PL'>(['convex', 'L-smooth', 'mu-strongly-convex', 'mu-PL'], { minLength: 1 }),
     dim: fc.constantFrom(1, 2, 3, 5, 8),
   });
   it('certify every declared class at the sampled constants (and the function really is in them)', () => {

@@ -4,7 +4,8 @@
  */
 import type { Rng } from './rng.ts';
 
-export type Vec = Float64Array<ArrayBuffer>;
+/** What Float64Array.from returns (Float64Array<ArrayBuffer> in TypeScript ≥ 5.7; written so older compilers read it too). */
+export type Vec = ReturnType<typeof Float64Array.from>;
 /** A dense row-major matrix. */
 export interface Mat { rows: number; cols: number; data: Float64Array }
 

@@ -194,8 +194,8 @@ async function evaluateRun(ctx: SearchContext, cands: readonly Candidate[], driv
 const lemmaCache = new WeakMap<SearchContext, Map<string, { lw: LemmaWitness; parameters: Record<string, number> } | null>>();
 
 function evaluateLemma(ctx: SearchContext, cands: readonly Candidate[]): Scored[] {
-  let cache = lemmaCache.get(ctx);
-  if (!cache) { cache = new Map(); lemmaCache.set(ctx, cache); }
+  const cache = lemmaCache.get(ctx) ?? new Map<string, { lw: LemmaWitness; parameters: Record<string, number> } | null>();
+  lemmaCache.set(ctx, cache);
   const parts = partsWithTerms(ctx.statement);
   return cands.map((candidate) => {
     const key = JSON.stringify([candidate.family, candidate.params, candidate.parameters]);
