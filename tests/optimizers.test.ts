@@ -487,6 +487,11 @@ function hyperFor(id: string, rows: readonly Lsq[]): Record<string, number[]> {
     case 'projected-gd': return { lr: each((l) => 1 / l.L), radius: each((_, i) => 1 + i) };
     case 'proximal-gd': return { lr: each((l) => 1 / l.L), l1: each((_, i) => 0.1 * i) };
     case 'gd-exact-line-search': return {};
+    // The quantised rules (tests/quantised-*.test.ts), deterministic and full-batch here.
+    case 'binaryconnect': return { lr: each((l) => 0.3 / l.L), H: each((_, i) => 1 + i) };
+    case 'ste': return { lr: each((l) => 0.3 / l.L), estimator: each(() => 3), beta: each((_, i) => 2 + i) };
+    case 'proxquant': return { lr: each((l) => 0.5 / l.L), lambdaRate: each((_, i) => 0.1 * i) };
+    case 'askewsgd': return { lr: each((l) => 0.5 / l.L), alpha: each(() => 1), eps0: each((_, i) => 0.1 * (i + 1)), epsDecay: each(() => 0.9) };
     default: throw new Error(`no test hyperparameters for '${id}'`);
   }
 }

@@ -9,7 +9,7 @@ import { parseStatement, scaleBound, substituteInBounds } from '../src/theorems/
 import { theoremParameters, UsageError } from '../src/verify/scope.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 
-// The Lemmas and Deterministic tables of shared/THEOREMS.md, in order.
+// The Lemmas, Deterministic and Stochastic tables of shared/THEOREMS.md, in order.
 const CATALOGUE_IDS = [
   'descent-lemma', 'gd-sufficient-decrease', 'gradient-gap', 'cocoercivity', 'pl-quadratic-growth',
   'strong-convexity-pl', 'regularized-constants', 'regularized-gap-at-zero', 'logistic-smoothness',
@@ -17,10 +17,11 @@ const CATALOGUE_IDS = [
   'gd-convex', 'gd-convex-tight', 'gd-convex-any-step', 'gd-strongly-convex', 'gd-contraction-tight',
   'gd-pl', 'gd-pl-exp', 'gd-nonconvex', 'gd-regularized', 'gd-exact-line-search', 'nesterov-convex',
   'nesterov-strongly-convex', 'heavy-ball-quadratic',
+  'sgd-strongly-convex-fixed', 'sgd-strongly-convex-diminishing', 'sgd-nonconvex-fixed', 'sgd-pl', 'sgd-interpolation-floor',
 ];
 
 describe('the catalogue', () => {
-  it('has exactly the ids of the Lemmas and Deterministic tables', () => {
+  it('has exactly the ids of the Lemmas, Deterministic and Stochastic tables', () => {
     expect(THEOREMS.map((t) => t.id)).toEqual(CATALOGUE_IDS);
   });
 

@@ -18,6 +18,7 @@ import { sinPL } from './families/sinPL.ts';
 import { quartic } from './families/quartic.ts';
 import { lessard } from './families/lessard.ts';
 import { reluNet } from './families/reluNet.ts';
+import { noisyQuadratic } from './families/noisyQuadratic.ts';
 
 export * from './types.ts';
 export { quadratic, quadraticFromSpectrum, spectrum, SPECTRUM_STYLES, type QuadraticParams, type SpectrumStyle } from './families/quadratic.ts';
@@ -33,6 +34,7 @@ export {
 export { quartic, quarticLocalL, type QuarticParams } from './families/quartic.ts';
 export { lessard, lessardValue, lessardGrad, LESSARD_DEFAULT, type LessardParams } from './families/lessard.ts';
 export { reluNet, reluNetData, RELU_DIMS, RELU_SHAPES, type ReluNetParams } from './families/reluNet.ts';
+export { noisyQuadratic, type NoisyQuadraticParams } from './families/noisyQuadratic.ts';
 
 /** Every family, in catalogue order. */
 export const FAMILIES: readonly Family[] = [
@@ -45,6 +47,7 @@ export const FAMILIES: readonly Family[] = [
   quartic,
   lessard,
   reluNet,
+  noisyQuadratic,
 ];
 
 export function familyById(id: string): Family | undefined {

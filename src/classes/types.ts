@@ -41,6 +41,25 @@ export interface Certificate {
   fstar: number;
   /** For f = g + (lambda/2)‖x‖² with g convex and Lbase-smooth. */
   regularized?: { lambda: number; Lbase: number };
+  /** Finite sums f = (1/n) Σ f_i: the gradient noise of one uniformly drawn sample. */
+  noise?: NoiseCertificate;
+}
+
+/**
+ * The stochastic constants of a finite sum with one sample i drawn uniformly
+ * (a minibatch of m drawn with replacement divides M and MV by m). Each is
+ * exact or a proven upper bound.
+ */
+export interface NoiseCertificate {
+  /** E‖∇f_i(x) − ∇f(x)‖² ≤ M + MV‖∇f(x)‖² for every x (Bottou–Curtis–Nocedal 2018, Assumption 4.3). */
+  M: number;
+  MV: number;
+  /** σ* = E‖∇f_i(x*)‖² (Gower et al. 2019); 0 means interpolation. */
+  sigmaStar: number;
+  /** max_i of the smoothness constant of f_i. */
+  Lmax: number;
+  /** Every f_i is convex (not only their mean). */
+  convexSamples: boolean;
 }
 
 /** A concrete function with its float64 oracle. */
@@ -58,6 +77,8 @@ export interface Instance {
   hess?(x: ArrayLike<number>): Float64Array;
   /** The minimiser nearest to x (the projection onto X*), or null when there is no minimiser or it is unknown. */
   nearestMinimiser(x: ArrayLike<number>): Vec | null;
+  /** Finite sums: E_i‖∇f_i(x)‖² = (1/n) Σ_i ‖∇f_i(x)‖², in float64. */
+  sampleGrad2?(x: ArrayLike<number>): number;
   /** Named data for the proof checker and lemmas (e.g. the matrix X, labels y, n). */
   data?: Record<string, number | number[] | number[][]>;
 }
@@ -100,6 +121,11 @@ export interface Family<P extends Record<string, unknown> = Record<string, unkno
   tfMinibatchLoss?(instances: readonly Instance[]): MinibatchLoss;
   /** Number of samples n, for finite-sum families. */
   samples?(instance: Instance): number;
+  /**
+   * Drawn only by theorems that name it in `families` (a witness built for
+   * the stochastic theorems: as a deterministic function it repeats another family).
+   */
+  byName?: boolean;
 }
 
 export interface MinibatchLoss {

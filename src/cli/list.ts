@@ -28,7 +28,11 @@ export async function listCommand(argv: readonly string[]): Promise<number> {
     ...(th.algorithm ? { algorithm: th.algorithm } : {}),
   }));
   const families = FAMILIES.map((f) => ({ id: f.id, title: f.title, classes: f.classes, dims: f.dims ?? 'any' }));
-  const optimizers = OPTIMIZERS.map((o) => ({ id: o.id, title: o.title, implementation: o.implementation, hyper: o.hyper.map((h) => h.name), uniform: o.uniform }));
+  const optimizers = OPTIMIZERS.map((o) => ({
+    id: o.id, title: o.title, implementation: o.implementation, hyper: o.hyper.map((h) => h.name), uniform: o.uniform,
+    // Categorical hyperparameters: name → the choices its value indexes.
+    choices: Object.fromEntries(o.hyper.flatMap((h) => (h.choices ? [[h.name, h.choices]] : []))) as Record<string, readonly string[]>,
+  }));
   if (options.json) {
     process.stdout.write(JSON.stringify({ backend, theorems, families, optimizers }, null, 2) + '\n');
     return 0;
@@ -44,7 +48,9 @@ export async function listCommand(argv: readonly string[]): Promise<number> {
   for (const f of families) out.push(`  ${f.id.padEnd(fw)}  ${f.title} [${f.classes.join(', ')}]`);
   out.push('', 'optimizers:');
   const ow = Math.max(...optimizers.map((o) => o.id.length));
-  for (const o of optimizers) out.push(`  ${o.id.padEnd(ow)}  ${o.title} (${o.implementation}; ${o.hyper.join(', ') || 'no hyperparameters'})`);
+  const hyperText = (o: (typeof optimizers)[number]) =>
+    o.hyper.map((h) => (o.choices[h]?.length ? `${h} ∈ {${o.choices[h].map((c, i) => `${i} ${c}`).join(', ')}}` : h)).join(', ');
+  for (const o of optimizers) out.push(`  ${o.id.padEnd(ow)}  ${o.title} (${o.implementation}; ${hyperText(o) || 'no hyperparameters'})`);
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }

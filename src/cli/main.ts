@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   mutate: { run: async (argv) => (await import('./mutate.ts')).mutateCommand(argv), summary: 'mutation score of a proof file: how many wrong variants of its steps are refuted' },
   relax: { run: async (argv) => (await import('./relax.ts')).relaxCommand(argv), summary: 'search witnesses of relaxed assumptions for a counterexample' },
   tightness: { run: async (argv) => (await import('./tightness.ts')).tightnessCommand(argv), summary: 'the worst instance found against a bound, and their ratio' },
+  experiment: { run: async (argv) => (await import('./experiment.ts')).experimentCommand(argv), summary: 'quantised training and compression experiments, each into one HTML page with plots' },
   report: { run: async (argv) => (await import('./report.ts')).reportCommand(argv), summary: 'verify theorems and check proofs into one self-contained HTML page (the main job)' },
 };
 

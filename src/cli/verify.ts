@@ -11,16 +11,17 @@ import { progress } from './progress.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'family', type: 'string', help: 'only witnesses from this family', placeholder: 'F' },
-  { name: 'instances', type: 'int', help: `random instances per family (default ${DEFAULTS.instances})`, placeholder: 'N' },
-  { name: 'steps', type: 'int', help: `steps per run (default ${DEFAULTS.runSteps}); points per instance for lemmas (default ${DEFAULTS.lemmaPoints})`, placeholder: 'T' },
+  { name: 'instances', type: 'int', help: `random instances per family (default ${DEFAULTS.instances}; ${DEFAULTS.expectationInstances} for bounds in expectation)`, placeholder: 'N' },
+  { name: 'steps', type: 'int', help: `steps per run (default ${DEFAULTS.runSteps}; ${DEFAULTS.expectationSteps} for bounds in expectation); points per instance for lemmas (default ${DEFAULTS.lemmaPoints})`, placeholder: 'T' },
+  { name: 'seeds', type: 'int', help: `bounds in expectation: independent runs per witness (default ${DEFAULTS.seeds}); the mean is compared by a confidence interval`, placeholder: 'S' },
   { name: 'set', type: 'list', help: 'fix theorem parameters, e.g. gamma=0.1 or h=1 (checked against the domain)', placeholder: 'k=v,...' },
   { name: 'all', type: 'flag', help: 'every theorem in the catalogue' },
   { name: 'plant', type: 'string', help: "check a planted violation instead: 'tight' (bound ×0.5) or 'faster' (a faster rate); it should be violated", placeholder: 'KIND' },
 ];
 
 export const VERIFY_HELP = helpText(
-  'boundlab verify ID... [--all] [--family F] [--instances N] [--steps T] [--set k=v,...] [--json] [--seed N]',
-  'Runs each theorem\'s algorithm (real TensorFlow.js optimisers) on random witnesses that\nsatisfy its assumptions and checks the bound at every step (lemmas: at sampled points,\nin float64). Verdicts: holds, violated (with a counterexample), inconclusive (the bound\nfell below the float32 floor before anything could be seen).\n\nExit status: 0 when nothing is violated, 1 when something is, 2 on bad usage.',
+  'boundlab verify ID... [--all] [--family F] [--instances N] [--steps T] [--seeds S] [--set k=v,...] [--json] [--seed N]',
+  'Runs each theorem\'s algorithm (real TensorFlow.js optimisers) on random witnesses that\nsatisfy its assumptions and checks the bound at every step (lemmas: at sampled points,\nin float64). Verdicts: holds, violated (with a counterexample), inconclusive (the bound\nfell below the float32 floor before anything could be seen).\n\nBounds in expectation (SGD) run S seeds per witness and compare the bound with a\nStudent t interval for the mean, Bonferroni-corrected over every step and witness\n(family-wise level 99%): violated only when a whole interval lies above the bound.\n\nExit status: 0 when nothing is violated, 1 when something is, 2 on bad usage.',
   OPTIONS,
 );
 
@@ -43,6 +44,7 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
       ...plantFor(th, options.plant as string | undefined),
       instances: options.instances as number | undefined,
       steps: options.steps as number | undefined,
+      seeds: options.seeds as number | undefined,
       seed: options.seed as number | undefined,
       family: options.family as string | undefined,
       set,
@@ -61,7 +63,7 @@ function plantFor(th: Theorem, kind: string | undefined): { statement?: Statemen
   if (kind !== 'tight' && kind !== 'faster') throw new UsageError(`verify: --plant takes 'tight' or 'faster', got '${kind}'`);
   const plants = plantedStatements(th);
   const plant = kind === 'faster' ? plants[plants.length - 1] : plants[0];
-  return { statement: plant.statement, from: th.kind === 'run' ? Math.max(th.from ?? 0, 1) : undefined };
+  return { statement: plant.statement, from: th.kind === 'lemma' ? undefined : Math.max(th.from ?? 0, 1) };
 }
 
 function describe(r: VerifyResult): string {
@@ -69,12 +71,21 @@ function describe(r: VerifyResult): string {
   const what = r.backend === 'float64' ? `${r.instances} instances × ${r.steps} points (float64)` : `${r.instances} instances × ${r.steps} steps (${r.backend})`;
   const lines = [`${r.theorem.padEnd(26)} ${r.verdict.padEnd(12)} ${what}, worst margin ${margin}, ${r.seconds.toFixed(1)} s`];
   if (r.verdict === 'inconclusive') lines.push(`  no check was resolved above the float32 floor (${r.checks} checks)`);
+  const st = r.statistics;
+  if (st) {
+    lines.push(`  ${st.method}`);
+    if (st.closest && !r.counterexample) {
+      const k = st.closest;
+      lines.push(`  closest: ${k.family} step ${k.step}, mean ${k.mean.toPrecision(5)} in [${k.lo.toPrecision(5)}, ${k.hi.toPrecision(5)}], bound ${k.bound.toPrecision(5)}`);
+    }
+  }
   if (r.skipped) lines.push(`  ${r.skipped} samples skipped (a side was not finite)`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
   const c = r.counterexample;
   if (c) {
     lines.push(`  counterexample: family ${c.family}, ${c.step !== undefined ? `step ${c.step}` : 'at the point below'}`);
     if (c.divergence) lines.push('  the run diverged (NaN or ∞)');
+    else if (c.interval) lines.push(`  ${c.relation}\n  mean over ${c.interval.seeds} seeds ${c.measured.toPrecision(6)}, interval [${c.interval.lo.toPrecision(6)}, ${c.interval.hi.toPrecision(6)}] above bound ${c.bound.toPrecision(6)} (tolerance ${c.tolerance.toPrecision(3)})`);
     else lines.push(`  ${c.relation}\n  measured ${c.measured.toPrecision(8)} > bound ${c.bound.toPrecision(8)} (tolerance ${c.tolerance.toPrecision(3)})`);
     lines.push(`  parameters ${JSON.stringify(c.parameters)}`, `  witness ${JSON.stringify(c.params)}`);
     if (c.point) lines.push(`  point ${JSON.stringify(c.point)}`);

@@ -11,7 +11,7 @@ import type { Hyper, UpdateRule } from './types.ts';
  * ∇f_i(x_i) for every row: the gradient of the summed batched loss. Rows never
  * mix in a BatchedLoss, so row i of ∇(Σ_j f_j) is ∇f_i(x_i).
  */
-export function batchedGradient(loss: BatchedLoss, x: tf.Tensor2D): tf.Tensor2D {
+export function batchedGradient(loss: BatchedLoss | ((x: tf.Tensor2D) => tf.Tensor1D), x: tf.Tensor2D): tf.Tensor2D {
   return tf.grad((z) => tf.sum(loss(z as tf.Tensor2D)))(x) as tf.Tensor2D;
 }
 
@@ -46,6 +46,44 @@ export function uniformValue(hyper: Hyper, name: string, optimizer: string): num
     if (!Object.is(v[i], v[0]))
       throw new Error(`optimizer '${optimizer}': '${name}' must be equal on every row of a batch (row 0: ${v[0]}, row ${i}: ${v[i]})`);
   return v[0];
+}
+
+/**
+ * Throws unless `value` is an index into `choices` (a categorical
+ * hyperparameter, HyperSpec.choices); `where` says which row or instance.
+ */
+export function checkChoice(optimizer: string, name: string, choices: readonly string[], value: number, where: string): void {
+  if (!(Number.isInteger(value) && value >= 0 && value < choices.length))
+    throw new Error(
+      `optimizer '${optimizer}': hyperparameter '${name}' of ${where} is ${value}, not an index into its choices (${choices.map((c, i) => `${i} ${c}`).join(', ')})`,
+    );
+}
+
+/** The choice a categorical hyperparameter names, equal on every row of a batch. */
+export function uniformChoice<C extends string>(hyper: Hyper, name: string, choices: readonly C[], optimizer: string): C {
+  const v = uniformValue(hyper, name, optimizer);
+  checkChoice(optimizer, name, choices, v, 'this batch');
+  return choices[v];
+}
+
+/** The per-row choices a categorical hyperparameter names. */
+export function rowChoices<C extends string>(hyper: Hyper, name: string, choices: readonly C[], optimizer: string): C[] {
+  return Array.from(required(hyper, name, optimizer), (v, i) => {
+    checkChoice(optimizer, name, choices, v, `row ${i}`);
+    return choices[v];
+  });
+}
+
+/**
+ * The per-row values of a hyperparameter that must satisfy `ok` (stated in
+ * `must`, e.g. '> 0'), or an error naming the optimiser, the hyperparameter and the row.
+ */
+export function checked(hyper: Hyper, name: string, optimizer: string, must: string, ok: (v: number) => boolean): Float32Array {
+  const v = required(hyper, name, optimizer);
+  v.forEach((x, i) => {
+    if (!ok(x)) throw new Error(`optimizer '${optimizer}': hyperparameter '${name}' must be ${must} (row ${i}: ${x})`);
+  });
+  return v;
 }
 
 /** The state of a tf.train-backed rule: the optimiser's own tf.Variables, mutated in place. */

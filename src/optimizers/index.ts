@@ -2,12 +2,17 @@
  * The optimiser registry: every update rule the runs can use, by id.
  */
 import { adam } from './adam.ts';
+import { checkChoice } from './common.ts';
 import { gdExactLineSearch } from './gd-exact-line-search.ts';
 import { gd } from './gd.ts';
 import { heavyBall } from './heavy-ball.ts';
 import { nesterov } from './nesterov.ts';
 import { projectedGd } from './projected-gd.ts';
 import { proximalGd } from './proximal-gd.ts';
+import { askewsgd } from './quantised/askewsgd.ts';
+import { binaryconnect } from './quantised/binaryconnect.ts';
+import { proxquant } from './quantised/proxquant.ts';
+import { ste } from './quantised/ste-training.ts';
 import { sgd } from './sgd.ts';
 import type { OptimizerSpec } from './types.ts';
 
@@ -22,6 +27,10 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   projectedGd,
   proximalGd,
   gdExactLineSearch,
+  binaryconnect,
+  ste,
+  proxquant,
+  askewsgd,
 ];
 
 /** The optimiser with this id, or an error that lists the known ids. */
@@ -34,7 +43,8 @@ export function optimizerById(id: string): OptimizerSpec {
 /**
  * A caller's per-instance hyperparameters with defaults filled in, checked
  * against the optimiser's list (unknown names, missing ones, lengths ≠ B and
- * non-finite values are errors that name the hyperparameter).
+ * non-finite values and categorical values that index no choice are errors
+ * that name the hyperparameter).
  */
 export function resolveHyper(opt: OptimizerSpec, given: Readonly<Record<string, readonly number[]>>, B: number): Record<string, readonly number[]> {
   const known = new Set(opt.hyper.map((h) => h.name));
@@ -51,6 +61,7 @@ export function resolveHyper(opt: OptimizerSpec, given: Readonly<Record<string, 
     if (values.length !== B) throw new Error(`hyperparameter '${h.name}' has ${values.length} values for ${B} instances`);
     values.forEach((v, i) => {
       if (!Number.isFinite(v)) throw new Error(`hyperparameter '${h.name}' of instance ${i} is ${v}`);
+      if (h.choices) checkChoice(opt.id, h.name, h.choices, v, `instance ${i}`);
     });
     out[h.name] = values;
   }

@@ -3,33 +3,32 @@
  * and S_k drawn uniformly WITH replacement from {0..n−1} (m draws, independent
  * across steps; Bottou–Curtis–Nocedal 2018 §4), by tf.train.sgd at rate 1 on
  * Σ_i γ_i f_{S_k,i}(x_i) (per-row γ as in gd.ts). Row i draws its indices from
- * its own stream `minibatchRng(seed, row)`, so a row's samples do not depend on
- * which other rows share its batch.
+ * its own stream `minibatchRng(seed, row)` (sampling.ts), so a row's samples do
+ * not depend on which other rows share its batch.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { MinibatchLoss } from '../classes/types.ts';
-import { makeRng, type Rng } from '../numeric/rng.ts';
 import { checkRows, required, trainRule, uniformValue } from './common.ts';
-import type { OptimizerSpec } from './types.ts';
+import { minibatchPlan, type Sampler } from './sampling.ts';
+import type { Hyper, OptimizerSpec } from './types.ts';
 
-/** The random stream of row `row` (its position in the whole run) under `seed`. */
-export function minibatchRng(seed: number, row: number): Rng {
-  return makeRng((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca6b)) >>> 0);
-}
+// Where they lived before sampling.ts; callers may keep importing them from here.
+export { drawMinibatch, minibatchRng } from './sampling.ts';
 
-/** Draws one minibatch per row: m indices in [0, n_i), with replacement. Row-major [B·m]. */
-export function drawMinibatch(rngs: readonly Rng[], samples: readonly number[], m: number): Int32Array {
-  const out = new Int32Array(rngs.length * m);
-  rngs.forEach((rng, i) => {
-    for (let j = 0; j < m; j++) out[i * m + j] = rng.int(samples[i]);
-  });
-  return out;
-}
+/** The step-size schedules, in the order of the `schedule` hyperparameter's values. */
+export const SCHEDULES = ['constant', 'inverse-time', 'kns'] as const;
 
-interface Sampler {
-  loss: MinibatchLoss;
-  rngs: Rng[];
-  samples: number[];
+/** φ_i(s) with γ_{i,s} = lr_i·φ_i(s), or null for the constant schedule. */
+function scheduleFactor(hyper: Hyper, B: number): (step: number) => Float32Array | null {
+  const kind = SCHEDULES[hyper.schedule ? uniformValue(hyper, 'schedule', 'sgd') : 0];
+  switch (kind) {
+    case 'constant': return () => null;
+    case 'inverse-time': {
+      const c = hyper.offset;
+      if (!c || c.some((v) => !(v > 0))) throw new Error("optimizer 'sgd': the inverse-time schedule needs an offset > 0 on every row");
+      return (s) => Float32Array.from(c, (ci) => ci / (ci + s));
+    }
+    case 'kns': return (s) => new Float32Array(B).fill((2 * s + 1) / (s + 1) ** 2);
+  }
 }
 
 export const sgd: OptimizerSpec = {
@@ -41,25 +40,28 @@ export const sgd: OptimizerSpec = {
   hyper: [
     { name: 'lr', meaning: 'step size γ (per row)' },
     { name: 'batchSize', meaning: 'minibatch size m, drawn with replacement (one value per batch: the minibatch tensor is [B, m])', default: 1 },
+    {
+      name: 'schedule',
+      meaning: 'step sizes: constant γ_s = lr; inverse-time γ_s = lr·c/(c + s) (BCN Thm 4.7 with c = γ + 1); kns γ_s = lr·(2s + 1)/(s + 1)² (KNS Thm 4 with lr = 1/(2μ)); s counts updates from 0',
+      choices: SCHEDULES,
+      default: 0,
+    },
+    { name: 'offset', meaning: 'c of the inverse-time schedule (per row, > 0)', optional: true },
   ],
-  uniform: ['batchSize'],
+  uniform: ['batchSize', 'schedule'],
   rule: (hyper, ctx) => {
     checkRows(hyper, ctx.B, 'sgd');
-    const m = uniformValue(hyper, 'batchSize', 'sgd');
-    if (!Number.isInteger(m) || m < 1) throw new Error(`optimizer 'sgd': batchSize must be an integer ≥ 1, got ${m}`);
-    const { family, instances } = ctx;
-    if (!family.tfMinibatchLoss || !family.samples)
-      throw new Error(`optimizer 'sgd' needs a finite-sum family (tfMinibatchLoss and samples); '${family.id}' is not one`);
-    const makeLoss = family.tfMinibatchLoss.bind(family);
-    const samples = instances.map((inst) => family.samples!(inst));
+    const plan = minibatchPlan('sgd', ctx, uniformValue(hyper, 'batchSize', 'sgd'));
+    const factor = scheduleFactor(hyper, ctx.B);
     return trainRule<Sampler>({
       makeOptimizer: () => tf.train.sgd(1),
       weights: required(hyper, 'lr', 'sgd'),
-      initExtra: () => ({ loss: makeLoss(instances), rngs: ctx.rows.map((r) => minibatchRng(ctx.seed, r)), samples }),
-      disposeExtra: (s) => s.loss.dispose(),
-      objective: (_full, x, s) => {
-        const batch = tf.tensor2d(drawMinibatch(s.rngs, s.samples, m), [s.rngs.length, m], 'int32');
-        return s.loss(x, batch);
+      initExtra: () => plan.open(),
+      disposeExtra: (s) => s.dispose(),
+      // γ_s = lr·φ(s): scaling row i's loss by φ_i(s) scales its gradient, as the weights do for lr.
+      objective: (_full, x, s, step) => {
+        const phi = factor(step);
+        return phi ? tf.mul(s.objective(x), tf.tensor1d(phi)) : s.objective(x);
       },
     });
   },

@@ -59,6 +59,8 @@ export interface HyperSpec {
   default?: number;
   /** May be left out (and has no default): the rule then behaves as documented in `meaning`. */
   optional?: boolean;
+  /** Categorical: the value is an index into these names (0 → choices[0], …). */
+  choices?: readonly string[];
 }
 
 export interface OptimizerSpec {

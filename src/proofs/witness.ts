@@ -173,7 +173,8 @@ const fromFamily = (family: Family): Maker => ({
   },
 });
 
-const MAKERS: readonly Maker[] = [spectrumQuadratic, huberWorst, ...FAMILIES.map(fromFamily)];
+// Families drawn only by name (stochastic witnesses) repeat others as functions.
+const MAKERS: readonly Maker[] = [spectrumQuadratic, huberWorst, ...FAMILIES.filter((f) => !f.byName).map(fromFamily)];
 
 /**
  * A witness for a function with demand `d` on R^dim, starting from the maker

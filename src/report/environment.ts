@@ -25,7 +25,8 @@ export interface Environment {
 
 const packageVersion = (path: string | URL): string => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 
-export function environment(args: { backends: string[]; seed: number; options: Record<string, number>; argv: readonly string[] }): Environment {
+/** `command` is the boundlab command that made the page (default 'report'); `argv` its arguments. */
+export function environment(args: { backends: string[]; seed: number; options: Record<string, number>; argv: readonly string[]; command?: string }): Environment {
   const require = createRequire(import.meta.url);
   const git = (...a: string[]): string | undefined => {
     try {
@@ -44,7 +45,7 @@ export function environment(args: { backends: string[]; seed: number; options: R
     options: args.options,
     date: new Date().toISOString(),
     ...(commit ? { commit, dirty: (git('status', '--porcelain', '--untracked-files=no') ?? '') !== '' } : {}),
-    command: ['boundlab', 'report', ...args.argv].map(shellQuote).join(' '),
+    command: ['boundlab', args.command ?? 'report', ...args.argv].map(shellQuote).join(' '),
   };
 }
 

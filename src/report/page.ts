@@ -30,18 +30,7 @@ export function renderPage(report: Report): string {
   const theorems = sections.filter((_, i) => rows[i].kind === 'theorem');
   const proofs = sections.filter((_, i) => rows[i].kind === 'proof');
   const env = report.environment;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="boundlab ${escapeHtml(env.boundlab)}">
-<title>boundlab report, ${escapeHtml(env.date.slice(0, 10))}</title>
-<style>${katexCss()}</style>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
+  const body = `<header>
 <h1>boundlab report</h1>
 <p class="lead">${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · boundlab ${escapeHtml(env.boundlab)} · seed ${env.seed}</p>
 ${status(rows, report.relaxations)}
@@ -52,7 +41,24 @@ ${theorems.length ? `<h2 id="theorems">Theorems</h2>\n${theorems.join('\n')}` : 
 ${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
 ${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
-${environmentTable(env)}
+${environmentTable(env)}`;
+  return htmlDocument(`boundlab report, ${env.date.slice(0, 10)}`, env, body);
+}
+
+/** The self-contained document around a body: KaTeX's CSS with its fonts, the page style, no script. */
+export function htmlDocument(title: string, env: Environment, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="boundlab ${escapeHtml(env.boundlab)}">
+<title>${escapeHtml(title)}</title>
+<style>${katexCss()}</style>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
 </body>
 </html>
 `;
@@ -102,14 +108,15 @@ function summaryTable(rows: readonly SummaryRow[], ids: readonly string[]): stri
 <tbody>${body.join('\n')}</tbody></table>`;
 }
 
-function environmentTable(env: Environment): string {
+/** Versions, backend, seed, options, date, commit and command, as a definition list. */
+export function environmentTable(env: Environment): string {
   const options = Object.entries(env.options).map(([k, v]) => `--${k} ${v}`).join(' ');
   const rows: [string, string][] = [
     ['boundlab', escapeHtml(env.boundlab)],
     ['Node.js', escapeHtml(env.node)],
     ['TensorFlow.js', `${escapeHtml(env.tfjs)}; backend ${env.backends.length ? env.backends.map(escapeHtml).join(', ') : 'none (no optimiser was run)'}`],
     ['Seed', String(env.seed)],
-    ['Options', options ? escapeHtml(options) : 'the defaults of verify and check'],
+    ['Options', options ? escapeHtml(options) : (env.command.startsWith('boundlab report') ? 'the defaults of verify and check' : 'the defaults')],
     ['Date', escapeHtml(env.date)],
   ];
   if (env.commit) rows.push(['Git commit', `<code>${escapeHtml(env.commit)}</code>${env.dirty ? ' with uncommitted changes' : ''}`]);

@@ -56,23 +56,75 @@ function familyPlot(curves: readonly Curve[], opts: CurvePlotOptions): string {
   if (values.length === 0) return '';
   const lo = values.reduce((a, b) => Math.min(a, b)) / 2;
   const hi = values.reduce((a, b) => Math.max(a, b)) * 2;
-  const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
-  const figure = Plot.plot({
-    document: document as unknown as Document,
+  return renderPlot({
     width: 420,
     height: 230,
     marginLeft: 48,
-    style: { fontSize: '10px', background: 'transparent' },
     x: { label: 'step t', grid: true },
-    y: { type: 'log', domain: [lo, hi], label: opts.quantity, grid: true, tickFormat: (d: number) => d.toExponential(0).replace('e+', 'e') },
+    y: { type: 'log', domain: [lo, hi], label: opts.quantity, grid: true, tickFormat: logTick },
     color: { type: 'ordinal', domain: names, range: ['#1f77b4', '#d95f02', '#2ca02c', '#9467bd'], legend: true },
     marks: [
       Plot.areaY(floor, { x: 't', y1: lo, y2: 'value', z: 'instance', fill: '#777', fillOpacity: 0.18 }),
       Plot.line(bound, { x: 't', y: 'value', z: 'instance', stroke: 'instance', strokeDasharray: '5,3', strokeWidth: 1.2 }),
       Plot.line(measured, { x: 't', y: 'value', z: 'instance', stroke: 'instance', strokeWidth: 1.6 }),
     ],
+  });
+}
+
+const logTick = (d: number): string => d.toExponential(0).replace('e+', 'e');
+
+/** Observable Plot options without the document (renderPlot supplies linkedom's). */
+export type PlotOptions = Omit<Plot.PlotOptions, 'document'>;
+
+/**
+ * An Observable Plot figure as an inline SVG string: rendered into linkedom's
+ * document, the SVG namespace dropped and path coordinates rounded. The
+ * legend, when asked for, comes with the figure as HTML.
+ */
+export function renderPlot(options: PlotOptions): string {
+  const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
+  const figure = Plot.plot({
+    ...options,
+    document: document as unknown as Document,
+    style: { fontSize: '10px', background: 'transparent' },
   }) as unknown as { outerHTML: string };
   return roundPaths(stripSvgNamespace(figure.outerHTML));
+}
+
+/** One point of a named series (a method, an instance) for seriesPlot. */
+export interface SeriesPoint { x: number; y: number; series: string }
+
+export interface SeriesPlotOptions {
+  xLabel: string;
+  yLabel: string;
+  /** A log y axis (values that are not positive are left out). */
+  log?: boolean;
+  /** Horizontal reference lines (dashed, grey), each labelled at its right end. */
+  references?: readonly { label: string; y: number }[];
+  /** The series in legend order (default: order of first appearance). */
+  order?: readonly string[];
+}
+
+/** Several series against a common x, one colour each, with a legend: an inline SVG string. */
+export function seriesPlot(points: readonly SeriesPoint[], opts: SeriesPlotOptions): string {
+  const drawn = opts.log ? points.filter((p) => p.y > 0 && Number.isFinite(p.y)) : points.filter((p) => Number.isFinite(p.y));
+  const refs = (opts.references ?? []).filter((r) => Number.isFinite(r.y) && (!opts.log || r.y > 0));
+  const names = opts.order ?? [...new Set(points.map((p) => p.series))];
+  const xMax = points.reduce((m, p) => Math.max(m, p.x), 0);
+  return renderPlot({
+    width: 460,
+    height: 250,
+    marginLeft: 52,
+    marginRight: 12,
+    x: { label: opts.xLabel, grid: true },
+    y: opts.log ? { type: 'log', label: opts.yLabel, grid: true, tickFormat: logTick } : { label: opts.yLabel, grid: true },
+    color: { type: 'ordinal', domain: names, scheme: 'tableau10', legend: true },
+    marks: [
+      Plot.ruleY(refs, { y: 'y', stroke: '#888', strokeDasharray: '4,3' }),
+      Plot.text(refs, { x: xMax, y: 'y', text: 'label', textAnchor: 'end', dy: -5, fill: '#555' }),
+      Plot.line(drawn, { x: 'x', y: 'y', z: 'series', stroke: 'series', strokeWidth: 1.5 }),
+    ],
+  });
 }
 
 /** Path coordinates to a tenth of a pixel (Plot writes thousandths): a third less page for no visible change. */

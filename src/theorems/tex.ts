@@ -17,6 +17,7 @@ const SYMBOL_TEX: Record<string, string> = {
   ...OBSERVABLE_TEX, ...NAME_TEX,
   h: 'h', t: 't', L: 'L', R: 'R', n: 'n', d: 'd',
   fstar: 'f^\\star', Delta0: '\\Delta_0', lambda_t: '\\lambda_t', zero: '0',
+  M: 'M', MV: 'M_V', sigma2star: '\\sigma_\\star^2', Lmax: 'L_{\\max}',
 };
 
 /** A function's TeX from its arguments' TeX (and their trees, for parenthesising). */
@@ -44,6 +45,7 @@ const FUNCTION_TEX: Record<string, FunctionTex> = {
   xstar: (a) => (a[0] === '0' ? 'x^\\star_0' : `\\Pi_{X^\\star}(${a[0]})`),
   lambda_min_pos: (a) => `\\lambda_{\\min}^{+}\\!\\left(${a[0]}\\right)`,
   eigenvalues: (a) => `\\lambda\\!\\left(${a[0]}\\right)`,
+  E: (a) => `\\mathbb{E}\\left[${a[0]}\\right]`,
 };
 
 /** TeX of a name from a table, else a subscripted name (`x_t` → `x_{t}`, `w1` → `w_{1}`). */

@@ -11,7 +11,16 @@ import type { ClassName } from '../classes/types.ts';
  * F = f + (lambda/2)‖x‖² with f convex and Lbase-smooth (the certificate's
  * `regularized` field).
  */
-export type StructuralAssumption = 'L2-regularized';
+export type StructuralAssumption =
+  | 'L2-regularized'
+  /**
+   * f = (1/n) Σ f_i and the algorithm samples i uniformly: an unbiased
+   * gradient whose variance is at most M + MV‖∇f(x)‖² (the certificate's
+   * `noise`; BCN 2018 Assumption 4.3 with μ = μ_G = 1, M_G = MV + 1).
+   */
+  | 'stochastic-gradient'
+  /** Every f_i convex and Lmax-smooth (Gower et al. 2019's expected smoothness with ℒ = Lmax). */
+  | 'convex-samples';
 
 export interface Theorem {
   id: string;
@@ -21,9 +30,12 @@ export interface Theorem {
   /**
    * `lemma`: a pointwise inequality, checked in float64 at sampled points of
    * each witness. `run`: a bound along the iterates of an algorithm, checked at
-   * every step of real TensorFlow.js runs.
+   * every step of real TensorFlow.js runs. `expectation`: a bound on E[·] along
+   * a stochastic algorithm, checked on the mean over many seeds with a
+   * confidence interval (src/verify/expectation.ts); the statement's left side
+   * is written E(quantity).
    */
-  kind: 'lemma' | 'run';
+  kind: 'lemma' | 'run' | 'expectation';
   /** Function classes the witnesses must belong to (named as in the proof format). */
   classes: readonly ClassName[];
   structural?: readonly StructuralAssumption[];
@@ -44,14 +56,14 @@ export interface Theorem {
   freeConstants?: readonly string[];
   /** Sampling ranges for parameters the constraints leave unbounded. */
   ranges?: Readonly<Record<string, readonly [number, number]>>;
-  /** `run` only: the optimiser id and its hyperparameters as expressions. */
+  /** `run` and `expectation`: the optimiser id and its hyperparameters as expressions. */
   algorithm?: { optimizer: string; hyper: Readonly<Record<string, string>> };
   /**
    * The statement: a mathjs relation `quantity <= bound` (or `>=`, `==`), or
    * a conjunction of such with `and`. The right-hand side is the bound.
    */
   statement: string;
-  /** `run` only: the first step t at which the statement is checked (default 0). */
+  /** `run` and `expectation`: the first step t at which the statement is checked (default 0). */
   from?: number;
   /** `run` only: the statement compares consecutive iterates (one step from x_{t−1}). */
   perStep?: boolean;

@@ -10,6 +10,9 @@ export const OBSERVABLE_TEX = {
   dist_t: '\\left\\|x_t - x^\\star\\right\\|',
   grad2_t: '\\left\\|\\nabla f(x_t)\\right\\|^2',
   mingrad2_t: '\\min_{k<t}\\left\\|\\nabla f(x_k)\\right\\|^2',
+  // Stochastic theorems (src/verify/expectation.ts): per seed, and over the seeds.
+  avggrad2_t: '\\frac{1}{t}\\sum_{k<t}\\left\\|\\nabla f(x_k)\\right\\|^2',
+  C2_t: 'C_t^2',
 } as const;
 
 export type ObservableName = keyof typeof OBSERVABLE_TEX;

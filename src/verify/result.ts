@@ -1,5 +1,6 @@
 /** What a verification returns (the `results` entries of `boundlab verify --json`). */
 import type { BackendName } from '../engine/backend.ts';
+import type { ExpectationStatistics } from './expectation.ts';
 
 export type Verdict = 'holds' | 'violated' | 'inconclusive';
 
@@ -20,6 +21,8 @@ export interface Counterexample {
   tolerance: number;
   /** The run produced NaN or ∞ at this step. */
   divergence?: boolean;
+  /** Expectation theorems: `measured` is the mean over seeds, and this its confidence interval (statistics.ts). */
+  interval?: { lo: number; hi: number; seeds: number; sd: number };
 }
 
 /** One instance's curve, for plots. */
@@ -29,6 +32,9 @@ export interface Curve {
   measured: number[];
   bound: number[];
   tolerance: number[];
+  /** Expectation theorems: the confidence interval of each mean. */
+  lower?: number[];
+  upper?: number[];
 }
 
 export interface VerifyResult {
@@ -52,4 +58,6 @@ export interface VerifyResult {
   seed: number;
   seconds: number;
   curves?: Curve[];
+  /** Expectation theorems: the statistical method and the comparison closest to its bound. */
+  statistics?: ExpectationStatistics;
 }

@@ -34,6 +34,13 @@ export function constantsOf(th: Theorem, inst: Instance): Scope {
     s.lambda = c.regularized.lambda;
     if (th.kind === 'run') s.L = c.regularized.Lbase;
   }
+  // One sample per step (sgd's default batch size): the certificate's single-sample constants.
+  if (th.structural?.includes('stochastic-gradient') && c.noise) {
+    s.M = c.noise.M;
+    s.MV = c.noise.MV;
+    s.sigma2star = c.noise.sigmaStar;
+  }
+  if (th.structural?.includes('convex-samples') && c.noise) s.Lmax = c.noise.Lmax;
   for (const [k, v] of Object.entries(inst.data ?? {})) if (!(k in s)) s[k] = v;
   // A constant no assumption provides is a parameter, not the instance's (Huber's data has an L too).
   for (const k of th.freeConstants ?? []) delete s[k];

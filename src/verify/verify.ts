@@ -7,6 +7,9 @@ import type { Theorem } from '../theorems/types.ts';
 import { checkLemma } from './lemma.ts';
 import type { Curve, VerifyResult } from './result.ts';
 import { checkRun } from './runCheck.ts';
+import { checkExpectation, type ExpectationStatistics } from './expectation.ts';
+import { DEFAULT_ALPHA } from './statistics.ts';
+import { UsageError } from './scope.ts';
 import { Tally } from './tally.ts';
 import { witnessesFor } from './witnesses.ts';
 
@@ -25,9 +28,17 @@ export interface VerifyOptions {
   from?: number;
   /** Curves kept per family for plots (default 0). */
   curvesPerFamily?: number;
+  /** Expectation theorems: independent runs per witness (default 200). */
+  seeds?: number;
+  /** Expectation theorems: family-wise error rate of the intervals (default 0.01). */
+  alpha?: number;
 }
 
-export const DEFAULTS = { instances: 100, runSteps: 100, lemmaPoints: 20, seed: 0 } as const;
+export const DEFAULTS = {
+  instances: 100, runSteps: 100, lemmaPoints: 20, seed: 0,
+  // Expectation theorems: fewer witnesses, each run with many seeds.
+  expectationInstances: 8, expectationSteps: 200, seeds: 200, alpha: DEFAULT_ALPHA,
+} as const;
 
 export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const started = performance.now();
@@ -35,13 +46,25 @@ export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Prom
   // Lemmas without sampled points, or over matrices only, check each instance once.
   const pointKinds = Object.values(th.points ?? {});
   const pointFree = th.kind === 'lemma' && pointKinds.every((k) => k === 'symmetric-matrix');
-  const steps = pointFree ? 1 : opts.steps ?? (th.kind === 'run' ? DEFAULTS.runSteps : DEFAULTS.lemmaPoints);
+  const expectation = th.kind === 'expectation';
+  const steps = pointFree ? 1 : opts.steps ?? (th.kind === 'run' ? DEFAULTS.runSteps : expectation ? DEFAULTS.expectationSteps : DEFAULTS.lemmaPoints);
   const statement = opts.statement ?? parseStatement(th.statement);
-  const { witnesses, notes } = witnessesFor(th, { instances: opts.instances ?? DEFAULTS.instances, seed, family: opts.family, steps });
+  const instances = opts.instances ?? (expectation ? DEFAULTS.expectationInstances : DEFAULTS.instances);
+  const { witnesses, notes } = witnessesFor(th, { instances, seed, family: opts.family, steps });
   const tally = new Tally();
   const curves: Curve[] = [];
   let backend: VerifyResult['backend'] = 'float64';
-  if (th.kind === 'lemma') {
+  let statistics: ExpectationStatistics | undefined;
+  if (expectation) {
+    const seeds = opts.seeds ?? DEFAULTS.seeds;
+    if (!Number.isInteger(seeds) || seeds < 2) throw new UsageError(`${th.id}: a bound in expectation needs at least 2 seeds for a confidence interval, got ${seeds}`);
+    backend = await initEngine();
+    if (witnesses.length === 0) notes.push('no witness satisfies the assumptions: nothing was run');
+    statistics = await checkExpectation(th, statement, witnesses, {
+      steps, seed, seeds, alpha: opts.alpha ?? DEFAULTS.alpha, set: opts.set, from: opts.from,
+      curvesPerFamily: opts.curvesPerFamily ?? 0,
+    }, tally, curves);
+  } else if (th.kind === 'lemma') {
     checkLemma(th, statement, witnesses, { seed, points: steps, matrices: 2 * (opts.instances ?? DEFAULTS.instances), set: opts.set }, tally);
   } else {
     backend = await initEngine();
@@ -65,6 +88,7 @@ export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Prom
     seed,
     seconds: (performance.now() - started) / 1000,
     ...(curves.length ? { curves } : {}),
+    ...(statistics ? { statistics } : {}),
   };
 }
 

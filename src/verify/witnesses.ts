@@ -24,6 +24,8 @@ export const DEFAULT_DIMS = [1, 2, 5, 25] as const;
 export function satisfies(th: Theorem, inst: Instance): boolean {
   if (!th.classes.every((c) => belongsTo(inst.cert, c))) return false;
   if (th.structural?.includes('L2-regularized') && !inst.cert.regularized) return false;
+  if (th.structural?.includes('stochastic-gradient') && !inst.cert.noise) return false;
+  if (th.structural?.includes('convex-samples') && !inst.cert.noise?.convexSamples) return false;
   return true;
 }
 
@@ -32,7 +34,7 @@ export function candidateFamilies(th: Theorem, only?: string): Family[] {
   if (only !== undefined && !familyById(only)) {
     throw new UsageError(`unknown family '${only}'${closest(only, FAMILIES.map((f) => f.id))}`);
   }
-  const ids = th.families ?? FAMILIES.map((f) => f.id);
+  const ids = th.families ?? FAMILIES.filter((f) => !f.byName).map((f) => f.id);
   return ids
     .filter((id) => only === undefined || id === only)
     .map((id) => familyById(id)!)

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import type { Family, Instance } from '../types.ts';
+import type { Family, Instance, NoiseCertificate } from '../types.ts';
 import { gram, matTVec, matVec, norm, solveSPD, type Mat, type Vec } from '../../numeric/linalg.ts';
 import { makeRng } from '../../numeric/rng.ts';
 import {
@@ -107,6 +107,38 @@ function oracle(D: LogData) {
   return { value, grad, hess };
 }
 
+/**
+ * The per-sample gradients g_i(w) = −s_i σ(−s_i x_iᵀw) x_i + λw. Their noise
+ * g_i − ∇f is the data term minus its mean, whose variance is at most its
+ * second moment, and σ ∈ (0, 1): so V[g_i(w)] ≤ (1/n)Σ‖x_i‖² = M for every w,
+ * with MV = 0. Each f_i is convex and (‖x_i‖²/4 + λ)-smooth.
+ */
+function sampleGradients(D: LogData) {
+  const { X, s, lambda, n, d } = D;
+  const secondMoment = (w: ArrayLike<number>): number => {
+    const u = matVec(X, w);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const c = -s[i] * sigmoid(-s[i] * u[i]);
+      let g2 = 0;
+      for (let j = 0; j < d; j++) g2 += (c * X.data[i * d + j] + lambda * w[j]) ** 2;
+      total += g2;
+    }
+    return total / n;
+  };
+  const rowNorms2 = Array.from({ length: n }, (_, i) => norm(X.data.subarray(i * d, (i + 1) * d)) ** 2);
+  return {
+    secondMoment,
+    certificate: (wstar: ArrayLike<number>): NoiseCertificate => ({
+      M: rowNorms2.reduce((a, b) => a + b, 0) / n,
+      MV: 0,
+      sigmaStar: secondMoment(wstar),
+      Lmax: Math.max(...rowNorms2) / 4 + lambda,
+      convexSamples: true,
+    }),
+  };
+}
+
 /** mean ‖x_i‖ and mean ‖x_i‖² (the latter bounds λ_max(XᵀX)/n). */
 export function rowScales(D: { X: Mat; n: number; d: number }): { rowNorm: number; rowNorm2: number } {
   let rowNorm = 0, rowNorm2 = 0;
@@ -186,6 +218,7 @@ export const logistic: Family<LogisticParams> = {
     const sp = certifiedSpectrum(gram(D.X));
     const Lbase = (sp.max + sp.pad) / (4 * D.n);
     const { w: wstar } = newtonSolve(D);
+    const samples = sampleGradients(D);
     const inst: Instance = {
       family: 'logistic-l2',
       params,
@@ -198,12 +231,14 @@ export const logistic: Family<LogisticParams> = {
         pl: D.lambda,
         fstar: o.value(wstar),
         regularized: { lambda: D.lambda, Lbase },
+        noise: samples.certificate(wstar),
       },
       x0: D.x0,
       value: o.value,
       grad: o.grad,
       hess: o.hess,
       nearestMinimiser: () => Float64Array.from(wstar),
+      sampleGrad2: samples.secondMoment,
       data: {
         X: rowsOf(D.X),
         s: Array.from(D.s),

@@ -1,0 +1,59 @@
+/**
+ * An experiment's page: the report's self-contained document (KaTeX CSS with
+ * its fonts, the page style, inline SVG, no script) holding the setup, the
+ * comparison table, what the run shows, one figure per quantity and the
+ * environment. Every piece comes from src/report/.
+ */
+import type { Environment } from '../report/environment.ts';
+import { formatNumber, formatSeconds } from '../report/format.ts';
+import { escapeHtml } from '../report/html.ts';
+import { renderMarkdown } from '../report/markdown.ts';
+import { environmentTable, htmlDocument } from '../report/page.ts';
+import { seriesPlot } from '../report/plot.ts';
+import type { ExperimentResult, Table } from './types.ts';
+
+export function renderExperimentPage(result: ExperimentResult, env: Environment): string {
+  const md = (text: string) => renderMarkdown(text, { headingOffset: 2 });
+  const settings = Object.entries(result.settings)
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(typeof v === 'number' ? formatNumber(v) : v)}</dd>`).join('');
+  const figures = result.figures.map((f) =>
+    `<figure class="plot" id="figure-${escapeHtml(f.id)}"><figcaption>${escapeHtml(f.title)}</figcaption>${seriesPlot(f.points, f.plot)}`
+    + `${f.caption ? `<p class="caption">${escapeHtml(f.caption)}</p>` : ''}</figure>`);
+  const body = `<header>
+<h1>${escapeHtml(result.title)}</h1>
+<p class="lead">boundlab experiment <code>${escapeHtml(result.experiment)}</code> · ${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · seed ${result.seed} · ${formatSeconds(result.seconds)}</p>
+</header>
+<h2 id="setup">Setup</h2>
+<div class="prose">${md(result.setup)}</div>
+<dl class="facts">${settings}</dl>
+<h2 id="comparison">Comparison</h2>
+${tableHtml(result.table)}
+${result.findings.length ? `<ul class="prose">${result.findings.map((f) => `<li>${md(f).replace(/^<p>|<\/p>$/g, '')}</li>`).join('')}</ul>` : ''}
+<h2 id="plots">Plots</h2>
+<div class="plots">${figures.join('\n')}</div>
+<h2 id="environment">Environment</h2>
+${environmentTable(env)}`;
+  return htmlDocument(`${result.title}: boundlab experiment`, env, body);
+}
+
+function tableHtml(table: Table): string {
+  const head = table.columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join('');
+  const rows = table.rows.map((r) => `<tr>${table.columns.map((c) => {
+    const v = r[c.id];
+    const text = v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
+    return `<td${c.numeric ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
+  }).join('')}</tr>`);
+  return `<table class="summary"><thead><tr>${head}</tr></thead>\n<tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+/** The comparison table as aligned plain text (the command's summary on stdout). */
+export function tableText(table: Table): string {
+  const cells = table.rows.map((r) => table.columns.map((c) => {
+    const v = r[c.id];
+    return v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
+  }));
+  const widths = table.columns.map((c, k) => Math.max(c.label.length, ...cells.map((row) => row[k].length)));
+  const line = (row: readonly string[]) =>
+    row.map((s, k) => (table.columns[k].numeric ? s.padStart(widths[k]) : s.padEnd(widths[k]))).join('  ').trimEnd();
+  return [line(table.columns.map((c) => c.label)), ...cells.map(line)].join('\n') + '\n';
+}

@@ -1,0 +1,185 @@
+/**
+ * Quantised training compared: each method (full-precision SGD, BinaryConnect,
+ * STE, ProxQuant, ASkewSGD; real optimisers from the registry, run by
+ * runBatch) trains one finite-sum problem from the same starting point with
+ * the same seed, so every minibatch rule draws the same minibatch stream
+ * (row 0 of minibatchRng(seed, ·)). Every `every` steps the iterate w is
+ * measured in float64:
+ * - the training loss of the real weights f(w), and after quantisation f(q(w))
+ *   with q(w) = sign(w), sign(0) = +1, on every coordinate;
+ * - test accuracy of q(w) (and of w), predicting sign(score) with sign(0) = +1;
+ * - the mean distance of the weights to {±1}, mean_j min|w_j ∓ 1| (ProxQuant's
+ *   regulariser over d): 0 exactly when w is already binary.
+ * The pages built from it share the figures and the comparison table here.
+ */
+import type { Family, Instance } from '../classes/types.ts';
+import { runBatch } from '../verify/run.ts';
+import type { SeriesPoint } from '../report/plot.ts';
+import type { Figure, Table } from './types.ts';
+
+/** A labelled point set: rows X (n × p) with labels s ∈ {−1, +1}. */
+export interface LabelledData { X: readonly (readonly number[])[]; s: readonly number[] }
+
+export interface QuantisedProblem {
+  family: Family;
+  /** The training problem (its value is the training loss). */
+  instance: Instance;
+  train: LabelledData;
+  test: LabelledData;
+  /** The model's score of input x under parameters θ (its sign is the prediction). */
+  score(theta: ArrayLike<number>, x: readonly number[]): number;
+}
+
+export interface Method {
+  /** Short id (a key of the JSON). */
+  id: string;
+  label: string;
+  /** An id in OPTIMIZERS. */
+  optimizer: string;
+  hyper: Record<string, number>;
+}
+
+/** The quantities recorded over steps (one figure each), in page order. */
+export const METRICS = [
+  { id: 'loss', label: 'training loss, real weights', short: 'loss (real)' },
+  { id: 'quantised_loss', label: 'training loss after sign()', short: 'loss (sign)' },
+  { id: 'quantised_accuracy', label: 'test accuracy after sign()', short: 'test acc. (sign)' },
+  { id: 'accuracy', label: 'test accuracy, real weights', short: 'test acc. (real)' },
+  { id: 'distance', label: 'mean distance of the weights to {±1}', short: 'mean dist. to ±1' },
+] as const;
+export type MetricId = (typeof METRICS)[number]['id'];
+
+export interface MethodRun extends Method {
+  /** The steps at which the series were measured (0, every, 2·every, …, steps). */
+  steps: number[];
+  series: Record<MetricId, number[]>;
+  /** At the last step: the series' last values and the max distance and training accuracies. */
+  final: Record<MetricId | 'max_distance' | 'train_accuracy' | 'quantised_train_accuracy', number>;
+  /** The final weights. */
+  weights: number[];
+  seconds: number;
+}
+
+/** sign with sign(0) = +1 (tf.sign(0) = 0 would not be binary). */
+export const binarise = (w: ArrayLike<number>): number[] => Array.from(w, (v) => (v >= 0 ? 1 : -1));
+
+/** Fraction of points whose label is sign(score), sign(0) = +1. */
+export function accuracy(problem: QuantisedProblem, theta: ArrayLike<number>, data: LabelledData): number {
+  let right = 0;
+  data.X.forEach((x, i) => {
+    if ((problem.score(theta, x) >= 0 ? 1 : -1) === data.s[i]) right++;
+  });
+  return right / data.X.length;
+}
+
+/** Mean and max over coordinates of min(|w_j − 1|, |w_j + 1|). */
+export function distanceToBinary(w: ArrayLike<number>): { mean: number; max: number } {
+  let sum = 0, max = 0;
+  for (let j = 0; j < w.length; j++) {
+    const dj = Math.abs(Math.abs(w[j]) - 1);
+    sum += dj;
+    max = Math.max(max, dj);
+  }
+  return { mean: sum / w.length, max };
+}
+
+export interface CompareOptions {
+  steps: number;
+  /** Measure every this many steps (and at the last). */
+  every: number;
+  seed: number;
+  onProgress?(text: string): void;
+}
+
+/** Runs every method on the problem (one after another) and measures each; see the module comment. */
+export async function compareMethods(problem: QuantisedProblem, methods: readonly Method[], opts: CompareOptions): Promise<MethodRun[]> {
+  const runs: MethodRun[] = [];
+  for (const [k, m] of methods.entries()) {
+    const started = performance.now();
+    const steps: number[] = [];
+    const series = Object.fromEntries(METRICS.map((q) => [q.id, [] as number[]])) as Record<MetricId, number[]>;
+    let last: Float32Array = Float32Array.from(problem.instance.x0);
+    let shown = 0;
+    await runBatch({
+      family: problem.family,
+      instances: [problem.instance],
+      optimizer: m.optimizer,
+      hyper: Object.fromEntries(Object.entries(m.hyper).map(([name, v]) => [name, [v]])),
+      steps: opts.steps,
+      seed: opts.seed,
+      onStep(t, x) {
+        last = x;
+        if (t % opts.every !== 0 && t !== opts.steps) return;
+        const q = binarise(x);
+        steps.push(t);
+        series.loss.push(problem.instance.value(x));
+        series.quantised_loss.push(problem.instance.value(q));
+        series.quantised_accuracy.push(accuracy(problem, q, problem.test));
+        series.accuracy.push(accuracy(problem, x, problem.test));
+        series.distance.push(distanceToBinary(x).mean);
+        if (opts.onProgress && performance.now() - shown > 200) {
+          shown = performance.now();
+          opts.onProgress(`${m.label} (${k + 1}/${methods.length}): step ${t}/${opts.steps}`);
+        }
+      },
+    });
+    // A run that diverged ends early (runBatch stops at a non-finite iterate): its last record says so.
+    const final = Object.fromEntries(METRICS.map((q) => [q.id, series[q.id][series[q.id].length - 1]])) as MethodRun['final'];
+    final.max_distance = distanceToBinary(last).max;
+    final.train_accuracy = accuracy(problem, last, problem.train);
+    final.quantised_train_accuracy = accuracy(problem, binarise(last), problem.train);
+    runs.push({ ...m, steps, series, final, weights: Array.from(last), seconds: (performance.now() - started) / 1000 });
+  }
+  return runs;
+}
+
+/** The best sign vector by exhaustive search over {±1}^d (d ≤ 16): its training loss and accuracies. */
+export function bestBinary(problem: QuantisedProblem): { weights: number[]; loss: number; accuracy: number; train_accuracy: number } {
+  const d = problem.instance.dim;
+  if (d > 16) throw new Error(`bestBinary: 2^${d} sign vectors are too many to enumerate`);
+  let best = { weights: [] as number[], loss: Infinity };
+  for (let code = 0; code < 2 ** d; code++) {
+    const w = Array.from({ length: d }, (_, j) => ((code >> j) & 1 ? -1 : 1));
+    const loss = problem.instance.value(w);
+    if (loss < best.loss) best = { weights: w, loss };
+  }
+  return { ...best, accuracy: accuracy(problem, best.weights, problem.test), train_accuracy: accuracy(problem, best.weights, problem.train) };
+}
+
+/** A horizontal reference on the figure of one metric. */
+export interface Reference { metric: MetricId; label: string; value: number }
+
+/** One figure per metric, one line per method, the references dashed. */
+export function metricFigures(runs: readonly MethodRun[], references: readonly Reference[]): Figure[] {
+  const order = runs.map((r) => r.label);
+  return METRICS.map((q) => {
+    const points: SeriesPoint[] = runs.flatMap((r) => r.series[q.id].map((y, i) => ({ x: r.steps[i], y, series: r.label })));
+    const refs = references.filter((r) => r.metric === q.id).map((r) => ({ label: r.label, y: r.value }));
+    return { id: q.id, title: q.label, points, plot: { xLabel: 'step', yLabel: q.short, references: refs, order } };
+  });
+}
+
+/** The comparison table: a row per method, the final values. */
+export function comparisonTable(runs: readonly MethodRun[]): Table {
+  return {
+    columns: [
+      { id: 'method', label: 'method' },
+      { id: 'loss', label: 'final loss, real weights', numeric: true },
+      { id: 'quantised_loss', label: 'final loss after sign()', numeric: true },
+      { id: 'quantised_train_accuracy', label: 'train accuracy after sign()', numeric: true },
+      { id: 'quantised_accuracy', label: 'test accuracy after sign()', numeric: true },
+      { id: 'accuracy', label: 'test accuracy, real weights', numeric: true },
+      { id: 'distance', label: 'mean distance to {±1}', numeric: true },
+      { id: 'max_distance', label: 'max distance to {±1}', numeric: true },
+    ],
+    rows: runs.map((r) => ({ method: r.label, ...r.final })),
+  };
+}
+
+/** The JSON of the runs: every method with its hyperparameters, series and final values. */
+export function runsData(runs: readonly MethodRun[]): Record<string, unknown>[] {
+  return runs.map((r) => ({
+    id: r.id, label: r.label, optimizer: r.optimizer, hyper: r.hyper,
+    steps: r.steps, series: r.series, final: r.final, weights: r.weights, seconds: r.seconds,
+  }));
+}

@@ -1,0 +1,65 @@
+/**
+ * An experiment: a named run with defaults that produces what a page and a
+ * summary need (setup prose, figures, one comparison table) and the data behind
+ * them (for --json). Experiments measure; they state no bound and give no verdict.
+ */
+import type { SeriesPlotOptions, SeriesPoint } from '../report/plot.ts';
+
+export interface ExperimentOptions {
+  /** Optimiser updates per run (gpfq, low-rank: the size of the sweep); default: the experiment's. */
+  steps?: number;
+  /** Seed of every random choice (data, starting point, minibatches); default 0. */
+  seed?: number;
+  /** Called now and then with one line of progress (the CLI shows it on a terminal). */
+  onProgress?(text: string): void;
+}
+
+/** One plot: a quantity against steps (or a size), one series per method. */
+export interface Figure {
+  /** Short id, unique on the page (a metric id for the training experiments). */
+  id: string;
+  title: string;
+  points: SeriesPoint[];
+  plot: SeriesPlotOptions;
+  caption?: string;
+}
+
+export interface TableColumn {
+  id: string;
+  label: string;
+  /** Right-aligned, formatted with formatNumber. */
+  numeric?: boolean;
+}
+
+/** The comparison table: a row per method (or per size), numbers only from the run. */
+export interface Table {
+  columns: TableColumn[];
+  rows: Record<string, string | number | null>[];
+}
+
+export interface ExperimentResult {
+  experiment: string;
+  title: string;
+  seed: number;
+  /** The sizes and hyperparameters this run used, by name (shown on the page and in --json). */
+  settings: Record<string, number | string>;
+  /** The setup in Markdown with $…$ / $$…$$ (rendered by the report's Markdown and KaTeX). */
+  setup: string;
+  figures: Figure[];
+  table: Table;
+  /** Findings stated from this run's numbers (Markdown), shown under the table. */
+  findings: string[];
+  /** Everything measured, for --json (plain numbers, arrays and strings). */
+  data: Record<string, unknown>;
+  seconds: number;
+}
+
+export interface Experiment {
+  id: string;
+  title: string;
+  /** One line for `boundlab experiment --help`. */
+  summary: string;
+  /** The defaults, as `--help` lists them (name → value with its meaning). */
+  defaults: { steps: number; describe: string };
+  run(opts: ExperimentOptions): Promise<ExperimentResult>;
+}

@@ -1,0 +1,51 @@
+/**
+ * The frame the quantised rules share, Optax style (an update is a pure step
+ * over explicit state): per-row hyperparameters as [B, 1] columns, the
+ * objective whose gradient is ĝ (the full loss f, or f_S on a minibatch drawn
+ * afresh every step when batchSize is given, sampling.ts), rule-specific state
+ * without tensors (random streams), and the ownership contract of UpdateRule
+ * (types.ts): init makes every tensor the state holds, dispose frees them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { column } from '../common.ts';
+import type { MinibatchPlan, Objective, Sampler } from '../sampling.ts';
+import type { UpdateRule } from '../types.ts';
+
+export interface FrameState<E> {
+  /** Per-row hyperparameters as [B, 1] columns. */
+  cols: Readonly<Record<string, tf.Tensor2D>>;
+  /** The minibatch oracle, or null: ĝ is the full gradient. */
+  sampler: Sampler | null;
+  extra: E;
+}
+
+export interface FrameOptions<E> {
+  /** Per-row values (length B each), uploaded as columns in init. */
+  columns: Readonly<Record<string, Float32Array>>;
+  minibatch: MinibatchPlan | null;
+  initExtra(): E;
+  /**
+   * x_{t+1} from x_t (t counts from 0), run inside tf.tidy; `objective` is the
+   * function ĝ differentiates (call it once per step: each call draws a minibatch).
+   */
+  step(objective: Objective, x: tf.Tensor2D, state: FrameState<E>, t: number): tf.Tensor2D;
+}
+
+export function frameRule<E>(opts: FrameOptions<E>): UpdateRule<FrameState<E>> {
+  return {
+    init() {
+      // The sampler first: it is what may fail (the family's minibatch loss).
+      const sampler = opts.minibatch ? opts.minibatch.open() : null;
+      const cols = Object.fromEntries(Object.entries(opts.columns).map(([name, v]) => [name, column(v)]));
+      return { cols, sampler, extra: opts.initExtra() };
+    },
+    update: (loss, x, state, t) => ({
+      x: tf.tidy(() => opts.step(state.sampler ? state.sampler.objective : loss, x, state, t)),
+      state,
+    }),
+    dispose(state) {
+      tf.dispose(Object.values(state.cols));
+      state.sampler?.dispose();
+    },
+  };
+}

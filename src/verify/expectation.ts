@@ -1,0 +1,261 @@
+/**
+ * Bounds in expectation: the theorem's stochastic algorithm run on every
+ * witness with many seeds at once (rows = witnesses × seeds of one [B, d]
+ * TensorFlow.js program, each row with its own minibatch stream), the
+ * quantity measured per seed in float64 at every step, and the bound compared
+ * with a confidence interval for the mean (src/verify/statistics.ts):
+ * `violated` only when a whole interval lies above the bound plus the float32
+ * floor.
+ *
+ * The float32 floor. The sample drawn at each step is inside the rule, so the
+ * float64 reference step of run theorems is not available; the rounding of a
+ * step is modelled instead as ξ_t = 8·eps32·(‖x_t‖ + ‖x_{t−1}‖ + ‖x_t − x_{t−1}‖)
+ * (the iterate, the previous one and the update, each rounded a few times),
+ * accumulated without growth (SGD steps within 2/Lmax on convex samples do not
+ * expand errors; elsewhere an assumption) and turned into a tolerance on the
+ * observable by precision.ts. The noise floors of these theorems sit far above it;
+ * the tests hold it to account (no false alarm, planted violations caught).
+ */
+import { parse, type MathNode } from 'mathjs';
+import { evaluationTolerance, RESOLVED_FRACTION, tolerance, type ToleranceKind } from '../engine/precision.ts';
+import { dist, norm } from '../numeric/linalg.ts';
+import { makeRng } from '../numeric/rng.ts';
+import { optimizerById } from '../optimizers/index.ts';
+import { magnitudeOf, type Statement } from '../theorems/statement.ts';
+import type { Theorem } from '../theorems/types.ts';
+import type { Counterexample, Curve } from './result.ts';
+import { runBatch } from './run.ts';
+import { constantsOf, theoremParameters, type Scope } from './scope.ts';
+import { halfWidthFactor, meanInterval, methodText, type Interval } from './statistics.ts';
+import type { Tally } from './tally.ts';
+import type { Witness } from './witnesses.ts';
+
+export interface ExpectationOptions {
+  steps: number;
+  seed: number;
+  /** Independent runs per witness. */
+  seeds: number;
+  /** Family-wise error rate of the whole verification. */
+  alpha: number;
+  set?: Record<string, number>;
+  from?: number;
+  curvesPerFamily: number;
+}
+
+/** The numbers behind a statistical verdict (VerifyResult.statistics). */
+export interface ExpectationStatistics {
+  method: string;
+  seeds: number;
+  /** Intervals compared (witnesses × checked steps): the Bonferroni K. */
+  comparisons: number;
+  alpha: number;
+  /** Half-width multiplier of every interval. */
+  q: number;
+  /** The comparison closest to (or furthest beyond) its bound: the largest (lo − bound)/bound. */
+  closest?: { family: string; step: number; mean: number; lo: number; hi: number; bound: number; tolerance: number };
+}
+
+const EPS32 = 2 ** -23;
+/** Roundings per step in the float32 floor (see the module comment). */
+const STEP_ROUNDINGS = 8;
+
+/** `E(q)` → q: the quantity whose mean is bounded. */
+export function expectedQuantity(lhs: MathNode): MathNode {
+  let node = lhs;
+  while (node.type === 'ParenthesisNode') node = (node as unknown as { content: MathNode }).content;
+  const fn = node as unknown as { type: string; fn?: { name?: string }; args?: MathNode[] };
+  if (fn.type !== 'FunctionNode' || fn.fn?.name !== 'E' || fn.args?.length !== 1)
+    throw new Error(`an expectation statement reads E(quantity) <= bound, not "${lhs.toString()}"`);
+  return fn.args[0];
+}
+
+function quantityKind(q: MathNode): ToleranceKind {
+  const src = q.toString();
+  if (/\bdist_t\s*\^\s*2\b/.test(src)) return 'distance-squared';
+  if (/\bavggrad2_t\b/.test(src)) return 'gradient-squared';
+  if (/\bf_t\b/.test(src)) return 'value';
+  throw new Error(`no tolerance model for the expected quantity "${src}": it must be built from f_t, dist_t^2 or avggrad2_t`);
+}
+
+/** Per-witness accumulators, indexed by step t (0..T). */
+interface Track {
+  witness: Witness;
+  scope: Scope;
+  parameters: Record<string, number>;
+  L: number;
+  /** values[t][s]: the quantity of seed s at step t (NaN until seen). */
+  values: Float64Array[];
+  /** errors[t][s], gradNorms[t][s]: the iterate error bound e and ‖∇f(x_t)‖ of seed s (for its tolerance). */
+  errors: Float64Array[];
+  gradNorms: Float64Array[];
+  /** Sum over seeds of the magnitude of the measured side (its float64 evaluation). */
+  sumMagnitude: Float64Array;
+  /** max over seeds of E_i‖∇f_i(x_t)‖², per step (only when the bound uses C2_t). */
+  maxSampleGrad2: Float64Array;
+  curve?: Curve & { lower: number[]; upper: number[] };
+}
+
+/** Per-row (witness × seed) running state. */
+interface Row { track: number; seed: number; prev?: Float64Array; e: number; sumGrad2: number }
+
+export async function checkExpectation(
+  th: Theorem, st: Statement, witnesses: readonly Witness[], opts: ExpectationOptions, tally: Tally, curves: Curve[],
+): Promise<ExpectationStatistics> {
+  const part = st.parts[0];
+  if (st.parts.length !== 1 || part.relation !== '<=') throw new Error(`${th.id}: an expectation statement is one relation E(quantity) <= bound`);
+  const qNode = expectedQuantity(part.lhs);
+  const quantity = qNode.compile();
+  const magnitude = magnitudeOf(qNode).compile();
+  const boundMagnitude = magnitudeOf(part.rhs).compile();
+  const kind = quantityKind(qNode);
+  const usesC2 = /\bC2_t\b/.test(part.rhs.toString());
+  const algorithm = th.algorithm!;
+  const optimizer = optimizerById(algorithm.optimizer);
+  const hyperExpr = Object.entries(algorithm.hyper).map(([name, expr]) => {
+    // A categorical hyperparameter may be written by its name (schedule: 'kns').
+    const choices = optimizer.hyper.find((h) => h.name === name)?.choices;
+    const index = choices?.indexOf(expr) ?? -1;
+    return [name, index >= 0 ? { evaluate: () => index } : parse(expr).compile()] as const;
+  });
+  const from = opts.from ?? th.from ?? 0;
+  const S = opts.seeds;
+  const T = opts.steps;
+  const comparisons = Math.max(1, witnesses.length * (T - from + 1));
+  const q = halfWidthFactor(S, comparisons, opts.alpha);
+  const rng = makeRng(opts.seed);
+  const keptCurves: Record<string, number> = {};
+
+  const tracks: Track[] = witnesses.map((w) => {
+    const constants = constantsOf(th, w.instance);
+    const parameters = theoremParameters(th, constants, rng, { ...opts.set, ...w.set });
+    const x0 = Float64Array.from(Float32Array.from(w.instance.x0));
+    const xs = w.instance.nearestMinimiser(x0);
+    const f0 = w.instance.value(x0);
+    const scope: Scope = { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 };
+    tally.instance(w.family.id);
+    const keep = (keptCurves[w.family.id] ?? 0) < opts.curvesPerFamily;
+    let curve: Track['curve'];
+    if (keep) {
+      keptCurves[w.family.id] = (keptCurves[w.family.id] ?? 0) + 1;
+      curve = { family: w.family.id, label: label(w, parameters), measured: [], bound: [], tolerance: [], lower: [], upper: [] };
+      curves.push(curve);
+    }
+    return {
+      witness: w, scope, parameters, L: w.instance.cert.L ?? Infinity,
+      values: Array.from({ length: T + 1 }, () => new Float64Array(S).fill(NaN)),
+      errors: Array.from({ length: T + 1 }, () => new Float64Array(S)),
+      gradNorms: Array.from({ length: T + 1 }, () => new Float64Array(S)),
+      sumMagnitude: new Float64Array(T + 1), maxSampleGrad2: new Float64Array(T + 1).fill(-Infinity), curve,
+    };
+  });
+
+  // One batch per (family, dimension); its rows are each witness repeated S times.
+  const groups = new Map<string, number[]>();
+  tracks.forEach((tr, i) => {
+    const key = `${tr.witness.family.id}/${tr.witness.instance.dim}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(i);
+  });
+  let groupIndex = 0;
+  for (const members of groups.values()) {
+    const rows: Row[] = members.flatMap((track) => Array.from({ length: S }, (_, seed) => ({ track, seed, e: 0, sumGrad2: 0 })));
+    const hyper = Object.fromEntries(hyperExpr.map(([name, e]) => [name, rows.map((r) => Number(e.evaluate({ ...tracks[r.track].scope })))]));
+    const family = tracks[members[0]].witness.family;
+    await runBatch({
+      family,
+      instances: rows.map((r) => tracks[r.track].witness.instance),
+      optimizer: algorithm.optimizer,
+      hyper,
+      steps: T,
+      // Distinct streams for every group: rows are numbered from 0 in each.
+      seed: (opts.seed + 7919 * groupIndex++) >>> 0,
+      onStep: (t, x, d, rowIds) => {
+        rowIds.forEach((r, k) => observe(rows[r], t, Float64Array.from(x.subarray(k * d, (k + 1) * d))));
+      },
+    });
+  }
+
+  function observe(row: Row, t: number, xt: Float64Array): void {
+    const tr = tracks[row.track];
+    const inst = tr.witness.instance;
+    if (!xt.every(Number.isFinite)) { tr.values[t][row.seed] = Infinity; return; }
+    if (row.prev) row.e += STEP_ROUNDINGS * EPS32 * (norm(xt) + norm(row.prev) + dist(xt, row.prev));
+    const g = inst.grad(xt);
+    const gradNorm = norm(g);
+    const xs = inst.nearestMinimiser(xt);
+    // avggrad2_t averages ‖∇f(x_k)‖² over k < t, so x_t's own gradient joins after this step.
+    const scope: Scope = {
+      ...tr.scope, t, f_t: inst.value(xt), dist_t: xs ? dist(xt, xs) : NaN, avggrad2_t: t > 0 ? row.sumGrad2 / t : NaN,
+    };
+    row.sumGrad2 += gradNorm ** 2;
+    tr.values[t][row.seed] = Number(quantity.evaluate(scope));
+    tr.sumMagnitude[t] += Number(magnitude.evaluate(scope));
+    tr.errors[t][row.seed] = row.e;
+    tr.gradNorms[t][row.seed] = gradNorm;
+    if (usesC2) tr.maxSampleGrad2[t] = Math.max(tr.maxSampleGrad2[t], inst.sampleGrad2!(xt));
+    row.prev = xt;
+  }
+
+  let closest: ExpectationStatistics['closest'];
+  let closestExcess = -Infinity;
+  for (const tr of tracks) {
+    let c2 = -Infinity;
+    for (let t = 0; t <= T; t++) {
+      const values = tr.values[t];
+      if (t >= from && !Number.isNaN(values[0])) {
+        const scope: Scope = { ...tr.scope, t, C2_t: c2 };
+        const b = Number(part.bound.evaluate(scope));
+        const finite = values.every(Number.isFinite);
+        const iv: Interval = finite ? meanInterval(values, q) : { n: S, mean: Infinity, sd: NaN, lo: Infinity, hi: Infinity };
+        // The mean's floor is the mean of the seeds' floors.
+        let floor = 0;
+        for (let s = 0; s < S; s++) floor += tolerance(kind, tr.errors[t][s], b, tr.L, tr.gradNorms[t][s]) / S;
+        // Plus the float64 evaluation of both sides: a bound a + (1 − αμ)^t(Δ0 − a) with a ≫ Δ0 is known to eps·a only.
+        const tol = floor + evaluationTolerance(tr.sumMagnitude[t] / S) + evaluationTolerance(Number(boundMagnitude.evaluate(scope)));
+        const resolved = b > 0 && tol <= RESOLVED_FRACTION * b;
+        if (t >= 1) tally.check(resolved, (b - iv.mean) / b);
+        if (tr.curve) {
+          tr.curve.measured.push(iv.mean); tr.curve.bound.push(b); tr.curve.tolerance.push(tol);
+          tr.curve.lower.push(iv.lo); tr.curve.upper.push(iv.hi);
+        }
+        const excess = (iv.lo - b) / Math.abs(b);
+        if (t >= 1 && excess > closestExcess) {
+          closestExcess = excess;
+          closest = { family: tr.witness.family.id, step: t, mean: iv.mean, lo: iv.lo, hi: iv.hi, bound: b, tolerance: tol };
+        }
+        if (iv.lo > b + tol && Number.isFinite(b)) tally.violation(counterexample(th, part.lhs.toString(), part.rhs.toString(), tr, t, iv, b, tol, !finite));
+      }
+      // C2_t covers k < t, so x_t joins after its own step is checked.
+      if (usesC2) c2 = Math.max(c2, tr.maxSampleGrad2[t]);
+    }
+  }
+  return { method: methodText(opts.alpha, comparisons, S), seeds: S, comparisons, alpha: opts.alpha, q, ...(closest ? { closest } : {}) };
+}
+
+function counterexample(
+  th: Theorem, lhs: string, rhs: string, tr: Track, step: number, iv: Interval, bound: number, tol: number, divergence: boolean,
+): Counterexample {
+  return {
+    family: tr.witness.family.id,
+    params: tr.witness.instance.params,
+    parameters: tr.parameters,
+    part: 0,
+    relation: `${lhs} <= ${rhs}`,
+    step,
+    measured: iv.mean,
+    bound,
+    tolerance: tol,
+    interval: { lo: iv.lo, hi: iv.hi, seeds: iv.n, sd: iv.sd },
+    ...(divergence ? { divergence: true } : {}),
+  };
+}
+
+function label(w: Witness, parameters: Record<string, number>): string {
+  const c = w.instance.cert;
+  const bits = [`d=${w.instance.dim}`];
+  if (c.L !== undefined) bits.push(`L=${c.L.toPrecision(3)}`);
+  if (c.mu !== undefined) bits.push(`μ=${c.mu.toPrecision(3)}`);
+  if (c.noise) bits.push(`M=${c.noise.M.toPrecision(3)}`);
+  for (const [k, v] of Object.entries(parameters)) bits.push(`${k}=${v.toPrecision(3)}`);
+  return `${w.instance.family} ${bits.join(' ')}`;
+}
