@@ -14,6 +14,9 @@ import { runBatch } from '../src/verify/run.ts';
 import { halfWidthFactor, meanInterval } from '../src/verify/statistics.ts';
 import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
 import fc from 'fast-check';
+import { parseHTML } from 'linkedom';
+import { renderPage } from '../src/report/page.ts';
+import { environment } from '../src/report/environment.ts';
 
 const SEED = Number(process.env.BOUNDLAB_TEST_SEED ?? 20261123);
 const STOCHASTIC = THEOREMS.filter((t) => t.kind === 'expectation');
@@ -126,7 +129,7 @@ describe.each(STOCHASTIC.map((t) => [t.id, t] as const))('%s', (_, th) => {
   });
 
   it.each(plantedStatements(th).map((p) => [p.name, p] as const))('catches the planted violation: %s', async (_, plant) => {
-    const r = await verifyTheorem(th, { statement: plant.statement, instances: 4, seed: SEED, from: Math.max(th.from ?? 0, 1) });
+    const r = await verifyTheorem(th, { statement: plant.statement, instances: 4, seeds: th.planted.seeds, seed: SEED, from: Math.max(th.from ?? 0, 1) });
     expect(r.verdict, `seed ${SEED}: the plant "${plant.statement.source}" survived`).toBe('violated');
     const c = r.counterexample!;
     // violated means the whole interval is above the bound, not only the mean
@@ -160,5 +163,31 @@ describe('the constant-step floor without interpolation', () => {
     expect(r.statistics!.comparisons).toBe(r.instances * 41);
     expect(r.statistics!.closest).toBeDefined();
     await expect(verifyTheorem(th, { seeds: 1 })).rejects.toThrow(/at least 2 seeds/);
+  });
+});
+
+describe('bounds in expectation on the report page', () => {
+  it('shows the method, the intervals as bands, and a violation as a whole interval above the bound', async () => {
+    const th = theoremById('sgd-strongly-convex-fixed')!;
+    const settings = { seed: SEED, instances: 2, seeds: 40, steps: 40, curvesPerFamily: 2 };
+    const held = await verifyTheorem(th, settings);
+    const plants = plantedStatements(th);
+    const broken = await verifyTheorem(th, { ...settings, statement: plants[0].statement, from: 1 });
+    expect(held.verdict).toBe('holds');
+    expect(broken.verdict).toBe('violated');
+    const env = environment({ backends: [held.backend], seed: SEED, options: {}, argv: [] });
+    for (const [result, verdict] of [[held, 'holds'], [broken, 'violated']] as const) {
+      const { document } = parseHTML(renderPage({ items: [{ kind: 'theorem', theorem: th, result }], environment: env }));
+      expect(document.querySelectorAll('.katex-error').length).toBe(0);
+      expect(document.querySelector('.statement')!.innerHTML).toContain('mathbb');
+      expect(document.body.textContent).toMatch(/Student t interval over 40 seeds, two-sided, Bonferroni over \d+ intervals/);
+      // per plot: the float32 floor and the interval band are areas
+      const figures = document.querySelectorAll('figure.plot');
+      expect(figures.length).toBeGreaterThan(0);
+      for (const figure of figures) expect(figure.querySelectorAll('g[aria-label="area"]').length).toBe(2);
+      expect(document.querySelector('.verdict')!.textContent).toBe(verdict);
+    }
+    const page = parseHTML(renderPage({ items: [{ kind: 'theorem', theorem: th, result: broken }], environment: env })).document;
+    expect(page.querySelector('.counterexample')!.textContent).toMatch(/mean over 40 seeds is .*whole confidence interval \[.*\] lies above the bound/);
   });
 });

@@ -40,11 +40,13 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
   const results: VerifyResult[] = [];
   for (const [i, th] of theorems.entries()) {
     bar.update(`verifying ${th.id} (${i + 1}/${theorems.length})…`);
+    const plant = plantFor(th, options.plant as string | undefined);
     const r = await verifyTheorem(th, {
-      ...plantFor(th, options.plant as string | undefined),
+      ...plant,
       instances: options.instances as number | undefined,
       steps: options.steps as number | undefined,
-      seeds: options.seeds as number | undefined,
+      // --seeds wins; a planted violation may need more seeds than the default to be seen
+      seeds: (options.seeds as number | undefined) ?? plant.seeds,
       seed: options.seed as number | undefined,
       family: options.family as string | undefined,
       set,
@@ -58,12 +60,12 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
 }
 
 /** `--plant tight|faster`: the catalogue's planted violations, from t = 1 as the tests check them. */
-function plantFor(th: Theorem, kind: string | undefined): { statement?: Statement; from?: number } {
+function plantFor(th: Theorem, kind: string | undefined): { statement?: Statement; from?: number; seeds?: number } {
   if (kind === undefined) return {};
   if (kind !== 'tight' && kind !== 'faster') throw new UsageError(`verify: --plant takes 'tight' or 'faster', got '${kind}'`);
   const plants = plantedStatements(th);
   const plant = kind === 'faster' ? plants[plants.length - 1] : plants[0];
-  return { statement: plant.statement, from: th.kind === 'lemma' ? undefined : Math.max(th.from ?? 0, 1) };
+  return { statement: plant.statement, from: th.kind === 'lemma' ? undefined : Math.max(th.from ?? 0, 1), seeds: th.planted.seeds };
 }
 
 function describe(r: VerifyResult): string {

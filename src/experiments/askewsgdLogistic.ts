@@ -17,7 +17,7 @@
 import { logistic } from '../classes/families/logistic.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { formatNumber } from '../report/format.ts';
-import { quantisedMethods, UPDATE_RULES } from './methods.ts';
+import { ASKEW_NOTE, epsDecay, quantisedMethods, UPDATE_RULES, WARM_EPS0 } from './methods.ts';
 import {
   accuracy, bestBinary, compareMethods, comparisonTable, metricFigures, runsData, type LabelledData, type QuantisedProblem,
 } from './quantisedTraining.ts';
@@ -80,10 +80,10 @@ async function runLogistic(opts: ExperimentOptions): Promise<ExperimentResult> {
   const problem: QuantisedProblem = { family: logistic, instance, train: data.train, test: data.test, score: dot };
 
   const epoch = D.nTrain / D.batchSize;
-  const epsDecay = D.epsEnd ** (1 / T);
+  const delta = epsDecay(D.eps0, D.epsEnd, T);
   // ProxQuant's threshold γλ_t = γρt reaches 1 at t = T/2: from there every weight in [−1, 1] is snapped to ±1.
   const lambdaRate = 2 / (D.lr * T);
-  const methods = quantisedMethods({ lr: D.lr, batchSize: D.batchSize, lambdaRate, alpha: D.alpha, eps0: D.eps0, epsDecay });
+  const methods = quantisedMethods({ lr: D.lr, batchSize: D.batchSize, lambdaRate, alpha: D.alpha, eps0: D.eps0, epsEnd: D.epsEnd, steps: T });
   const every = Math.max(1, Math.min(epoch, Math.floor(T / 10)));
   const runs = await compareMethods(problem, methods, { steps: T, every, seed, onProgress: opts.onProgress });
 
@@ -96,10 +96,10 @@ async function runLogistic(opts: ExperimentOptions): Promise<ExperimentResult> {
     { metric: 'quantised_accuracy' as const, label: 'teacher w*', value: teacher.accuracy },
     { metric: 'accuracy' as const, label: 'teacher w*', value: teacher.accuracy },
   ];
-  const epsT = D.eps0 * epsDecay ** T;
+  const epsT = D.epsEnd;
   const settings = {
     n_train: D.nTrain, n_test: D.nTest, d: D.d, 'batch size': D.batchSize, steps: T, epochs: T / epoch,
-    'step size γ': D.lr, 'ASkewSGD α': D.alpha, 'ε0': D.eps0, 'ε decay δ': epsDecay, 'ε at the last step': epsT,
+    'step size γ': D.lr, 'ASkewSGD α': D.alpha, 'ε0': D.eps0, 'ε decay δ': delta, [`ε decay δ (ε0 = ${WARM_EPS0})`]: epsDecay(WARM_EPS0, D.epsEnd, T), 'ε at the last step': epsT,
     'ProxQuant ρ (λ_t = ρt)': lambdaRate, 'L2 λ': D.lambda, 'x0': `U[−${D.x0Scale}, ${D.x0Scale}]^${D.d}`, 'measured every': `${every} steps`,
   };
   return {
@@ -107,11 +107,11 @@ async function runLogistic(opts: ExperimentOptions): Promise<ExperimentResult> {
     title: askewsgdLogistic.title,
     seed,
     settings,
-    setup: setupText(T, epoch, epsDecay, epsT, lambdaRate),
+    setup: setupText(T, epoch, delta, epsT, lambdaRate),
     figures: metricFigures(runs, references),
     table: comparisonTable(runs),
     findings: [
-      `The teacher $w^\\star \\in \\{\\pm1\\}^{10}$ scores training loss ${formatNumber(teacher.loss)} and test accuracy ${formatNumber(teacher.accuracy)}; the best of all $2^{10}$ sign vectors (exhaustive) has training loss ${formatNumber(best.loss)} and test accuracy ${formatNumber(best.accuracy)}; the real-valued optimum has $f^\\star$ = ${formatNumber(fstar)}.`,
+      `The teacher w* ∈ {±1}^10 scores training loss ${formatNumber(teacher.loss)} and test accuracy ${formatNumber(teacher.accuracy)}; the best of all 2^10 sign vectors (exhaustive) has training loss ${formatNumber(best.loss)} and test accuracy ${formatNumber(best.accuracy)}; the real-valued optimum has f* = ${formatNumber(fstar)}.`,
       ...quantisedFindings(runs, best.loss, epsT),
     ],
     data: {
@@ -127,6 +127,8 @@ function setupText(T: number, epoch: number, delta: number, epsT: number, rho: n
   return `The logistic experiment of the ASkewSGD paper's code: a binary teacher $w^\\star = \\operatorname{sign}(U - \\tfrac12) \\in \\{\\pm 1\\}^{${D.d}}$, inputs $x \\sim U[-1,1]^{${D.d}}$, labels $s = \\pm 1$ with $P(s = +1) = \\sigma(x^\\top w^\\star)$; ${D.nTrain} training and ${D.nTest} test points. The loss is $f(w) = \\frac1n \\sum_i \\log(1 + e^{-s_i x_i^\\top w}) + \\frac{\\lambda}{2}\\|w\\|^2$ (the \`logistic-l2\` family) and a prediction is $\\operatorname{sign}(x^\\top w)$. Every method starts from the same $x_0$ and, with the same seed, draws the same minibatches (${D.batchSize} indices with replacement per step, ${epoch} steps an epoch): ${T} steps, ${formatNumber(T / epoch)} epochs.
 
 ${UPDATE_RULES}
+
+${ASKEW_NOTE(T, epsT)}
 
 Changed from the paper, and why:
 

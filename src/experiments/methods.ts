@@ -2,8 +2,9 @@
  * The methods the quantised-training experiments compare, as registry
  * optimisers with their hyperparameters: full precision (sgd), BinaryConnect
  * deterministic and stochastic, the four straight-through estimators,
- * ProxQuant, and ASkewSGD with constant and decreasing steps. All take the
- * same step size and minibatch size, so the rules, not their tuning, differ.
+ * ProxQuant, and ASkewSGD with constant and decreasing steps (ε0 = 1) and with
+ * constant steps from ε0 = 10 (a warm start: projected SGD until ε < 1). All
+ * take the same step size and minibatch size, so the rules, not their tuning, differ.
  */
 import { ESTIMATORS } from '../optimizers/quantised/ste.ts';
 import type { Method } from './quantisedTraining.ts';
@@ -14,16 +15,24 @@ export interface MethodSettings {
   batchSize: number;
   /** ProxQuant: λ_t = lambdaRate·t. */
   lambdaRate: number;
-  /** ASkewSGD: α, and ε_k = eps0·epsDecay^k. */
+  /** ASkewSGD: α, and ε_k = eps0·δ^k with δ chosen so that ε reaches epsEnd at the last step. */
   alpha: number;
   eps0: number;
-  epsDecay: number;
+  epsEnd: number;
+  steps: number;
 }
+
+/** ε0 of the warm-started ASkewSGD variant: c_ε ≥ 0 on all of [−1, 1] while ε ≥ 1, so it starts as projected SGD. */
+export const WARM_EPS0 = 10;
+
+/** δ with eps0·δ^T = epsEnd. */
+export const epsDecay = (eps0: number, epsEnd: number, T: number): number => (epsEnd / eps0) ** (1 / T);
 
 /** The methods in table order; ids are stable JSON keys. */
 export function quantisedMethods(s: MethodSettings): Method[] {
   const { lr, batchSize } = s;
-  const askew = { lr, batchSize, alpha: s.alpha, eps0: s.eps0, epsDecay: s.epsDecay };
+  const askew = { lr, batchSize, alpha: s.alpha, eps0: s.eps0, epsDecay: epsDecay(s.eps0, s.epsEnd, s.steps) };
+  const warm = { ...askew, eps0: WARM_EPS0, epsDecay: epsDecay(WARM_EPS0, s.epsEnd, s.steps) };
   return [
     { id: 'sgd', label: 'full precision (SGD)', optimizer: 'sgd', hyper: { lr, batchSize } },
     { id: 'bc-det', label: 'BinaryConnect, deterministic', optimizer: 'binaryconnect', hyper: { lr, batchSize, stochastic: 0 } },
@@ -32,6 +41,7 @@ export function quantisedMethods(s: MethodSettings): Method[] {
     { id: 'proxquant', label: 'ProxQuant', optimizer: 'proxquant', hyper: { lr, batchSize, lambdaRate: s.lambdaRate } },
     { id: 'askew-const', label: 'ASkewSGD, constant steps', optimizer: 'askewsgd', hyper: { ...askew, schedule: 0 } },
     { id: 'askew-decr', label: 'ASkewSGD, decreasing steps', optimizer: 'askewsgd', hyper: { ...askew, schedule: 1 } },
+    { id: 'askew-warm', label: `ASkewSGD, constant steps, ε0 = ${WARM_EPS0}`, optimizer: 'askewsgd', hyper: { ...warm, schedule: 0 } },
   ];
 }
 
@@ -42,4 +52,7 @@ export const UPDATE_RULES = `With $\\hat g(\\cdot)$ the minibatch gradient at a 
 - **BinaryConnect**: $w_b = \\operatorname{sign}(w)$ (deterministic) or $w_b = \\pm 1$ with $P(+1) = \\operatorname{clip}(\\tfrac{w+1}{2}, 0, 1)$ (stochastic); $w \\leftarrow \\operatorname{clip}_{[-1,1]}(w - \\gamma\\,\\hat g(w_b))$.
 - **STE**: $w \\leftarrow w - \\gamma\\,\\hat g(\\operatorname{sign} w) \\odot q'(w)$ with $q'$ the estimator's backward: identity $1$, clipped $1\\{|w| \\le 1\\}$, ApproxSign $2 - 2|w|$ on $|w| \\le 1$, SwishSign $\\beta(2 - \\beta w \\tanh(\\beta w/2))/(1 + \\cosh \\beta w)$, $\\beta = 5$. The real weights are not clipped.
 - **ProxQuant**: $\\theta \\leftarrow \\operatorname{clip}_{[-1,1]}\\big(\\operatorname{prox}_{\\gamma\\lambda_t R}(\\theta - \\gamma\\,\\hat g(\\theta))\\big)$, $R(\\theta) = \\sum_j \\min|\\theta_j \\mp 1|$, $\\lambda_t = \\rho\\, t$: the prox moves each $|\\theta_j|$ toward 1 by $\\gamma\\lambda_t$.
-- **ASkewSGD**: per coordinate, $c_\\varepsilon(w) = \\varepsilon - (w^2 - 1)^2$ and $K = \\alpha c_\\varepsilon(w)/(4w(w^2-1))$; $s = -\\hat g$ if $c_{\\varepsilon_k}(w) \\ge 0$, $w = 0$ or $-\\hat g K > K^2$, else $s = K$; $w \\leftarrow \\Pi_{[-1,1]}(w + \\gamma_k s)$ with $\\varepsilon_k = \\varepsilon_0 \\delta^k$ and $\\gamma_k = \\gamma$ (constant) or $\\gamma/\\sqrt{k+1}$ (decreasing). Where $c_{\\varepsilon} \\ge 0$, $|w^2 - 1| \\le \\sqrt{\\varepsilon}$, so each weight is within $1 - \\sqrt{1 - \\sqrt{\\varepsilon}}$ of $\\pm 1$.`;
+- **ASkewSGD**: per coordinate, $c_\\varepsilon(w) = \\varepsilon - (w^2 - 1)^2$ and $K = \\alpha c_\\varepsilon(w)/(4w(w^2-1))$; $s = -\\hat g$ if $c_{\\varepsilon_k}(w) \\ge 0$, $w = 0$ or $-\\hat g K > K^2$, else $s = K$; $w \\leftarrow \\Pi_{[-1,1]}(w + \\gamma_k s)$ with $\\varepsilon_k = \\varepsilon_0 \\delta^k$ ($\\delta$ chosen so that every variant ends at the same $\\varepsilon_T$) and $\\gamma_k = \\gamma$ (constant) or $\\gamma/\\sqrt{k+1}$ (decreasing). Where $c_{\\varepsilon} \\ge 0$, $|w^2 - 1| \\le \\sqrt{\\varepsilon}$, so each weight is within $1 - \\sqrt{1 - \\sqrt{\\varepsilon}}$ of $\\pm 1$.`;
+
+/** Why the warm-started ASkewSGD variant is there (Markdown), for T steps ending at ε_T. */
+export const ASKEW_NOTE = (T: number, epsT: number): string => `Why a third ASkewSGD variant: with $\\varepsilon_0 = 1$, as soon as $\\varepsilon < 1$ the constraint excludes the interval $|w| < (1 - \\sqrt{\\varepsilon})^{1/2}$ around 0, and where $c_\\varepsilon < 0$ the velocity $K$ points away from 0; a weight can change sign only by jumping over that interval in one step, so the signs tend to stay those of $x_0$ (column "signs ≠ x0"). With $\\varepsilon_0 = ${WARM_EPS0}$, $c_\\varepsilon \\ge 0$ on all of $[-1, 1]$ until $\\varepsilon$ falls below 1, at step ${Math.round((T * Math.log(WARM_EPS0)) / Math.log(WARM_EPS0 / epsT))}: until then it is projected SGD.`;

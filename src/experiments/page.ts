@@ -28,7 +28,7 @@ export function renderExperimentPage(result: ExperimentResult, env: Environment)
 <dl class="facts">${settings}</dl>
 <h2 id="comparison">Comparison</h2>
 ${tableHtml(result.table)}
-${result.findings.length ? `<ul class="prose">${result.findings.map((f) => `<li>${md(f).replace(/^<p>|<\/p>$/g, '')}</li>`).join('')}</ul>` : ''}
+${result.findings.length ? `<ul class="prose">${result.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : ''}
 <h2 id="plots">Plots</h2>
 <div class="plots">${figures.join('\n')}</div>
 <h2 id="environment">Environment</h2>
@@ -43,7 +43,8 @@ function tableHtml(table: Table): string {
     const text = v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
     return `<td${c.numeric ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
   }).join('')}</tr>`);
-  return `<table class="summary"><thead><tr>${head}</tr></thead>\n<tbody>${rows.join('\n')}</tbody></table>`;
+  const caption = table.caption ? `\n<p class="caption">${escapeHtml(table.caption)}</p>` : '';
+  return `<table class="summary"><thead><tr>${head}</tr></thead>\n<tbody>${rows.join('\n')}</tbody></table>${caption}`;
 }
 
 /** The comparison table as aligned plain text (the command's summary on stdout). */

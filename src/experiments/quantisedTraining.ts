@@ -41,11 +41,11 @@ export interface Method {
 
 /** The quantities recorded over steps (one figure each), in page order. */
 export const METRICS = [
-  { id: 'loss', label: 'training loss, real weights', short: 'loss (real)' },
-  { id: 'quantised_loss', label: 'training loss after sign()', short: 'loss (sign)' },
-  { id: 'quantised_accuracy', label: 'test accuracy after sign()', short: 'test acc. (sign)' },
-  { id: 'accuracy', label: 'test accuracy, real weights', short: 'test acc. (real)' },
-  { id: 'distance', label: 'mean distance of the weights to {±1}', short: 'mean dist. to ±1' },
+  { id: 'loss', label: 'training loss, real weights', short: 'loss (real)', log: true },
+  { id: 'quantised_loss', label: 'training loss after sign()', short: 'loss (sign)', log: true },
+  { id: 'quantised_accuracy', label: 'test accuracy after sign()', short: 'test acc (sign)', log: false },
+  { id: 'accuracy', label: 'test accuracy, real weights', short: 'test acc (real)', log: false },
+  { id: 'distance', label: 'mean distance of the weights to {±1}', short: 'mean dist ±1', log: true },
 ] as const;
 export type MetricId = (typeof METRICS)[number]['id'];
 
@@ -53,8 +53,8 @@ export interface MethodRun extends Method {
   /** The steps at which the series were measured (0, every, 2·every, …, steps). */
   steps: number[];
   series: Record<MetricId, number[]>;
-  /** At the last step: the series' last values and the max distance and training accuracies. */
-  final: Record<MetricId | 'max_distance' | 'train_accuracy' | 'quantised_train_accuracy', number>;
+  /** At the last step: the series' last values, the max distance, training accuracies, and how many signs differ from sign(x0). */
+  final: Record<MetricId | 'max_distance' | 'train_accuracy' | 'quantised_train_accuracy' | 'sign_changes', number>;
   /** The final weights. */
   weights: number[];
   seconds: number;
@@ -128,6 +128,8 @@ export async function compareMethods(problem: QuantisedProblem, methods: readonl
     final.max_distance = distanceToBinary(last).max;
     final.train_accuracy = accuracy(problem, last, problem.train);
     final.quantised_train_accuracy = accuracy(problem, binarise(last), problem.train);
+    const q0 = binarise(problem.instance.x0);
+    final.sign_changes = binarise(last).filter((v, j) => v !== q0[j]).length;
     runs.push({ ...m, steps, series, final, weights: Array.from(last), seconds: (performance.now() - started) / 1000 });
   }
   return runs;
@@ -155,7 +157,12 @@ export function metricFigures(runs: readonly MethodRun[], references: readonly R
   return METRICS.map((q) => {
     const points: SeriesPoint[] = runs.flatMap((r) => r.series[q.id].map((y, i) => ({ x: r.steps[i], y, series: r.label })));
     const refs = references.filter((r) => r.metric === q.id).map((r) => ({ label: r.label, y: r.value }));
-    return { id: q.id, title: q.label, points, plot: { xLabel: 'step', yLabel: q.short, references: refs, order } };
+    // On a log axis exact zeros (weights exactly in {±1}) cannot be drawn: the caption says so.
+    const zeros = q.log ? runs.filter((r) => r.series[q.id].some((y) => y <= 0)).map((r) => r.label) : [];
+    return {
+      id: q.id, title: q.label, points, plot: { xLabel: 'step', yLabel: q.short, log: q.log, references: refs, order },
+      ...(zeros.length ? { caption: `Log scale; exact zeros are not drawn (${zeros.join(', ')}: the line stops where the value reaches 0).` } : {}),
+    };
   });
 }
 
@@ -164,15 +171,18 @@ export function comparisonTable(runs: readonly MethodRun[]): Table {
   return {
     columns: [
       { id: 'method', label: 'method' },
-      { id: 'loss', label: 'final loss, real weights', numeric: true },
-      { id: 'quantised_loss', label: 'final loss after sign()', numeric: true },
-      { id: 'quantised_train_accuracy', label: 'train accuracy after sign()', numeric: true },
-      { id: 'quantised_accuracy', label: 'test accuracy after sign()', numeric: true },
-      { id: 'accuracy', label: 'test accuracy, real weights', numeric: true },
-      { id: 'distance', label: 'mean distance to {±1}', numeric: true },
-      { id: 'max_distance', label: 'max distance to {±1}', numeric: true },
+      { id: 'loss', label: 'loss (real)', numeric: true },
+      { id: 'quantised_loss', label: 'loss (sign)', numeric: true },
+      { id: 'quantised_train_accuracy', label: 'train acc (sign)', numeric: true },
+      { id: 'quantised_accuracy', label: 'test acc (sign)', numeric: true },
+      { id: 'accuracy', label: 'test acc (real)', numeric: true },
+      { id: 'distance', label: 'mean dist ±1', numeric: true },
+      { id: 'max_distance', label: 'max dist ±1', numeric: true },
+      { id: 'sign_changes', label: 'signs ≠ x0', numeric: true },
     ],
     rows: runs.map((r) => ({ method: r.label, ...r.final })),
+    caption: 'Values at the last step. loss: training loss of the real weights w, or of sign(w); acc: accuracy of sign(w) or of w; '
+      + 'dist ±1: mean and max over coordinates of min(|w_j − 1|, |w_j + 1|); signs ≠ x0: coordinates whose sign differs from the start\'s.',
   };
 }
 

@@ -35,6 +35,8 @@ export interface TableColumn {
 export interface Table {
   columns: TableColumn[];
   rows: Record<string, string | number | null>[];
+  /** What the columns mean (shown under the table). */
+  caption?: string;
 }
 
 export interface ExperimentResult {
@@ -47,7 +49,7 @@ export interface ExperimentResult {
   setup: string;
   figures: Figure[];
   table: Table;
-  /** Findings stated from this run's numbers (Markdown), shown under the table. */
+  /** Findings stated from this run's numbers (plain text: the command prints them too), shown under the table. */
   findings: string[];
   /** Everything measured, for --json (plain numbers, arrays and strings). */
   data: Record<string, unknown>;

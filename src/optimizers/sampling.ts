@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MinibatchLoss } from '../classes/types.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
 import { uniformValue } from './common.ts';
-import type { Hyper, RuleContext } from './types.ts';
+import type { Hyper, HyperSpec, RuleContext } from './types.ts';
 
 /** What a row's stream is for; separate streams keep one use from shifting another's draws. */
 export const STREAM = { minibatch: 0, binarisation: 1 } as const;
@@ -73,6 +73,13 @@ export function minibatchPlan(optimizer: string, ctx: RuleContext, m: number): M
     },
   };
 }
+
+/** The `batchSize` of rules that take the full gradient unless it is given (list it in `uniform` too). */
+export const OPTIONAL_BATCH_SIZE: HyperSpec = {
+  name: 'batchSize',
+  meaning: 'minibatch size m drawn with replacement (one value per batch); left out: the full gradient',
+  optional: true,
+};
 
 /** For rules whose `batchSize` may be left out: absent means the full gradient (null). */
 export function optionalMinibatch(hyper: Hyper, ctx: RuleContext, optimizer: string): MinibatchPlan | null {

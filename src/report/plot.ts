@@ -56,6 +56,13 @@ function familyPlot(curves: readonly Curve[], opts: CurvePlotOptions): string {
   if (values.length === 0) return '';
   const lo = values.reduce((a, b) => Math.min(a, b)) / 2;
   const hi = values.reduce((a, b) => Math.max(a, b)) * 2;
+  // Bounds in expectation: the confidence interval of each mean, its lower end clipped to the axis.
+  const band = curves.flatMap((c, k) => {
+    if (!c.lower || !c.upper) return [];
+    const stride = Math.max(1, Math.ceil(c.upper.length / MAX_POINTS));
+    return c.upper.flatMap((up, i) => (i % stride === 0 || i === c.upper!.length - 1) && up > 0 && Number.isFinite(up)
+      ? [{ t: opts.from + i, lo: Math.max(lo, c.lower![i]), hi: Math.min(hi, up), instance: names[k] }] : []);
+  });
   return renderPlot({
     width: 420,
     height: 230,
@@ -65,6 +72,7 @@ function familyPlot(curves: readonly Curve[], opts: CurvePlotOptions): string {
     color: { type: 'ordinal', domain: names, range: ['#1f77b4', '#d95f02', '#2ca02c', '#9467bd'], legend: true },
     marks: [
       Plot.areaY(floor, { x: 't', y1: lo, y2: 'value', z: 'instance', fill: '#777', fillOpacity: 0.18 }),
+      Plot.areaY(band, { x: 't', y1: 'lo', y2: 'hi', z: 'instance', fill: 'instance', fillOpacity: 0.25 }),
       Plot.line(bound, { x: 't', y: 'value', z: 'instance', stroke: 'instance', strokeDasharray: '5,3', strokeWidth: 1.2 }),
       Plot.line(measured, { x: 't', y: 'value', z: 'instance', stroke: 'instance', strokeWidth: 1.6 }),
     ],
@@ -105,6 +113,9 @@ export interface SeriesPlotOptions {
   order?: readonly string[];
 }
 
+/** Tableau's ten colours and two more, so a dozen series stay apart (beyond that, colours repeat). */
+const PALETTE = ['#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f', '#edc949', '#af7aa1', '#ff9da7', '#9c755f', '#bab0ab', '#1b1b1b', '#17becf'];
+
 /** Several series against a common x, one colour each, with a legend: an inline SVG string. */
 export function seriesPlot(points: readonly SeriesPoint[], opts: SeriesPlotOptions): string {
   const drawn = opts.log ? points.filter((p) => p.y > 0 && Number.isFinite(p.y)) : points.filter((p) => Number.isFinite(p.y));
@@ -118,7 +129,7 @@ export function seriesPlot(points: readonly SeriesPoint[], opts: SeriesPlotOptio
     marginRight: 12,
     x: { label: opts.xLabel, grid: true },
     y: opts.log ? { type: 'log', label: opts.yLabel, grid: true, tickFormat: logTick } : { label: opts.yLabel, grid: true },
-    color: { type: 'ordinal', domain: names, scheme: 'tableau10', legend: true },
+    color: { type: 'ordinal', domain: names, range: PALETTE, legend: true },
     marks: [
       Plot.ruleY(refs, { y: 'y', stroke: '#888', strokeDasharray: '4,3' }),
       Plot.text(refs, { x: xMax, y: 'y', text: 'label', textAnchor: 'end', dy: -5, fill: '#555' }),

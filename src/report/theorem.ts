@@ -6,6 +6,7 @@
 import { parse } from 'mathjs';
 import { parseStatement } from '../theorems/statement.ts';
 import { toTex } from '../theorems/tex.ts';
+import { optimizerById } from '../optimizers/index.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, VerifyResult } from '../verify/result.ts';
 import { formatCount, formatMargin, formatNumber, formatSeconds } from './format.ts';
@@ -15,6 +16,12 @@ import { curvePlots } from './plot.ts';
 
 const math = (src: string): string => renderTex(toTex(parse(src)));
 
+const KIND_TEXT: Record<Theorem['kind'], string> = {
+  run: 'a bound along the iterates, checked on real TensorFlow.js runs',
+  lemma: 'a pointwise lemma, checked in float64 at sampled points',
+  expectation: 'a bound in expectation, checked on the mean over many seeds of real TensorFlow.js runs, with a confidence interval',
+};
+
 export function theoremSection(th: Theorem, result: VerifyResult | undefined, error: string | undefined, id: string): string {
   const verdict = result?.verdict ?? 'error';
   const statement = parseStatement(th.statement);
@@ -22,7 +29,9 @@ export function theoremSection(th: Theorem, result: VerifyResult | undefined, er
     ['Assumptions', assumptions(th)],
   ];
   if (th.algorithm) {
-    const hyper = Object.entries(th.algorithm.hyper).map(([k, v]) => `${escapeHtml(k)} = ${math(v)}`);
+    const choices = (k: string) => optimizerById(th.algorithm!.optimizer).hyper.find((h) => h.name === k)?.choices ?? [];
+    // A categorical value is a name (schedule = kns), not an expression.
+    const hyper = Object.entries(th.algorithm.hyper).map(([k, v]) => `${escapeHtml(k)} = ${choices(k).includes(v) ? `<code>${escapeHtml(v)}</code>` : math(v)}`);
     facts.push(['Algorithm', `<code>${escapeHtml(th.algorithm.optimizer)}</code>${hyper.length ? `, ${hyper.join(', ')}` : ''}${th.from ? `; checked from t = ${th.from}` : ''}`]);
   }
   if (th.tight) facts.push(['Tight', escapeHtml(th.tight)]);
@@ -30,7 +39,7 @@ export function theoremSection(th: Theorem, result: VerifyResult | undefined, er
   if (result) facts.push(...checked(th, result));
   return `<section class="item" id="${id}">
 <h3><span class="verdict v-${verdict}">${verdict}</span> ${escapeHtml(th.title)}</h3>
-<p class="meta"><code>${escapeHtml(th.id)}</code> · ${th.kind === 'run' ? 'a bound along the iterates, checked on real TensorFlow.js runs' : 'a pointwise lemma, checked in float64 at sampled points'} · ${escapeHtml(th.source)}</p>
+<p class="meta"><code>${escapeHtml(th.id)}</code> · ${KIND_TEXT[th.kind]} · ${escapeHtml(th.source)}</p>
 <div class="statement">${renderTex(statement.tex, true)}</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
 ${error ? `<div class="error"><strong>Could not be verified:</strong> ${escapeHtml(error)}</div>` : ''}
@@ -47,28 +56,42 @@ function assumptions(th: Theorem): string {
 }
 
 function checked(th: Theorem, r: VerifyResult): [string, string][] {
-  const unit = th.kind === 'run' ? 'steps' : 'points';
+  const unit = th.kind === 'lemma' ? 'points' : 'steps';
   const engine = r.backend === 'float64' ? 'float64' : `TensorFlow.js ${escapeHtml(r.backend)} backend, float32`;
   const families = Object.entries(r.families).map(([f, n]) => `${escapeHtml(f)} ${n}`).join(', ');
   const rows: [string, string][] = [
     ['Checked', `${formatCount(r.instances)} instances × ${r.steps} ${unit} (${engine}), seed ${r.seed}, ${formatSeconds(r.seconds)}`],
     ['Families', families || 'none'],
     ['Worst margin', `${formatMargin(r.worst_margin)} over ${formatCount(r.resolved)} resolved of ${formatCount(r.checks)} checks`
-      + ((r.worst_margin ?? 0) < 0 && !r.counterexample ? ' (negative: above the bound by less than the tolerance, which is not a violation)' : '')
+      + ((r.worst_margin ?? 0) < 0 && !r.counterexample
+        ? th.kind === 'expectation'
+          ? ' (negative: a mean over seeds above the bound while its confidence interval still reaches below it, which is not a violation)'
+          : ' (negative: above the bound by less than the tolerance, which is not a violation)'
+        : '')
       + (r.skipped ? `; ${formatCount(r.skipped)} samples skipped (a side was not finite)` : '')],
   ];
+  const st = r.statistics;
+  if (st) {
+    rows.push(['Statistics', escapeHtml(st.method)]);
+    const k = st.closest;
+    if (k) rows.push(['Closest', `${escapeHtml(k.family)} at step ${k.step}: mean ${formatNumber(k.mean)}, interval [${formatNumber(k.lo)}, ${formatNumber(k.hi)}], bound ${formatNumber(k.bound)}`]);
+  }
   for (const n of r.notes) rows.push(['Note', escapeHtml(n)]);
   return rows;
 }
 
 /** Runs: the curves against the bound. Lemmas have no run to plot: the margins above are their summary. */
 function evidence(th: Theorem, r: VerifyResult): string {
-  if (th.kind !== 'run') {
+  if (th.kind === 'lemma') {
     return `<p class="caption">A lemma has no iterates to plot: it is checked in float64 at ${r.steps} sampled point${r.steps === 1 ? '' : 's'} of each witness, and the worst margin above summarises every check.</p>`;
   }
   if (!r.curves?.length) return '<p class="caption">No curves: nothing was run.</p>';
   const quantity = parseStatement(th.statement).parts[0].lhs.toString();
   const plots = curvePlots(r.curves, { from: th.from ?? 0, quantity });
+  if (th.kind === 'expectation') {
+    return `<div class="plots">${plots.join('\n')}</div>
+<p class="caption">Two instances per witness family, log scale. Solid: the mean over ${r.statistics?.seeds ?? ''} seeds of the quantity inside ${escapeHtml(quantity)}; shaded: its confidence interval (${escapeHtml(r.statistics?.method ?? '')}); dashed: the bound; grey: the float32 floor. Where the bound levels off, that level is the noise floor of a constant step.</p>`;
+  }
   return `<div class="plots">${plots.join('\n')}</div>
 <p class="caption">Two instances per witness family, log scale. Solid: the measured ${escapeHtml(quantity)}; dashed: the bound; grey: the float32 floor of each instance (the tolerance of the precision model; a measured value inside it is rounding). Values that are zero or negative are not drawn.</p>`;
 }
@@ -77,7 +100,9 @@ function counterexample(c: Counterexample): string {
   const where = c.step !== undefined ? `at step ${c.step}` : 'at the point below';
   const what = c.divergence
     ? 'the run diverged (NaN or ∞)'
-    : `measured ${formatNumber(c.measured)} &gt; bound ${formatNumber(c.bound)} + tolerance ${formatNumber(c.tolerance)}`;
+    : c.interval
+      ? `the mean over ${c.interval.seeds} seeds is ${formatNumber(c.measured)}, and its whole confidence interval [${formatNumber(c.interval.lo)}, ${formatNumber(c.interval.hi)}] lies above the bound ${formatNumber(c.bound)} + tolerance ${formatNumber(c.tolerance)}`
+      : `measured ${formatNumber(c.measured)} &gt; bound ${formatNumber(c.bound)} + tolerance ${formatNumber(c.tolerance)}`;
   const rows: [string, string][] = [
     ['Relation', `<code>${escapeHtml(c.relation)}</code>`],
     ['Parameters', escapeHtml(JSON.stringify(c.parameters))],

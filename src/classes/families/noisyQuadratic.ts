@@ -22,7 +22,7 @@ import { makeRng } from '../../numeric/rng.ts';
 import {
   checkBatch, finiteArray, finiteNumber, gatherRows, logUniform, makeMinibatchLoss, rowOffsets, seedArb, sphere, stack,
 } from './common.ts';
-import { quadratic, spectrum, SPECTRUM_STYLES, type QuadraticParams } from './quadratic.ts';
+import { quadratic, spectrum, SPECTRUM_STYLES, squareRootFactor, type QuadraticParams } from './quadratic.ts';
 
 /**
  * Params of [noisy-quadratic]:
@@ -149,20 +149,25 @@ export const noisyQuadratic: Family<NoisyQuadraticParams> = {
 
   tfLoss(instances) {
     checkBatch('noisy-quadratic', instances);
-    return quadratic.tfLoss(instances.map((inst) => quadratic.instantiate(fullQuadratic(inst.params as NoisyQuadraticParams, inst.cert.fstar))));
+    // A batch of many seeds repeats each instance: build each quadratic once.
+    const built = new Map<Instance, Instance>();
+    return quadratic.tfLoss(instances.map((inst) => {
+      if (!built.has(inst)) built.set(inst, quadratic.instantiate(fullQuadratic(inst.params as NoisyQuadraticParams, inst.cert.fstar)));
+      return built.get(inst)!;
+    }));
   },
 
   tfMinibatchLoss(instances) {
     const d = checkBatch('noisy-quadratic', instances);
     const B = instances.length;
-    const Ds = instances.map((inst) => parse(inst.params as NoisyQuadraticParams));
+    const parsed = new Map<Instance, NoisyData>();
+    const Ds = instances.map((inst) => {
+      if (!parsed.has(inst)) parsed.set(inst, parse(inst.params as NoisyQuadraticParams));
+      return parsed.get(inst)!;
+    });
     const nmax = Math.max(...Ds.map((D) => 2 * D.shifts.length));
     // S = diag(√λ) Qᵀ per instance, so f_j(x) = ½‖S(x − c_j)‖².
-    const S = tf.tensor3d(stack(Ds.map((D) => {
-      const s = new Float64Array(d * d);
-      for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) s[k * d + i] = Math.sqrt(D.lambdas[k]) * D.q.data[i * d + k];
-      return s;
-    })), [B, d, d]);
+    const S = tf.tensor3d(stack(Ds.map((D) => squareRootFactor(D.lambdas, D.q))), [B, d, d]);
     const C = tf.tensor3d(stack(Ds.map((D) => {
       const rows = new Float64Array(nmax * d);
       samplesOf(D.shifts).forEach((c, j) => rows.set(c, j * d));

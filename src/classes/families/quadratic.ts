@@ -98,6 +98,14 @@ function parse(params: QuadraticParams): QuadData {
   return { dim, q, lambdas: Float64Array.from(lam), xstar, x0, fstar };
 }
 
+/** S = diag(√λ) Qᵀ, row-major (S[k][i] = √λ_k Q[i][k]), so that SᵀS = Q diag(λ) Qᵀ and ½xᵀAx = ½‖Sx‖². */
+export function squareRootFactor(lambdas: ArrayLike<number>, q: Mat): number[] {
+  const d = lambdas.length;
+  const s: number[] = new Array(d * d);
+  for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) s[k * d + i] = Math.sqrt(lambdas[k]) * q.data[i * d + k];
+  return s;
+}
+
 export const quadratic: Family<QuadraticParams> = {
   id: 'quadratic',
   title: 'Quadratic with a chosen spectrum',
@@ -182,12 +190,12 @@ export const quadratic: Family<QuadraticParams> = {
     const d = checkBatch('quadratic', instances);
     const B = instances.length;
     const S: number[][] = [], xs: Vec[] = [], fs: number[] = [];
+    // A batch of many seeds repeats instances: parse each once (a rotation costs O(d³)).
+    const parsed = new Map<Instance, QuadData>();
     for (const inst of instances) {
-      const qd = parse(inst.params as QuadraticParams);
-      const s: number[] = new Array(d * d);
-      // S = diag(√λ) Qᵀ: S[k][i] = √λ_k Q[i][k]
-      for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) s[k * d + i] = Math.sqrt(qd.lambdas[k]) * qd.q.data[i * d + k];
-      S.push(s);
+      if (!parsed.has(inst)) parsed.set(inst, parse(inst.params as QuadraticParams));
+      const qd = parsed.get(inst)!;
+      S.push(squareRootFactor(qd.lambdas, qd.q));
       xs.push(qd.xstar);
       fs.push(qd.fstar);
     }

@@ -9,10 +9,10 @@
  * batchSize is given.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchedGradient, checked, checkRows, column, required, rowChoices } from '../common.ts';
-import { optionalMinibatch } from '../sampling.ts';
+import { batchedGradient, checked, column, rowChoices } from '../common.ts';
+import { OPTIONAL_BATCH_SIZE } from '../sampling.ts';
 import type { OptimizerSpec } from '../types.ts';
-import { frameRule } from './frame.ts';
+import { frameInputs, frameRule } from './frame.ts';
 import { askewDirection, clamp } from './quantisers.ts';
 
 const SCHEDULES = ['constant', 'decreasing'] as const;
@@ -35,20 +35,19 @@ export const askewsgd: OptimizerSpec = {
     { name: 'alpha', meaning: 'velocity gain α > 0 of the constraint (per row)' },
     { name: 'eps0', meaning: 'initial constraint width ε_0 ≥ 0 (per row)' },
     { name: 'epsDecay', meaning: 'annealing factor in (0, 1]: ε_k = ε_0·epsDecay^k (per row)' },
-    { name: 'batchSize', meaning: 'minibatch size m drawn with replacement (one value per batch); left out: the full gradient', optional: true },
+    OPTIONAL_BATCH_SIZE,
   ],
   uniform: ['batchSize'],
   rule: (hyper, ctx) => {
     const id = 'askewsgd';
-    checkRows(hyper, ctx.B, id);
-    const lr = required(hyper, 'lr', id);
+    const { lr, minibatch } = frameInputs(hyper, ctx, id);
     const schedule = rowChoices(hyper, 'schedule', SCHEDULES, id);
     const alpha = checked(hyper, 'alpha', id, '> 0', (v) => v > 0);
     const eps0 = checked(hyper, 'eps0', id, '≥ 0', (v) => v >= 0);
     const decay = checked(hyper, 'epsDecay', id, 'in (0, 1]', (v) => v > 0 && v <= 1);
     return frameRule<null>({
       columns: { alpha },
-      minibatch: optionalMinibatch(hyper, ctx, id),
+      minibatch,
       initExtra: () => null,
       step(objective, w, { cols }, k) {
         // ε_k and γ_k in float64 per row, then one float32 column each.

@@ -8,12 +8,12 @@
  * Stochastic rows draw from their own stream binarisationRng(seed, row), so
  * results do not depend on how rows are grouped.
  */
-import type { Rng } from '../../numeric/rng.ts';
 import * as tf from '@tensorflow/tfjs';
-import { batchedGradient, checked, checkRows, required, uniformChoice } from '../common.ts';
-import { optionalMinibatch } from '../sampling.ts';
+import type { Rng } from '../../numeric/rng.ts';
+import { batchedGradient, checked, uniformChoice } from '../common.ts';
+import { OPTIONAL_BATCH_SIZE } from '../sampling.ts';
 import type { OptimizerSpec } from '../types.ts';
-import { frameRule } from './frame.ts';
+import { frameInputs, frameRule } from './frame.ts';
 import { binarisationRng, binarise, clamp, rowUniforms, stochasticBinarise } from './quantisers.ts';
 
 const MODES = ['deterministic', 'stochastic'] as const;
@@ -28,18 +28,17 @@ export const binaryconnect: OptimizerSpec = {
     { name: 'lr', meaning: 'step size γ (per row)' },
     { name: 'H', meaning: 'binarisation magnitude H > 0: weights binarise to ±H and are clipped to [−H, H] (per row)', default: 1 },
     { name: 'stochastic', meaning: 'binarisation: deterministic H·sign(w) or stochastic (one value per batch)', default: 0, choices: MODES },
-    { name: 'batchSize', meaning: 'minibatch size m drawn with replacement (one value per batch); left out: the full gradient', optional: true },
+    OPTIONAL_BATCH_SIZE,
   ],
   uniform: ['stochastic', 'batchSize'],
   rule: (hyper, ctx) => {
     const id = 'binaryconnect';
-    checkRows(hyper, ctx.B, id);
-    const lr = required(hyper, 'lr', id);
+    const { lr, minibatch } = frameInputs(hyper, ctx, id);
     const H = checked(hyper, 'H', id, '> 0', (v) => v > 0);
     const mode = uniformChoice(hyper, 'stochastic', MODES, id);
     return frameRule<Rng[]>({
       columns: { lr, H },
-      minibatch: optionalMinibatch(hyper, ctx, id),
+      minibatch,
       initExtra: () => (mode === 'stochastic' ? ctx.rows.map((r) => binarisationRng(ctx.seed, r)) : []),
       step(objective, w, { cols, extra: rngs }) {
         const [B, d] = w.shape;

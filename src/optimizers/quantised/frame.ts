@@ -7,9 +7,18 @@
  * (types.ts): init makes every tensor the state holds, dispose frees them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { column } from '../common.ts';
-import type { MinibatchPlan, Objective, Sampler } from '../sampling.ts';
-import type { UpdateRule } from '../types.ts';
+import { checkRows, column, required } from '../common.ts';
+import { optionalMinibatch, type MinibatchPlan, type Objective, type Sampler } from '../sampling.ts';
+import type { Hyper, RuleContext, UpdateRule } from '../types.ts';
+
+/**
+ * What every quantised rule starts from, checked: one value per row for each
+ * hyperparameter, the step size `lr`, and the minibatch plan (null: full gradient).
+ */
+export function frameInputs(hyper: Hyper, ctx: RuleContext, optimizer: string): { lr: Float32Array; minibatch: MinibatchPlan | null } {
+  checkRows(hyper, ctx.B, optimizer);
+  return { lr: required(hyper, 'lr', optimizer), minibatch: optionalMinibatch(hyper, ctx, optimizer) };
+}
 
 export interface FrameState<E> {
   /** Per-row hyperparameters as [B, 1] columns. */
@@ -31,6 +40,7 @@ export interface FrameOptions<E> {
   step(objective: Objective, x: tf.Tensor2D, state: FrameState<E>, t: number): tf.Tensor2D;
 }
 
+/** An UpdateRule from a step function: init uploads the columns and opens the sampler, update runs `step` in tf.tidy. */
 export function frameRule<E>(opts: FrameOptions<E>): UpdateRule<FrameState<E>> {
   return {
     init() {

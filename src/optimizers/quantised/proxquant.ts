@@ -7,10 +7,10 @@
  * the full gradient, or a minibatch gradient when batchSize is given.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchedGradient, checked, checkRows, required } from '../common.ts';
-import { optionalMinibatch } from '../sampling.ts';
+import { batchedGradient, checked } from '../common.ts';
+import { OPTIONAL_BATCH_SIZE } from '../sampling.ts';
 import type { OptimizerSpec } from '../types.ts';
-import { frameRule } from './frame.ts';
+import { frameInputs, frameRule } from './frame.ts';
 import { clamp, proxQuant } from './quantisers.ts';
 
 export const proxquant: OptimizerSpec = {
@@ -22,18 +22,17 @@ export const proxquant: OptimizerSpec = {
   hyper: [
     { name: 'lr', meaning: 'step size η (per row)' },
     { name: 'lambdaRate', meaning: 'growth of the regulariser weight λ_t = lambdaRate·t, ≥ 0 (per row)' },
-    { name: 'batchSize', meaning: 'minibatch size m drawn with replacement (one value per batch); left out: the full gradient', optional: true },
+    OPTIONAL_BATCH_SIZE,
   ],
   uniform: ['batchSize'],
   rule: (hyper, ctx) => {
     const id = 'proxquant';
-    checkRows(hyper, ctx.B, id);
-    const lr = required(hyper, 'lr', id);
+    const { lr, minibatch } = frameInputs(hyper, ctx, id);
     const rate = checked(hyper, 'lambdaRate', id, '≥ 0', (v) => v >= 0);
     return frameRule<null>({
       // η·lambdaRate per row: the prox threshold at step t is this times t.
       columns: { lr, lrRate: lr.map((g, i) => g * rate[i]) },
-      minibatch: optionalMinibatch(hyper, ctx, id),
+      minibatch,
       initExtra: () => null,
       step(objective, theta, { cols }, t) {
         const moved = tf.sub<tf.Tensor2D>(theta, tf.mul(cols.lr, batchedGradient(objective, theta)));

@@ -7,10 +7,10 @@
  * gradient when batchSize is given.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchedGradient, checked, checkRows, required, uniformChoice } from '../common.ts';
-import { optionalMinibatch } from '../sampling.ts';
+import { batchedGradient, checked, uniformChoice } from '../common.ts';
+import { OPTIONAL_BATCH_SIZE } from '../sampling.ts';
 import type { OptimizerSpec } from '../types.ts';
-import { frameRule } from './frame.ts';
+import { frameInputs, frameRule } from './frame.ts';
 import { ESTIMATORS, steSign } from './ste.ts';
 
 export const ste: OptimizerSpec = {
@@ -23,18 +23,17 @@ export const ste: OptimizerSpec = {
     { name: 'lr', meaning: 'step size γ (per row)' },
     { name: 'estimator', meaning: 'backward of the sign quantiser (one value per batch)', choices: ESTIMATORS },
     { name: 'beta', meaning: "SwishSign's sharpness β > 0 (per row; other estimators ignore it)", default: 5 },
-    { name: 'batchSize', meaning: 'minibatch size m drawn with replacement (one value per batch); left out: the full gradient', optional: true },
+    OPTIONAL_BATCH_SIZE,
   ],
   uniform: ['estimator', 'batchSize'],
   rule: (hyper, ctx) => {
     const id = 'ste';
-    checkRows(hyper, ctx.B, id);
-    const lr = required(hyper, 'lr', id);
+    const { lr, minibatch } = frameInputs(hyper, ctx, id);
     const beta = checked(hyper, 'beta', id, '> 0', (v) => v > 0);
     const estimator = uniformChoice(hyper, 'estimator', ESTIMATORS, id);
     return frameRule<null>({
       columns: { lr, beta },
-      minibatch: optionalMinibatch(hyper, ctx, id),
+      minibatch,
       initExtra: () => null,
       step(objective, w, { cols }) {
         const q = steSign(estimator, cols.beta);

@@ -1,0 +1,221 @@
+/**
+ * The experiments (`boundlab experiment`): each runs at a small size through
+ * the CLI and through the function API, writes a page with one plot per
+ * metric and every formula rendered, and reports every method and metric with
+ * finite numbers; bad input is a usage error (exit 2); the two-moons family's
+ * float64 oracle agrees with its TensorFlow.js loss; and on two moons the
+ * methods do what their rules promise.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { parseHTML } from 'linkedom';
+import { main } from '../src/cli/main.ts';
+import { initEngine } from '../src/engine/backend.ts';
+import { askewsgdLogistic } from '../src/experiments/askewsgdLogistic.ts';
+import { EXPERIMENTS, runExperiment } from '../src/experiments/index.ts';
+import { quantisedMethods } from '../src/experiments/methods.ts';
+import { bestBinary, compareMethods, METRICS, type MethodRun } from '../src/experiments/quantisedTraining.ts';
+import { MOONS_DEFAULTS, moonsProblem } from '../src/experiments/twoMoonsExperiment.ts';
+import { moonsData, moonsLogit, MOONS_DIM, MOONS_HIDDEN, twoMoons } from '../src/experiments/twoMoons.ts';
+import { makeRng } from '../src/numeric/rng.ts';
+
+const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'boundlab-experiments-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const METHOD_IDS = quantisedMethods({ lr: 1, batchSize: 1, lambdaRate: 0, alpha: 1, eps0: 1, epsEnd: 1, steps: 1 }).map((m) => m.id);
+const METRIC_IDS = METRICS.map((m) => m.id);
+
+/** The command in-process: exit code, stdout, stderr. */
+async function cli(...args: string[]) {
+  let out = '', err = '';
+  const so = vi.spyOn(process.stdout, 'write').mockImplementation((c) => { out += String(c); return true; });
+  const se = vi.spyOn(process.stderr, 'write').mockImplementation((c) => { err += String(c); return true; });
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
+}
+
+/** One figure per metric, in order, each with exactly one plot SVG (Plot's own class; the legend's swatches have none); every formula rendered. */
+function checkPage(html: string): void {
+  const { document } = parseHTML(html);
+  const figures = [...document.querySelectorAll('figure.plot[id^="figure-"]')];
+  expect(figures.map((f) => f.getAttribute('id'))).toEqual(METRIC_IDS.map((m) => `figure-${m}`));
+  for (const f of figures) expect([...f.querySelectorAll('svg')].filter((svg) => /^plot-/.test(svg.getAttribute('class') ?? '')).length).toBe(1);
+  expect(html).toContain('class="katex"');
+  expect(html).not.toContain('katex-error');
+  expect(html).not.toMatch(/<script/i);
+}
+
+interface MethodJson { id: string; steps: number[]; series: Record<string, number[]>; final: Record<string, number> }
+
+/** Every method, every metric, finite; every method starts from the same point (equal values at t = 0). */
+function checkData(methods: MethodJson[], steps: number): void {
+  expect(methods.map((m) => m.id)).toEqual(METHOD_IDS);
+  for (const m of methods) {
+    expect(m.steps[0]).toBe(0);
+    expect(m.steps[m.steps.length - 1]).toBe(steps);
+    for (const q of METRIC_IDS) {
+      expect(m.series[q]).toHaveLength(m.steps.length);
+      expect(m.series[q].every(Number.isFinite), `${m.id} ${q}`).toBe(true);
+    }
+    expect(Object.values(m.final).every(Number.isFinite), m.id).toBe(true);
+    for (const q of METRIC_IDS) expect(m.series[q][0]).toBe(methods[0].series[q][0]);
+  }
+}
+
+describe('boundlab experiment', () => {
+  it('runs two-moons through the CLI: --json data, the page, exit 0', () => {
+    const out = join(root, 'cli');
+    const r = spawnSync(process.execPath, [BIN, 'experiment', 'two-moons', '--steps', '12', '--seed', '3', '--json', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ experiment: 'two-moons', seed: 3, out: join(out, 'two-moons.html') });
+    expect(j.settings.steps).toBe(12);
+    checkData(j.methods, 12);
+    checkPage(readFileSync(j.out, 'utf8'));
+  });
+
+  it('prints the comparison table and the page it wrote', async () => {
+    const r = await cli('experiment', 'askewsgd-logistic', '--steps', '6', '--out', join(root, 'text'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^method +loss \(real\) +loss \(sign\)/m);
+    for (const label of ['full precision (SGD)', 'BinaryConnect, stochastic', 'STE, swishsign', 'ProxQuant', 'ASkewSGD, decreasing steps']) expect(r.out).toContain(label);
+    expect(r.out).toContain(`wrote ${join(root, 'text', 'askewsgd-logistic.html')}`);
+  });
+
+  it('refuses bad input with exit 2 and a message that names it', async () => {
+    const unknown = await cli('experiment', 'two-moon');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/unknown experiment 'two-moon' \(did you mean: two-moons/);
+    for (const steps of ['0', 'abc', '-3']) {
+      const r = await cli('experiment', 'two-moons', '--steps', steps);
+      expect(r.code, steps).toBe(2);
+      expect(r.err, steps).toMatch(/--steps/);
+    }
+    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons/);
+    expect((await cli('experiment', 'two-moons', '--stesp', '3')).err).toMatch(/unknown option --stesp \(did you mean: steps/);
+  });
+
+  it('lists every experiment with its defaults in --help', async () => {
+    const r = await cli('experiment', '--help');
+    expect(r.code).toBe(0);
+    for (const e of EXPERIMENTS) expect(r.out).toContain(`${e.id.padEnd(18)} ${e.summary}`);
+    expect(r.out).toMatch(/defaults: --steps 1200;.*batch 100/);
+  });
+
+  it('runs through the function API and writes the page', async () => {
+    const { result, file } = await runExperiment(askewsgdLogistic, { steps: 8, seed: 1, out: join(root, 'api') });
+    expect(file).toBe(join(root, 'api', 'askewsgd-logistic.html'));
+    checkData(result.data.methods as MethodJson[], 8);
+    checkPage(readFileSync(file, 'utf8'));
+    expect(result.table.rows.map((r) => r.method)).toEqual((result.data.methods as { label: string }[]).map((m) => m.label));
+  });
+});
+
+describe('two-moons family', () => {
+  const params = { ...moonsData({ seed: 11, n: 40, noise: 0.1 }), x0: Array.from({ length: MOONS_DIM }, (_, j) => Math.sin(3 * j + 1)) };
+  const inst = twoMoons.instantiate(params);
+  beforeAll(() => initEngine());
+
+  it('has its float64 loss equal to the TensorFlow.js losses within float32 rounding', () => {
+    const rng = makeRng(5);
+    const points = Array.from({ length: 4 }, () => Array.from({ length: MOONS_DIM }, () => rng.uniform(-2, 2)));
+    const loss = twoMoons.tfLoss([inst, inst, inst, inst]);
+    const mini = twoMoons.tfMinibatchLoss!([inst, inst, inst, inst]);
+    const every = tf.tensor2d(Array.from({ length: 4 }, () => Array.from({ length: params.X.length }, (_, i) => i)), undefined, 'int32');
+    const x = tf.tensor2d(points);
+    const [full, batch] = [loss(x), mini(x, every)].map((t) => Array.from(t.dataSync()));
+    tf.dispose([x, every]);
+    loss.dispose();
+    mini.dispose();
+    const eps32 = 2 ** -24, n = params.X.length, H = MOONS_HIDDEN;
+    points.forEach((th, k) => {
+      const f = inst.value(th);
+      // Each logit carries a few roundings of its terms' magnitudes (softplus′ ≤ 1 passes them on); the sum of n terms adds n·eps·f.
+      const scale = params.X.reduce((a, xi) => a + Math.abs(th[4 * H])
+        + Array.from({ length: H }, (_, j) => Math.abs(th[3 * H + j]) * (Math.abs(xi[0] * th[j]) + Math.abs(xi[1] * th[H + j]) + Math.abs(th[2 * H + j])))
+          .reduce((s, v) => s + v, 0), 0) / n;
+      const tol = 8 * eps32 * (scale + f) + n * eps32 * f;
+      expect(Math.abs(full[k] - f), `point ${k}`).toBeLessThanOrEqual(tol);
+      expect(Math.abs(batch[k] - f), `point ${k}`).toBeLessThanOrEqual(tol);
+    });
+  });
+
+  it('has a gradient equal to central differences (truncation estimated by halving h)', () => {
+    const rng = makeRng(6);
+    for (let k = 0; k < 4; k++) {
+      const th = Array.from({ length: MOONS_DIM }, () => rng.uniform(-2, 2));
+      const g = inst.grad(th);
+      const f = inst.value(th);
+      const fd = (j: number, h: number) => {
+        const p = [...th], m = [...th];
+        p[j] += h; m[j] -= h;
+        return (inst.value(p) - inst.value(m)) / (2 * h);
+      };
+      const h = 1e-4;
+      for (let j = 0; j < MOONS_DIM; j++) {
+        const a = fd(j, h), b = fd(j, h / 2);
+        // b's truncation error is a quarter of a's, so |a − b| ≈ ¾ of a's; rounding is eps·|f|/h per difference.
+        const tol = 2 * Math.abs(a - b) + 8 * Number.EPSILON * Math.max(1, Math.abs(f)) / h;
+        expect(Math.abs(g[j] - b), `θ ${k}, coordinate ${j}`).toBeLessThanOrEqual(tol);
+      }
+    }
+  });
+
+  it('predicts with the network it trains: g_θ(x) by hand', () => {
+    // W1 = [[1, 0, −1], [0, 1, 1]], b1 = (0, −1, 0.5), W2 = (2, −1, 1), b2 = −0.25 at x = (1, 2):
+    // pre = (1, 1, 1.5), relu the same, g = 2 − 1 + 1.5 − 0.25.
+    expect(moonsLogit([1, 0, -1, 0, 1, 1, 0, -1, 0.5, 2, -1, 1, -0.25], [1, 2])).toBe(2.25);
+  });
+});
+
+describe('quantised training on two moons (seed 0)', () => {
+  const T = 1500;
+  const problem = moonsProblem(0);
+  let runs: Record<string, MethodRun>;
+  let best: ReturnType<typeof bestBinary>;
+  beforeAll(async () => {
+    const D = MOONS_DEFAULTS;
+    const methods = quantisedMethods({ lr: D.lr, batchSize: D.batchSize, lambdaRate: 2 / (D.lr * T), alpha: D.alpha, eps0: D.eps0, epsEnd: D.epsEnd, steps: T })
+      .filter((m) => ['sgd', 'bc-det', 'proxquant', 'askew-warm'].includes(m.id));
+    runs = Object.fromEntries((await compareMethods(problem, methods, { steps: T, every: T, seed: 0 })).map((r) => [r.id, r]));
+    best = bestBinary(problem);
+  });
+  const maxAbs = (w: readonly number[]) => Math.max(...w.map(Math.abs));
+
+  // Measured at T = 1500: full precision 0.995 training accuracy; the best of the 2^13 sign vectors 0.88.
+  it('trains full precision beyond every binary network', () => {
+    expect(runs.sgd.final.train_accuracy).toBeGreaterThan(best.train_accuracy);
+  });
+
+  it('leaves full-precision weights off {±1} and outside [−1, 1]', () => {
+    expect(runs.sgd.final.max_distance).toBeGreaterThan(0);
+    expect(maxAbs(runs.sgd.weights)).toBeGreaterThan(1);
+  });
+
+  it('keeps BinaryConnect\'s real weights in [−H, H] = [−1, 1] (its clip)', () => {
+    expect(maxAbs(runs['bc-det'].weights)).toBeLessThanOrEqual(1);
+  });
+
+  // The prox threshold γλ_t = 2t/T passes 1 at t = T/2: from there every weight within 1 of ±1 lands on it exactly.
+  it('ends ProxQuant exactly in {±1}', () => {
+    expect(runs.proxquant.final.max_distance).toBe(0);
+    expect(runs.proxquant.final.loss).toBe(runs.proxquant.final.quantised_loss);
+  });
+
+  it('pulls ASkewSGD\'s real weights closer to ±1 than BinaryConnect and SGD leave theirs', () => {
+    const d = runs['askew-warm'].final.distance;
+    expect(d).toBeLessThan(runs['bc-det'].final.distance);
+    expect(d).toBeLessThan(runs.sgd.final.distance);
+    expect(maxAbs(runs['askew-warm'].weights)).toBeLessThanOrEqual(1);
+  });
+});
