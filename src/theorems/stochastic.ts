@@ -21,6 +21,9 @@ import type { Theorem } from './types.ts';
 /** ½(x ∓ 1)² from x_0: the noisy quadratic with A = 1 and shifts ±1 (M = σ* = 1, L = μ = 1). */
 const plusMinusOne = (x0: number) => ({ dim: 1, eigenvalues: [1], rotationSeed: null, shifts: [[1]], x0: [x0] });
 
+/** The same with zero shifts: every f_i is ½x², so σ* = M = 0 (interpolation) and SGD is gradient descent. */
+const zeroNoise = (x0: number) => ({ dim: 1, eigenvalues: [1], rotationSeed: null, shifts: [[0]], x0: [x0] });
+
 const FAMILIES = ['noisy-quadratic', 'logistic-l2'];
 
 export const STOCHASTIC: readonly Theorem[] = [
@@ -56,8 +59,17 @@ export const STOCHASTIC: readonly Theorem[] = [
     algorithm: { optimizer: 'sgd', hyper: { lr: 'beta / (gamma + 1)', schedule: 'inverse-time', offset: 'gamma + 1' } },
     statement: 'E(f_t - fstar) <= max(beta^2 * L * M / (2 * (beta * mu - 1)), (gamma + 1) * Delta0) / (gamma + 1 + t)',
     families: FAMILIES,
-    witnesses: () => [{ family: 'noisy-quadratic', params: plusMinusOne(3), set: { b: 2 } }],
-    planted: { faster: { t: 't^1.5' } },
+    // Where the bound is sharpest. Early: κ = 10, little noise, x_0 along the flat direction; the first
+    // step α_0 = 1/L barely moves it, so E f(x_1) − f* ≈ 0.81Δ0 against (γ+1)Δ0/(γ+2) ≈ 0.95Δ0.
+    // Late: ½(x ∓ 1)² from x* (Δ0 = 0, ν = 2LM/μ² at b = 2), where E f − f* ≈ 2/(3t) against 2/(2 + t).
+    witnesses: () => [
+      { family: 'noisy-quadratic', params: { dim: 2, eigenvalues: [0.1, 1], rotationSeed: null, shifts: [[0.01, 0.01]], x0: [3, 0] }, set: { b: 2 } },
+      { family: 'noisy-quadratic', params: plusMinusOne(0), set: { b: 2 } },
+    ],
+    planted: {
+      faster: { t: 't^1.5' },
+      note: 'On quadratics the late regime is at most half the bound ((βμ − 1)/(2βμ − 1) < ½ of ν/t), so ×0.5 is caught only early, where (γ+1)Δ0 dominates ν; the faster rate only late.',
+    },
     notes: 'α_k = β/(γ + k) for k = 1, 2, … is lr·offset/(offset + s) at our step s = k − 1, with lr = β/(γ + 1) and offset = γ + 1 (the sgd schedule `inverse-time`).',
   },
   {
@@ -118,5 +130,24 @@ export const STOCHASTIC: readonly Theorem[] = [
     notes:
       'Derived (the catalogue marks it "check"): r_{k+1} = r_k − 2γ⟨g, x_k − x*⟩ + γ²‖g‖²; expected smoothness with ℒ = Lmax for convex Lmax-smooth f_i gives E‖g‖² ≤ 4Lmax(f − f*) + 2σ*, strong convexity ⟨∇f, x − x*⟩ ≥ f − f* + (μ/2)r, so E r_{k+1} ≤ (1 − γμ)r_k − 2γ(1 − 2γLmax)(f − f*) + 2γ²σ* ≤ (1 − γμ)r_k + 2γ²σ* for γ ≤ 1/(2Lmax); unrolled, r_t ≤ (1 − γμ)^t r_0 + 2γσ*/μ. Without interpolation (σ* > 0) the floor is real: on ½(x ∓ 1)², E x_t² → γ/(2 − γ), not 0.',
     tight: 'the floor is not attained: on ½(x ∓ 1)² the limit γ/(2 − γ) is about a quarter of 2γσ*/μ = 2γ for small γ',
+  },
+  {
+    // Not a row of the Stochastic table: the σ* = 0 case of sgd-interpolation-floor, kept as a theorem
+    // so that the catalogue's relaxation row "interpolation (for SGD)" has an assumption to drop.
+    id: 'sgd-interpolation',
+    title: 'SGD under interpolation (σ* = 0), constant step: linear rate to x*',
+    source: 'Gower et al. 2019 Thm 3.1 (σ* = 0)',
+    kind: 'expectation',
+    classes: ['mu-strongly-convex'],
+    structural: ['stochastic-gradient', 'convex-samples', 'interpolation'],
+    constraints: ['0 < gamma <= 1 / (2 * Lmax)'],
+    algorithm: { optimizer: 'sgd', hyper: { lr: 'gamma' } },
+    statement: 'E(dist_t^2) <= (1 - gamma * mu)^t * R^2',
+    families: FAMILIES,
+    witnesses: () => [{ family: 'noisy-quadratic', params: zeroNoise(10), set: { gamma: 0.05 } },
+      { family: 'noisy-quadratic', params: zeroNoise(3), set: { gamma: 0.5 } }],
+    planted: { faster: { t: '3 * t' } },
+    notes:
+      'sgd-interpolation-floor with σ* = 0, where its floor 2γσ*/μ vanishes: the derivation there gives E r_{k+1} ≤ (1 − γμ)r_k. Kept as a theorem of its own for the catalogue\'s relaxation "interpolation (for SGD)": `relax sgd-interpolation --drop interpolation` must find a witness such as ½(x ∓ 1)², where E x_t² → γ/(2 − γ), not 0. The interpolating witnesses here are noisy quadratics with zero shifts (every f_i is F; logistic-l2 never interpolates, having λ > 0): SGD on them is gradient descent, ‖x_t − x*‖² ≤ (1 − γμ)^{2t}R², so the check is deterministic and the bound far from attained on them.',
   },
 ];
