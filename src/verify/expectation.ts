@@ -25,7 +25,7 @@ import { magnitudeOf, type Statement } from '../theorems/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve } from './result.ts';
 import { runBatch } from './run.ts';
-import { constantsOf, theoremParameters, type Scope } from './scope.ts';
+import { startScope, type Scope } from './scope.ts';
 import { halfWidthFactor, meanInterval, methodText, type Interval } from './statistics.ts';
 import type { Tally } from './tally.ts';
 import type { Witness } from './witnesses.ts';
@@ -40,6 +40,21 @@ export interface ExpectationOptions {
   set?: Record<string, number>;
   from?: number;
   curvesPerFamily: number;
+  /** Sees every checked step of witness `index` (its position in `witnesses`): searches score each witness by it. */
+  observe?: (index: number, check: ExpectationCheck) => void;
+}
+
+/** One checked step of one witness, as `observe` sees it. */
+export interface ExpectationCheck {
+  t: number;
+  /** The mean over seeds and its confidence interval. */
+  interval: Interval;
+  bound: number;
+  tolerance: number;
+  /** The tolerance is at most RESOLVED_FRACTION of the bound. */
+  resolved: boolean;
+  /** The whole interval is above the bound plus the tolerance: the record. */
+  counterexample?: Counterexample;
 }
 
 /** The numbers behind a statistical verdict (VerifyResult.statistics). */
@@ -129,12 +144,7 @@ export async function checkExpectation(
   const keptCurves: Record<string, number> = {};
 
   const tracks: Track[] = witnesses.map((w) => {
-    const constants = constantsOf(th, w.instance);
-    const parameters = theoremParameters(th, constants, rng, { ...opts.set, ...w.set });
-    const x0 = Float64Array.from(Float32Array.from(w.instance.x0));
-    const xs = w.instance.nearestMinimiser(x0);
-    const f0 = w.instance.value(x0);
-    const scope: Scope = { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 };
+    const { parameters, scope } = startScope(th, w, rng, opts.set);
     tally.instance(w.family.id);
     const keep = (keptCurves[w.family.id] ?? 0) < opts.curvesPerFamily;
     let curve: Track['curve'];
@@ -205,7 +215,7 @@ export async function checkExpectation(
 
   let closest: ExpectationStatistics['closest'];
   let closestExcess = -Infinity;
-  for (const tr of tracks) {
+  for (const [index, tr] of tracks.entries()) {
     let c2 = -Infinity;
     for (let t = 0; t <= T; t++) {
       const values = tr.values[t];
@@ -230,7 +240,9 @@ export async function checkExpectation(
           closestExcess = excess;
           closest = { family: tr.witness.family.id, step: t, mean: iv.mean, lo: iv.lo, hi: iv.hi, bound: b, tolerance: tol };
         }
-        if (iv.lo > b + tol && Number.isFinite(b)) tally.violation(counterexample(th, part.lhs.toString(), part.rhs.toString(), tr, t, iv, b, tol, !finite));
+        const found = iv.lo > b + tol && Number.isFinite(b) ? counterexample(th, part.lhs.toString(), part.rhs.toString(), tr, t, iv, b, tol, !finite) : undefined;
+        if (found) tally.violation(found);
+        opts.observe?.(index, { t, interval: iv, bound: b, tolerance: tol, resolved, ...(found ? { counterexample: found } : {}) });
       }
       // C2_t covers k < t, so x_t joins after its own step is checked. KNS need
       // E‖∇f_i(x_k)‖² ≤ C² in total expectation: its estimate is the upper end of the interval for the mean.

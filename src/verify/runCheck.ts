@@ -14,7 +14,7 @@ import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve } from './result.ts';
 import { runBatch } from './run.ts';
 import { runFloat64 } from './run64.ts';
-import { constantsOf, theoremParameters, type Scope } from './scope.ts';
+import { startScope, type Scope } from './scope.ts';
 import type { Tally } from './tally.ts';
 import type { Witness } from './witnesses.ts';
 
@@ -118,13 +118,9 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
   for (const group of groups.values()) {
     const family = group[0].family;
     const rows: Row[] = group.map((w) => {
-      const constants = constantsOf(th, w.instance);
-      const parameters = theoremParameters(th, constants, rng, { ...opts.set, ...w.set });
       // The algorithm starts from x0 rounded to float32; R and Δ0 are measured there, so e_0 = 0.
-      const x0 = Float64Array.from(Float32Array.from(w.instance.x0));
-      const xs = w.instance.nearestMinimiser(x0);
-      const f0 = w.instance.value(x0);
-      const scope: Scope = { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 };
+      const { parameters, scope } = startScope(th, w, rng, opts.set);
+      const f0 = scope.f_0 as number;
       const L = w.instance.cert.L ?? Infinity;
       const hyper = hyperValues(hyperExpr, scope);
       const gamma = parameters.gamma ?? hyper.lr ?? 1 / L;

@@ -6,10 +6,10 @@
 import type { Instance } from '../classes/types.ts';
 import type { Theorem } from '../theorems/types.ts';
 import {
-  dot, norm, mat, lambdaMax, lambdaMin, eigenvalues, spectralNorm, type Mat,
+  dist, dot, norm, mat, lambdaMax, lambdaMin, eigenvalues, spectralNorm, type Mat,
 } from '../numeric/linalg.ts';
 import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../theorems/domain.ts';
-import { parse } from 'mathjs';
+import { parse, type MathNode } from 'mathjs';
 import { OBSERVABLE_TEX } from './observables.ts';
 import type { Rng } from '../numeric/rng.ts';
 
@@ -95,6 +95,21 @@ export function defineFunctions(th: Theorem, scope: Scope): void {
   for (const [head, body] of Object.entries(th.functions ?? {})) parse(`${head} = ${body}`).evaluate(scope);
 }
 
+/**
+ * A witness's theorem parameters and the values its statement starts from.
+ * Runs start at x0 rounded to float32, so R, Δ0 and f_0 are measured there.
+ */
+export function startScope(
+  th: Theorem, w: { instance: Instance; set?: Record<string, number> }, rng: Rng, set: Readonly<Record<string, number>> = {},
+): { parameters: Record<string, number>; scope: Scope } {
+  const constants = constantsOf(th, w.instance);
+  const parameters = theoremParameters(th, constants, rng, { ...set, ...w.set });
+  const x0 = Float64Array.from(Float32Array.from(w.instance.x0));
+  const xs = w.instance.nearestMinimiser(x0);
+  const f0 = w.instance.value(x0);
+  return { parameters, scope: { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 } };
+}
+
 /** Names that are not parameters: observables, constants, sequences, built-ins. */
 const NOT_PARAMETERS = new Set([...Object.keys(OBSERVABLE_TEX), 't', 'R', 'Delta0', 'fstar', 'L', 'mu', 'd', 'n']);
 
@@ -125,14 +140,17 @@ export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, set: 
   return out;
 }
 
-/** Parameters the constraints mention that the instance does not fix (freed constants first: others may be bounded by them). */
+/** Parameters the constraints or derived parameters mention that the instance does not fix (freed constants first: others may be bounded by them). */
 export function freeParameters(th: Theorem, constants: Scope): string[] {
   const derived = th.derived ?? {};
   const free = new Set<string>((th.freeConstants ?? []).filter((k) => !(k in constants)));
-  for (const c of parseConstraints(th.constraints)) c.node.traverse((n, path, parent) => {
+  const collect = (node: MathNode) => node.traverse((n, path, parent) => {
     if (n.type !== 'SymbolNode' || (parent?.type === 'FunctionNode' && path === 'fn')) return;
     const name = (n as unknown as { name: string }).name;
     if (!(name in constants) && !(name in derived) && !NOT_PARAMETERS.has(name)) free.add(name);
   });
+  for (const c of parseConstraints(th.constraints)) collect(c.node);
+  // A parameter only a derived one uses is still one: a relaxation may have dropped its last constraint (b > 1).
+  for (const expr of Object.values(derived)) collect(parse(expr));
   return [...free];
 }

@@ -13,6 +13,10 @@
  *   L-smooth (L_max = L); E‖∇f_i(x)‖² = ‖Ax‖² + M.
  * With c = ±1, A = 1 it is f_{1,2} = ½(x ∓ 1)², where constant-step SGD
  * settles at E x² = γ/(2 − γ) instead of 0 (THEOREMS.md, interpolation).
+ * With zero shifts every f_i is F: M = σ* = 0 exactly, the interpolation
+ * case (the arbitrary draws it about one time in four). Such a witness is
+ * deterministic (SGD is gradient descent on it); a family whose samples
+ * differ yet share x* would be a stronger one.
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
@@ -55,20 +59,6 @@ function parse(params: NoisyQuadraticParams): NoisyData {
   return { dim, q, lambdas: Float64Array.from(lam), shifts, x0 };
 }
 
-/** A·v = Q diag(λ) Qᵀ v. */
-function applyA(D: NoisyData, v: ArrayLike<number>): Float64Array {
-  const { dim, q, lambdas } = D;
-  const z = new Float64Array(dim);
-  for (let i = 0; i < dim; i++) for (let k = 0; k < dim; k++) z[k] += q.data[i * dim + k] * v[i];
-  const out = new Float64Array(dim);
-  for (let i = 0; i < dim; i++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += q.data[i * dim + k] * lambdas[k] * z[k];
-    out[i] = s;
-  }
-  return out;
-}
-
 const squaredNorm = (v: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
@@ -109,14 +99,18 @@ export const noisyQuadratic: Family<NoisyQuadraticParams> = {
         noise: logUniform(0.03, 3, [1]),
         pointSeed: seedArb(),
         x0Dist: logUniform(0.5, 10, [3]),
+        // Last, so that the other fields draw as before: about one in four is interpolating.
+        interpolating: fc.constantFrom(false, false, false, true),
       })
       .map((r) => {
         const rng = makeRng(r.pointSeed);
+        const shifts = Array.from({ length: r.pairs }, () => sphere(rng, dim, r.noise * (0.5 + rng.next())));
         return {
           dim,
           eigenvalues: spectrum(dim, r.mu, r.mu * r.kappa, r.style, r.spectrumSeed),
           rotationSeed: r.rotationSeed,
-          shifts: Array.from({ length: r.pairs }, () => sphere(rng, dim, r.noise * (0.5 + rng.next()))),
+          // Zero shifts: every f_i is F, so σ* = M = 0 (interpolation) and SGD is gradient descent.
+          shifts: r.interpolating ? [new Array<number>(dim).fill(0)] : shifts,
           x0: sphere(rng, dim, r.x0Dist),
         };
       });
@@ -126,10 +120,12 @@ export const noisyQuadratic: Family<NoisyQuadraticParams> = {
     const D = parse(params);
     const samples = samplesOf(D.shifts);
     const n = samples.length;
+    // ∇F(x) = Ax for every f*: the quadratic family's oracle applies A (f* is not known yet).
+    const applyA = quadratic.instantiate(fullQuadratic(params, 0)).grad;
     // Half the pairs suffice: c and −c give the same ‖Ac‖² and cᵀAc.
     let M = 0, fstar = 0;
     for (const c of D.shifts) {
-      const Ac = applyA(D, c);
+      const Ac = applyA(c);
       M += (2 * squaredNorm(Ac)) / n;
       fstar += c.reduce((s, v, i) => s + v * Ac[i], 0) / n; // ½ · 2 · cᵀAc / n
     }
@@ -141,7 +137,7 @@ export const noisyQuadratic: Family<NoisyQuadraticParams> = {
       family: 'noisy-quadratic',
       params,
       cert: { ...F.cert, noise: { M, MV: 0, sigmaStar: M, Lmax: L, convexSamples: true } },
-      sampleGrad2: (x) => squaredNorm(applyA(D, x)) + M,
+      sampleGrad2: (x) => squaredNorm(F.grad(x)) + M,
       data: { ...F.data, M, n, samples, mu, L },
     };
     return inst;
