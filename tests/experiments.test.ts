@@ -17,7 +17,7 @@ import { parseHTML } from 'linkedom';
 import { main } from '../src/cli/main.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { askewsgdLogistic } from '../src/experiments/askewsgdLogistic.ts';
-import { EXPERIMENTS, runExperiment } from '../src/experiments/index.ts';
+import { EXPERIMENTS, experimentById, runExperiment } from '../src/experiments/index.ts';
 import { quantisedMethods } from '../src/experiments/methods.ts';
 import { bestBinary, compareMethods, METRICS, type MethodRun } from '../src/experiments/quantisedTraining.ts';
 import { MOONS_DEFAULTS, moonsProblem } from '../src/experiments/twoMoonsExperiment.ts';
@@ -44,11 +44,11 @@ async function cli(...args: string[]) {
   }
 }
 
-/** One figure per metric, in order, each with exactly one plot SVG (Plot's own class; the legend's swatches have none); every formula rendered. */
-function checkPage(html: string): void {
+/** One figure per metric (or per named figure), in order, each with exactly one plot SVG (Plot's own class; the legend's swatches have none); every formula rendered. */
+function checkPage(html: string, figureIds: readonly string[] = METRIC_IDS): void {
   const { document } = parseHTML(html);
   const figures = [...document.querySelectorAll('figure.plot[id^="figure-"]')];
-  expect(figures.map((f) => f.getAttribute('id'))).toEqual(METRIC_IDS.map((m) => `figure-${m}`));
+  expect(figures.map((f) => f.getAttribute('id'))).toEqual(figureIds.map((m) => `figure-${m}`));
   for (const f of figures) expect([...f.querySelectorAll('svg')].filter((svg) => /^plot-/.test(svg.getAttribute('class') ?? '')).length).toBe(1);
   expect(html).toContain('class="katex"');
   expect(html).not.toContain('katex-error');
@@ -101,7 +101,10 @@ describe('boundlab experiment', () => {
       expect(r.code, steps).toBe(2);
       expect(r.err, steps).toMatch(/--steps/);
     }
-    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons/);
+    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, gpfq, low-rank\)/);
+    const small = await cli('experiment', 'gpfq', '--steps', '63');
+    expect(small.code).toBe(2);
+    expect(small.err).toMatch(/--steps must be at least 64 for gpfq, got 63/);
     expect((await cli('experiment', 'two-moons', '--stesp', '3')).err).toMatch(/unknown option --stesp \(did you mean: steps/);
   });
 
@@ -118,6 +121,33 @@ describe('boundlab experiment', () => {
     checkData(result.data.methods as MethodJson[], 8);
     checkPage(readFileSync(file, 'utf8'));
     expect(result.table.rows.map((r) => r.method)).toEqual((result.data.methods as { label: string }[]).map((m) => m.label));
+  });
+});
+
+describe('compression experiments (src/compression, plotted)', () => {
+  it('gpfq: GPFQ below rounding at every width and decaying faster, on a log-log page', async () => {
+    const { result, file } = await runExperiment(experimentById('gpfq')!, { steps: 1024, out: join(root, 'gpfq') });
+    const d = result.data as { n0s: number[]; gpfq: number[]; rounding: number[]; slope: { gpfq: number; rounding: number } };
+    expect(d.n0s).toEqual([16, 64, 256, 1024]);
+    for (const v of [...d.gpfq, ...d.rounding, d.slope.gpfq, d.slope.rounding]) expect(Number.isFinite(v)).toBe(true);
+    d.n0s.forEach((_, i) => expect(d.gpfq[i]).toBeLessThan(d.rounding[i]));
+    expect(d.slope.gpfq).toBeLessThan(d.slope.rounding);
+    const html = readFileSync(file, 'utf8');
+    checkPage(html, ['error']);
+    expect(html).toContain('none (no optimiser was run)');
+  });
+
+  it('low-rank: every rank tabulated, the error falling with the rank as the tail does', async () => {
+    const { result, file } = await runExperiment(experimentById('low-rank')!, { steps: 6, seed: 2, out: join(root, 'low-rank') });
+    const d = result.data as { rows: number; cols: number; ranks: number[]; frobenius: number[]; tail_frobenius: number[] };
+    expect([d.rows, d.cols]).toEqual([14, 6]);
+    expect(d.ranks).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(result.table.rows).toHaveLength(7);
+    for (let r = 1; r < d.ranks.length; r++) {
+      expect(d.tail_frobenius[r]).toBeLessThanOrEqual(d.tail_frobenius[r - 1]);
+      expect(d.frobenius[r]).toBeLessThan(d.frobenius[r - 1]);
+    }
+    checkPage(readFileSync(file, 'utf8'), ['frobenius', 'spectral']);
   });
 });
 
@@ -206,7 +236,7 @@ describe('quantised training on two moons (seed 0)', () => {
     expect(maxAbs(runs['bc-det'].weights)).toBeLessThanOrEqual(1);
   });
 
-  // The prox threshold γλ_t = 2t/T passes 1 at t = T/2: from there every weight within 1 of ±1 lands on it exactly.
+  // The prox threshold γλ_t = 2t/T passes 1 at t = T/2: from there the prox puts every |θ_j| ≤ 2 on 1 and the clip the rest.
   it('ends ProxQuant exactly in {±1}', () => {
     expect(runs.proxquant.final.max_distance).toBe(0);
     expect(runs.proxquant.final.loss).toBe(runs.proxquant.final.quantised_loss);

@@ -8,13 +8,13 @@ import { progress } from './progress.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'directory for NAME.html (default reports); nothing else in it is touched', placeholder: 'DIR' },
-  { name: 'steps', type: 'int', help: "optimiser updates per method (default: the experiment's, below)", placeholder: 'N' },
+  { name: 'steps', type: 'int', help: "optimiser updates per method, or the size named below (default: the experiment's)", placeholder: 'N' },
 ];
 
 export const EXPERIMENT_HELP = helpText(
   'boundlab experiment NAME [--out DIR] [--steps N] [--json] [--seed N]',
-  `Runs one experiment on real TensorFlow.js optimisers and writes DIR/NAME.html: one
-self-contained page with the setup, a plot per measured quantity (one line per method)
+  `Runs one experiment (quantised training on real TensorFlow.js optimisers, or compression
+in float64) and writes DIR/NAME.html: one self-contained page with the setup, a plot per measured quantity (one line per method)
 and the comparison table, which is also printed (--json: all the data, on stdout).
 Experiments measure; they check no bound, so the exit status is 0 unless the usage is
 bad (2).
@@ -34,7 +34,8 @@ export async function experimentCommand(argv: readonly string[]): Promise<number
   const experiment = experimentById(positional[0]);
   if (!experiment) throw new UsageError(`experiment: unknown experiment '${positional[0]}'${closest(positional[0], known)}; known: ${known.join(', ')}`);
   const steps = options.steps as number | undefined;
-  if (steps === 0) throw new UsageError('experiment: --steps must be at least 1');
+  if (steps !== undefined && steps < experiment.defaults.minSteps)
+    throw new UsageError(`experiment: --steps must be at least ${experiment.defaults.minSteps} for ${experiment.id}, got ${steps}`);
 
   const bar = progress();
   const { result, file, bytes } = await runExperiment(experiment, {

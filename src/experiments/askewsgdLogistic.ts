@@ -17,11 +17,9 @@
 import { logistic } from '../classes/families/logistic.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { formatNumber } from '../report/format.ts';
-import { ASKEW_NOTE, epsDecay, quantisedMethods, UPDATE_RULES, WARM_EPS0 } from './methods.ts';
-import {
-  accuracy, bestBinary, compareMethods, comparisonTable, metricFigures, runsData, type LabelledData, type QuantisedProblem,
-} from './quantisedTraining.ts';
-import { quantisedFindings } from './findings.ts';
+import { ASKEW_NOTE, PROXQUANT_NOTE, UPDATE_RULES } from './methods.ts';
+import { accuracy, type LabelledData, type QuantisedProblem } from './quantisedTraining.ts';
+import { runTraining, type TrainingSchedule } from './training.ts';
 import type { Experiment, ExperimentOptions, ExperimentResult } from './types.ts';
 
 export const LOGISTIC_DEFAULTS = {
@@ -63,66 +61,51 @@ export const askewsgdLogistic: Experiment = {
   title: 'Quantised training on the ASkewSGD logistic setup',
   summary: 'binary teacher, logistic regression (d = 10): every quantised method vs full precision, ε annealed',
   defaults: {
+    minSteps: 1,
     steps: LOGISTIC_DEFAULTS.steps,
     describe: `n_train ${LOGISTIC_DEFAULTS.nTrain}, n_test ${LOGISTIC_DEFAULTS.nTest}, d ${LOGISTIC_DEFAULTS.d}, batch ${LOGISTIC_DEFAULTS.batchSize} (20 epochs; the paper's 50 are --steps 3000), γ ${LOGISTIC_DEFAULTS.lr}, α ${LOGISTIC_DEFAULTS.alpha}, ε ${LOGISTIC_DEFAULTS.eps0} → ${LOGISTIC_DEFAULTS.epsEnd}`,
   },
+  tensorflow: true,
   run: runLogistic,
 };
 
-async function runLogistic(opts: ExperimentOptions): Promise<ExperimentResult> {
-  const started = performance.now();
+function runLogistic(opts: ExperimentOptions): Promise<ExperimentResult> {
   const D = LOGISTIC_DEFAULTS;
   const T = opts.steps ?? D.steps;
   const seed = opts.seed ?? 0;
-  if (!Number.isInteger(T) || T < 1) throw new Error(`askewsgd-logistic: steps must be an integer ≥ 1, got ${T}`);
   const data = teacherData(seed, D.nTrain, D.nTest, D.d);
   const instance = logistic.instantiate({ X: data.train.X as number[][], s: data.train.s as number[], lambda: D.lambda, x0: data.x0 });
   const problem: QuantisedProblem = { family: logistic, instance, train: data.train, test: data.test, score: dot };
-
   const epoch = D.nTrain / D.batchSize;
-  const delta = epsDecay(D.eps0, D.epsEnd, T);
-  // ProxQuant's threshold γλ_t = γρt reaches 1 at t = T/2: from there every weight in [−1, 1] is snapped to ±1.
-  const lambdaRate = 2 / (D.lr * T);
-  const methods = quantisedMethods({ lr: D.lr, batchSize: D.batchSize, lambdaRate, alpha: D.alpha, eps0: D.eps0, epsEnd: D.epsEnd, steps: T });
-  const every = Math.max(1, Math.min(epoch, Math.floor(T / 10)));
-  const runs = await compareMethods(problem, methods, { steps: T, every, seed, onProgress: opts.onProgress });
-
-  const best = bestBinary(problem);
   const teacher = { loss: instance.value(data.wstar), accuracy: accuracy(problem, data.wstar, data.test) };
   const fstar = instance.cert.fstar;
-  const references = [
-    { metric: 'loss' as const, label: 'f* (real weights)', value: fstar },
-    { metric: 'quantised_loss' as const, label: 'best sign vector', value: best.loss },
-    { metric: 'quantised_accuracy' as const, label: 'teacher w*', value: teacher.accuracy },
-    { metric: 'accuracy' as const, label: 'teacher w*', value: teacher.accuracy },
-  ];
-  const epsT = D.epsEnd;
-  const settings = {
-    n_train: D.nTrain, n_test: D.nTest, d: D.d, 'batch size': D.batchSize, steps: T, epochs: T / epoch,
-    'step size γ': D.lr, 'ASkewSGD α': D.alpha, 'ε0': D.eps0, 'ε decay δ': delta, [`ε decay δ (ε0 = ${WARM_EPS0})`]: epsDecay(WARM_EPS0, D.epsEnd, T), 'ε at the last step': epsT,
-    'ProxQuant ρ (λ_t = ρt)': lambdaRate, 'L2 λ': D.lambda, 'x0': `U[−${D.x0Scale}, ${D.x0Scale}]^${D.d}`, 'measured every': `${every} steps`,
-  };
-  return {
-    experiment: askewsgdLogistic.id,
+  return runTraining({
+    id: askewsgdLogistic.id,
     title: askewsgdLogistic.title,
+    hyper: D,
+    problem,
+    steps: T,
     seed,
-    settings,
-    setup: setupText(T, epoch, delta, epsT, lambdaRate),
-    figures: metricFigures(runs, references),
-    table: comparisonTable(runs),
-    findings: [
-      `The teacher w* ∈ {±1}^10 scores training loss ${formatNumber(teacher.loss)} and test accuracy ${formatNumber(teacher.accuracy)}; the best of all 2^10 sign vectors (exhaustive) has training loss ${formatNumber(best.loss)} and test accuracy ${formatNumber(best.accuracy)}; the real-valued optimum has f* = ${formatNumber(fstar)}.`,
-      ...quantisedFindings(runs, best.loss, epsT),
-    ],
-    data: {
-      methods: runsData(runs),
-      references: { fstar, teacher: { weights: data.wstar, ...teacher }, best_binary: best, eps_final: epsT },
-    },
-    seconds: (performance.now() - started) / 1000,
-  };
+    every: Math.max(1, Math.min(epoch, Math.floor(T / 10))),
+    onProgress: opts.onProgress,
+    settings: { n_train: D.nTrain, n_test: D.nTest, d: D.d, epochs: T / epoch, 'L2 λ': D.lambda, x0: `U[−${D.x0Scale}, ${D.x0Scale}]^${D.d}` },
+    describe: (best, schedule) => ({
+      setup: setupText(schedule, epoch),
+      references: [
+        { metric: 'loss', label: 'f* (real weights)', value: fstar },
+        { metric: 'quantised_loss', label: 'best sign vector', value: best.loss },
+        { metric: 'quantised_accuracy', label: 'teacher w*', value: teacher.accuracy },
+        { metric: 'accuracy', label: 'teacher w*', value: teacher.accuracy },
+      ],
+      findings: [
+        `The teacher w* ∈ {±1}^10 scores training loss ${formatNumber(teacher.loss)} and test accuracy ${formatNumber(teacher.accuracy)}; the best of all 2^10 sign vectors (exhaustive) has training loss ${formatNumber(best.loss)} and test accuracy ${formatNumber(best.accuracy)}; the real-valued optimum has f* = ${formatNumber(fstar)}.`,
+      ],
+      references_data: { fstar, teacher: { weights: data.wstar, ...teacher } },
+    }),
+  });
 }
 
-function setupText(T: number, epoch: number, delta: number, epsT: number, rho: number): string {
+function setupText({ T, delta, epsT, rho }: TrainingSchedule, epoch: number): string {
   const D = LOGISTIC_DEFAULTS;
   return `The logistic experiment of the ASkewSGD paper's code: a binary teacher $w^\\star = \\operatorname{sign}(U - \\tfrac12) \\in \\{\\pm 1\\}^{${D.d}}$, inputs $x \\sim U[-1,1]^{${D.d}}$, labels $s = \\pm 1$ with $P(s = +1) = \\sigma(x^\\top w^\\star)$; ${D.nTrain} training and ${D.nTest} test points. The loss is $f(w) = \\frac1n \\sum_i \\log(1 + e^{-s_i x_i^\\top w}) + \\frac{\\lambda}{2}\\|w\\|^2$ (the \`logistic-l2\` family) and a prediction is $\\operatorname{sign}(x^\\top w)$. Every method starts from the same $x_0$ and, with the same seed, draws the same minibatches (${D.batchSize} indices with replacement per step, ${epoch} steps an epoch): ${T} steps, ${formatNumber(T / epoch)} epochs.
 
@@ -137,5 +120,5 @@ Changed from the paper, and why:
 - **$\\lambda = ${D.lambda}$**: the \`logistic-l2\` family needs $\\lambda > 0$; on $[-1,1]^{${D.d}}$ its term is at most $${formatNumber(D.lambda * D.d / 2)}$.
 - **${formatNumber(T / epoch)} epochs** by default instead of 50 (\`--steps 3000\` is the paper's length).
 
-ProxQuant's $\\lambda_t = \\rho t$ with $\\rho = 2/(\\gamma T) = ${formatNumber(rho)}$: its threshold $\\gamma\\lambda_t$ reaches 1 at $t = T/2$, after which every weight in $[-1, 1]$ is snapped to $\\pm 1$ unless one gradient step carries it across 0. "After sign()" means $q(w) = \\operatorname{sign}(w)$ on every coordinate, $\\operatorname{sign}(0) = +1$, for every method (stochastic BinaryConnect included). Losses and accuracies are measured in float64 on the float32 iterates.`;
+${PROXQUANT_NOTE(T, rho)} "After sign()" means $q(w) = \\operatorname{sign}(w)$ on every coordinate, $\\operatorname{sign}(0) = +1$, for every method (stochastic BinaryConnect included). Losses and accuracies are measured in float64 on the float32 iterates.`;
 }

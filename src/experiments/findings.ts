@@ -24,7 +24,7 @@ export function quantisedFindings(runs: readonly MethodRun[], bestLoss: number, 
   const rest = runs.filter((r) => !optimal.includes(r));
   if (rest.length) {
     const byLoss = [...rest].sort((a, b) => a.final.quantised_loss - b.final.quantised_loss);
-    out.push(`The others, by training loss after sign(): ${byLoss.map((r) => `${r.label} ${formatNumber(r.final.quantised_loss)} (test accuracy ${formatNumber(r.final.quantised_accuracy)})`).join('; ')}.`);
+    out.push(`${optimal.length ? 'The others, by' : 'By'} training loss after sign(): ${byLoss.map((r) => `${r.label} ${formatNumber(r.final.quantised_loss)} (test accuracy ${formatNumber(r.final.quantised_accuracy)})`).join('; ')}.`);
   }
   const binary = runs.filter((r) => r.final.max_distance === 0);
   out.push(binary.length

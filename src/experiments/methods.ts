@@ -7,6 +7,7 @@
  * take the same step size and minibatch size, so the rules, not their tuning, differ.
  */
 import { ESTIMATORS } from '../optimizers/quantised/ste.ts';
+import { formatNumber } from '../report/format.ts';
 import type { Method } from './quantisedTraining.ts';
 
 export interface MethodSettings {
@@ -56,3 +57,6 @@ export const UPDATE_RULES = `With $\\hat g(\\cdot)$ the minibatch gradient at a 
 
 /** Why the warm-started ASkewSGD variant is there (Markdown), for T steps ending at ε_T. */
 export const ASKEW_NOTE = (T: number, epsT: number): string => `Why a third ASkewSGD variant: with $\\varepsilon_0 = 1$, as soon as $\\varepsilon < 1$ the constraint excludes the interval $|w| < (1 - \\sqrt{\\varepsilon})^{1/2}$ around 0, and where $c_\\varepsilon < 0$ the velocity $K$ points away from 0; a weight can change sign only by jumping over that interval in one step, so the signs tend to stay those of $x_0$ (column "signs ≠ x0"). With $\\varepsilon_0 = ${WARM_EPS0}$, $c_\\varepsilon \\ge 0$ on all of $[-1, 1]$ until $\\varepsilon$ falls below 1, at step ${Math.round((T * Math.log(WARM_EPS0)) / Math.log(WARM_EPS0 / epsT))}: until then it is projected SGD.`;
+
+/** ProxQuant's schedule and what it does (Markdown), for T steps at step size γ with ρ = 2/(γT). */
+export const PROXQUANT_NOTE = (T: number, rho: number): string => `ProxQuant's $\\lambda_t = \\rho t$ with $\\rho = 2/(\\gamma T) = ${formatNumber(rho)}$: the threshold $\\gamma\\lambda_t$ passes 1 at $t = T/2$, from where every weight ends each step exactly on $\\pm1$ (the prox moves $|\\theta_j|$ to 1 from anywhere in $[0, 2]$, and the clip catches what lies beyond), so the run ends binary whatever the gradients. The pull accumulates, $\\sum_{s<t} \\gamma\\lambda_s \\approx t^2/T$, which reaches 1 near $t = \\sqrt T \\approx ${Math.round(Math.sqrt(T))}$: in practice the weights sit on $\\pm1$ after about that many steps, and few signs change later (column "signs ≠ x0").`;

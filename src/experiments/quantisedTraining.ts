@@ -15,7 +15,7 @@
 import type { Family, Instance } from '../classes/types.ts';
 import { runBatch } from '../verify/run.ts';
 import type { SeriesPoint } from '../report/plot.ts';
-import type { Figure, Table } from './types.ts';
+import { numericColumns, type Figure, type Table } from './types.ts';
 
 /** A labelled point set: rows X (n × p) with labels s ∈ {−1, +1}. */
 export interface LabelledData { X: readonly (readonly number[])[]; s: readonly number[] }
@@ -171,14 +171,10 @@ export function comparisonTable(runs: readonly MethodRun[]): Table {
   return {
     columns: [
       { id: 'method', label: 'method' },
-      { id: 'loss', label: 'loss (real)', numeric: true },
-      { id: 'quantised_loss', label: 'loss (sign)', numeric: true },
-      { id: 'quantised_train_accuracy', label: 'train acc (sign)', numeric: true },
-      { id: 'quantised_accuracy', label: 'test acc (sign)', numeric: true },
-      { id: 'accuracy', label: 'test acc (real)', numeric: true },
-      { id: 'distance', label: 'mean dist ±1', numeric: true },
-      { id: 'max_distance', label: 'max dist ±1', numeric: true },
-      { id: 'sign_changes', label: 'signs ≠ x0', numeric: true },
+      ...numericColumns({
+        loss: 'loss (real)', quantised_loss: 'loss (sign)', quantised_train_accuracy: 'train acc (sign)', quantised_accuracy: 'test acc (sign)',
+        accuracy: 'test acc (real)', distance: 'mean dist ±1', max_distance: 'max dist ±1', sign_changes: 'signs ≠ x0',
+      }),
     ],
     rows: runs.map((r) => ({ method: r.label, ...r.final })),
     caption: 'Values at the last step. loss: training loss of the real weights w, or of sign(w); acc: accuracy of sign(w) or of w; '

@@ -120,6 +120,17 @@ function predict(x: tf.Tensor2D, X: tf.Tensor3D): tf.Tensor2D {
   return tf.add(tf.matMul(hidden, W2).squeeze([2]), b2) as tf.Tensor2D;
 }
 
+/** The batch's inputs [B, nmax, 2], weights 1/n_i (0 on padding) and labels [B, nmax]. */
+function stacked(instances: readonly Instance[]): { X: tf.Tensor3D; weights: tf.Tensor2D; S: tf.Tensor2D; nmax: number } {
+  checkBatch('two-moons', instances);
+  const Ds = instances.map((inst) => parse(inst.params as TwoMoonsParams));
+  const { X, weights, nmax } = stackSamples(Ds.map((D) => D.X));
+  return { X, weights, S: stackPadded(Ds.map((D) => D.s), nmax), nmax };
+}
+
+/** softplus(−s·g) elementwise: the logistic loss of logits g with labels s = ±1. */
+const logisticLoss = (s: tf.Tensor, g: tf.Tensor): tf.Tensor => tf.softplus(tf.neg(tf.mul(s, g)));
+
 export const twoMoons: Family<TwoMoonsParams> = {
   id: 'two-moons',
   title: 'Two moons, 2-3-1 ReLU network, logistic loss',
@@ -139,41 +150,23 @@ export const twoMoons: Family<TwoMoonsParams> = {
 
   instantiate(params) {
     const D = parse(params);
-    const o = oracle(D);
-    const inst: Instance = {
-      family: 'two-moons',
-      params,
-      dim: MOONS_DIM,
-      // Not certified: f ≥ 0, but inf f is unknown (NaN, never a claim), and no L, μ, G.
-      cert: { convex: false, quadratic: false, fstar: Number.NaN },
-      x0: D.x0,
-      value: o.value,
-      grad: o.grad,
-      nearestMinimiser: () => null,
-    };
-    return inst;
+    // Not certified: f ≥ 0, but inf f is unknown (NaN, never a claim), and no L, μ, G.
+    const cert = { convex: false, quadratic: false, fstar: Number.NaN };
+    return { family: 'two-moons', params, dim: MOONS_DIM, cert, x0: D.x0, ...oracle(D), nearestMinimiser: () => null };
   },
 
   tfLoss(instances) {
-    checkBatch('two-moons', instances);
-    const Ds = instances.map((inst) => parse(inst.params as TwoMoonsParams));
-    const { X, weights, nmax } = stackSamples(Ds.map((D) => D.X));
-    const S = stackPadded(Ds.map((D) => D.s), nmax);
-    return makeBatchedLoss([X, weights, S], (x) =>
-      tf.sum(tf.mul(weights, tf.softplus(tf.neg(tf.mul(S, predict(x, X))))), 1) as tf.Tensor1D);
+    const { X, weights, S } = stacked(instances);
+    return makeBatchedLoss([X, weights, S], (x) => tf.sum(tf.mul(weights, logisticLoss(S, predict(x, X))), 1) as tf.Tensor1D);
   },
 
   tfMinibatchLoss(instances) {
-    checkBatch('two-moons', instances);
-    const Ds = instances.map((inst) => parse(inst.params as TwoMoonsParams));
-    const { X, weights, nmax } = stackSamples(Ds.map((D) => D.X));
+    const { X, weights, S, nmax } = stacked(instances);
     weights.dispose(); // the minibatch mean needs no weights
-    const S = stackPadded(Ds.map((D) => D.s), nmax);
     const off = rowOffsets(instances.length, nmax);
     return makeMinibatchLoss([X, S, off], (x, batch) => {
       const Xb = gatherRows(X, batch, off) as tf.Tensor3D; // [B, m, 2]
-      const Sb = gatherRows(S, batch, off) as tf.Tensor2D; // [B, m]
-      return tf.mean(tf.softplus(tf.neg(tf.mul(Sb, predict(x, Xb)))), 1) as tf.Tensor1D;
+      return tf.mean(logisticLoss(gatherRows(S, batch, off), predict(x, Xb)), 1) as tf.Tensor1D;
     });
   },
 

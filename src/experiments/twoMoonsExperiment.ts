@@ -13,9 +13,9 @@
  */
 import { makeRng } from '../numeric/rng.ts';
 import { formatNumber } from '../report/format.ts';
-import { quantisedFindings } from './findings.ts';
-import { ASKEW_NOTE, epsDecay, quantisedMethods, UPDATE_RULES, WARM_EPS0 } from './methods.ts';
-import { bestBinary, compareMethods, comparisonTable, metricFigures, runsData, type QuantisedProblem } from './quantisedTraining.ts';
+import { ASKEW_NOTE, PROXQUANT_NOTE, UPDATE_RULES } from './methods.ts';
+import type { QuantisedProblem } from './quantisedTraining.ts';
+import { runTraining, type TrainingSchedule } from './training.ts';
 import { moonsData, moonsLogit, MOONS_DIM, twoMoons } from './twoMoons.ts';
 import type { Experiment, ExperimentOptions, ExperimentResult } from './types.ts';
 
@@ -24,7 +24,7 @@ export const MOONS_DEFAULTS = {
   nTest: 1000,
   noise: 0.1,
   batchSize: 20,
-  steps: 2000,
+  steps: 1500,
   lr: 0.2,
   alpha: 0.1,
   eps0: 1,
@@ -50,55 +50,42 @@ export const twoMoonsExperiment: Experiment = {
   title: 'Quantised training of a 2-3-1 ReLU network on two moons',
   summary: 'two moons, a 13-parameter ReLU network (biases quantised too): every quantised method vs full precision',
   defaults: {
+    minSteps: 1,
     steps: MOONS_DEFAULTS.steps,
     describe: `n_train ${MOONS_DEFAULTS.nTrain}, n_test ${MOONS_DEFAULTS.nTest}, noise ${MOONS_DEFAULTS.noise}, batch ${MOONS_DEFAULTS.batchSize}, γ ${MOONS_DEFAULTS.lr}, α ${MOONS_DEFAULTS.alpha}, ε ${MOONS_DEFAULTS.eps0} → ${MOONS_DEFAULTS.epsEnd}`,
   },
+  tensorflow: true,
   run: runMoons,
 };
 
-async function runMoons(opts: ExperimentOptions): Promise<ExperimentResult> {
-  const started = performance.now();
+function runMoons(opts: ExperimentOptions): Promise<ExperimentResult> {
   const D = MOONS_DEFAULTS;
   const T = opts.steps ?? D.steps;
-  const seed = opts.seed ?? 0;
-  if (!Number.isInteger(T) || T < 1) throw new Error(`two-moons: steps must be an integer ≥ 1, got ${T}`);
-  const problem = moonsProblem(seed);
-  const delta = epsDecay(D.eps0, D.epsEnd, T);
-  // ProxQuant's threshold γλ_t = γρt reaches 1 at t = T/2 (as in askewsgd-logistic).
-  const lambdaRate = 2 / (D.lr * T);
-  const methods = quantisedMethods({ lr: D.lr, batchSize: D.batchSize, lambdaRate, alpha: D.alpha, eps0: D.eps0, epsEnd: D.epsEnd, steps: T });
-  const every = Math.max(1, Math.floor(T / 40));
-  const runs = await compareMethods(problem, methods, { steps: T, every, seed, onProgress: opts.onProgress });
-
-  const best = bestBinary(problem);
-  const references = [
-    { metric: 'quantised_loss' as const, label: 'best sign vector', value: best.loss },
-    { metric: 'quantised_accuracy' as const, label: 'best sign vector', value: best.accuracy },
-  ];
-  const epsT = D.epsEnd;
-  const settings = {
-    n_train: D.nTrain, n_test: D.nTest, noise: D.noise, d: MOONS_DIM, 'batch size': D.batchSize, steps: T,
-    'step size γ': D.lr, 'ASkewSGD α': D.alpha, 'ε0': D.eps0, 'ε decay δ': delta, [`ε decay δ (ε0 = ${WARM_EPS0})`]: epsDecay(WARM_EPS0, D.epsEnd, T), 'ε at the last step': epsT,
-    'ProxQuant ρ (λ_t = ρt)': lambdaRate, 'x0': `U[−${D.x0Scale}, ${D.x0Scale}]^${MOONS_DIM}`, 'measured every': `${every} steps`,
-  };
-  return {
-    experiment: twoMoonsExperiment.id,
+  return runTraining({
+    id: twoMoonsExperiment.id,
     title: twoMoonsExperiment.title,
-    seed,
-    settings,
-    setup: setupText(T, delta, epsT, lambdaRate),
-    figures: metricFigures(runs, references),
-    table: comparisonTable(runs),
-    findings: [
-      `The best of all 2^13 sign vectors (exhaustive, biases included) has training loss ${formatNumber(best.loss)}, training accuracy ${formatNumber(best.train_accuracy)} and test accuracy ${formatNumber(best.accuracy)}: no method can do better after sign().`,
-      ...quantisedFindings(runs, best.loss, epsT),
-    ],
-    data: { methods: runsData(runs), references: { best_binary: best, eps_final: epsT } },
-    seconds: (performance.now() - started) / 1000,
-  };
+    hyper: D,
+    problem: moonsProblem(opts.seed ?? 0),
+    steps: T,
+    seed: opts.seed ?? 0,
+    every: Math.max(1, Math.floor(T / 40)),
+    onProgress: opts.onProgress,
+    settings: { n_train: D.nTrain, n_test: D.nTest, noise: D.noise, d: MOONS_DIM, x0: `U[−${D.x0Scale}, ${D.x0Scale}]^${MOONS_DIM}` },
+    describe: (best, schedule) => ({
+      setup: setupText(schedule),
+      references: [
+        { metric: 'quantised_loss', label: 'best sign vector', value: best.loss },
+        { metric: 'quantised_accuracy', label: 'best sign vector', value: best.accuracy },
+      ],
+      findings: [
+        `The best of all 2^13 sign vectors (exhaustive, biases included) has training loss ${formatNumber(best.loss)}, training accuracy ${formatNumber(best.train_accuracy)} and test accuracy ${formatNumber(best.accuracy)}: no method can do better after sign().`,
+      ],
+      references_data: {},
+    }),
+  });
 }
 
-function setupText(T: number, delta: number, epsT: number, rho: number): string {
+function setupText({ T, delta, epsT, rho }: TrainingSchedule): string {
   const D = MOONS_DEFAULTS;
   return `Two moons: ${D.nTrain} training and ${D.nTest} test points, each on the upper half circle $(\\cos \\pi t, \\sin \\pi t)$ (label $-1$) or the lower one $(1 - \\cos \\pi t, \\tfrac12 - \\sin \\pi t)$ (label $+1$) with probability ½, $t \\sim U[0, 1]$, plus Gaussian noise of standard deviation ${D.noise} per coordinate, then mapped by $(x, y) \\mapsto (x - \\tfrac12, 2(y - \\tfrac14))$ so both inputs span about $[-1.5, 1.5]$. The model is a 2-3-1 ReLU network $g_\\theta(x) = W_2^\\top \\operatorname{relu}(W_1^\\top x + b_1) + b_2$ with $\\theta = (W_1 \\in \\mathbb R^{2\\times 3}, b_1, W_2, b_2) \\in \\mathbb R^{13}$, the loss is the logistic (binary cross-entropy) loss $f(\\theta) = \\frac1n\\sum_i \\log(1 + e^{-s_i g_\\theta(x_i)})$, and a prediction is $\\operatorname{sign}(g_\\theta(x))$. Nothing about $f$ is certified (no $L$, $\\mu$ or $f^\\star$): it is nonconvex and nonsmooth. Every method starts from the same $\\theta_0 \\sim U[-${D.x0Scale}, ${D.x0Scale}]^{13}$ and, with the same seed, draws the same minibatches (${D.batchSize} indices with replacement per step), for ${T} steps.
 
@@ -108,5 +95,5 @@ ${ASKEW_NOTE(T, epsT)}
 
 **Biases are quantised too.** BinaryConnect binarises weights and keeps biases real; the registered rules act on the whole parameter vector, so here all 13 parameters, biases included, are trained toward $\\{\\pm1\\}$ and sign() is applied to all of them. The exhaustive search over all $2^{13}$ sign vectors below shows what that costs: it bounds the training loss any method can reach after sign().
 
-ASkewSGD anneals $\\varepsilon_k = ${D.eps0}\\cdot\\delta^k$ with $\\delta = ${formatNumber(delta)}$ ($\\varepsilon_T = ${formatNumber(epsT)}$); ProxQuant's $\\lambda_t = \\rho t$ with $\\rho = 2/(\\gamma T) = ${formatNumber(rho)}$ (threshold 1 at $t = T/2$). Losses and accuracies are measured in float64 on the float32 iterates.`;
+ASkewSGD anneals $\\varepsilon_k = ${D.eps0}\\cdot\\delta^k$ with $\\delta = ${formatNumber(delta)}$ ($\\varepsilon_T = ${formatNumber(epsT)}$). ${PROXQUANT_NOTE(T, rho)} Losses and accuracies are measured in float64 on the float32 iterates.`;
 }

@@ -6,7 +6,7 @@
 import type { SeriesPlotOptions, SeriesPoint } from '../report/plot.ts';
 
 export interface ExperimentOptions {
-  /** Optimiser updates per run (gpfq, low-rank: the size of the sweep); default: the experiment's. */
+  /** Optimiser updates per run (gpfq, low-rank: the size of the problem, see their defaults); default: the experiment's. */
   steps?: number;
   /** Seed of every random choice (data, starting point, minibatches); default 0. */
   seed?: number;
@@ -30,6 +30,10 @@ export interface TableColumn {
   /** Right-aligned, formatted with formatNumber. */
   numeric?: boolean;
 }
+
+/** Numeric columns from id → label, in order. */
+export const numericColumns = (labels: Record<string, string>): TableColumn[] =>
+  Object.entries(labels).map(([id, label]) => ({ id, label, numeric: true }));
 
 /** The comparison table: a row per method (or per size), numbers only from the run. */
 export interface Table {
@@ -61,7 +65,13 @@ export interface Experiment {
   title: string;
   /** One line for `boundlab experiment --help`. */
   summary: string;
-  /** The defaults, as `--help` lists them (name → value with its meaning). */
-  defaults: { steps: number; describe: string };
+  /**
+   * The defaults as `--help` lists them: `steps` (optimiser updates per method,
+   * or what `describe` says it sizes), the least steps the experiment accepts,
+   * and the other settings in words.
+   */
+  defaults: { steps: number; minSteps: number; describe: string };
+  /** Whether it runs TensorFlow.js (the page then records the backend). */
+  tensorflow: boolean;
   run(opts: ExperimentOptions): Promise<ExperimentResult>;
 }

@@ -107,10 +107,16 @@ export interface SeriesPlotOptions {
   yLabel: string;
   /** A log y axis (values that are not positive are left out). */
   log?: boolean;
+  /** A log x axis (likewise). */
+  logX?: boolean;
   /** Horizontal reference lines (dashed, grey), each labelled at its right end. */
   references?: readonly { label: string; y: number }[];
   /** The series in legend order (default: order of first appearance). */
   order?: readonly string[];
+  /** Series drawn dashed (fits, theoretical values) rather than solid. */
+  dashed?: readonly string[];
+  /** A dot at every point too (for short series whose lines overlap). */
+  dots?: boolean;
 }
 
 /** Tableau's ten colours and two more, so a dozen series stay apart (beyond that, colours repeat). */
@@ -118,22 +124,29 @@ const PALETTE = ['#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f', '#edc949
 
 /** Several series against a common x, one colour each, with a legend: an inline SVG string. */
 export function seriesPlot(points: readonly SeriesPoint[], opts: SeriesPlotOptions): string {
-  const drawn = opts.log ? points.filter((p) => p.y > 0 && Number.isFinite(p.y)) : points.filter((p) => Number.isFinite(p.y));
+  const drawable = (p: SeriesPoint) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!opts.log || p.y > 0) && (!opts.logX || p.x > 0);
+  const drawn = points.filter(drawable);
+  const dashed = new Set(opts.dashed ?? []);
+  const solid = drawn.filter((p) => !dashed.has(p.series));
+  const broken = drawn.filter((p) => dashed.has(p.series));
   const refs = (opts.references ?? []).filter((r) => Number.isFinite(r.y) && (!opts.log || r.y > 0));
   const names = opts.order ?? [...new Set(points.map((p) => p.series))];
-  const xMax = points.reduce((m, p) => Math.max(m, p.x), 0);
+  const xMax = drawn.reduce((m, p) => Math.max(m, p.x), opts.logX ? 1 : 0);
+  const axis = (log: boolean | undefined, label: string) => (log ? { type: 'log' as const, label, grid: true, tickFormat: logTick } : { label, grid: true });
   return renderPlot({
     width: 460,
     height: 250,
     marginLeft: 52,
     marginRight: 12,
-    x: { label: opts.xLabel, grid: true },
-    y: opts.log ? { type: 'log', label: opts.yLabel, grid: true, tickFormat: logTick } : { label: opts.yLabel, grid: true },
+    x: axis(opts.logX, opts.xLabel),
+    y: axis(opts.log, opts.yLabel),
     color: { type: 'ordinal', domain: names, range: PALETTE, legend: true },
     marks: [
       Plot.ruleY(refs, { y: 'y', stroke: '#888', strokeDasharray: '4,3' }),
       Plot.text(refs, { x: xMax, y: 'y', text: 'label', textAnchor: 'end', dy: -5, fill: '#555' }),
-      Plot.line(drawn, { x: 'x', y: 'y', z: 'series', stroke: 'series', strokeWidth: 1.5 }),
+      Plot.line(solid, { x: 'x', y: 'y', z: 'series', stroke: 'series', strokeWidth: 1.5 }),
+      Plot.line(broken, { x: 'x', y: 'y', z: 'series', stroke: 'series', strokeWidth: 1.3, strokeDasharray: '5,3' }),
+      ...(opts.dots ? [Plot.dot(drawn, { x: 'x', y: 'y', stroke: 'series', r: 2.5 })] : []),
     ],
   });
 }

@@ -1,0 +1,91 @@
+/**
+ * The run shared by the quantised-training experiments (askewsgd-logistic,
+ * two-moons): the schedules derived from the step count (ASkewSGD's δ so that
+ * ε reaches ε_T at the last step, ProxQuant's ρ so that its threshold passes
+ * 1 at T/2), every method compared on the problem, the exhaustive best sign
+ * vector, and the page's figures, table, findings and data. Each experiment
+ * supplies its problem and what it says about it.
+ */
+import { bestBinary, compareMethods, comparisonTable, metricFigures, runsData, type QuantisedProblem, type Reference } from './quantisedTraining.ts';
+import { quantisedFindings } from './findings.ts';
+import { epsDecay, quantisedMethods, WARM_EPS0 } from './methods.ts';
+import type { ExperimentResult } from './types.ts';
+
+/** The hyperparameters every method shares (the step size, the minibatch) and ASkewSGD's. */
+export interface TrainingHyper {
+  lr: number;
+  batchSize: number;
+  alpha: number;
+  eps0: number;
+  /** ε at the last step. */
+  epsEnd: number;
+}
+
+/** The schedules of one run of T steps. */
+export interface TrainingSchedule {
+  T: number;
+  /** ASkewSGD's δ (ε0 of the hyperparameters) and the warm start's. */
+  delta: number;
+  warmDelta: number;
+  epsT: number;
+  /** ProxQuant's λ_t = ρt, ρ = 2/(γT). */
+  rho: number;
+  every: number;
+}
+
+export type BestBinary = ReturnType<typeof bestBinary>;
+
+export interface TrainingSpec {
+  id: string;
+  title: string;
+  hyper: TrainingHyper;
+  problem: QuantisedProblem;
+  steps: number;
+  seed: number;
+  /** Measure every this many steps (and at the last). */
+  every: number;
+  onProgress?(text: string): void;
+  /** Settings of the problem, listed before the shared ones. */
+  settings: Record<string, number | string>;
+  /** What the experiment says, from the best sign vector and the schedule. */
+  describe(best: BestBinary, schedule: TrainingSchedule): {
+    setup: string;
+    references: Reference[];
+    /** Listed before the shared findings. */
+    findings: string[];
+    /** Joined to data.references. */
+    references_data: Record<string, unknown>;
+  };
+}
+
+/** Runs every method on the problem and assembles the experiment's result. */
+export async function runTraining(spec: TrainingSpec): Promise<ExperimentResult> {
+  const started = performance.now();
+  const { hyper: h, steps: T } = spec;
+  if (!Number.isInteger(T) || T < 1) throw new Error(`${spec.id}: steps must be an integer ≥ 1, got ${T}`);
+  const schedule: TrainingSchedule = {
+    T, delta: epsDecay(h.eps0, h.epsEnd, T), warmDelta: epsDecay(WARM_EPS0, h.epsEnd, T), epsT: h.epsEnd,
+    // ProxQuant's threshold γλ_t = γρt reaches 1 at t = T/2: from there every weight within 1 of ±1 is snapped onto it.
+    rho: 2 / (h.lr * T), every: spec.every,
+  };
+  const methods = quantisedMethods({ lr: h.lr, batchSize: h.batchSize, lambdaRate: schedule.rho, alpha: h.alpha, eps0: h.eps0, epsEnd: h.epsEnd, steps: T });
+  const runs = await compareMethods(spec.problem, methods, { steps: T, every: spec.every, seed: spec.seed, onProgress: spec.onProgress });
+  const best = bestBinary(spec.problem);
+  const said = spec.describe(best, schedule);
+  return {
+    experiment: spec.id,
+    title: spec.title,
+    seed: spec.seed,
+    settings: {
+      ...spec.settings, 'batch size': h.batchSize, steps: T, 'step size γ': h.lr, 'ASkewSGD α': h.alpha, 'ε0': h.eps0,
+      'ε decay δ': schedule.delta, [`ε decay δ (ε0 = ${WARM_EPS0})`]: schedule.warmDelta, 'ε at the last step': schedule.epsT,
+      'ProxQuant ρ (λ_t = ρt)': schedule.rho, 'measured every': `${spec.every} steps`,
+    },
+    setup: said.setup,
+    figures: metricFigures(runs, said.references),
+    table: comparisonTable(runs),
+    findings: [...said.findings, ...quantisedFindings(runs, best.loss, schedule.epsT)],
+    data: { methods: runsData(runs), references: { ...said.references_data, best_binary: best, eps_final: schedule.epsT } },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
