@@ -14,7 +14,7 @@ import { describeEntry, readRelaxations } from '../src/verify/regressions.ts';
 import { tightness } from '../src/verify/tightness.ts';
 
 const backend = await initEngine();
-console.log(`backend ${backend}; budget: ${RELAX_DEFAULTS.instances} instances per family, ${RELAX_DEFAULTS.rounds} rounds, ${RELAX_DEFAULTS.steps} steps`);
+console.log(`backend ${backend}; budget: ${RELAX_DEFAULTS.instances} instances per family, ${RELAX_DEFAULTS.rounds} rounds, ${RELAX_DEFAULTS.steps} steps; bounds in expectation: ${RELAX_DEFAULTS.expectationInstances} per family, ${RELAX_DEFAULTS.seeds} seeds, no refinement`);
 let total = 0;
 for (const e of readRelaxations()) {
   const r = await relax(theoremById(e.theorem)!, { drop: e.drop, add: e.add, seed: e.seed });

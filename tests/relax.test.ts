@@ -6,13 +6,14 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initEngine } from '../src/engine/backend.ts';
+import { familyById } from '../src/classes/index.ts';
 import { theoremById } from '../src/theorems/index.ts';
 import { assumptionsOf, relaxTheorem } from '../src/theorems/assumptions.ts';
 import { relax, replayRelaxation } from '../src/verify/relax.ts';
 import { tightness } from '../src/verify/tightness.ts';
 import { relaxCommand } from '../src/cli/relax.ts';
 import { tightnessCommand } from '../src/cli/tightness.ts';
-import { UsageError } from '../src/verify/scope.ts';
+import { constantsOf, freeParameters, UsageError } from '../src/verify/scope.ts';
 
 beforeAll(async () => { await initEngine(); });
 
@@ -43,6 +44,15 @@ describe('named assumptions and relaxed theorems', () => {
     expect(s.theorem.ranges?.L).toEqual([0.01, 100]);
     // a class that provides the constant again keeps it a constant
     expect(relaxTheorem(th('gd-pl'), { drop: ['mu-PL'], add: ['mu-strongly-convex'] }).freed).toEqual([]);
+  });
+
+  it('keeps a parameter that only a derived one uses once its last constraint is dropped', () => {
+    // sgd-strongly-convex-diminishing: beta = b / mu; without "b > 1" no constraint names b.
+    const rt = relaxTheorem(th('sgd-strongly-convex-diminishing'), { drop: ['b > 1'] });
+    const inst = familyById('noisy-quadratic')!.instantiate({ dim: 1, eigenvalues: [1], rotationSeed: null, shifts: [[1]], x0: [3] });
+    expect(freeParameters(rt.theorem, constantsOf(rt.theorem, inst))).toEqual(['b']);
+    // the same condition stays as "beta > 1 / mu": dropping one copy relaxes nothing
+    expect(rt.assumptions).toContain('beta > 1 / mu');
   });
 
   it('adds classes in the proof format and constraints in the given syntax', () => {
@@ -95,6 +105,28 @@ describe('relax', () => {
     const a = await relax(th('cocoercivity'), opts);
     const b = await relax(th('cocoercivity'), opts);
     expect({ ...a, seconds: 0 }).toEqual({ ...b, seconds: 0 });
+  });
+
+  it('in expectation: without interpolation, a witness with σ* > 0 whose whole interval is above the bound; the record replays exactly', async () => {
+    const relaxed = { drop: ['interpolation'] };
+    // Half the default seeds; the default 8 witnesses per family and 100 steps (with 4 witnesses
+    // and 40 steps a slow bound, small γμ, may not fall below the floor in time).
+    const r = await relax(th('sgd-interpolation'), { ...relaxed, seed: 4, seeds: 100 });
+    expect(r.verdict).toBe('counterexample');
+    expect(r.backend).not.toBe('float64');
+    const c = r.counterexample!;
+    expect([c.seeds, c.steps, c.interval!.seeds]).toEqual([100, 100, 100]);
+    expect(c.interval!.lo).toBeGreaterThan(c.bound + c.tolerance);
+    expect(familyById(c.family)!.instantiate(c.params).cert.noise!.sigmaStar).toBeGreaterThan(0);
+    const again = await replayRelaxation(th('sgd-interpolation'), relaxed, JSON.parse(JSON.stringify(c)));
+    expect(again?.step).toBe(c.step);
+    expect(again?.measured).toBe(c.measured);
+    expect(again?.interval).toEqual(c.interval);
+  });
+
+  it('in expectation: refuses fewer than 2 seeds, and --seeds for a theorem that is not a bound in expectation', async () => {
+    await expect(relax(th('sgd-interpolation'), { drop: ['interpolation'], seeds: 1 })).rejects.toThrow(/at least 2 seeds/);
+    await expect(relax(th('gd-convex'), { drop: ['convex'], seeds: 50 })).rejects.toThrow(/--seeds is for bounds in expectation/);
   });
 
   it('does not call a float32 overflow a violation when the bound grows as fast (beyond 2/L)', async () => {
@@ -192,6 +224,11 @@ describe('command line', () => {
     expect(a.code).toBe(2);
     expect(a.err).toMatch(/^boundlab: gd-pl does not assume 'convex'/);
     expect(a.out).toBe('');
+    // a bound in expectation too, with the closest name
+    const b = cli('relax', 'sgd-interpolation', '--drop', 'interpolaton');
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/^boundlab: sgd-interpolation does not assume 'interpolaton' \(its assumptions: .*\) \(did you mean: interpolation\?\)\n$/);
+    expect(b.out).toBe('');
   });
 
   it('relax: exit 0 when the relaxation holds; the text names the relaxed set', async () => {

@@ -2,7 +2,8 @@
  * The relaxation regressions (regressions/relaxations.yaml): every entry's
  * search is re-run and must give the outcome the file expects, and every
  * stored counterexample must replay, through the verifier, as a violation at
- * the same step beyond the tolerance model.
+ * the same step beyond the tolerance model (in expectation: the whole
+ * confidence interval over the recorded seeds above the bound).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../src/engine/backend.ts';
@@ -23,6 +24,8 @@ describe('regressions/relaxations.yaml', () => {
     expect(has('gd-strongly-convex', 'mu-strongly-convex')).toBe(true); // Huber: no linear rate
     expect(has('cocoercivity', 'convex')).toBe(true); // −(L/2)x²
     expect(has('heavy-ball-quadratic', 'quadratic')).toBe(true); // Lessard
+    expect(has('sgd-interpolation', 'interpolation')).toBe(true); // ½(x ∓ 1)²: E x_k² → γ/(2 − γ)
+    expect(has('sgd-strongly-convex-diminishing', 'b > 1')).toBe(true); // BCN 4.7 with β ≤ 1/(cμ)
     expect(entries.some((e) => e.expect === 'holds')).toBe(true);
     for (const e of entries) expect(theoremById(e.theorem), e.theorem).toBeDefined();
     for (const e of entries.filter((x) => x.expect === 'counterexample')) expect(e.counterexample, describeEntry(e)).toBeDefined();
@@ -48,6 +51,14 @@ describe('regressions/relaxations.yaml', () => {
       expect(excess).toBeGreaterThan(again!.tolerance);
       expect(Math.abs(again!.measured - stored.measured!)).toBeLessThanOrEqual(1e-4 * Math.abs(stored.measured!));
       expect(Math.abs(again!.bound - stored.bound!)).toBeLessThanOrEqual(1e-9 * Math.abs(stored.bound!));
+    }
+    if (th.kind === 'expectation') {
+      // Not only the mean: the interval over the same seeds, and all of it above the bound.
+      expect(stored.seeds, describeEntry(e)).toBeDefined();
+      const iv = again!.interval!;
+      expect(iv.seeds).toBe(stored.seeds);
+      expect(iv.lo - again!.bound).toBeGreaterThan(again!.tolerance);
+      expect(Math.abs(iv.lo - stored.interval!.lo)).toBeLessThanOrEqual(1e-4 * Math.abs(stored.interval!.lo));
     }
   });
 });

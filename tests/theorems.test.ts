@@ -18,10 +18,12 @@ const CATALOGUE_IDS = [
   'gd-pl', 'gd-pl-exp', 'gd-nonconvex', 'gd-regularized', 'gd-exact-line-search', 'nesterov-convex',
   'nesterov-strongly-convex', 'heavy-ball-quadratic',
   'sgd-strongly-convex-fixed', 'sgd-strongly-convex-diminishing', 'sgd-nonconvex-fixed', 'sgd-pl', 'sgd-interpolation-floor',
+  // Not in the tables: the σ* = 0 case of sgd-interpolation-floor, for the relaxation row "interpolation (for SGD)".
+  'sgd-interpolation',
 ];
 
 describe('the catalogue', () => {
-  it('has exactly the ids of the Lemmas, Deterministic and Stochastic tables', () => {
+  it('has exactly the ids of the Lemmas, Deterministic and Stochastic tables, and sgd-interpolation', () => {
     expect(THEOREMS.map((t) => t.id)).toEqual(CATALOGUE_IDS);
   });
 

@@ -12,12 +12,13 @@ const OPTIONS: OptionSpec[] = [
   { name: 'drop', type: 'list', help: 'an assumption to drop, by the name boundlab list shows (repeatable)', placeholder: 'A' },
   { name: 'add', type: 'list', help: 'a class (mu-PL) or a constraint in the given syntax ("gamma <= 3/L") to add (repeatable)', placeholder: 'B' },
   { name: 'steps', type: 'int', help: `steps per run (default ${RELAX_DEFAULTS.steps})`, placeholder: 'T' },
-  { name: 'instances', type: 'int', help: `instances sampled per family (default ${RELAX_DEFAULTS.instances})`, placeholder: 'N' },
+  { name: 'instances', type: 'int', help: `instances sampled per family (default ${RELAX_DEFAULTS.instances}; ${RELAX_DEFAULTS.expectationInstances} for bounds in expectation)`, placeholder: 'N' },
   { name: 'rounds', type: 'int', help: `rounds of local refinement (default ${RELAX_DEFAULTS.rounds})`, placeholder: 'R' },
+  { name: 'seeds', type: 'int', help: `bounds in expectation: independent runs per witness (default ${RELAX_DEFAULTS.seeds})`, placeholder: 'S' },
 ];
 
 export const RELAX_HELP = helpText(
-  'boundlab relax ID --drop A [--drop A...] [--add B...] [--steps T] [--instances N] [--rounds R] [--json] [--seed N]',
+  'boundlab relax ID --drop A [--drop A...] [--add B...] [--steps T] [--instances N] [--rounds R] [--seeds S] [--json] [--seed N]',
   [
     'Drops assumptions of a theorem (a class such as convex or mu-strongly-convex, or a',
     'constraint by its text; one end of a chain, e.g. "gamma <= 1/L" of "0 < gamma <= 1 / L",',
@@ -28,6 +29,10 @@ export const RELAX_HELP = helpText(
     'becomes a parameter of the search. Runs are explored in float64 with the verifier\'s',
     'checks; a counterexample is one a real TensorFlow.js run also violates beyond the',
     'float32 tolerance model, shrunk to short numbers, and it replays from its record.',
+    'A bound in expectation (sgd-*) is judged as verify judges it: each sampled witness',
+    'run with S seeds, a violation being a whole confidence interval for the mean above',
+    'the bound; no refinement (each evaluation is S × T real steps), the simplest',
+    'violating witness shrunk, then run alone: its record (seed, seeds, steps) replays.',
     '',
     'Exit status: 0 when no counterexample is found (verdict holds, or inconclusive when no',
     'check could be resolved), 1 when one is (a check failed), 2 on bad usage: an assumption',
@@ -50,6 +55,7 @@ export async function relaxCommand(argv: readonly string[]): Promise<number> {
       drop, add: (options.add as string[] | undefined) ?? [],
       seed: options.seed as number | undefined, steps: options.steps as number | undefined,
       instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
+      seeds: options.seeds as number | undefined,
       onProgress: (t) => bar.update(t),
     });
   } finally {
@@ -79,7 +85,9 @@ function describe(r: RelaxResult): string {
   if (c) {
     lines.push(`  counterexample: family ${c.family}${c.step !== undefined ? `, step ${c.step}` : ''}, seed ${c.seed}`);
     if (c.divergence) lines.push('  the run diverged (NaN or ∞)');
-    else {
+    else if (c.interval) {
+      lines.push(`  ${c.relation}`, `  mean over ${c.interval.seeds} seeds ${c.measured.toPrecision(8)}, its interval [${c.interval.lo.toPrecision(6)}, ${c.interval.hi.toPrecision(6)}] > bound ${c.bound.toPrecision(8)} (tolerance ${c.tolerance.toPrecision(3)}; ${c.steps} steps checked)`);
+    } else {
       const fails = c.relation.includes(' >= ') ? '<' : c.relation.includes(' == ') ? '≠' : '>';
       lines.push(`  ${c.relation}`, `  measured ${c.measured.toPrecision(8)} ${fails} bound ${c.bound.toPrecision(8)} (tolerance ${c.tolerance.toPrecision(3)})`);
     }

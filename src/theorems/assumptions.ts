@@ -21,7 +21,7 @@ import { comparisons, intervalFor, parseConstraints } from './domain.ts';
 import { symbolsOf } from './statement.ts';
 import type { StructuralAssumption, Theorem } from './types.ts';
 
-const STRUCTURAL: readonly StructuralAssumption[] = ['L2-regularized', 'stochastic-gradient', 'convex-samples'];
+const STRUCTURAL: readonly StructuralAssumption[] = ['L2-regularized', 'stochastic-gradient', 'convex-samples', 'interpolation'];
 
 /** Assumptions by name: classes, structure, then parameter constraints (what `boundlab list` shows). */
 export function assumptionsOf(th: Theorem): string[] {

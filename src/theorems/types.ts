@@ -20,7 +20,9 @@ export type StructuralAssumption =
    */
   | 'stochastic-gradient'
   /** Every f_i convex and Lmax-smooth (Gower et al. 2019's expected smoothness with ℒ = Lmax). */
-  | 'convex-samples';
+  | 'convex-samples'
+  /** Interpolation: σ* = E‖∇f_i(x*)‖² = 0, every f_i minimised at x* (the certificate's noise.sigmaStar is 0). */
+  | 'interpolation';
 
 export interface Theorem {
   id: string;

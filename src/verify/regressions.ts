@@ -26,14 +26,21 @@ export interface StoredCounterexample {
   params: Record<string, unknown>;
   parameters: Record<string, number>;
   seed: number;
-  /** Runs: the run length to replay and the step of the first violation. */
+  /** Bounds in expectation: the runs per witness. */
+  seeds?: number;
+  /**
+   * Runs: the run length to replay and the step of the first violation.
+   * Bounds in expectation: the run length checked (the Bonferroni count
+   * depends on it) and the first step whose whole interval is above the bound.
+   */
   steps?: number;
   step?: number;
   /** Lemmas: the point and the statement's part that fails. */
   point?: RelaxCounterexample['point'];
   part?: number;
-  /** Absent for a divergence. */
+  /** Absent for a divergence. In expectation, measured is the mean over the seeds and interval its confidence interval. */
   measured?: number;
+  interval?: { lo: number; hi: number };
   bound?: number;
   divergence?: boolean;
 }
@@ -55,9 +62,12 @@ export function storedRecord(r: RelaxResult): StoredCounterexample | undefined {
   if (!c) return undefined;
   return {
     family: c.family, params: c.params, parameters: c.parameters, seed: c.seed,
+    ...(c.seeds !== undefined ? { seeds: c.seeds } : {}),
     ...(c.steps !== undefined ? { steps: c.steps, step: c.step } : {}),
     ...(c.point ? { point: c.point, part: c.part } : {}),
-    ...(c.divergence ? { divergence: true } : { measured: c.measured, bound: c.bound }),
+    ...(c.divergence ? { divergence: true } : {
+      measured: c.measured, ...(c.interval ? { interval: { lo: c.interval.lo, hi: c.interval.hi } } : {}), bound: c.bound,
+    }),
   };
 }
 

@@ -7,6 +7,14 @@
  * only once a real TensorFlow.js run of the shrunk candidate is violated
  * beyond the float32 tolerance model too: two precisions agree, so it is
  * never float noise. Lemmas are float64 throughout, as `verify` checks them.
+ *
+ * Bounds in expectation are judged by the verifier's statistical check
+ * (src/verify/expectation.ts: S seeds per witness, a Student t interval with
+ * Bonferroni): the sampled witnesses are run together, and a violation is a
+ * whole interval above the bound. Every evaluation costs S seeds × T steps of
+ * real runs, so there is no pattern search and no weakening of freed
+ * constants: the simplest violating witness is shrunk, then run alone with
+ * its seed, which is the record `replayRelaxation` re-runs exactly.
  */
 import { initEngine, type BackendName } from '../engine/backend.ts';
 import { makeRng } from '../numeric/rng.ts';
@@ -29,16 +37,28 @@ export interface RelaxOptions {
   instances?: number;
   /** Rounds of pattern search (default 12). */
   rounds?: number;
+  /** Bounds in expectation: independent runs per witness (default 200). */
+  seeds?: number;
   onProgress?: (text: string) => void;
 }
 
-export const RELAX_DEFAULTS = { steps: 100, instances: 24, rounds: 12, points: 6, starts: 3, seed: 0 } as const;
+export const RELAX_DEFAULTS = {
+  steps: 100, instances: 24, rounds: 12, points: 6, starts: 3, seed: 0,
+  // Bounds in expectation: fewer witnesses per family, each run with many seeds.
+  expectationInstances: 8, seeds: 200,
+} as const;
 
 /** A counterexample of a relaxation: the verifier's record, the seed, and the run length that replays it. */
 export interface RelaxCounterexample extends Counterexample {
   seed: number;
-  /** Runs: the number of steps to replay (the violating step). */
+  /**
+   * Runs: the number of steps to replay (the violating step). Bounds in
+   * expectation: the run length checked, since the Bonferroni count and so
+   * every interval depend on it.
+   */
   steps?: number;
+  /** Bounds in expectation: the runs per witness (`interval` is over them). */
+  seeds?: number;
   /** The same candidate in the float64 search: its first violation. */
   float64?: { step?: number; measured: number; bound: number };
 }
@@ -65,8 +85,8 @@ export interface RelaxResult {
 const ROBUST = 1e-2;
 
 /** The relaxed theorem's search context. */
-function contextFor(rt: RelaxedTheorem, seed: number, steps: number): SearchContext {
-  return { theorem: rt.theorem, original: rt.original, statement: parseStatement(rt.original.statement), goal: 'violation', steps, seed };
+function contextFor(rt: RelaxedTheorem, seed: number, steps: number, seeds?: number): SearchContext {
+  return { theorem: rt.theorem, original: rt.original, statement: parseStatement(rt.original.statement), goal: 'violation', steps, seed, ...(seeds !== undefined ? { seeds } : {}) };
 }
 
 export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResult> {
@@ -76,15 +96,23 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
   if (th.kind === 'lemma' && Object.values(th.points ?? {}).some((k) => k === 'symmetric-matrix')) {
     throw new UsageError(`${th.id} draws its own matrices, not witnesses from families: there is nothing to relax`);
   }
-  const steps = th.kind === 'run' ? opts.steps ?? RELAX_DEFAULTS.steps : 1;
-  const ctx = contextFor(rt, seed, steps);
+  const expectation = th.kind === 'expectation';
+  const steps = th.kind === 'lemma' ? 1 : opts.steps ?? RELAX_DEFAULTS.steps;
+  if (!expectation && opts.seeds !== undefined) throw new UsageError(`relax ${th.id}: --seeds is for bounds in expectation; ${th.id} is checked on ${th.kind === 'run' ? 'single runs' : 'points'}`);
+  const seeds = expectation ? opts.seeds ?? RELAX_DEFAULTS.seeds : undefined;
+  if (seeds !== undefined && !(Number.isInteger(seeds) && seeds >= 2)) {
+    throw new UsageError(`relax ${th.id}: a bound in expectation needs at least 2 seeds for a confidence interval, got ${seeds}`);
+  }
+  const ctx = contextFor(rt, seed, steps, seeds);
+  // Runs are searched in float64 and only confirmed on TensorFlow.js; bounds in expectation are real runs throughout.
+  const searchBackend: RelaxResult['backend'] = expectation ? await initEngine() : 'float64';
   const rng = makeRng(seed);
   const progress = opts.onProgress ?? (() => {});
   const relaxation = { drop: rt.dropped, add: rt.added, assumptions: rt.assumptions, freed: rt.freed };
 
   progress(`relax ${th.id}: sampling witnesses of ${rt.assumptions.join(', ')}…`);
   const sample = sampleCandidates(ctx, {
-    perFamily: opts.instances ?? RELAX_DEFAULTS.instances, points: RELAX_DEFAULTS.points, tight: true, rng,
+    perFamily: opts.instances ?? (expectation ? RELAX_DEFAULTS.expectationInstances : RELAX_DEFAULTS.instances), points: RELAX_DEFAULTS.points, tight: true, rng,
     emptyDomain: (constants) => emptyDomain(rt.theorem.constraints, freeParameters(rt.theorem, constants), constants),
   });
   if (sample.candidates.length === 0) {
@@ -92,48 +120,59 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
     throw new UsageError(`relax ${th.id}: no family has a witness of the relaxed set (${rt.assumptions.join(', ')}): nothing can be searched`);
   }
   let evaluations = sample.candidates.length;
+  if (expectation) progress(`relax ${th.id}: ${sample.candidates.length} witnesses × ${seeds} seeds × ${steps} steps…`);
   const scored = await evaluate(ctx, sample.candidates);
   const notes = [...sample.notes];
   if (!scored.some((s) => s.valid && s.resolved)) {
     return done('inconclusive', undefined, -Infinity, ['no check of any witness stood above the rounding floor']);
   }
 
-  progress(`relax ${th.id}: refining the ${RELAX_DEFAULTS.starts} worst of ${scored.length} candidates…`);
-  const starts = pickStarts(scored, RELAX_DEFAULTS.starts);
-  const refined = await refine(ctx, starts, {
-    rounds: opts.rounds ?? RELAX_DEFAULTS.rounds, rng,
-    onRound: (r, best) => progress(`relax ${th.id}: refinement round ${r + 1}, largest excess ${best.toPrecision(3)}`),
-  });
-  evaluations += refined.evaluations;
-  const pool = [...refined.best, ...scored];
+  let pool = scored;
+  if (!expectation) {
+    progress(`relax ${th.id}: refining the ${RELAX_DEFAULTS.starts} worst of ${scored.length} candidates…`);
+    const starts = pickStarts(scored, RELAX_DEFAULTS.starts);
+    const refined = await refine(ctx, starts, {
+      rounds: opts.rounds ?? RELAX_DEFAULTS.rounds, rng,
+      onRound: (r, best) => progress(`relax ${th.id}: refinement round ${r + 1}, largest excess ${best.toPrecision(3)}`),
+    });
+    evaluations += refined.evaluations;
+    pool = [...refined.best, ...scored];
+  }
   const bestExcess = Math.max(...pool.filter((s) => s.valid).map((s) => s.objective));
   // Every violation beyond the tolerance model counts; among those close to the largest, the simplest first.
+  // In expectation any whole interval above the bound is the failure, however far: the simplest of all.
   const violating = [...new Set(pool.filter((s) => s.valid && s.counterexample && s.objective > 0))];
   if (violating.length === 0) return done('holds', undefined, bestExcess, notes);
   const top = Math.max(...violating.map((s) => s.objective));
-  const order = violating.filter((s) => s.objective >= 0.5 * top).sort((a, b) => complexity(a.candidate) - complexity(b.candidate));
+  const order = violating.filter((s) => expectation || s.objective >= 0.5 * top).sort((a, b) => complexity(a.candidate) - complexity(b.candidate));
 
-  const backend = th.kind === 'run' ? await initEngine() : 'float64';
+  const backend = th.kind === 'lemma' ? 'float64' : await initEngine();
   for (const [i, found] of order.slice(0, 3).entries()) {
-    progress(`relax ${th.id}: weakening and shrinking counterexample ${i + 1}…`);
-    const weakened = await weaken(ctx, found, rng);
+    progress(`relax ${th.id}: ${expectation ? '' : 'weakening and '}shrinking counterexample ${i + 1}…`);
+    const weakened = expectation ? { best: found, ctx, evaluations: 0 } : await weaken(ctx, found, rng);
     evaluations += weakened.evaluations;
     const pick = weakened.best;
     // Still violated, and about as badly: a transient excess is not the failure the search found.
-    const good = (s: Scored) => s.valid && !!s.counterexample && s.objective >= 0.9 * pick.objective;
+    // In expectation: still a whole interval above a positive bound (a start at x* makes the bound 0,
+    // refuted by any noise at all; the record should show the noise floor against a decaying bound).
+    const good = expectation
+      ? (s: Scored) => s.valid && !!s.counterexample && s.counterexample.bound > 0
+      : (s: Scored) => s.valid && !!s.counterexample && s.objective >= 0.9 * pick.objective;
     const shrunk = await shrink(weakened.ctx, pick, good);
     evaluations += shrunk.evaluations;
     for (const cand of [shrunk.best, pick]) {
       const confirmed = await confirm(weakened.ctx, cand, seed);
       if (confirmed) return done('counterexample', confirmed, bestExcess, notes, backend);
     }
-    notes.push(`a float64 violation on ${pick.candidate.family} (excess ${pick.objective.toPrecision(3)}) was not confirmed by a float32 run`);
+    notes.push(expectation
+      ? `a violation on ${pick.candidate.family} (excess ${pick.objective.toPrecision(3)}) among the sampled witnesses was not one when run alone`
+      : `a float64 violation on ${pick.candidate.family} (excess ${pick.objective.toPrecision(3)}) was not confirmed by a float32 run`);
     // evidence against the relaxation that float32 could not confirm: not a `holds`
     return done('inconclusive', undefined, bestExcess, notes, backend);
   }
   return done('holds', undefined, bestExcess, notes, backend);
 
-  function done(verdict: RelaxResult['verdict'], counterexample: RelaxCounterexample | undefined, best: number, n: string[], backend: RelaxResult['backend'] = 'float64'): RelaxResult {
+  function done(verdict: RelaxResult['verdict'], counterexample: RelaxCounterexample | undefined, best: number, n: string[], backend = searchBackend): RelaxResult {
     return {
       theorem: th.id, relaxation, verdict, ...(counterexample ? { counterexample } : {}),
       search: { candidates: sample.candidates.length, evaluations, families: sample.families, best_excess: best, notes: n },
@@ -183,6 +222,11 @@ async function weaken(ctx: SearchContext, found: Scored, rng: ReturnType<typeof 
 async function confirm(ctx: SearchContext, s: Scored, seed: number): Promise<RelaxCounterexample | null> {
   const c64 = s.counterexample!;
   if (ctx.theorem.kind === 'lemma') return { ...c64, seed };
+  if (ctx.theorem.kind === 'expectation') {
+    // Alone, as the replay runs it: in company the Bonferroni count and the rows' streams differ.
+    const [alone] = await evaluate(ctx, [s.candidate]);
+    return alone.counterexample ? { ...alone.counterexample, seed, seeds: ctx.seeds, steps: ctx.steps } : null;
+  }
   // The float32 run may break the bound a few steps away from the float64 one: run the whole length.
   const [run] = await evaluate(ctx, [s.candidate], 'tfjs');
   const c = run.counterexample;
@@ -204,10 +248,10 @@ export function candidateOf(record: Pick<Counterexample, 'family' | 'params' | '
 export async function replayRelaxation(
   th: Theorem,
   relaxation: { drop: readonly string[]; add?: readonly string[] },
-  record: Pick<RelaxCounterexample, 'family' | 'params' | 'parameters' | 'seed' | 'steps' | 'point'>,
+  record: Pick<RelaxCounterexample, 'family' | 'params' | 'parameters' | 'seed' | 'steps' | 'point' | 'seeds'>,
 ): Promise<Counterexample | undefined> {
   const rt = relaxTheorem(th, relaxation);
-  const ctx = contextFor(rt, record.seed, record.steps ?? 1);
+  const ctx = contextFor(rt, record.seed, record.steps ?? 1, record.seeds);
   const [s] = await evaluate(ctx, [candidateOf(record)], 'tfjs', record.steps);
   return s.counterexample;
 }

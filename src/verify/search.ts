@@ -8,9 +8,11 @@
  *  1. samples candidates: each family's fast-check arbitrary, parameters
  *     drawn inside the (relaxed) domain, mostly outside the original one;
  *  2. scores them with the verifier's own checks (src/verify/runCheck.ts with
- *     the float64 driver for runs, the lemma checker's comparison for lemmas),
- *     so the tolerance model is the one `verify` uses;
- *  3. refines the best few by pattern search: each numeric coordinate moved
+ *     the float64 driver for runs, the lemma checker's comparison for lemmas,
+ *     the statistical check over seeded TensorFlow.js runs for bounds in
+ *     expectation), so the tolerance model is the one `verify` uses;
+ *  3. (not for bounds in expectation, where each score costs many seeded
+ *     runs) refines the best few by pattern search: each numeric coordinate moved
  *     up and down (multiplicatively where it is positive), plus a few joint
  *     random moves, the step growing on success and halving on failure;
  *  4. (relax) shrinks the chosen violation to short numbers that still violate.
@@ -27,7 +29,9 @@ import type { Statement } from '../theorems/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import { evaluatePoint, partsWithTerms, pointSampler, prepareLemmaWitness, type LemmaWitness } from './lemma.ts';
 import type { Counterexample } from './result.ts';
-import { checkRun } from './runCheck.ts';
+import { checkExpectation } from './expectation.ts';
+import { checkRun, type StepCheck } from './runCheck.ts';
+import { DEFAULTS } from './verify.ts';
 import { constantsOf, freeParameters, theoremParameters, UsageError, type Scope } from './scope.ts';
 import { Tally } from './tally.ts';
 import { candidateFamilies, DEFAULT_DIMS, satisfies, type Witness } from './witnesses.ts';
@@ -75,6 +79,8 @@ export interface SearchContext {
   seed: number;
   /** Parameters fixed by the user: numbers, or expressions in the instance's constants (`gamma: '1/L'`). */
   set?: Record<string, number | string>;
+  /** Expectation theorems: independent runs per witness (default: verify's). */
+  seeds?: number;
 }
 
 /** The user's fixed parameters at one instance's constants. */
@@ -87,6 +93,8 @@ const STRUCTURAL_KEYS = new Set(['dim', 'rank', 'rotationSeed', 'p', 'k', 'n', '
 /** Vector params that are the start (moved additively) or spectra (moved multiplicatively); other arrays (data, x*) stay. */
 const POINT_KEYS = new Set(['x0']);
 const SPECTRUM_KEYS = new Set(['eigenvalues']);
+/** Lists of rows that are interchangeable samples (noisy-quadratic's shifts): moved additively, and fewer of them is simpler. */
+const SAMPLE_ROW_KEYS = new Set(['shifts']);
 
 // ---------------------------------------------------------------- scoring
 
@@ -151,11 +159,16 @@ function toWitness(ctx: SearchContext, c: Candidate): { witness: Witness; consta
 
 const relSize = (q: number, b: number, tol: number) => Math.abs(q) + Math.abs(b) + tol;
 
-/** Scores candidates; `driver` chooses float64 (search) or real TensorFlow.js runs (confirmation). */
+/**
+ * Scores candidates; `driver` chooses float64 (search) or real TensorFlow.js runs (confirmation).
+ * Bounds in expectation are always real runs with ctx.seeds seeds per witness, all candidates in one
+ * statistical check (its Bonferroni count covers them all), so a candidate's score depends on its company.
+ */
 export async function evaluate(ctx: SearchContext, cands: readonly Candidate[], driver: 'float64' | 'tfjs' = 'float64', stepsOverride?: number): Promise<Scored[]> {
   return ctx.theorem.kind === 'lemma' ? evaluateLemma(ctx, cands) : evaluateRun(ctx, cands, driver, stepsOverride ?? ctx.steps);
 }
 
+/** Runs and bounds in expectation, scored step by step from the verifier's own checks. */
 async function evaluateRun(ctx: SearchContext, cands: readonly Candidate[], driver: 'float64' | 'tfjs', steps: number): Promise<Scored[]> {
   const out: Scored[] = cands.map((candidate) => ({ candidate, valid: false, objective: -Infinity, resolved: false }));
   const witnesses: Witness[] = [];
@@ -166,27 +179,34 @@ async function evaluateRun(ctx: SearchContext, cands: readonly Candidate[], driv
     if (w) { witnesses.push(w.witness); owner.push(i); parameters.push(w.parameters); out[i].valid = true; }
   });
   if (witnesses.length === 0) return out;
-  await checkRun(ctx.theorem, ctx.statement, witnesses, {
-    steps, seed: ctx.seed, curvesPerFamily: 0, driver, continueAfterViolation: true,
-    observe: (w, s) => {
-      const o = out[owner[w]];
-      if (s.resolved) o.resolved = true;
-      if (s.counterexample && !o.counterexample) o.counterexample = s.counterexample;
-      if (ctx.goal === 'violation') {
-        // t = 0 only counts when violated: most bounds equal the start there, a flat objective
-        if (s.t === 0 && !s.counterexample) return;
-        // against the bound a violation must clear: the nudged one when it was computed
-        const b = Math.max(s.bound, s.upper ?? -Infinity);
-        const tol = s.upper !== undefined && s.upper >= s.bound ? s.upperTolerance! : s.tolerance;
-        const v = s.counterexample?.divergence ? 1 : (s.measured - b - tol) / relSize(s.measured, b, tol);
-        if (Number.isFinite(v) && v > o.objective) o.objective = v;
-      } else if (s.t === steps && s.resolved && s.bound > 0) {
-        // The exact-arithmetic value is at least measured − tolerance: the search cannot climb on rounding.
-        o.objective = (s.measured - s.tolerance) / s.bound;
-        o.at = { step: s.t, measured: s.measured, bound: s.bound, tolerance: s.tolerance, parameters: parameters[w] };
-      }
-    },
-  }, new Tally(), []);
+  const observe = (w: number, s: StepCheck) => {
+    const o = out[owner[w]];
+    if (s.resolved) o.resolved = true;
+    if (s.counterexample && !o.counterexample) o.counterexample = s.counterexample;
+    if (ctx.goal === 'violation') {
+      // t = 0 only counts when violated: most bounds equal the start there, a flat objective
+      if (s.t === 0 && !s.counterexample) return;
+      // against the bound a violation must clear: the nudged one when it was computed
+      const b = Math.max(s.bound, s.upper ?? -Infinity);
+      const tol = s.upper !== undefined && s.upper >= s.bound ? s.upperTolerance! : s.tolerance;
+      const v = s.counterexample?.divergence ? 1 : (s.measured - b - tol) / relSize(s.measured, b, tol);
+      if (Number.isFinite(v) && v > o.objective) o.objective = v;
+    } else if (s.t === steps && s.resolved && s.bound > 0) {
+      // The exact-arithmetic value is at least measured − tolerance: the search cannot climb on rounding.
+      o.objective = (s.measured - s.tolerance) / s.bound;
+      o.at = { step: s.t, measured: s.measured, bound: s.bound, tolerance: s.tolerance, parameters: parameters[w] };
+    }
+  };
+  if (ctx.theorem.kind === 'expectation') {
+    if (ctx.goal !== 'violation') throw new UsageError(`${ctx.theorem.id} is a bound in expectation: there is no worst instance to search for it`);
+    await checkExpectation(ctx.theorem, ctx.statement, witnesses, {
+      steps, seed: ctx.seed, seeds: ctx.seeds ?? DEFAULTS.seeds, alpha: DEFAULTS.alpha, curvesPerFamily: 0,
+      // The interval's lower end is what must clear the bound: a violation is scored by it.
+      observe: (w, c) => observe(w, { t: c.t, measured: c.interval.lo, bound: c.bound, tolerance: c.tolerance, resolved: c.resolved, counterexample: c.counterexample }),
+    }, new Tally(), []);
+  } else {
+    await checkRun(ctx.theorem, ctx.statement, witnesses, { steps, seed: ctx.seed, curvesPerFamily: 0, driver, continueAfterViolation: true, observe }, new Tally(), []);
+  }
   return out;
 }
 
@@ -387,6 +407,8 @@ interface Coord {
   /** log: moved by factors e^{±δ}; lin: by ±δ·scale. */
   kind: 'log' | 'lin';
   scale: number;
+  /** Shrinking tries ±1 early: a sample row's size only scales the noise, and 1 is the reference case (½(x ∓ 1)²). */
+  unit?: boolean;
 }
 
 const rms = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0) / Math.max(1, v.length));
@@ -402,6 +424,13 @@ export function coordinatesOf(ctx: SearchContext, c: Candidate): Coord[] {
         get: (x) => x.params[key] as number,
         with: (x, nv) => ({ ...x, params: { ...x.params, [key]: nv } }),
       });
+    } else if (SAMPLE_ROW_KEYS.has(key) && isRows(v)) {
+      const scale = Math.max(rms(v.flat()), 1e-3);
+      v.forEach((row, r) => row.forEach((_, i) => coords.push({
+        name: `${key}[${r}][${i}]`, kind: 'lin', scale, unit: true,
+        get: (x) => (x.params[key] as number[][])[r][i],
+        with: (x, nv) => ({ ...x, params: { ...x.params, [key]: (x.params[key] as number[][]).map((row2, r2) => (r2 === r ? row2.map((e, j) => (j === i ? nv : e)) : row2)) } }),
+      })));
     } else if (Array.isArray(v) && (POINT_KEYS.has(key) || SPECTRUM_KEYS.has(key)) && v.every((e) => typeof e === 'number')) {
       const scale = Math.max(rms(v as number[]), 1e-3);
       (v as number[]).forEach((_, i) => coords.push({
@@ -429,6 +458,8 @@ export function coordinatesOf(ctx: SearchContext, c: Candidate): Coord[] {
   }
   return coords;
 }
+
+const isRows = (v: unknown): v is number[][] => Array.isArray(v) && v.every((r) => Array.isArray(r) && r.every((e) => typeof e === 'number'));
 
 const move = (co: Coord, c: Candidate, step: number): Candidate => {
   const v = co.get(c);
@@ -542,15 +573,16 @@ export const WEAKER: Record<string, 'down' | 'up'> = { mu: 'down', L: 'up', G: '
 
 /**
  * Shorter numbers near v, simplest first: 0 (for a coordinate that may be 0),
- * then 1, 2, 3 significant digits. A freed constant first tries weaker claims
+ * ±1 for a `unit` one, then 1, 2, 3 significant digits. A freed constant first tries weaker claims
  * (mu smaller, L larger, by factors of 10): a counterexample for a tiny mu
  * says more than one for mu = L.
  */
-function simplifications(v: number, kind: 'log' | 'lin', weaker?: 'down' | 'up'): number[] {
+function simplifications(v: number, kind: 'log' | 'lin', weaker?: 'down' | 'up', unit = false): number[] {
   const out: number[] = [];
   if (weaker === 'down') out.push(...[1e-3, 1e-2, 1e-1].map((k) => Number((v * k).toPrecision(1))));
   if (weaker === 'up') out.push(...[1e3, 1e2, 10].map((k) => Number((v * k).toPrecision(1))));
   if (kind === 'lin' && v !== 0) out.push(0);
+  if (unit && v !== 0) out.push(Math.sign(v));
   for (const p of [1, 2, 3, 4]) out.push(Number(v.toPrecision(p)));
   return [...new Set(out)].filter((x) => x !== v);
 }
@@ -576,7 +608,8 @@ export function keepCoordinates(c: Candidate, keep: readonly number[]): Candidat
 /**
  * A smaller, shorter candidate that keeps `good` true: first fewer
  * dimensions (straight to one coordinate when that still fails, else one
- * coordinate less at a time), then shorter numbers, coordinate by coordinate
+ * coordinate less at a time), then fewer sample rows (the first one, else the
+ * first half) and no rotation, then shorter numbers, coordinate by coordinate
  * (each coordinate's options in one batch, the simplest good one kept),
  * until a round changes nothing.
  */
@@ -593,13 +626,28 @@ export async function shrink(ctx: SearchContext, start: Scored, good: (s: Scored
     if (!ok) break;
     best = ok;
   }
+  for (const [key, v] of Object.entries(best.candidate.params)) {
+    if (!SAMPLE_ROW_KEYS.has(key) || !isRows(v) || v.length < 2) continue;
+    const proposals = [...new Set([1, Math.ceil(v.length / 2)])].filter((n) => n < v.length)
+      .map((n) => ({ ...best.candidate, params: { ...best.candidate.params, [key]: v.slice(0, n) } }));
+    const scored = await evaluate(ctx, proposals);
+    evaluations += proposals.length;
+    const ok = scored.find(good);
+    if (ok) best = ok;
+  }
+  // No rotation is simpler (in one dimension a rotation is only a sign).
+  if (typeof best.candidate.params.rotationSeed === 'number') {
+    const [s] = await evaluate(ctx, [{ ...best.candidate, params: { ...best.candidate.params, rotationSeed: null } }]);
+    evaluations++;
+    if (good(s)) best = s;
+  }
   for (let round = 0; round < rounds; round++) {
     let changed = false;
     const coords = coordinatesOf(ctx, best.candidate);
     const freed = new Set(ctx.theorem.freeConstants ?? []);
     for (const co of coords) {
       const weaker = freed.has(co.name) ? WEAKER[co.name] : undefined;
-      const options = simplifications(co.get(best.candidate), co.kind, weaker);
+      const options = simplifications(co.get(best.candidate), co.kind, weaker, co.unit);
       if (options.length === 0) continue;
       const scored = await evaluate(ctx, options.map((v) => co.with(best.candidate, v)));
       evaluations += options.length;

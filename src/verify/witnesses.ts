@@ -26,6 +26,7 @@ export function satisfies(th: Theorem, inst: Instance): boolean {
   if (th.structural?.includes('L2-regularized') && !inst.cert.regularized) return false;
   if (th.structural?.includes('stochastic-gradient') && !inst.cert.noise) return false;
   if (th.structural?.includes('convex-samples') && !inst.cert.noise?.convexSamples) return false;
+  if (th.structural?.includes('interpolation') && inst.cert.noise?.sigmaStar !== 0) return false;
   return true;
 }
 
