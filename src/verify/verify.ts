@@ -37,7 +37,7 @@ export interface VerifyOptions {
 export const DEFAULTS = {
   instances: 100, runSteps: 100, lemmaPoints: 20, seed: 0,
   // Expectation theorems: fewer witnesses, each run with many seeds.
-  expectationInstances: 8, expectationSteps: 200, seeds: 200, alpha: DEFAULT_ALPHA,
+  expectationInstances: 6, expectationSteps: 200, seeds: 200, alpha: DEFAULT_ALPHA,
 } as const;
 
 export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Promise<VerifyResult> {
