@@ -11,6 +11,7 @@ import { logGamma, tQuantileUpper, tUpperTail } from '../src/numeric/studentT.ts
 import { makeRng } from '../src/numeric/rng.ts';
 import { THEOREMS, theoremById } from '../src/theorems/index.ts';
 import { runBatch } from '../src/verify/run.ts';
+import { candidateFamilies } from '../src/verify/witnesses.ts';
 import { halfWidthFactor, meanInterval } from '../src/verify/statistics.ts';
 import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
 import fc from 'fast-check';
@@ -73,6 +74,11 @@ function sampleGradients(inst: Instance, x: number[]): number[][] {
 }
 
 describe('noise certificates', () => {
+  it('the noisy quadratic is drawn only by theorems that name it', () => {
+    expect(candidateFamilies(theoremById('gd-pl')!).map((f) => f.id)).not.toContain('noisy-quadratic');
+    expect(candidateFamilies(theoremById('sgd-pl')!).map((f) => f.id)).toContain('noisy-quadratic');
+  });
+
   it('noisy-quadratic: M, σ* and E‖∇f_i‖² are what the samples give, and f_i average to F', () => {
     fc.assert(fc.property(noisyQuadratic.arbitrary({ dim: 3 }), fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 3, maxLength: 3 }), (p, xi) => {
       const inst = noisyQuadratic.instantiate(p);
