@@ -198,13 +198,13 @@ function label(inst: Instance, parameters: Record<string, number>): string {
 const BOUND_PERTURBATION = 1e-12;
 
 /** Nudged copies of the constants and parameters (not of measured values: f_0, f*, t). */
-function perturbations(scope: Scope, names: readonly string[], rng: ReturnType<typeof makeRng>): Scope[] {
+export function perturbations(scope: Scope, names: readonly string[], rng: ReturnType<typeof makeRng>): Scope[] {
   return [1, -1, 0, 0].map((sign) => Object.fromEntries(names.filter((k) => typeof scope[k] === 'number').map((k) =>
     [k, (scope[k] as number) * (1 + BOUND_PERTURBATION * (sign || (rng.next() < 0.5 ? -1 : 1)))])));
 }
 
 /** The largest value of the bound over the nudged constants (only asked for when a check would fail). */
-function nudgedBound(part: StatementPart, scope: Scope, perturbed: readonly Scope[], exact: number): number {
+export function nudgedBound(part: StatementPart, scope: Scope, perturbed: readonly Scope[], exact: number): number {
   let upper = exact;
   for (const p of perturbed) {
     const v = Number(part.bound.evaluate({ ...scope, ...p, t: scope.t }));
