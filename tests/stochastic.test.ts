@@ -132,6 +132,10 @@ describe.each(STOCHASTIC.map((t) => [t.id, t] as const))('%s', (_, th) => {
     const families = th.structural?.includes('interpolation') ? ['noisy-quadratic'] : ['logistic-l2', 'noisy-quadratic'];
     expect(Object.keys(r.families).sort()).toEqual(families);
     expect(r.resolved).toBeGreaterThan(0);
+    // With a noise floor the bound never nears the float32 floor, so most checks must be resolved:
+    // a tolerance model gone wrong (a floor above the bound) would resolve none and hide violations.
+    // Under interpolation the runs are gradient descent and do reach float32's floor.
+    if (!th.structural?.includes('interpolation')) expect(r.resolved).toBeGreaterThan(0.8 * r.checks);
     expect(r.statistics!.seeds).toBe(200);
     expect(r.statistics!.method).toMatch(/Student t.*Bonferroni/);
   });
