@@ -15,6 +15,8 @@
  * expand errors; elsewhere an assumption) and turned into a tolerance on the
  * observable by precision.ts. The noise floors of these theorems sit far above it;
  * the tests hold it to account (no false alarm, planted violations caught).
+ * As for runs, a violation must also clear the bound at its constants nudged
+ * by 1e-12 (runCheck.ts nudgedBound): the bound's own float64 error.
  */
 import { parse, type MathNode } from 'mathjs';
 import { evaluationTolerance, RESOLVED_FRACTION, tolerance, type ToleranceKind } from '../engine/precision.ts';
