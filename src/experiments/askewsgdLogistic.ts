@@ -15,6 +15,7 @@
  * --steps 3000 is the paper's length.
  */
 import { logistic } from '../classes/families/logistic.ts';
+import { dot } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { formatNumber } from '../report/format.ts';
 import { ASKEW_NOTE, PROXQUANT_NOTE, UPDATE_RULES } from './methods.ts';
@@ -54,7 +55,6 @@ export function teacherData(seed: number, nTrain: number, nTest: number, d: numb
   return { wstar, train, test, x0 };
 }
 
-const dot = (w: ArrayLike<number>, x: readonly number[]): number => x.reduce((a, v, j) => a + v * w[j], 0);
 
 export const askewsgdLogistic: Experiment = {
   id: 'askewsgd-logistic',

@@ -107,11 +107,11 @@ export const STOCHASTIC: readonly Theorem[] = [
     planted: {
       faster: { t: 't^1.3' },
       seeds: 800,
-      note: 'Power, not tolerance: on ½(x ∓ 1)² the bound is within about 5 % of the mean, but x² is spread like a χ² (sd ≈ √2 × mean), so at the Bonferroni level a 200-seed interval reaches half the mean below it and ×0.5 is only just missed; 800 seeds halve the width and catch it.',
+      note: 'Power, not tolerance: on ½(x ∓ 1)² from x* the bound is about 25 % above the mean (C² ≈ 1.25), but x² is spread like a χ² (sd ≈ √2 × mean), so at the Bonferroni level a 200-seed interval reaches about half the mean below it and ×0.5 is missed; 800 seeds halve the width and catch it.',
     },
     notes:
       'Derived (the catalogue marks it "check"): with δ_k = E f(x_k) − f*, L-smoothness and E‖g‖² ≤ C² give δ_{k+1} ≤ δ_k − α_k E‖∇f‖² + Lα_k²C²/2, and PL (‖∇f‖² ≥ 2μδ) gives δ_{k+1} ≤ (1 − 2μα_k)δ_k + Lα_k²C²/2. With α_k = (2k+1)/(2μ(k+1)²), 1 − 2μα_k = k²/(k+1)², so (k+1)²δ_{k+1} ≤ k²δ_k + LC²(2k+1)²/(8μ²(k+1)²) < k²δ_k + LC²/(2μ²); summing from k = 0, t²δ_t ≤ tLC²/(2μ²). The constant holds, for t ≥ 1, with the first step α_0 = 1/(2μ), however large against 1/L: C² absorbs it. C² is measured on the run: at each k < t the upper end of the confidence interval for the mean over seeds of E_i‖∇f_i(x_k)‖² (the total expectation the proof uses), the largest taken, so the bound at t uses only what happened before t.',
-    tight: 'nearly, on ½(x ∓ 1)² from x_0 = 0: (k+1)²E x²_{k+1} = k²E x²_k + ((2k+1)/(2(k+1)))² ≤ k²E x²_k + 1, so E f − f* ≤ 1/(2t), against LC²/(2tμ²) with C² = 1 + max E x_k² ≥ 1',
+    tight: 'within about 25 % on ½(x ∓ 1)² from x_0 = 0: measured E f − f* ≈ 1/(2t) (0.00248 at t = 200), against LC²/(2tμ²) with C² = 1 + max_k E x_k² ≈ 1.25',
   },
   {
     id: 'sgd-interpolation-floor',

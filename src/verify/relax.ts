@@ -144,7 +144,13 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
   const violating = [...new Set(pool.filter((s) => s.valid && s.counterexample && s.objective > 0))];
   if (violating.length === 0) return done('holds', undefined, bestExcess, notes);
   const top = Math.max(...violating.map((s) => s.objective));
-  const order = violating.filter((s) => expectation || s.objective >= 0.5 * top).sort((a, b) => complexity(a.candidate) - complexity(b.candidate));
+  // In expectation a record needs a positive bound (see `good` below), so the candidates do too.
+  const order = violating
+    .filter((s) => (expectation ? s.counterexample!.bound > 0 : s.objective >= 0.5 * top))
+    .sort((a, b) => complexity(a.candidate) - complexity(b.candidate));
+  if (order.length === 0) {
+    return done('inconclusive', undefined, bestExcess, [...notes, 'the only violations found were against a bound of 0 (a start at x*), where any noise at all is one']);
+  }
 
   const backend = th.kind === 'lemma' ? 'float64' : await initEngine();
   for (const [i, found] of order.slice(0, 3).entries()) {

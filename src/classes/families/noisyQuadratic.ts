@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import type { Family, Instance } from '../types.ts';
-import { identity, randomOrthogonal, type Mat } from '../../numeric/linalg.ts';
+import { dot, identity, randomOrthogonal, type Mat } from '../../numeric/linalg.ts';
 import { makeRng } from '../../numeric/rng.ts';
 import {
   checkBatch, finiteArray, finiteNumber, gatherRows, logUniform, makeMinibatchLoss, rowOffsets, seedArb, sphere, stack,
@@ -58,12 +58,6 @@ function parse(params: NoisyQuadraticParams): NoisyData {
   const q = seed === null ? identity(dim) : randomOrthogonal(dim, makeRng(seed));
   return { dim, q, lambdas: Float64Array.from(lam), shifts, x0 };
 }
-
-const squaredNorm = (v: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return s;
-};
 
 /** F itself, as params of the quadratic family. */
 const fullQuadratic = (p: NoisyQuadraticParams, fstar: number): QuadraticParams => ({
@@ -126,7 +120,7 @@ export const noisyQuadratic: Family<NoisyQuadraticParams> = {
     let M = 0, fstar = 0;
     for (const c of D.shifts) {
       const Ac = applyA(c);
-      M += (2 * squaredNorm(Ac)) / n;
+      M += (2 * dot(Ac, Ac)) / n;
       fstar += c.reduce((s, v, i) => s + v * Ac[i], 0) / n; // ½ · 2 · cᵀAc / n
     }
     // F is the quadratic with x* = 0 and this f*: its oracle is the quadratic family's.
@@ -137,7 +131,10 @@ export const noisyQuadratic: Family<NoisyQuadraticParams> = {
       family: 'noisy-quadratic',
       params,
       cert: { ...F.cert, noise: { M, MV: 0, sigmaStar: M, Lmax: L, convexSamples: true } },
-      sampleGrad2: (x) => squaredNorm(F.grad(x)) + M,
+      sampleGrad2: (x) => {
+        const g = F.grad(x);
+        return dot(g, g) + M;
+      },
       data: { ...F.data, M, n, samples, mu, L },
     };
     return inst;
