@@ -50,14 +50,25 @@ export function parseArgs(command: string, argv: readonly string[], specs: reado
   return { positional, options };
 }
 
+/**
+ * `k=v,k=v` (repeatable) into [name, value text] pairs; `values` says what the
+ * values are, for the error ("number", "value").
+ */
+export function assignmentPairs(command: string, items: readonly string[], values = 'number'): [string, string][] {
+  return items.flatMap((s) => s.split(',')).map((item) => {
+    const m = /^\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*$/.exec(item);
+    if (!m) throw new UsageError(`${command}: --set takes name=${values} pairs separated by commas, got '${item}'`);
+    return [m[1], m[2]];
+  });
+}
+
 /** `k=v,k=v` (repeatable) into numbers. */
 export function parseAssignments(command: string, items: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const item of items.flatMap((s) => s.split(','))) {
-    const m = /^\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*$/.exec(item);
-    const v = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isFinite(v)) throw new UsageError(`${command}: --set takes name=number pairs separated by commas, got '${item}'`);
-    out[m[1]] = v;
+  for (const [name, text] of assignmentPairs(command, items)) {
+    const v = Number(text);
+    if (!Number.isFinite(v)) throw new UsageError(`${command}: --set takes name=number pairs separated by commas, got '${name}=${text}'`);
+    out[name] = v;
   }
   return out;
 }

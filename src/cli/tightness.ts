@@ -2,7 +2,7 @@
 import { TIGHTNESS_DEFAULTS, tightness, type TightnessResult } from '../verify/tightness.ts';
 import { UsageError } from '../verify/scope.ts';
 import { parse } from 'mathjs';
-import { helpText, parseArgs, type OptionSpec } from './args.ts';
+import { assignmentPairs, helpText, parseArgs, type OptionSpec } from './args.ts';
 import { progress } from './progress.ts';
 import { theoremArg } from './relax.ts';
 
@@ -82,17 +82,15 @@ function describe(r: TightnessResult): string {
 /** `k=v,k=v`: numbers stay numbers; anything else must be an expression (evaluated at each instance's constants). */
 function parseSet(items: readonly string[]): Record<string, number | string> {
   const out: Record<string, number | string> = {};
-  for (const item of items.flatMap((x) => x.split(','))) {
-    const m = /^\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*$/.exec(item);
-    if (!m) throw new UsageError(`tightness: --set takes name=value pairs separated by commas, got '${item}'`);
-    const n = Number(m[2]);
-    if (Number.isFinite(n)) { out[m[1]] = n; continue; }
+  for (const [name, text] of assignmentPairs('tightness', items, 'value')) {
+    const n = Number(text);
+    if (Number.isFinite(n)) { out[name] = n; continue; }
     try {
-      parse(m[2]);
+      parse(text);
     } catch (e) {
-      throw new UsageError(`tightness: --set ${m[1]}=${m[2]} is neither a number nor an expression (${(e as Error).message})`);
+      throw new UsageError(`tightness: --set ${name}=${text} is neither a number nor an expression (${(e as Error).message})`);
     }
-    out[m[1]] = m[2];
+    out[name] = text;
   }
   return out;
 }

@@ -135,8 +135,8 @@ export function lowRankExperiment(options: LowRankExperimentOptions = {}): LowRa
 export const gaussianMatrix = (rows: number, cols: number, rng: Rng, scale = 1): Mat =>
   mat(rows, cols, Float64Array.from({ length: rows * cols }, () => scale * rng.normal()));
 
-/** Least-squares slope of log y against log x: the exponent of a power law y ∝ x^slope. */
-export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
+/** Least-squares line of log y against log x: the power law y ≈ e^intercept · x^slope. */
+export function logLogFit(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number } {
   if (xs.length !== ys.length || xs.length < 2) throw new Error('logLogSlope: need two or more (x, y) pairs');
   const lx = xs.map(Math.log), ly = ys.map(Math.log);
   const mx = mean(lx), my = mean(ly);
@@ -145,7 +145,11 @@ export function logLogSlope(xs: readonly number[], ys: readonly number[]): numbe
     sxy += (lx[i] - mx) * (ly[i] - my);
     sxx += (lx[i] - mx) ** 2;
   }
-  return sxy / sxx;
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx };
 }
+
+/** The exponent of the fitted power law y ∝ x^slope. */
+export const logLogSlope = (xs: readonly number[], ys: readonly number[]): number => logLogFit(xs, ys).slope;
 
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;

@@ -15,6 +15,6 @@ export { lowRankApproximation, singularValues, matrixWithSingularValues } from '
 export type { LowRankApproximation } from './lowRank.ts';
 export {
   gpfqDecayExperiment, GPFQ_DECAY_DEFAULTS, decaySeed,
-  lowRankExperiment, LOW_RANK_DEFAULTS, logLogSlope, gaussianMatrix,
+  lowRankExperiment, LOW_RANK_DEFAULTS, logLogSlope, logLogFit, gaussianMatrix,
 } from './experiments.ts';
 export type { GpfqDecayOptions, GpfqDecayResult, LowRankExperimentOptions, LowRankExperimentResult } from './experiments.ts';

@@ -6,7 +6,7 @@
  * from src/compression (gpfqDecayExperiment); this file only sizes, plots and
  * tabulates them.
  */
-import { gpfqDecayExperiment, GPFQ_DECAY_DEFAULTS } from '../compression/index.ts';
+import { gpfqDecayExperiment, GPFQ_DECAY_DEFAULTS, logLogFit } from '../compression/index.ts';
 import { formatNumber } from '../report/format.ts';
 import type { SeriesPoint } from '../report/plot.ts';
 import { numericColumns, type Experiment, type ExperimentOptions, type ExperimentResult } from './types.ts';
@@ -45,16 +45,16 @@ async function runGpfq(opts: ExperimentOptions): Promise<ExperimentResult> {
   opts.onProgress?.(`widths ${n0s.join(', ')}`);
   const r = gpfqDecayExperiment({ n0s, seeds });
 
-  const fit = (ys: number[], slope: number) => {
-    const lx = n0s.map(Math.log), ly = ys.map(Math.log);
-    const c = ly.reduce((a, v) => a + v, 0) / ly.length - slope * (lx.reduce((a, v) => a + v, 0) / lx.length);
-    return n0s.map((n) => Math.exp(c + slope * Math.log(n)));
+  // The fitted power laws, drawn over the same widths (their slopes are r.slope).
+  const fit = (ys: number[]) => {
+    const { slope, intercept } = logLogFit(n0s, ys);
+    return n0s.map((n) => Math.exp(intercept + slope * Math.log(n)));
   };
   const names = { gpfq: 'GPFQ', rounding: 'nearest rounding', gpfqFit: `GPFQ fit, slope ${r.slope.gpfq.toFixed(2)}`, roundingFit: `rounding fit, slope ${r.slope.rounding.toFixed(2)}` };
   const series = (name: string, ys: readonly number[]): SeriesPoint[] => ys.map((y, i) => ({ x: n0s[i], y, series: name }));
   const points = [
     ...series(names.gpfq, r.gpfq), ...series(names.rounding, r.rounding),
-    ...series(names.gpfqFit, fit(r.gpfq, r.slope.gpfq)), ...series(names.roundingFit, fit(r.rounding, r.slope.rounding)),
+    ...series(names.gpfqFit, fit(r.gpfq)), ...series(names.roundingFit, fit(r.rounding)),
   ];
   const spread = (rows: number[][]) => rows.map((v) => [Math.min(...v), Math.max(...v)]);
   const gSpread = spread(r.perSeed.gpfq);

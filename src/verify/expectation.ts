@@ -19,7 +19,7 @@
  * by 1e-12 (runCheck.ts nudgedBound): the bound's own float64 error.
  */
 import { parse, type MathNode } from 'mathjs';
-import { evaluationTolerance, RESOLVED_FRACTION, tolerance, type ToleranceKind } from '../engine/precision.ts';
+import { evaluationTolerance, RESOLVED_FRACTION, tolerance } from '../engine/precision.ts';
 import { dist, norm } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { optimizerById } from '../optimizers/index.ts';
@@ -27,7 +27,7 @@ import { magnitudeOf, type Statement } from '../theorems/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve } from './result.ts';
 import { runBatch } from './run.ts';
-import { nudgedBound, perturbations } from './runCheck.ts';
+import { curveLabel, nudgedBound, perturbations, toleranceKind } from './runCheck.ts';
 import { startScope, type Scope } from './scope.ts';
 import { halfWidthFactor, meanInterval, methodText, type Interval } from './statistics.ts';
 import type { Tally } from './tally.ts';
@@ -87,14 +87,6 @@ export function expectedQuantity(lhs: MathNode): MathNode {
   return fn.args[0];
 }
 
-function quantityKind(q: MathNode): ToleranceKind {
-  const src = q.toString();
-  if (/\bdist_t\s*\^\s*2\b/.test(src)) return 'distance-squared';
-  if (/\bavggrad2_t\b/.test(src)) return 'gradient-squared';
-  if (/\bf_t\b/.test(src)) return 'value';
-  throw new Error(`no tolerance model for the expected quantity "${src}": it must be built from f_t, dist_t^2 or avggrad2_t`);
-}
-
 /** ‖x_t‖ + ‖x_{t−1}‖ + ‖x_t − x_{t−1}‖: the sizes one step's roundings scale with (no allocation: it runs per seed and step). */
 function stepScale(x: Float64Array, prev: Float64Array): number {
   let a = 0, b = 0, c = 0;
@@ -139,7 +131,7 @@ export async function checkExpectation(
   const qNode = expectedQuantity(part.lhs);
   const quantity = qNode.compile();
   const magnitude = magnitudeOf(qNode).compile();
-  const kind = quantityKind(qNode);
+  const kind = toleranceKind(qNode);
   const usesC2 = /\bC2_t\b/.test(part.rhs.toString());
   const needsGradient = /\bavggrad2_t\b/.test(qNode.toString());
   const algorithm = th.algorithm!;
@@ -169,7 +161,7 @@ export async function checkExpectation(
     let curve: Track['curve'];
     if (keep) {
       keptCurves[w.family.id] = (keptCurves[w.family.id] ?? 0) + 1;
-      curve = { family: w.family.id, label: label(w, parameters), measured: [], bound: [], tolerance: [], lower: [], upper: [] };
+      curve = { family: w.family.id, label: curveLabel(w.instance, parameters), measured: [], bound: [], tolerance: [], lower: [], upper: [] };
       curves.push(curve);
     }
     return {
@@ -301,14 +293,4 @@ function counterexample(
     interval: { lo: iv.lo, hi: iv.hi, seeds: iv.n, sd: iv.sd },
     ...(divergence ? { divergence: true } : {}),
   };
-}
-
-function label(w: Witness, parameters: Record<string, number>): string {
-  const c = w.instance.cert;
-  const bits = [`d=${w.instance.dim}`];
-  if (c.L !== undefined) bits.push(`L=${c.L.toPrecision(3)}`);
-  if (c.mu !== undefined) bits.push(`μ=${c.mu.toPrecision(3)}`);
-  if (c.noise) bits.push(`M=${c.noise.M.toPrecision(3)}`);
-  for (const [k, v] of Object.entries(parameters)) bits.push(`${k}=${v.toPrecision(3)}`);
-  return `${w.instance.family} ${bits.join(' ')}`;
 }

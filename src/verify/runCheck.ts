@@ -57,9 +57,9 @@ export function toleranceKind(lhs: MathNode): ToleranceKind {
   const src = lhs.toString();
   if (/\bdist_t\s*\^\s*2\b/.test(src)) return 'distance-squared';
   if (/\bdist_t\b/.test(src)) return 'distance';
-  if (/\b(min)?grad2_t\b/.test(src)) return 'gradient-squared';
+  if (/\b(min|avg)?grad2_t\b/.test(src)) return 'gradient-squared';
   if (/\bf_t\b/.test(src)) return 'value';
-  throw new Error(`no tolerance model for the quantity "${src}": it must be built from f_t, dist_t, grad2_t or mingrad2_t`);
+  throw new Error(`no tolerance model for the quantity "${src}": it must be built from f_t, dist_t, grad2_t, mingrad2_t or avggrad2_t`);
 }
 
 /** Per-instance state of a run being checked. */
@@ -126,7 +126,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       const gamma = parameters.gamma ?? hyper.lr ?? 1 / L;
       tally.instance(family.id);
       const curve = (keptCurves[family.id] ?? 0) < opts.curvesPerFamily
-        ? { family: family.id, label: label(w.instance, parameters), measured: [], bound: [], tolerance: [] } : undefined;
+        ? { family: family.id, label: curveLabel(w.instance, parameters), measured: [], bound: [], tolerance: [] } : undefined;
       if (curve) { keptCurves[family.id] = (keptCurves[family.id] ?? 0) + 1; curves.push(curve); }
       return {
         witness: w, index: indexOf.get(w)!, scope, parameters, gamma, L,
@@ -178,12 +178,17 @@ function hyperValues(exprs: readonly (readonly [string, EvalFunction])[], scope:
   return Object.fromEntries(exprs.map(([k, e]) => [k, Number(e.evaluate({ ...scope }))]));
 }
 
-function label(inst: Instance, parameters: Record<string, number>): string {
+/** Parameter names as the plots' legends write them. */
+const LEGEND_NAMES: Readonly<Record<string, string>> = { gamma: 'γ', alpha: 'α', beta: 'β', mu: 'μ', lambda: 'λ' };
+
+/** A witness in a plot legend: its family, dimension, constants (and noise) and the theorem's parameters. */
+export function curveLabel(inst: Instance, parameters: Record<string, number>): string {
   const c = inst.cert;
   const bits = [`d=${inst.dim}`];
   if (c.L !== undefined) bits.push(`L=${c.L.toPrecision(3)}`);
   if (c.mu !== undefined) bits.push(`μ=${c.mu.toPrecision(3)}`);
-  if (parameters.gamma !== undefined) bits.push(`γ=${parameters.gamma.toPrecision(3)}`);
+  if (c.noise) bits.push(`M=${c.noise.M.toPrecision(3)}`);
+  for (const [k, v] of Object.entries(parameters)) bits.push(`${LEGEND_NAMES[k] ?? k}=${v.toPrecision(3)}`);
   return `${inst.family} ${bits.join(' ')}`;
 }
 
