@@ -137,7 +137,7 @@ given:
 define:
   "w(0)": 1
   "w(k+1)": w(k)/2
-claim: "w(t) <= (t <= 30 ? 1 : 0.5) * 2^(-t)"
+claim: "w(t) <= (1 - min(1, max(0, t - 30)) / 2) * 2^(-t)"
 ---
 `);
     expect(r.claim?.verdict).toBe('refuted');

@@ -11,6 +11,8 @@ import { create, all, type MathNode, type EvalFunction } from 'mathjs';
 import type { Instance } from '../classes/types.ts';
 import { BUILTINS } from '../verify/scope.ts';
 import type { ProofFile, Expr, Define } from './parse.ts';
+import { closedMath, type ClosedMath } from '../language/expression.ts';
+import { DEFAULT_LIMITS, Deadline, TimedOut, type Limits } from '../language/limits.ts';
 
 /** A value of the language: a scalar, a vector or a matrix. */
 export type Value = number | number[] | number[][];
@@ -32,13 +34,60 @@ export class EvalError extends Error {
 
 type RawFn = ((args: MathNode[], m: unknown, scope: MapLike) => unknown) & { rawArgs?: boolean };
 
-/** Our mathjs: plain arrays, and raw-argument placeholders (the real ones live in each scope). */
+/**
+ * Our own mathjs for building trees (the tolerance model, symbolic proofs):
+ * plain arrays. A file's expressions are never evaluated through it, only
+ * through the closed instance of their FileLanguage.
+ */
 export const math = create(all, { matrix: 'Array' });
 const RAW_NAMES = ['sumover', 'minover', 'maxover', 'diff'];
-{
-  const placeholder: RawFn = () => { throw new Error('raw built-in called outside a proof scope'); };
-  placeholder.rawArgs = true;
-  math.import(Object.fromEntries(RAW_NAMES.map((n) => [n, placeholder])), { override: true });
+
+/**
+ * One file's closed mathjs instance (see src/language/expression.ts), the
+ * budgets its evaluation is held to, and its compiled expressions. A file
+ * gets its own, so nothing one file evaluates can reach another's.
+ */
+export class FileLanguage {
+  readonly closed: ClosedMath;
+  private readonly bySource = new Map<string, EvalFunction>();
+  private readonly byNode = new WeakMap<MathNode, EvalFunction>();
+  private readonly parsed = new Map<string, MathNode>();
+  readonly sigmoidPositive: MathNode;
+  readonly sigmoidNegative: MathNode;
+
+  constructor(readonly limits: Readonly<Limits> = DEFAULT_LIMITS, readonly deadline: Deadline = Deadline.none()) {
+    // raw-argument placeholders: the real ones live in each scope
+    const placeholder: RawFn = () => { throw new Error('raw built-in called outside a proof scope'); };
+    placeholder.rawArgs = true;
+    this.closed = closedMath(limits, Object.fromEntries(RAW_NAMES.map((n) => [n, placeholder])));
+    // 1/(1+e^-u) squares e^-u in its derivative: below 0 the other form cannot overflow
+    this.sigmoidPositive = this.parse('1 / (1 + exp(-(U__)))');
+    this.sigmoidNegative = this.parse('exp(U__) / (1 + exp(U__))');
+  }
+
+  parse(source: string): MathNode {
+    let n = this.parsed.get(source);
+    if (!n) { n = this.closed.parse(source); this.parsed.set(source, n); }
+    return n;
+  }
+  compileSource(source: string): EvalFunction {
+    let c = this.bySource.get(source);
+    if (!c) { c = this.parse(source).compile(); this.bySource.set(source, c); }
+    return c;
+  }
+  compileNode(node: MathNode): EvalFunction {
+    let c = this.byNode.get(node);
+    if (!c) { c = node.compile(); this.byNode.set(node, c); }
+    return c;
+  }
+}
+
+/** The language of files checked without one of their own (tests, the report): default budgets, no deadline. */
+const defaultLanguages = new WeakMap<ProofFile, FileLanguage>();
+function defaultLanguage(file: ProofFile): FileLanguage {
+  let l = defaultLanguages.get(file);
+  if (!l) { l = new FileLanguage(); defaultLanguages.set(file, l); }
+  return l;
 }
 
 interface MapLike {
@@ -81,25 +130,6 @@ class Scope implements MapLike {
   get size(): number { return [...this.keys()].length; }
 }
 
-const compiledBySource = new Map<string, EvalFunction>();
-const compiledByNode = new WeakMap<MathNode, EvalFunction>();
-const parsedBySource = new Map<string, MathNode>();
-
-function parseOurs(source: string): MathNode {
-  let n = parsedBySource.get(source);
-  if (!n) { n = math.parse(source); parsedBySource.set(source, n); }
-  return n;
-}
-function compileSource(source: string): EvalFunction {
-  let c = compiledBySource.get(source);
-  if (!c) { c = parseOurs(source).compile(); compiledBySource.set(source, c); }
-  return c;
-}
-function compileNode(node: MathNode): EvalFunction {
-  let c = compiledByNode.get(node);
-  if (!c) { c = node.compile(); compiledByNode.set(node, c); }
-  return c;
-}
 
 /** A mathjs result as a Value (complex with an imaginary part → NaN). */
 export function toValue(r: unknown): Value {
@@ -130,7 +160,8 @@ const elementwise = (fn: (u: number) => number) => (u: unknown): Value => {
 export const sigmoid = (u: number): number => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
 export const relu = (u: number): number => (u > 0 ? u : 0);
 
-const MAX_RANGE = 1_000_000;
+/** Loop iterations between two looks at the deadline. */
+const POLL = 1024;
 
 /** Evaluates the expressions of one file at one assignment. Caches defines and sequences. */
 export class Evaluator {
@@ -140,7 +171,10 @@ export class Evaluator {
   private valueDefines = new Map<string, Define & { kind: 'value' }>();
   private diffCache = new WeakMap<MathNode, Map<string, { deriv: EvalFunction; consts: [string, EvalFunction][] }>>();
 
-  constructor(readonly file: ProofFile, readonly assignment: Assignment) {
+  readonly lang: FileLanguage;
+
+  constructor(readonly file: ProofFile, readonly assignment: Assignment, lang?: FileLanguage) {
+    this.lang = lang ?? defaultLanguage(file);
     const root = new Scope();
     for (const [k, v] of Object.entries(assignment.values)) {
       root.set(k, v instanceof Float64Array ? Array.from(v) : v);
@@ -170,7 +204,7 @@ export class Evaluator {
 
   /** Evaluate an expression of the file (or source text) in float64. */
   evaluate(e: Expr | string, extra?: Record<string, unknown>): Value {
-    const expr: Expr = typeof e === 'string' ? { source: e, node: parseOurs(e), line: 0 } : e;
+    const expr: Expr = typeof e === 'string' ? { source: e, node: this.lang.parse(e), line: 0 } : e;
     let scope: MapLike = this.scope;
     if (extra) {
       const s = new Scope(this.scope);
@@ -182,9 +216,9 @@ export class Evaluator {
 
   private evalExpr(expr: Expr, scope: MapLike): Value {
     try {
-      return toValue(compileSource(expr.source).evaluate(scope as unknown as Map<string, unknown>));
+      return toValue(this.lang.compileSource(expr.source).evaluate(scope as unknown as Map<string, unknown>));
     } catch (err) {
-      if (err instanceof EvalError) throw err;
+      if (err instanceof EvalError || err instanceof TimedOut) throw err;
       throw new EvalError(this.file.file, expr.line, `cannot evaluate "${expr.source}": ${(err as Error).message}`);
     }
   }
@@ -197,10 +231,12 @@ export class Evaluator {
     if (!(Math.abs(index - n) <= 1e-9 * Math.max(1, Math.abs(index))) || n < 0) {
       throw new Error(`${name}(${index}): the index of a sequence must be an integer >= 0`);
     }
-    if (n > MAX_RANGE) throw new Error(`${name}(${n}): index too large (at most ${MAX_RANGE})`);
+    const limit = this.lang.limits.index;
+    if (n > limit) throw new Error(`${name}(${n}): index above the budget of ${limit} (raise it with --limit index=N)`);
     let cache = this.seqCache.get(name);
     if (!cache) { cache = []; this.seqCache.set(name, cache); }
     for (let m = cache.length; m <= n; m++) {
+      if (m % POLL === 0) this.lang.deadline.check();
       const base = def.bases.find((b) => b.index === m);
       if (base) { cache.push(this.evalExpr(base.expr, this.scope)); continue; }
       const step = def.step;
@@ -269,18 +305,20 @@ export class Evaluator {
     if (args.length !== 4 || args[0].type !== 'SymbolNode') throw new Error(`${name}(k, a, b, expr) takes an index name, two integer bounds and an expression`);
     const k = (args[0] as unknown as { name: string }).name;
     const bound = (node: MathNode, which: string) => {
-      const v = toValue(compileNode(node).evaluate(scope as unknown as Map<string, unknown>));
+      const v = toValue(this.lang.compileNode(node).evaluate(scope as unknown as Map<string, unknown>));
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}: the ${which} bound is not a finite number`);
       const r = Math.round(v);
       if (Math.abs(v - r) > 1e-9 * Math.max(1, Math.abs(v))) throw new Error(`${name}: the ${which} bound ${v} is not an integer`);
       return r;
     };
     const a = bound(args[1], 'lower'), b = bound(args[2], 'upper');
-    if (b - a > MAX_RANGE) throw new Error(`${name}: range ${a}..${b} too long (at most ${MAX_RANGE} terms)`);
-    const body = compileNode(args[3]);
+    const limit = this.lang.limits.terms;
+    if (b - a + 1 > limit) throw new Error(`${name}: ${b - a + 1} terms (${a}..${b}), above the budget of ${limit} (raise it with --limit terms=N)`);
+    const body = this.lang.compileNode(args[3]);
     const child = new Scope(scope);
     let acc: Value = kind === 'sum' ? 0 : kind === 'min' ? Infinity : -Infinity;
     for (let i = a; i <= b; i++) {
+      if ((i - a) % POLL === POLL - 1) this.lang.deadline.check();
       child.set(k, i);
       const v = toValue(body.evaluate(child as unknown as Map<string, unknown>));
       if (kind === 'sum') acc = toValue(math.add(acc as never, v as never));
@@ -310,11 +348,11 @@ export class Evaluator {
         if (n.type === 'ConstantNode' || n.type === 'SymbolNode' || dependsOn(n, x)) return n;
         const name = `__const${consts.length}`;
         consts.push([name, n.compile()]);
-        return new math.SymbolNode(name);
+        return new this.lang.closed.math.SymbolNode(name);
       });
       let deriv: MathNode;
       try {
-        deriv = math.derivative(folded, x, { simplify: false });
+        deriv = this.lang.closed.derivative(folded, x, { simplify: false });
       } catch (e) {
         throw new Error(`diff: cannot differentiate "${args[0].toString()}" in ${x}: ${(e as Error).message}`);
       }
@@ -332,8 +370,8 @@ export class Evaluator {
       const name = (node as unknown as { name: string }).name;
       const def = this.valueDefines.get(name);
       if (!def || expanding.has(name)) return node;
-      const inner = this.rewriteForDiff(parseOurs(def.expr.source), scope, branches, new Set([...expanding, name]));
-      return new math.ParenthesisNode(inner);
+      const inner = this.rewriteForDiff(this.lang.parse(def.expr.source), scope, branches, new Set([...expanding, name]));
+      return new this.lang.closed.math.ParenthesisNode(inner);
     }
     if (node.type === 'FunctionNode') {
       const fn = (node as unknown as { fn: MathNode }).fn;
@@ -344,22 +382,21 @@ export class Evaluator {
         const u = toValue(args[0].compile().evaluate(scope as unknown as Map<string, unknown>));
         const negative = typeof u === 'number' && u < 0;
         branches.push(negative ? 's-' : 's+');
-        return fill(negative ? SIGMOID_NEGATIVE : SIGMOID_TEMPLATE, args[0]);
+        return fill(negative ? this.lang.sigmoidNegative : this.lang.sigmoidPositive, args[0]);
       }
       if (fname === 'relu' && args.length === 1) {
         const u = toValue(args[0].compile().evaluate(scope as unknown as Map<string, unknown>));
         if (typeof u !== 'number') throw new Error('diff: relu inside diff needs a scalar argument');
         branches.push(u > 0 ? '+' : '0');
-        return u > 0 ? new math.ParenthesisNode(args[0]) : new math.ConstantNode(0);
+        const m = this.lang.closed.math;
+        return u > 0 ? new m.ParenthesisNode(args[0]) : new m.ConstantNode(0);
       }
-      return new math.FunctionNode(fn as never, args);
+      return new this.lang.closed.math.FunctionNode(fn as never, args);
     }
     return node.map((child, path) => (path === 'fn' ? child : this.rewriteForDiff(child, scope, branches, expanding)));
   }
 }
 
-const SIGMOID_TEMPLATE = math.parse('1 / (1 + exp(-(U__)))');
-const SIGMOID_NEGATIVE = math.parse('exp(U__) / (1 + exp(U__))');
 function fill(template: MathNode, u: MathNode): MathNode {
   return template.transform((n) => (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'U__' ? u : n));
 }
@@ -373,6 +410,6 @@ function dependsOn(node: MathNode, x: string): boolean {
 }
 
 /** An evaluator for one file at one assignment. */
-export function evaluator(file: ProofFile, assignment: Assignment): Evaluator {
-  return new Evaluator(file, assignment);
+export function evaluator(file: ProofFile, assignment: Assignment, lang?: FileLanguage): Evaluator {
+  return new Evaluator(file, assignment, lang);
 }

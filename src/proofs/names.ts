@@ -3,29 +3,17 @@
  * givens, defines, claim and chains is declared, functions are called and
  * values are not, and built-ins get arguments of the right kind.
  */
-import * as mathjs from 'mathjs';
 import type { MathNode } from 'mathjs';
 import { ProofError, MATH_CONSTANTS, type ProofFile, type Expr } from './parse.ts';
 import { closest } from '../cli/closest.ts';
-
-/** Built-in functions of the proof format, with their argument counts. */
-export const FORMAT_BUILTINS: Readonly<Record<string, readonly number[]>> = {
-  grad: [2], hess: [2], fstar: [1], xstar: [1, 2],
-  dot: [2], norm: [1], sigmoid: [1], relu: [1], diff: [2],
-  lambda_max: [1], lambda_min: [1], lambda_min_pos: [1], eigenvalues: [1],
-  sumover: [4], minover: [4], maxover: [4],
-};
-
-/** mathjs functions and constants commonly used in derivations (for suggestions; any mathjs function is accepted). */
-const COMMON_MATH = ['exp', 'log', 'sqrt', 'abs', 'max', 'min', 'sin', 'cos', 'tan', 'log10', 'log2', 'pow', 'sign', 'floor', 'ceil', 'transpose', 'inv', 'det', 'trace', 'sum', 'prod', 'identity', 'zeros', 'ones', 'cosh', 'sinh', 'tanh', 'atan', 'factorial', 'combinations'];
+import { FORMAT_FUNCTIONS, MATH_FUNCTIONS, ALL_FUNCTIONS } from '../language/expression.ts';
 
 type Kind = 'real scalar' | 'integer' | 'vector' | 'matrix' | 'function' | 'define' | 'sequence' | 'dimension' | 'constant' | 'bound';
 
 const sym = (n: MathNode) => (n as unknown as { name: string }).name;
 
-function isMathFunction(name: string): boolean {
-  return typeof (mathjs as unknown as Record<string, unknown>)[name] === 'function' && !/^[A-Z]/.test(name);
-}
+const isMathFunction = (name: string): boolean => Object.hasOwn(MATH_FUNCTIONS, name);
+const FORMAT_BUILTINS = FORMAT_FUNCTIONS;
 
 /** Throws a ProofError at the first undeclared name or visible type mismatch. */
 export function checkNames(pf: ProofFile): void {
@@ -89,7 +77,7 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
   const fail = (detail: string): never => { throw new ProofError(pf.file, line, detail); };
   const kindOf = (name: string): Kind | undefined =>
     bound.has(name) ? 'bound' : defines.get(name) ?? given.get(name);
-  const known = (calls = true) => [...new Set([...given.keys(), ...defines.keys(), ...bound, ...(calls ? [...Object.keys(FORMAT_BUILTINS), ...COMMON_MATH] : [])])].filter((k) => !MATH_CONSTANTS.includes(k) || k === 'pi');
+  const known = (calls = true) => [...new Set([...given.keys(), ...defines.keys(), ...bound, ...(calls ? ALL_FUNCTIONS : [])])].filter((k) => !MATH_CONSTANTS.includes(k) || k === 'pi');
   const rec = (child: MathNode, extra?: string) => {
     if (extra === undefined) return walk(child, defines, bound, line, pf, given);
     walk(child, defines, new Set([...bound, extra]), line, pf, given);
@@ -101,8 +89,7 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
     if (kind === 'function') fail(`${name} is a function, used here as a value; call it (${name}(x)) or pass it to grad/hess/fstar/xstar`);
     if (kind === 'sequence') fail(`${name} is a sequence; use it with an index, e.g. ${name}(k)`);
     if (kind) return;
-    if (name in FORMAT_BUILTINS || isMathFunction(name)) fail(`${name} is a function, used here as a value; call it with arguments`);
-    if ((mathjs as unknown as Record<string, unknown>)[name] !== undefined && typeof (mathjs as unknown as Record<string, unknown>)[name] === 'number') return;
+    if (Object.hasOwn(FORMAT_BUILTINS, name) || isMathFunction(name)) fail(`${name} is a function, used here as a value; call it with arguments`);
     fail(`undeclared name '${name}'${closest(name, known(false))}; declare it in \`given\` or \`define\``);
   }
   if (node.type === 'FunctionNode') {
@@ -114,7 +101,9 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
     const name = sym(fnNode);
     const kind = kindOf(name);
     const arity = (counts: readonly number[]) => {
-      if (!counts.includes(args.length)) fail(`${name} takes ${counts.join(' or ')} argument${counts.length === 1 && counts[0] === 1 ? '' : 's'}, not ${args.length}, in "${node.toString()}"`);
+      if (counts.includes(args.length) || (counts.includes(Infinity) && args.length >= 1)) return;
+      const text = counts.includes(Infinity) ? 'one or more' : counts.join(' or ');
+      fail(`${name} takes ${text} argument${counts.length === 1 && counts[0] === 1 ? '' : 's'}, not ${args.length}, in "${node.toString()}"`);
     };
     const needFunction = (arg: MathNode | undefined) => {
       if (!arg || arg.type !== 'SymbolNode' || kindOf(sym(arg)) !== 'function') {
@@ -130,7 +119,7 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
       const article = /^[aeiou]/.test(kind) ? 'an' : 'a';
       fail(`${name} is ${article} ${kind === 'define' ? 'defined value' : kind}, not a function; write ${name}*(...) for a product`);
     }
-    if (name in FORMAT_BUILTINS) {
+    if (Object.hasOwn(FORMAT_BUILTINS, name)) {
       arity(FORMAT_BUILTINS[name]);
       switch (name) {
         case 'grad': case 'hess': needFunction(args[0]); return rec(args[1]);
@@ -158,8 +147,8 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
         default: for (const a of args) rec(a); return;
       }
     }
-    if (isMathFunction(name)) { for (const a of args) rec(a); return; }
-    fail(`undeclared function '${name}'${closest(name, known())}; declare it in \`given\` (\`${name}: R^d -> R, ...\`) or write ${name}*(...) for a product`);
+    if (isMathFunction(name)) { arity(MATH_FUNCTIONS[name]); for (const a of args) rec(a); return; }
+    fail(`unknown function '${name}'${closest(name, known())}: it is not in the proof language (docs/proof-format.md lists its functions) nor declared; declare a function in \`given\` (\`${name}: R^d -> R, ...\`) or write ${name}*(...) for a product`);
   }
   node.forEach((child) => rec(child));
 }

@@ -5,7 +5,8 @@
  * claim and chain line keeps its 1-based line number in the file; every error
  * is a ProofError naming `file:line` and what to change.
  */
-import { parse as parseMath, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { parseExpression, parseRelationOfSides, LanguageError, CONSTANTS } from '../language/expression.ts';
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { UsageError } from '../verify/scope.ts';
 import type { ClassName } from '../classes/types.ts';
@@ -120,8 +121,8 @@ const CLASS_FORMS: { re: RegExp; className: ClassName; form: string }[] = [
 ];
 export const CLASS_FORMS_TEXT = CLASS_FORMS.map((c) => c.form).join(', ');
 
-/** mathjs constants that count as declared. */
-export const MATH_CONSTANTS = ['pi', 'e', 'E', 'PI', 'tau', 'phi', 'Infinity', 'NaN', 'true', 'false'];
+/** Named constants of the language: they count as declared. */
+export const MATH_CONSTANTS: readonly string[] = CONSTANTS;
 
 const REL_RE = /^(==|<=|>=|≤|≥|=|<|>)/;
 const NORMAL: Record<string, Rel> = { '==': '==', '=': '==', '<=': '<=', '≤': '<=', '<': '<', '>=': '>=', '≥': '>=', '>': '>' };
@@ -265,24 +266,16 @@ export function parseExpr(source: string, line: number, file: string, what = 'ex
   if (text === '') throw new ProofError(file, line, `empty ${what}`);
   let node: MathNode;
   try {
-    node = parseMath(text);
+    node = parseExpression(text);
   } catch (e) {
-    throw new ProofError(file, line, `cannot parse ${what} "${text}": ${(e as Error).message}`);
-  }
-  if (node.type === 'AssignmentNode' || node.type === 'FunctionAssignmentNode' || node.type === 'BlockNode') {
-    throw new ProofError(file, line, `"${text}" is not an expression (an assignment or several statements); write a single expression, and use == for equality`);
-  }
-  if (isRelationNode(node)) {
-    throw new ProofError(file, line, `"${text}" is a relation where an expression was expected; in a chain put each relation at the start of its own line`);
+    if (e instanceof LanguageError) throw new ProofError(file, line, `in ${what} "${shorten(text)}": ${e.message}`);
+    throw new ProofError(file, line, `cannot parse ${what} "${shorten(text)}": ${(e as Error).message}`);
   }
   return { source: text, node, line };
 }
 
-const RELATION_FNS = new Set(['smaller', 'smallerEq', 'larger', 'largerEq', 'equal', 'unequal']);
-function isRelationNode(node: MathNode): boolean {
-  if (node.type === 'RelationalNode') return true;
-  return node.type === 'OperatorNode' && RELATION_FNS.has((node as unknown as { fn: string }).fn);
-}
+/** Long sources are cut in messages (a 5,000-term sum would bury the reason). */
+const shorten = (text: string) => (text.length > 120 ? `${text.slice(0, 100)}…` : text);
 
 /** Split `a <= b < c` at relations outside brackets. */
 function splitRelations(text: string): { terms: string[]; relations: Rel[] } {
@@ -321,7 +314,7 @@ export function parseRelation(source: string, line: number, file: string): Relat
     return parseExpr(t, line, file);
   });
   const normal = exprs.map((e, i) => (i === 0 ? `(${e.source})` : ` ${relations[i - 1]} (${e.source})`)).join('');
-  return { terms: exprs, relations, node: parseMath(normal), source: source.trim(), line };
+  return { terms: exprs, relations, node: parseRelationOfSides(normal), source: source.trim(), line };
 }
 
 const TYPE_RE = /^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+in\s+(.+)$/;

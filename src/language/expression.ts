@@ -1,0 +1,188 @@
+/**
+ * The expression language of proof files: mathjs syntax, closed to a fixed
+ * list of functions, constants and operators (docs/proof-format.md lists
+ * them). A file is untrusted input: mathjs as shipped can change its own
+ * configuration (`config`), define units, parse and evaluate strings, import
+ * functions and draw random numbers, so one file could change how every later
+ * file is judged, or give a different verdict on every run. Here every
+ * expression is checked against the list when it is parsed, and evaluated in
+ * a mathjs instance of its file's own in which those functions throw anyway.
+ */
+import { create, all, type MathNode, type MathJsInstance } from 'mathjs';
+import { DEFAULT_LIMITS, EXPRESSION_DEPTH, EXPRESSION_NODES, type Limits } from './limits.ts';
+
+/** The proof format's own functions, with their argument counts (the first argument of grad..xstar is a declared function). */
+export const FORMAT_FUNCTIONS: Readonly<Record<string, readonly number[]>> = {
+  grad: [2], hess: [2], fstar: [1], xstar: [1, 2],
+  dot: [2], norm: [1], sigmoid: [1], relu: [1], diff: [2],
+  lambda_max: [1], lambda_min: [1], lambda_min_pos: [1], eigenvalues: [1],
+  sumover: [4], minover: [4], maxover: [4],
+};
+
+/**
+ * The mathjs functions a derivation may call, with their argument counts
+ * (Infinity: any number ≥ 1). All are deterministic, none parses text or
+ * changes state, and none can run long on numbers of any size: the matrix
+ * builders are held to the element budget.
+ */
+export const MATH_FUNCTIONS: Readonly<Record<string, readonly number[]>> = {
+  abs: [1], sign: [1], sqrt: [1], cbrt: [1], square: [1], cube: [1], pow: [2], nthRoot: [2], hypot: [Infinity],
+  exp: [1], expm1: [1], log: [1, 2], log10: [1], log2: [1], log1p: [1],
+  sin: [1], cos: [1], tan: [1], asin: [1], acos: [1], atan: [1], atan2: [2], sinh: [1], cosh: [1], tanh: [1],
+  floor: [1], ceil: [1], round: [1], mod: [2], factorial: [1], gamma: [1],
+  max: [Infinity], min: [Infinity], sum: [Infinity], prod: [Infinity], mean: [Infinity],
+  transpose: [1], inv: [1], det: [1], trace: [1], diag: [1], zeros: [1, 2], ones: [1, 2], identity: [1, 2],
+};
+
+/** Named constants (NaN and the booleans are left out: a NaN side is no evidence, and a relation inside a side is an error). */
+export const CONSTANTS = ['pi', 'e', 'E', 'PI', 'tau', 'phi', 'Infinity'] as const;
+
+/** mathjs operator functions allowed inside a side: arithmetic, element-wise arithmetic, transpose, factorial. */
+const OPERATORS = new Set([
+  'add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus',
+  'dotMultiply', 'dotDivide', 'dotPow', 'transpose', 'ctranspose', 'factorial', 'mod',
+]);
+const OPERATOR_TEXT = '+ - * / ^ .* ./ .^ \' ! mod';
+
+/** Why an expression is outside the language (the caller adds file:line). */
+export class LanguageError extends Error {}
+
+export const ALL_FUNCTIONS = [...Object.keys(FORMAT_FUNCTIONS), ...Object.keys(MATH_FUNCTIONS)];
+export const isLanguageFunction = (name: string): boolean => Object.hasOwn(FORMAT_FUNCTIONS, name) || Object.hasOwn(MATH_FUNCTIONS, name);
+
+/**
+ * Checks a parsed side against the language, without recursion (the tree may
+ * be deeper than the stack): node kinds, operators, string constants, and
+ * its depth and size against the limits. Names (declared or not) and
+ * argument counts are the proof checker's; it calls only listed functions.
+ */
+export function checkLanguage(node: MathNode): void {
+  const stack: [MathNode, number][] = [[node, 1]];
+  let count = 0;
+  while (stack.length) {
+    const [n, depth] = stack.pop()!;
+    if (++count > EXPRESSION_NODES) {
+      throw new LanguageError(`the expression has more than ${EXPRESSION_NODES} parts; split it with \`define\`, or write a long sum with sumover`);
+    }
+    if (depth > EXPRESSION_DEPTH) {
+      throw new LanguageError(`the expression is nested more than ${EXPRESSION_DEPTH} deep; split it with \`define\`, or write a long sum with sumover`);
+    }
+    const any = n as unknown as { fn: { type: string; name: string } | string; value: unknown; index?: MathNode; object: MathNode; dimensions?: MathNode[] };
+    switch (n.type) {
+      case 'ConstantNode':
+        if (typeof any.value !== 'number') {
+          throw new LanguageError(`${JSON.stringify(String(any.value))} is not a number; expressions hold numbers, names and calls only`);
+        }
+        break;
+      case 'SymbolNode': case 'ParenthesisNode': case 'ArrayNode':
+        break;
+      case 'OperatorNode':
+        if (!OPERATORS.has(any.fn as string)) {
+          const op = (n as unknown as { op: string }).op;
+          throw new LanguageError(RELATIONS.has(any.fn as string)
+            ? `the relation ${op} stands inside a side; a side is an expression, and each relation of a chain starts its own line`
+            : `the operator '${op}' is not in the language; the operators are ${OPERATOR_TEXT}`);
+        }
+        break;
+      case 'FunctionNode':
+        if ((any.fn as { type: string }).type !== 'SymbolNode') {
+          throw new LanguageError(`"${n.toString()}" calls something that is not a name; write * for a product`);
+        }
+        break;
+      case 'AccessorNode': {
+        // x[i] and A[i, j]; a property (x.y) or a range (x[1:2]) is not a number of the language
+        const index = any.index as unknown as { dimensions: MathNode[]; isObjectProperty(): boolean } | undefined;
+        if (!index || index.isObjectProperty() || index.dimensions.some((d) => d.type === 'RangeNode')) {
+          throw new LanguageError(`"${n.toString()}": only entries x[i] and A[i, j] may be indexed (from 1), not properties or ranges`);
+        }
+        stack.push([any.object, depth + 1], ...index.dimensions.map((d): [MathNode, number] => [d, depth + 1]));
+        continue;
+      }
+      case 'RelationalNode':
+        throw new LanguageError('a chained relation stands inside a side; each relation of a chain starts its own line');
+      case 'AssignmentNode': case 'FunctionAssignmentNode': case 'BlockNode':
+        throw new LanguageError('an assignment or several statements; write a single expression (use == for equality, and `define` for names)');
+      case 'ConditionalNode':
+        throw new LanguageError('the conditional a ? b : c is not in the language; write max, min, abs or relu');
+      case 'ObjectNode':
+        throw new LanguageError('an object {…} is not a value of the language (numbers, vectors [a, b] and matrices [a, b; c, d])');
+      case 'RangeNode':
+        throw new LanguageError('a range a:b is not a value of the language; sum over integers with sumover(k, a, b, expr)');
+      default:
+        throw new LanguageError(`"${n.toString()}" (${n.type}) is not part of the language`);
+    }
+    n.forEach((child) => { stack.push([child, depth + 1]); });
+  }
+}
+
+const RELATIONS = new Set(['smaller', 'smallerEq', 'larger', 'largerEq', 'equal', 'unequal']);
+
+/** Functions a closed instance must never run, whatever reaches it. */
+const BLOCKED = [
+  'import', 'createUnit', 'evaluate', 'parse', 'compile', 'simplify', 'simplifyConstant', 'simplifyCore', 'rationalize',
+  'derivative', 'resolve', 'reviver', 'replacer', 'config', 'chain', 'help', 'parser',
+  'random', 'randomInt', 'pickRandom',
+] as const;
+
+/**
+ * A mathjs instance of one file's own: plain arrays, the functions above
+ * blocked, the matrix builders held to the element budget, and the caller's
+ * `extra` functions. `parse` and `derivative` are kept aside for the checker
+ * before they are blocked.
+ */
+export function closedMath(limits: Pick<Limits, 'elements'> = DEFAULT_LIMITS, extra: Record<string, unknown> = {}): ClosedMath {
+  const math = create(all, { matrix: 'Array' });
+  const parse = math.parse;
+  const derivative = math.derivative;
+  const block = (name: string) => () => { throw new LanguageError(`${name} is not part of the proof language`); };
+  const sized = (name: 'zeros' | 'ones' | 'identity') => {
+    const original = math[name] as (...a: unknown[]) => unknown;
+    return (...args: unknown[]) => {
+      const dims = args.map(Number);
+      const elements = dims.length === 1 && name !== 'identity' ? dims[0] : dims.length === 1 ? dims[0] * dims[0] : dims[0] * dims[1];
+      if (!(elements <= limits.elements)) {
+        throw new LanguageError(`${name}(${args.join(', ')}) would hold ${elements} entries, more than the budget of ${limits.elements} (raise it with --limit elements=N)`);
+      }
+      return original(...args);
+    };
+  };
+  math.import({
+    ...Object.fromEntries(BLOCKED.map((n) => [n, block(n)])),
+    zeros: sized('zeros'), ones: sized('ones'), identity: sized('identity'),
+    ...extra,
+  }, { override: true });
+  return { math, parse: parse as MathJsInstance['parse'], derivative: derivative as MathJsInstance['derivative'] };
+}
+
+export interface ClosedMath {
+  /** the instance: its Node classes and compiled expressions */
+  math: MathJsInstance;
+  /** its parser and differentiation, kept aside before they were blocked */
+  parse: MathJsInstance['parse'];
+  derivative: MathJsInstance['derivative'];
+}
+
+/**
+ * Parses one side in the language: mathjs's parser (its own recursion on
+ * deeply bracketed text is caught), then the checks above.
+ */
+export function parseInLanguage(text: string, parse: (s: string) => MathNode): MathNode {
+  let node: MathNode;
+  try {
+    node = parse(text);
+  } catch (e) {
+    if (e instanceof RangeError) throw new LanguageError(`the expression is nested too deeply to read; split it with \`define\``);
+    throw e;
+  }
+  checkLanguage(node);
+  return node;
+}
+
+/** The language's parser: a closed instance through which nothing of a file is evaluated. */
+const parser = closedMath();
+
+/** Parse one side of a relation (or a whole relation built by the caller from checked sides) in the language. */
+export const parseExpression = (text: string): MathNode => parseInLanguage(text, parser.parse);
+
+/** `(a) <= (b) < (c)` as one tree, where every side was checked by parseExpression first. */
+export const parseRelationOfSides = (text: string): MathNode => parser.parse(text);
