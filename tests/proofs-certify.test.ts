@@ -2,17 +2,22 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'mathjs';
-import { certifyScalarStep, type ScalarVariable } from '../src/proofs/certify.ts';
+import { certifyScalarStep, type ScalarVariable, type Certificate } from '../src/proofs/certify.ts';
 import type { Rel } from '../src/proofs/parse.ts';
 
 const reals = (...names: string[]): ScalarVariable[] => names.map((name) => ({ name, integer: false }));
 const integers = (...names: string[]): ScalarVariable[] => names.map((name) => ({ name, integer: true }));
 
-/** `lhs REL rhs` split at its relation and certified under the givens. */
-function certify(step: string, variables: ScalarVariable[], givens: string[] = [], maxBoxes?: number) {
+/** `lhs REL rhs` split at its relation and given to the certifier: its certificate, its breach point, or null. */
+function attempt(step: string, variables: ScalarVariable[], givens: string[] = [], maxBoxes?: number) {
   const m = /^(.*?)\s*(<=|>=|<|>)\s*(.*)$/.exec(step);
   if (!m) throw new Error(`no relation in ${step}`);
   return certifyScalarStep(parse(m[1]), m[2] as Rel, parse(m[3]), variables, givens.map((g) => parse(g)), { maxBoxes });
+}
+/** The certificate of a step under the givens, or null (no certificate: unsettled, or a breach found). */
+function certify(step: string, variables: ScalarVariable[], givens: string[] = [], maxBoxes?: number): Certificate | null {
+  const r = attempt(step, variables, givens, maxBoxes);
+  return r && 'method' in r ? r : null;
 }
 
 describe('certifyScalarStep certifies true steps', () => {
@@ -123,6 +128,14 @@ describe('certifyScalarStep never certifies a false step', () => {
         const cert = certifyScalarStep(parse(lhs), strict ? '<' : '<=', parse(String(c)), reals('x', 'y'),
           [parse(`${x[0]} <= x <= ${x[1]}`), parse(`${y[0]} <= y <= ${y[1]}`)], { maxBoxes: 200 });
         if (!cert) return;
+        if ('point' in cert) {
+          // a breach is a point of the box where the step is false (dyadic: the float sum is exact here)
+          const { x: px, y: py } = cert.point;
+          expect(px >= x[0] && px <= x[1] && py >= y[0] && py <= y[1]).toBe(true);
+          const v = terms.reduce((s, t) => s + t.coef * px ** t.ex * py ** t.ey, 0);
+          expect(strict ? v >= Number(c) : v > Number(c)).toBe(true);
+          return;
+        }
         const bound = c * BigInt(DEN) ** 6n;
         for (const g of grid) {
           const v = scaled(g);

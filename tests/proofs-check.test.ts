@@ -228,3 +228,31 @@ describe('exact zero-testing', () => {
     }), { seed: SEED, numRuns: 100 });
   });
 });
+
+describe('a step false somewhere inside its box is refuted, at every seed', () => {
+  it('random polynomial steps, by sampling or by the point interval branch and bound finds', () => {
+    const problem = fc.record({
+      coefs: fc.array(fc.integer({ min: -4, max: 4 }), { minLength: 2, maxLength: 5 }),
+      lo: fc.integer({ min: -3, max: 0 }),
+      width: fc.integer({ min: 1, max: 4 }),
+      seed: fc.nat(1000),
+    });
+    let byCertifier = 0;
+    fc.assert(fc.property(problem, ({ coefs, lo, width, seed }) => {
+      const p = coefs.map((c, k) => `${c} * x^${k}`).join(' + ');
+      const at = (x: number) => coefs.reduce((s, c, k) => s + c * x ** k, 0);
+      // the step p(x) <= c is false near the argmax on a fine grid, by a margin far above the tolerance
+      let top = -Infinity;
+      for (let i = 0; i <= 4096; i++) top = Math.max(top, at(lo + (width * i) / 4096));
+      const c = top - 1e-3 * (1 + Math.abs(top));
+      const text = `---\ntitle: p\ngiven:\n  - ${lo} <= x <= ${lo + width}\n---\n\`\`\`chain\n${p}\n  <= ${c}\n\`\`\`\n`;
+      const r = checkProof(parseProof(text, 'p.md'), { seed });
+      expect(r.steps[0].verdict).toBe('refuted');
+      const x = r.steps[0].counterexample!.values.x as number;
+      expect(at(x)).toBeGreaterThan(c);
+      if (r.steps[0].message) byCertifier++;
+    }), { numRuns: 40, seed: 7 });
+    // the sweep reaches the certifier's refutations, not only sampling's
+    expect(byCertifier).toBeGreaterThan(0);
+  });
+});

@@ -1,59 +1,59 @@
 /** `boundlab check FILE...`: every step of each proof file with its verdict. */
-import { readFileSync } from 'node:fs';
-import { parseProof, ProofError } from '../proofs/parse.ts';
-import { checkProof, describe } from '../proofs/check.ts';
+import { describe, type CheckOptions } from '../proofs/check.ts';
 import type { FileResult, StepResult, Counterexample } from '../proofs/result.ts';
 import { UsageError } from '../verify/scope.ts';
-import { helpText, parseArgs, type OptionSpec } from './args.ts';
+import { DEFAULT_TIMEOUT_SECONDS, LOOSE_TOLERANCE } from '../language/limits.ts';
+import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
+import { checkFile } from '../proofs/file.ts';
 import { progress } from './progress.ts';
+import { say, sayJson } from './terminal.ts';
 
-const OPTIONS: OptionSpec[] = [
-  { name: 'samples', type: 'int', help: 'assignments per step (default: the file\'s `samples:`, else 200)', placeholder: 'N' },
+/** The options every command that checks proof files takes (check, mutate, report). */
+export const PROOF_OPTIONS: OptionSpec[] = [
+  { name: 'samples', type: 'int', min: 1, max: 'samples', help: 'assignments per step (default: the file\'s `samples:`, else 200)', placeholder: 'N' },
+  { name: 'timeout', type: 'seconds', help: `seconds one file may take; past them it is inconclusive and the run goes on (default ${DEFAULT_TIMEOUT_SECONDS})`, placeholder: 'S' },
+  { name: 'allow-loose-tolerance', type: 'flag', help: `accept a file's \`tolerance:\` above ${LOOSE_TOLERANCE.toExponential()} (it can let wrong steps pass)` },
+  LIMIT_OPTION,
 ];
 
 export const CHECK_HELP = helpText(
-  'boundlab check FILE... [--json] [--seed N] [--samples N]',
-  'Checks each step of Markdown proof files (PROOF-FORMAT.md): equalities symbolically\nwhere mathjs can, scalar inequalities by interval arithmetic where it can, and every\nstep numerically over sampled givens and witness functions. A wrong step gets a\nshrunk counterexample.\n\nVerdicts: proved, certified, sampled, refuted, vacuous, error.\nExit status: 0 when nothing is refuted or in error; 1 when a step is refuted;\n2 when a file is malformed, its givens are vacuous, or a step is in error.',
-  OPTIONS,
+  'boundlab check FILE... [--json] [--seed N] [--samples N] [--timeout S] [--limit NAME=N]',
+  'Checks each step of Markdown proof files (docs/proof-format.md): equalities symbolically\nwhere mathjs can, scalar inequalities by interval arithmetic where it can, and every\nstep numerically over sampled givens and witness functions. A wrong step gets a\nshrunk counterexample.\n\nVerdicts: proved, certified, sampled, refuted, inconclusive (no evidence: every sample\nwas not finite, or the time ran out), vacuous, error. A file is valid only when every\nstep is proved, certified or sampled.\nExit status: 0 when every file is valid; 1 when a step is refuted; 2 when a file is\nmalformed, its givens are vacuous, a step is in error or a file is inconclusive\n(2 wins over 1).',
+  PROOF_OPTIONS,
 );
 
-/** Read, parse and check one file; a malformed file becomes an `error` result naming file:line. */
-export function checkFile(path: string, seed: number, samples?: number): FileResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`check: cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  try {
-    return checkProof(parseProof(text, path), { seed, samples });
-  } catch (e) {
-    if (!(e instanceof ProofError)) throw e;
-    return { file: path, title: '', verdict: 'error', steps: [], error: e.message, seed, seconds: 0 };
-  }
+/** CheckOptions from a command's parsed proof options. */
+export function checkOptions(options: Record<string, unknown>, limits: CheckOptions['limits']): CheckOptions {
+  return {
+    seed: (options.seed as number | undefined) ?? 0,
+    samples: options.samples as number | undefined,
+    timeout: options.timeout as number | undefined,
+    allowLooseTolerance: options['allow-loose-tolerance'] === true,
+    limits,
+  };
 }
 
 export async function checkCommand(argv: readonly string[]): Promise<number> {
-  const { positional, options } = parseArgs('check', argv, OPTIONS);
-  if (options.help) { process.stdout.write(CHECK_HELP); return 0; }
+  const { positional, options, limits } = parseArgs('check', argv, PROOF_OPTIONS);
+  if (options.help) { say(CHECK_HELP); return 0; }
   if (positional.length === 0) throw new UsageError('check: name at least one proof file, e.g. boundlab check proofs/pl-one-step.md');
-  const seed = (options.seed as number | undefined) ?? 0;
+  const opts = checkOptions(options, limits);
   const bar = progress();
   const files: FileResult[] = [];
   for (const [i, path] of positional.entries()) {
     bar.update(`checking ${path} (${i + 1}/${positional.length})…`);
-    const r = checkFile(path, seed, options.samples as number | undefined);
+    const r = checkFile(path, opts);
     files.push(r);
-    if (!options.json) { bar.done(); process.stdout.write(render(r)); }
+    if (!options.json) { bar.done(); say(render(r)); }
   }
   bar.done();
-  if (options.json) process.stdout.write(JSON.stringify({ files }, null, 2) + '\n');
+  if (options.json) sayJson({ files });
   return exitCode(files);
 }
 
-/** 2 when anything is malformed, vacuous or in error (the run cannot be trusted); else 1 when a step is refuted. */
+/** 2 when anything is malformed, vacuous, in error or inconclusive (the run cannot be trusted); else 1 when a step is refuted. */
 export function exitCode(files: readonly FileResult[]): number {
-  if (files.some((f) => f.verdict === 'error')) return 2;
+  if (files.some((f) => f.verdict === 'error' || f.verdict === 'inconclusive')) return 2;
   return files.some((f) => f.verdict === 'refuted') ? 1 : 0;
 }
 
@@ -66,7 +66,8 @@ function stepLine(s: StepResult, label: string): string {
   const why = s.justification ? `   # ${s.justification}` : '';
   let out = `  ${label.padEnd(9)} ${REL_TEXT[s.relation]} ${s.rhs}\n            ${s.verdict.toUpperCase()}${count}${why}\n`;
   if (s.verdict === 'proved' || s.verdict === 'certified') out += `            ${s.message}\n`;
-  if (s.verdict === 'error' || s.verdict === 'vacuous') out += `            ${s.message}\n`;
+  if (s.verdict === 'error' || s.verdict === 'vacuous' || s.verdict === 'inconclusive') out += `            ${s.message}\n`;
+  if (s.verdict === 'refuted' && s.message) out += `            ${s.message}\n`;
   if (s.counterexample) out += counterexampleLines(s.counterexample, s).map((l) => `            ${l}\n`).join('');
   return out;
 }
@@ -92,6 +93,7 @@ export function render(r: FileResult): string {
   }
   const counts = new Map<string, number>();
   for (const s of [...r.steps, ...(r.claim ? [r.claim] : [])]) counts.set(s.verdict, (counts.get(s.verdict) ?? 0) + 1);
-  out += `  ${r.verdict.toUpperCase()}: ${[...counts].map(([v, n]) => `${n} ${v}`).join(', ')} (${r.seconds.toFixed(2)} s, seed ${r.seed})\n\n`;
+  if (r.reason) out += `  ${r.reason}\n`;
+  out += `  ${r.verdict.toUpperCase()}: ${[...counts].map(([v, n]) => `${n} ${v}`).join(', ')} (${r.seconds.toFixed(2)} s, seed ${r.seed}, relative tolerance ${r.tolerance})\n\n`;
   return out;
 }

@@ -1,6 +1,7 @@
 /** boundlab's command line: dispatch, and the one place errors become exit codes. */
 import { UsageError } from '../verify/scope.ts';
 import { closest } from './closest.ts';
+import { warn } from './terminal.ts';
 
 // Commands load on demand: checking a proof file need not start TensorFlow.js.
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
@@ -38,13 +39,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await entry.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`boundlab: ${e.message}\n`);
+      warn(`boundlab: ${e.message}\n`);
       return 2;
     }
     // Anything else (a file that cannot be written, a worker that died) is not a failed check:
     // exit 2, never 1, with the message; the stack only on request.
     const err = e as Error;
-    process.stderr.write(`boundlab: ${command}: ${err?.message ?? String(e)}\n`);
+    warn(`boundlab: ${command}: ${err?.message ?? String(e)}\n`);
     if (process.env.BOUNDLAB_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
     else process.stderr.write('(set BOUNDLAB_DEBUG=1 for the stack trace)\n');
     return 2;

@@ -1,12 +1,14 @@
 /** `boundlab mutate FILE`: wrong versions of each step, checked; the share the checker kills. */
-import { readFileSync } from 'node:fs';
 import { parseProof } from '../proofs/parse.ts';
 import { mutateProof, type MutantResult, type MutationReport } from '../proofs/mutate.ts';
 import { UsageError } from '../verify/scope.ts';
-import { helpText, parseArgs, type OptionSpec } from './args.ts';
+import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
+import { readInput } from '../language/input.ts';
+import { say, sayJson } from './terminal.ts';
 
 const OPTIONS: OptionSpec[] = [
-  { name: 'samples', type: 'int', help: "assignments per mutant (default: the file's `samples:`, else the checker's)", placeholder: 'N' },
+  { name: 'samples', type: 'int', min: 1, max: 'samples', help: "assignments per mutant (default: the file's `samples:`, else the checker's)", placeholder: 'N' },
+  LIMIT_OPTION,
 ];
 
 export const MUTATE_HELP = helpText(
@@ -16,23 +18,14 @@ export const MUTATE_HELP = helpText(
 );
 
 export function mutateCommand(argv: readonly string[]): number {
-  const { positional, options } = parseArgs('mutate', argv, OPTIONS);
-  if (options.help) { process.stdout.write(MUTATE_HELP); return 0; }
+  const { positional, options, limits } = parseArgs('mutate', argv, OPTIONS);
+  if (options.help) { say(MUTATE_HELP); return 0; }
   if (positional.length !== 1) throw new UsageError(`mutate: name one proof file (got ${positional.length}); see boundlab mutate --help`);
-  if (options.samples === 0) throw new UsageError('mutate: --samples must be at least 1');
   const [path] = positional;
-  const pf = parseProof(readProof(path), path);
-  const report = mutateProof(pf, { seed: (options.seed as number | undefined) ?? 0, samples: options.samples as number | undefined });
-  process.stdout.write(options.json ? JSON.stringify(asJson(report), null, 2) + '\n' : describe(report));
+  const pf = parseProof(readInput(path, limits.bytes), path);
+  const report = mutateProof(pf, { seed: (options.seed as number | undefined) ?? 0, samples: options.samples as number | undefined, limits });
+  if (options.json) sayJson(asJson(report)); else say(describe(report));
   return 0;
-}
-
-function readProof(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`mutate: cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
 }
 
 /** Expressions as their source text (the trees stay in memory); a score with nothing counted is null. */

@@ -1,3 +1,5 @@
+import { printable } from './terminal.ts';
+
 /** One line of progress on stderr, only when stderr is a terminal. */
 export interface Progress {
   update(text: string): void;
@@ -11,7 +13,7 @@ export function progress(): Progress {
     update(text) {
       if (!tty) return;
       const width = process.stderr.columns ?? 80;
-      process.stderr.write(`\r\x1b[2K${text.slice(0, width - 1)}`);
+      process.stderr.write(`\r\x1b[2K${printable(text).slice(0, width - 1)}`);
       shown = true;
     },
     done() {

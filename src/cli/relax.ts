@@ -4,17 +4,19 @@ import { assumptionsOf } from '../theorems/assumptions.ts';
 import type { Theorem } from '../theorems/types.ts';
 import { RELAX_DEFAULTS, relax, type RelaxResult } from '../verify/relax.ts';
 import { UsageError } from '../verify/scope.ts';
-import { helpText, parseArgs, type OptionSpec } from './args.ts';
+import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
+import { say, sayJson } from './terminal.ts';
 import { closest } from './closest.ts';
 import { progress } from './progress.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'drop', type: 'list', help: 'an assumption to drop, by the name boundlab list shows (repeatable)', placeholder: 'A' },
   { name: 'add', type: 'list', help: 'a class (mu-PL) or a constraint in the given syntax ("gamma <= 3/L") to add (repeatable)', placeholder: 'B' },
-  { name: 'steps', type: 'int', help: `steps per run (default ${RELAX_DEFAULTS.steps})`, placeholder: 'T' },
-  { name: 'instances', type: 'int', help: `instances sampled per family (default ${RELAX_DEFAULTS.instances}; ${RELAX_DEFAULTS.expectationInstances} for bounds in expectation)`, placeholder: 'N' },
+  { name: 'steps', type: 'int', min: 1, max: 'steps', help: `steps per run (default ${RELAX_DEFAULTS.steps})`, placeholder: 'T' },
+  { name: 'instances', type: 'int', min: 1, max: 'instances', help: `instances sampled per family (default ${RELAX_DEFAULTS.instances}; ${RELAX_DEFAULTS.expectationInstances} for bounds in expectation)`, placeholder: 'N' },
   { name: 'rounds', type: 'int', help: `rounds of local refinement (default ${RELAX_DEFAULTS.rounds})`, placeholder: 'R' },
-  { name: 'seeds', type: 'int', help: `bounds in expectation: independent runs per witness (default ${RELAX_DEFAULTS.seeds})`, placeholder: 'S' },
+  { name: 'seeds', type: 'int', min: 2, max: 'seeds', help: `bounds in expectation: independent runs per witness (default ${RELAX_DEFAULTS.seeds})`, placeholder: 'S' },
+  LIMIT_OPTION,
 ];
 
 export const RELAX_HELP = helpText(
@@ -44,7 +46,7 @@ export const RELAX_HELP = helpText(
 
 export async function relaxCommand(argv: readonly string[]): Promise<number> {
   const { positional, options } = parseArgs('relax', argv, OPTIONS);
-  if (options.help) { process.stdout.write(RELAX_HELP); return 0; }
+  if (options.help) { say(RELAX_HELP); return 0; }
   const th = theoremArg('relax', positional);
   const drop = (options.drop as string[] | undefined) ?? [];
   if (drop.length === 0) throw new UsageError(`relax: name an assumption to drop with --drop (${th.id} assumes ${assumptionsOf(th).join(', ')})`);
@@ -61,7 +63,7 @@ export async function relaxCommand(argv: readonly string[]): Promise<number> {
   } finally {
     bar.done();
   }
-  process.stdout.write(options.json ? JSON.stringify(r, null, 2) + '\n' : describe(r));
+  if (options.json) sayJson(r); else say(describe(r));
   return r.verdict === 'counterexample' ? 1 : 0;
 }
 

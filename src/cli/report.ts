@@ -1,10 +1,9 @@
 /** `boundlab report [TARGET...]`: theorems verified and proofs checked, written as one self-contained HTML page. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseProof } from '../proofs/parse.ts';
 import { THEOREMS, theoremById } from '../theorems/index.ts';
 import { UsageError } from '../verify/scope.ts';
-import { DEFAULT_SAMPLES } from '../proofs/check.ts';
 import { DEFAULTS as VERIFY_DEFAULTS } from '../verify/verify.ts';
 import { environment } from '../report/environment.ts';
 import { formatMargin, formatSeconds } from '../report/format.ts';
@@ -14,8 +13,11 @@ import { renderPage } from '../report/page.ts';
 import { recordedRelaxations, TIGHT_POINTS, tightnessRows, type RelaxationsReport } from '../report/relaxations.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
 import { runJobs } from '../report/pool.ts';
-import { writeAtomically } from '../report/write.ts';
+import { checkWritable, writeAtomically } from '../report/write.ts';
+import { readInput } from '../language/input.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
+import { PROOF_OPTIONS, checkOptions } from './check.ts';
+import { say, sayJson, warn } from './terminal.ts';
 import { closest } from './closest.ts';
 import { progress } from './progress.ts';
 
@@ -24,9 +26,9 @@ const PROOFS_DIR = 'proofs';
 const OPTIONS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'directory for index.html and index.pdf (default reports); nothing else in it is touched', placeholder: 'DIR' },
   { name: 'pdf', type: 'flag', help: 'also print the page to DIR/index.pdf with headless Chromium' },
-  { name: 'instances', type: 'int', help: `random instances per family for each theorem (default ${VERIFY_DEFAULTS.instances})`, placeholder: 'N' },
-  { name: 'steps', type: 'int', help: `steps per run (default ${VERIFY_DEFAULTS.runSteps}); points per instance for lemmas (default ${VERIFY_DEFAULTS.lemmaPoints})`, placeholder: 'T' },
-  { name: 'samples', type: 'int', help: `assignments per proof step (default: the file's \`samples:\`, else ${DEFAULT_SAMPLES})`, placeholder: 'N' },
+  { name: 'instances', type: 'int', min: 1, max: 'instances', help: `random instances per family for each theorem (default ${VERIFY_DEFAULTS.instances})`, placeholder: 'N' },
+  { name: 'steps', type: 'int', min: 1, max: 'steps', help: `steps per run (default ${VERIFY_DEFAULTS.runSteps}); points per instance for lemmas (default ${VERIFY_DEFAULTS.lemmaPoints})`, placeholder: 'T' },
+  ...PROOF_OPTIONS,
 ];
 
 export const REPORT_HELP = helpText(
@@ -36,15 +38,18 @@ export const REPORT_HELP = helpText(
 );
 
 export async function reportCommand(argv: readonly string[]): Promise<number> {
-  const { positional, options } = parseArgs('report', argv, OPTIONS);
-  if (options.help) { process.stdout.write(REPORT_HELP); return 0; }
+  const { positional, options, limits } = parseArgs('report', argv, OPTIONS);
+  if (options.help) { say(REPORT_HELP); return 0; }
   const jobs = positional.length ? resolveTargets(positional) : catalogueJobs();
   const dir = (options.out as string | undefined) ?? 'reports';
+  // Before the long run: an --out that cannot be written is known now.
+  checkWritable(dir, 'report: --out');
   // Before the long run: a missing Chromium is known now.
   const chromium = options.pdf ? findChromium() : undefined;
   if (options.pdf && !chromium) throw new UsageError(NO_CHROMIUM);
   const passed = Object.fromEntries(['instances', 'steps', 'samples'].flatMap((k) => (options[k] === undefined ? [] : [[k, options[k] as number]])));
-  const settings: JobSettings = { seed: (options.seed as number | undefined) ?? 0, ...passed };
+  const { seed, ...check } = checkOptions(options, limits);
+  const settings: JobSettings = { seed, instances: passed.instances, steps: passed.steps, check };
 
   const bar = progress();
   const outcomes = await runJobs(jobs, settings, (done, running) => {
@@ -61,7 +66,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     if (recorded.error || recorded.entries?.length || rows.length) relaxations = { ...recorded, tightness: rows };
   }
   bar.update(`report: writing ${join(dir, 'index.html')}…`);
-  const items = outcomes.map(toItem);
+  const items = outcomes.map((o) => toItem(o, limits.bytes));
   const backends = [...new Set(items.flatMap((i) => (i.kind === 'theorem' && i.result && i.result.backend !== 'float64' ? [i.result.backend] : [])))];
   const html = renderPage({ items, environment: environment({ backends, seed: settings.seed, options: passed, argv }), relaxations });
   const out = writeAtomically(dir, 'index.html', html);
@@ -73,19 +78,19 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   bar.done();
 
   const rows = items.map(summaryRow);
-  for (const o of outcomes) if (o.kind === 'theorem' && o.error) process.stderr.write(`boundlab: report: ${o.id} could not be verified: ${o.error}\n`);
+  for (const o of outcomes) if (o.kind === 'theorem' && o.error) warn(`boundlab: report: ${o.id} could not be verified: ${o.error}\n`);
   if (options.json) {
     const tightness = relaxations?.tightness.map((t) => ({ theorem: t.theorem, ratio: t.ratio ?? null, ...(t.error ? { error: t.error } : {}) }));
-    process.stdout.write(JSON.stringify({ out, ...(pdf ? { pdf } : {}), items: rows, ...(tightness?.length ? { tightness } : {}) }, null, 2) + '\n');
+    sayJson({ out, ...(pdf ? { pdf } : {}), items: rows, ...(tightness?.length ? { tightness } : {}) });
   } else {
     const w = Math.max(...rows.map((r) => r.item.length));
     for (const r of rows) {
-      process.stdout.write(`${r.item.padEnd(w)}  ${r.verdict.padEnd(12)} ${formatMargin(r.worst_margin).padStart(9)}  ${formatSeconds(r.seconds).padStart(6)}\n`);
+      say(`${r.item.padEnd(w)}  ${r.verdict.padEnd(12)} ${formatMargin(r.worst_margin).padStart(9)}  ${formatSeconds(r.seconds).padStart(6)}\n`);
     }
     for (const t of relaxations?.tightness ?? []) {
-      process.stdout.write(`tightness ${t.theorem.padEnd(w - 10)}  ${t.error ? `error: ${t.error}` : `ratio ${t.ratio!.toFixed(4)}`}\n`);
+      say(`tightness ${t.theorem.padEnd(w - 10)}  ${t.error ? `error: ${t.error}` : `ratio ${t.ratio!.toFixed(4)}`}\n`);
     }
-    process.stdout.write(`wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)${pdf ? ` and ${pdf}` : ''}\n`);
+    say(`wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)${pdf ? ` and ${pdf}` : ''}\n`);
   }
   return exitCode(rows);
 }
@@ -118,11 +123,11 @@ function resolveTargets(targets: readonly string[]): Job[] {
 }
 
 /** An outcome with what the page needs beside it: the theorem, or the proof file parsed for its prose. */
-function toItem(o: Outcome): ReportItem {
+function toItem(o: Outcome, maxBytes: number): ReportItem {
   if (o.kind === 'theorem') return { kind: 'theorem', theorem: theoremById(o.id)!, result: o.result, error: o.error };
   let proof;
   try {
-    proof = parseProof(readFileSync(o.file, 'utf8'), o.file);
+    proof = parseProof(readInput(o.file, maxBytes), o.file);
   } catch {
     // result.error says why the file does not parse; the page shows that instead of the prose.
   }

@@ -1,18 +1,20 @@
 /** `boundlab tightness ID --set k=v,...`: the worst instance the search finds against the bound. */
 import { TIGHTNESS_DEFAULTS, tightness, type TightnessResult } from '../verify/tightness.ts';
 import { UsageError } from '../verify/scope.ts';
-import { parse } from 'mathjs';
-import { assignmentPairs, helpText, parseArgs, type OptionSpec } from './args.ts';
+import { parseExpression, isLanguageFunction, FORMAT_FUNCTIONS } from '../language/expression.ts';
+import { assignmentPairs, helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
+import { say, sayJson } from './terminal.ts';
 import { progress } from './progress.ts';
 import { theoremArg } from './relax.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'set', type: 'list', help: 'fix parameters: a number (h=1) or an expression in L, mu (gamma=1/L); N=... is the step', placeholder: 'k=v,...' },
-  { name: 'steps', type: 'int', help: `runs: the step N at which the ratio is taken (default ${TIGHTNESS_DEFAULTS.steps})`, placeholder: 'N' },
+  { name: 'steps', type: 'int', min: 1, max: 'steps', help: `runs: the step N at which the ratio is taken (default ${TIGHTNESS_DEFAULTS.steps})`, placeholder: 'N' },
   { name: 'family', type: 'string', help: 'only witnesses from this family', placeholder: 'F' },
-  { name: 'instances', type: 'int', help: `instances sampled per family (default ${TIGHTNESS_DEFAULTS.instances})`, placeholder: 'N' },
+  { name: 'instances', type: 'int', min: 1, max: 'instances', help: `instances sampled per family (default ${TIGHTNESS_DEFAULTS.instances})`, placeholder: 'N' },
   { name: 'rounds', type: 'int', help: `rounds of local refinement (default ${TIGHTNESS_DEFAULTS.rounds})`, placeholder: 'R' },
   { name: 'random-starts', type: 'flag', help: 'do not seed the search with the theorem\'s own tight witnesses' },
+  LIMIT_OPTION,
 ];
 
 export const TIGHTNESS_HELP = helpText(
@@ -35,7 +37,7 @@ export const TIGHTNESS_HELP = helpText(
 
 export async function tightnessCommand(argv: readonly string[]): Promise<number> {
   const { positional, options } = parseArgs('tightness', argv, OPTIONS);
-  if (options.help) { process.stdout.write(TIGHTNESS_HELP); return 0; }
+  if (options.help) { say(TIGHTNESS_HELP); return 0; }
   const th = theoremArg('tightness', positional);
   const set = parseSet((options.set as string[] | undefined) ?? []);
   let steps = options.steps as number | undefined;
@@ -57,7 +59,7 @@ export async function tightnessCommand(argv: readonly string[]): Promise<number>
   } finally {
     bar.done();
   }
-  process.stdout.write(options.json ? JSON.stringify(r, null, 2) + '\n' : describe(r));
+  if (options.json) sayJson(r); else say(describe(r));
   return exceeds(r) ? 1 : 0;
 }
 
@@ -79,6 +81,9 @@ function describe(r: TightnessResult): string {
   return lines.join('\n') + '\n';
 }
 
+/** Names an expression in --set may use: the witnesses' constants (constantsOf) and pi, e. */
+const SET_CONSTANTS = ['L', 'mu', 'lambda', 'd', 'M', 'MV', 'sigma2star', 'Lmax', 'fstar', 'pi', 'e'];
+
 /** `k=v,k=v`: numbers stay numbers; anything else must be an expression (evaluated at each instance's constants). */
 function parseSet(items: readonly string[]): Record<string, number | string> {
   const out: Record<string, number | string> = {};
@@ -86,9 +91,17 @@ function parseSet(items: readonly string[]): Record<string, number | string> {
     const n = Number(text);
     if (Number.isFinite(n)) { out[name] = n; continue; }
     try {
-      parse(text);
+      parseExpression(text).traverse((n, path, parent) => {
+        if (n.type !== 'SymbolNode') return;
+        const sym = (n as unknown as { name: string }).name;
+        if (parent?.type === 'FunctionNode' && path === 'fn') {
+          if (!isLanguageFunction(sym) || Object.hasOwn(FORMAT_FUNCTIONS, sym)) throw new Error(`unknown function '${sym}'`);
+        } else if (!SET_CONSTANTS.includes(sym)) {
+          throw new Error(`'${sym}' is not a constant; the constants are ${SET_CONSTANTS.join(', ')}`);
+        }
+      });
     } catch (e) {
-      throw new UsageError(`tightness: --set ${name}=${text} is neither a number nor an expression (${(e as Error).message})`);
+      throw new UsageError(`tightness: --set ${name}=${text} is neither a number nor an expression in the constants, e.g. ${name}=1/L (${(e as Error).message})`);
     }
     out[name] = text;
   }

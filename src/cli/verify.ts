@@ -5,29 +5,31 @@ import type { VerifyResult } from '../verify/result.ts';
 import { DEFAULTS, plantedStatements, verifyTheorem } from '../verify/verify.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Statement } from '../theorems/statement.ts';
-import { helpText, parseArgs, parseAssignments, type OptionSpec } from './args.ts';
+import { helpText, parseArgs, parseAssignments, LIMIT_OPTION, type OptionSpec } from './args.ts';
+import { say, sayJson, warn } from './terminal.ts';
 import { closest } from './closest.ts';
 import { progress } from './progress.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'family', type: 'string', help: 'only witnesses from this family', placeholder: 'F' },
-  { name: 'instances', type: 'int', help: `random instances per family (default ${DEFAULTS.instances}; ${DEFAULTS.expectationInstances} for bounds in expectation)`, placeholder: 'N' },
-  { name: 'steps', type: 'int', help: `steps per run (default ${DEFAULTS.runSteps}; ${DEFAULTS.expectationSteps} for bounds in expectation); points per instance for lemmas (default ${DEFAULTS.lemmaPoints})`, placeholder: 'T' },
-  { name: 'seeds', type: 'int', help: `bounds in expectation: independent runs per witness (default ${DEFAULTS.seeds}); the mean is compared by a confidence interval`, placeholder: 'S' },
+  { name: 'instances', type: 'int', min: 1, max: 'instances', help: `random instances per family (default ${DEFAULTS.instances}; ${DEFAULTS.expectationInstances} for bounds in expectation)`, placeholder: 'N' },
+  { name: 'steps', type: 'int', min: 1, max: 'steps', help: `steps per run (default ${DEFAULTS.runSteps}; ${DEFAULTS.expectationSteps} for bounds in expectation); points per instance for lemmas (default ${DEFAULTS.lemmaPoints})`, placeholder: 'T' },
+  { name: 'seeds', type: 'int', min: 2, max: 'seeds', help: `bounds in expectation: independent runs per witness (default ${DEFAULTS.seeds}); the mean is compared by a confidence interval`, placeholder: 'S' },
   { name: 'set', type: 'list', help: 'fix theorem parameters, e.g. gamma=0.1 or h=1 (checked against the domain)', placeholder: 'k=v,...' },
   { name: 'all', type: 'flag', help: 'every theorem in the catalogue' },
   { name: 'plant', type: 'string', help: "check a planted violation instead: 'tight' (bound ×0.5) or 'faster' (a faster rate); it should be violated", placeholder: 'KIND' },
+  LIMIT_OPTION,
 ];
 
 export const VERIFY_HELP = helpText(
   'boundlab verify ID... [--all] [--family F] [--instances N] [--steps T] [--seeds S] [--set k=v,...] [--json] [--seed N]',
-  'Runs each theorem\'s algorithm (real TensorFlow.js optimisers) on random witnesses that\nsatisfy its assumptions and checks the bound at every step (lemmas: at sampled points,\nin float64). Verdicts: holds, violated (with a counterexample), inconclusive (the bound\nfell below the float32 floor before anything could be seen).\n\nBounds in expectation (SGD) run S seeds per witness and compare the bound with a\nStudent t interval for the mean, Bonferroni-corrected over every step and witness\n(family-wise level 99%): violated only when a whole interval lies above the bound.\n\nExit status: 0 when nothing is violated, 1 when something is, 2 on bad usage.',
+  'Runs each theorem\'s algorithm (real TensorFlow.js optimisers) on random witnesses that\nsatisfy its assumptions and checks the bound at every step (lemmas: at sampled points,\nin float64). Verdicts: holds, violated (with a counterexample), inconclusive (the bound\nfell below the float32 floor before anything could be seen).\n\nBounds in expectation (SGD) run S seeds per witness and compare the bound with a\nStudent t interval for the mean, Bonferroni-corrected over every step and witness\n(family-wise level 99%): violated only when a whole interval lies above the bound.\n\nExit status: 0 when every theorem holds; 1 when something is violated; 2 on bad usage, or\nwhen a theorem checked nothing (no witness fits, or no check was resolved): it says why.',
   OPTIONS,
 );
 
 export async function verifyCommand(argv: readonly string[]): Promise<number> {
   const { positional, options } = parseArgs('verify', argv, OPTIONS);
-  if (options.help) { process.stdout.write(VERIFY_HELP); return 0; }
+  if (options.help) { say(VERIFY_HELP); return 0; }
   const ids = options.all ? THEOREMS.map((t) => t.id) : positional;
   if (ids.length === 0) throw new UsageError('verify: name at least one theorem id, or --all (boundlab list shows the ids)');
   const theorems = ids.map((id) => {
@@ -52,10 +54,17 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
       set,
     });
     results.push(r);
-    if (!options.json) { bar.done(); process.stdout.write(describe(r)); }
+    if (!options.json) { bar.done(); say(describe(r)); }
   }
   bar.done();
-  if (options.json) process.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
+  if (options.json) sayJson({ results });
+  // A theorem that checked nothing has no verdict: say why, and exit 2 (it wins over 1, as in check).
+  const empty = results.filter((r) => r.verdict === 'inconclusive');
+  for (const r of empty) {
+    const family = options.family ? ` of family ${options.family as string}` : '';
+    warn(`boundlab: verify: ${r.theorem} checked nothing: ${r.instances === 0 ? `no witness${family} fits its assumptions; try another --family (boundlab list shows them)` : `no check was resolved above the float32 floor (${r.checks} checks); try fewer --steps or other --set values`}\n`);
+  }
+  if (empty.length) return 2;
   return results.some((r) => r.verdict === 'violated') ? 1 : 0;
 }
 

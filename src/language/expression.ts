@@ -73,6 +73,7 @@ export function checkLanguage(node: MathNode): void {
         if (typeof any.value !== 'number') {
           throw new LanguageError(`${JSON.stringify(String(any.value))} is not a number; expressions hold numbers, names and calls only`);
         }
+        if (Number.isNaN(any.value)) throw new LanguageError('NaN is not a value of the language: a side that is NaN is skipped, never evidence');
         break;
       case 'SymbolNode': case 'ParenthesisNode': case 'ArrayNode':
         break;

@@ -40,19 +40,24 @@ import type { Rel } from './parse.ts';
 export interface ScalarVariable { name: string; integer: boolean }
 export interface CertifyOptions { maxBoxes?: number }
 export interface Certificate { boxes: number; method: string }
+/** A point of the domain at which the enclosure shows the step false (integral where it must be). */
+export interface Breach { point: Record<string, number> }
 
 const DEFAULT_MAX_BOXES = 20_000;
 
 /**
  * lhs REL rhs for every assignment of the variables satisfying every
- * constraint; null when it cannot show it (never a wrong "yes"). Both sides
+ * constraint; a Breach when a point of the domain certainly breaks it (the
+ * caller confirms it with the file's tolerance: the constraints read here
+ * may be fewer than the givens); null when it can show neither (never a
+ * wrong "yes"). Both sides
  * must be defined on the whole domain, up to points that simplification
  * removes (x/x at x = 0). Constraints it cannot read are left out, which only
  * makes the domain larger.
  */
 export function certifyScalarStep(
   lhs: MathNode, rel: Rel, rhs: MathNode, variables: ScalarVariable[], constraints: MathNode[], opts: CertifyOptions = {},
-): Certificate | null {
+): Certificate | Breach | null {
   if (rel === '==') return null;
   const ctx: Context = { index: new Map(variables.map((v, i) => [v.name, i])), constants: new Map() };
   let h: Fn;
@@ -69,7 +74,8 @@ export function certifyScalarStep(
     integer: variables.map((v) => v.integer),
     comparisons: constraints.flatMap((c) => readComparisons(c, ctx)),
   };
-  return branchAndBound(problem, opts.maxBoxes ?? DEFAULT_MAX_BOXES);
+  const out = branchAndBound(problem, opts.maxBoxes ?? DEFAULT_MAX_BOXES);
+  return out && 'breach' in out ? { point: Object.fromEntries(variables.map((v, i) => [v.name, out.breach[i]])) } : out;
 }
 
 // ---------------------------------------------------------------------------
@@ -814,8 +820,12 @@ function representative(x: Range, integer: boolean): number | null {
   return Number.isFinite(x.lo) || Number.isFinite(x.hi) ? null : 0;
 }
 
-/** Whether the centre or a corner of the box satisfies the givens and certainly breaks the step, or leaves it undefined: then no split can help. */
-function refuted(p: Problem, box: Range[]): boolean {
+/**
+ * Whether the centre or a corner of the box satisfies the givens and
+ * certainly breaks the step (that point), or leaves it undefined (true): then
+ * no split can help. False when neither.
+ */
+function refuted(p: Problem, box: Range[]): number[] | boolean {
   const centre = box.map((x, i) => representative(x, p.integer[i]));
   if (centre.some((v) => v === null)) return false;
   const candidates = [centre as number[]];
@@ -833,14 +843,16 @@ function refuted(p: Problem, box: Range[]): boolean {
       if (closed) candidates.push(corner);
     }
   }
-  return candidates.some((c) => {
+  let undefinedSomewhere = false;
+  for (const c of candidates) {
     const at = c.map(point);
-    if (!p.comparisons.every((cmp) => certainlyTrue(cmp, at))) return false;
+    if (!p.comparisons.every((cmp) => certainlyTrue(cmp, at))) continue;
     const { range: r, defined } = p.h.enclose(at);
     // undefined at a point of the domain: no box around it can be settled
-    if (!r) return true;
-    return defined && (r.lo > 0 || (r.lo === 0 && (p.strict || r.loOpen)));
-  });
+    if (!r) { undefinedSomewhere = true; continue; }
+    if (defined && (r.lo > 0 || (r.lo === 0 && (p.strict || r.loOpen)))) return c;
+  }
+  return undefinedSomewhere;
 }
 
 /** A split point of a finite real range without 0 inside: the shortest dyadic in its middle half (steps are often tight at such points). */
@@ -896,7 +908,7 @@ function split(p: Problem, box: Range[]): Range[][] | null {
   return null;
 }
 
-function branchAndBound(p: Problem, maxBoxes: number): Certificate | null {
+function branchAndBound(p: Problem, maxBoxes: number): Certificate | { breach: number[] } | null {
   const start = contract(p.integer.map((int) => (int ? range(0, Infinity) : range(-Infinity, Infinity))), p.comparisons, p.integer);
   if (!start) return null;
   const stack = [start];
@@ -911,7 +923,9 @@ function branchAndBound(p: Problem, maxBoxes: number): Certificate | null {
       settledBy[method]++;
       continue;
     }
-    if (refuted(p, box)) return null;
+    const breach = refuted(p, box);
+    if (Array.isArray(breach)) return { breach };
+    if (breach) return null;
     const parts = split(p, box);
     if (!parts) return null;
     stack.push(...parts.reverse());

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { MathNode } from 'mathjs';
-import { Evaluator, type Value } from './evaluate.ts';
+import { Evaluator, EvalError, FileLanguage, type Value } from './evaluate.ts';
 import type { ProofFile, Expr, Rel, Chain } from './parse.ts';
 import { ProofError } from './parse.ts';
 import { checkNames } from './names.ts';
@@ -19,6 +19,7 @@ import { provedEqual, expand } from './symbolic.ts';
 import { certifyScalarStep } from './certify.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
+import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, TimedOut, type Limits } from '../language/limits.ts';
 
 /**
  * Boxes an interval certificate may take. The corpus's certified steps settle
@@ -39,9 +40,18 @@ export interface CheckOptions {
   samples?: number;
   /** try symbolic and interval proofs of what sampling did not refute (default true; mutation testing needs only refutations) */
   prove?: boolean;
+  /** budgets (samples, matrix entries, sum terms, sequence indices); DEFAULT_LIMITS when absent */
+  limits?: Readonly<Limits>;
+  /** seconds the file may take; past it the file is inconclusive (default DEFAULT_TIMEOUT_SECONDS) */
+  timeout?: number;
+  /** accept a `tolerance:` above LOOSE_TOLERANCE (it can let wrong steps pass) */
+  allowLooseTolerance?: boolean;
 }
 
 type Outcome = { kind: 'holds' } | { kind: 'fails'; l: Value; r: Value } | { kind: 'skip' } | { kind: 'error'; message: string };
+
+/** The message of an evaluation error without a second file:line (the step's own is added once). */
+const detailOf = (e: unknown): string => (e instanceof EvalError ? e.detail : (e as Error).message);
 
 /** One file's sampling state: the plan of its givens and the assignments drawn so far (shared by its steps). */
 export class FileChecker {
@@ -52,12 +62,23 @@ export class FileChecker {
   private readonly drawn = new Map<string, { sampled: Sampled; ev: Evaluator } | Rejection>();
   private readonly magnitudes = new WeakMap<MathNode, Expr>();
   private readonly magnitudeContext: MagnitudeContext;
+  readonly lang: FileLanguage;
+  readonly deadline: Deadline;
 
   constructor(readonly pf: ProofFile, readonly opts: CheckOptions) {
+    const limits = opts.limits ?? DEFAULT_LIMITS;
+    this.samples = opts.samples ?? pf.samples ?? DEFAULT_SAMPLES;
+    if (this.samples > limits.samples) {
+      throw new ProofError(pf.file, pf.lines.samples ?? 1, `samples: ${this.samples} is above the budget of ${limits.samples} assignments per step; lower it, or raise the budget with --limit samples=N`);
+    }
+    this.tolerance = pf.tolerance ?? FLOAT64_RELATIVE_TOLERANCE;
+    if (this.tolerance > LOOSE_TOLERANCE && !opts.allowLooseTolerance) {
+      throw new ProofError(pf.file, pf.lines.tolerance ?? 1, `tolerance: ${this.tolerance} is looser than ${LOOSE_TOLERANCE.toExponential()}: steps wrong by up to ${this.tolerance * 100}% would pass; lower it (the default is ${FLOAT64_RELATIVE_TOLERANCE}), or pass --allow-loose-tolerance to use it anyway`);
+    }
+    this.deadline = new Deadline(opts.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+    this.lang = new FileLanguage(limits, this.deadline);
     this.plan = planOf(pf);
     this.arb = drawArb(this.plan);
-    this.samples = opts.samples ?? pf.samples ?? DEFAULT_SAMPLES;
-    this.tolerance = pf.tolerance ?? FLOAT64_RELATIVE_TOLERANCE;
     this.magnitudeContext = {
       functions: new Set(pf.names.functions),
       defines: new Map(pf.define.flatMap((d) => (d.kind === 'value' ? [[d.name, d.expr.node] as const] : []))),
@@ -70,7 +91,7 @@ export class FileChecker {
     let hit = this.drawn.get(key);
     if (!hit) {
       const s = assignmentOf(this.plan, draw);
-      hit = 'rejected' in s ? s : { sampled: s, ev: new Evaluator(this.pf, s.assignment) };
+      hit = 'rejected' in s ? s : { sampled: s, ev: new Evaluator(this.pf, s.assignment, this.lang) };
       this.drawn.set(key, hit);
     }
     return hit;
@@ -111,7 +132,8 @@ export class FileChecker {
       l = ev.evaluate(lhs);
       r = ev.evaluate(rhs);
     } catch (e) {
-      return { kind: 'error', message: (e as Error).message };
+      if (e instanceof TimedOut) throw e;
+      return { kind: 'error', message: detailOf(e) };
     }
     if (!allFinite(l) || !allFinite(r)) return { kind: 'skip' };
     const scalar = typeof l === 'number' && typeof r === 'number';
@@ -122,7 +144,8 @@ export class FileChecker {
     try {
       const extra = oracleMagnitudes(ev, this.tolerance);
       scale = Math.max(size(l), size(r), size(ev.evaluate(this.magnitudeExpr(lhs), extra)), size(ev.evaluate(this.magnitudeExpr(rhs), extra)));
-    } catch {
+    } catch (e) {
+      if (e instanceof TimedOut) throw e;
       scale = Math.max(size(l), size(r));
     }
     const slack = this.tolerance * scale;
@@ -155,12 +178,22 @@ export class FileChecker {
   /** Check `lhs rel rhs` at this file's assignments (sampling, then symbolic or interval proof). */
   checkRelation(lhs: Expr, rel: Rel, rhs: Expr, line: number, justification?: string): StepResult {
     const base = { line, lhs: lhs.source, relation: rel, rhs: rhs.source, ...(justification ? { justification } : {}) };
-    let compared = 0, skipped = 0, accepted = 0, shrinking = false;
+    let compared = 0, skipped = 0, accepted = 0, shrinking = false, timedOut = false;
     let error: string | undefined;
+    // Past the deadline every remaining run passes at once: before a failure the step is then
+    // inconclusive; while a failure is shrunk, fast-check keeps the last real counterexample.
+    const outOfTime = () => { if (!shrinking) timedOut = true; return true; };
     const prop = fc.property(this.arb, (draw) => {
+      if (this.deadline.passed) return outOfTime();
       const s = this.at(draw);
       if ('rejected' in s) { fc.pre(false); return true; }
-      const out = this.compare(s.ev, lhs, rel, rhs);
+      let out: Outcome;
+      try {
+        out = this.compare(s.ev, lhs, rel, rhs);
+      } catch (e) {
+        if (e instanceof TimedOut) return outOfTime();
+        throw e;
+      }
       if (!shrinking) accepted++;
       if (out.kind === 'error') {
         // a draw tried while shrinking a refutation does not turn it into an error
@@ -178,11 +211,14 @@ export class FileChecker {
       const draw = run.counterexample[0] as Draw;
       return { ...base, verdict: 'refuted', samples: compared + 1, skipped, counterexample: this.counterexample(draw, lhs, rhs) };
     }
+    if (run.failed) throw run.errorInstance ?? new Error(`${this.pf.file}:${line}: the sampler failed`);
+    if (timedOut) return { ...base, verdict: 'inconclusive', samples: compared, skipped, message: `timed out after ${this.deadline.seconds} s with ${compared} samples compared (raise it with --timeout SECONDS)` };
     if (accepted === 0) return { ...base, verdict: 'vacuous', samples: 0, skipped, message: this.vacuity() ?? 'no assignment satisfied the givens' };
     if (compared === 0) {
-      return { ...base, verdict: 'error', samples: 0, skipped, message: `${this.pf.file}:${line}: no sample gave finite values on both sides (${skipped} skipped); check for overflow, log of 0 or 0/0` };
+      return { ...base, verdict: 'inconclusive', samples: 0, skipped, message: `no sample gave finite values on both sides (${skipped} skipped), so there is no evidence either way; check for overflow, log of 0 or 0/0` };
     }
     const proof = this.opts.prove === false ? null : this.prove(lhs, rel, rhs);
+    if (proof && 'breach' in proof) return { ...base, verdict: 'refuted', samples: compared, skipped, counterexample: proof.breach, message: proof.how };
     if (proof) return { ...base, verdict: proof.verdict, samples: compared, skipped, message: proof.how };
     return { ...base, verdict: 'sampled', samples: compared, skipped };
   }
@@ -197,8 +233,12 @@ export class FileChecker {
     };
   }
 
-  /** A symbolic proof of an equality, or an interval certificate of a scalar inequality. */
-  private prove(lhs: Expr, rel: Rel, rhs: Expr): { verdict: 'proved' | 'certified'; how: string } | null {
+  /**
+   * A symbolic proof of an equality, or an interval certificate of a scalar
+   * inequality, or the point at which branch and bound found the inequality
+   * broken (kept only when the file's own comparison agrees there).
+   */
+  private prove(lhs: Expr, rel: Rel, rhs: Expr): { verdict: 'proved' | 'certified'; how: string } | { breach: Counterexample; how: string } | null {
     const sample = this.firstAccepted();
     if (!sample) return null;
     const isScalar = (node: MathNode) => {
@@ -228,7 +268,28 @@ export class FileChecker {
     const variables = [...scalars].map((name) => ({ name, integer: integers.has(name) }));
     const constraints = this.plan.constraints.map((c) => c.node);
     const cert = certifyScalarStep(l, rel, r, variables, constraints, { maxBoxes: CERTIFY_BOXES });
-    return cert ? { verdict: 'certified', how: `${cert.method}` } : null;
+    if (!cert) return null;
+    if ('method' in cert) return { verdict: 'certified', how: cert.method };
+    const breach = this.confirmBreach(sample, cert.point, lhs, rel, rhs);
+    return breach && { breach, how: 'interval branch and bound found a point of the domain that breaks the step; sampling had missed it' };
+  }
+
+  /**
+   * The certifier's point as a counterexample, when every given holds there
+   * (it may read fewer of them than there are) and the file's own comparison,
+   * with its tolerance, fails there too.
+   */
+  private confirmBreach(sample: { sampled: Sampled }, point: Record<string, number>, lhs: Expr, rel: Rel, rhs: Expr): Counterexample | null {
+    const values = { ...sample.sampled.values, ...point };
+    for (const c of this.plan.constraints) {
+      let ok: unknown;
+      try { ok = c.holds.evaluate({ ...values }); } catch { ok = false; }
+      if (ok !== true) return null;
+    }
+    const ev = new Evaluator(this.pf, { ...sample.sampled.assignment, values }, this.lang);
+    const out = this.compare(ev, lhs, rel, rhs);
+    if (out.kind !== 'fails') return null;
+    return { values: point, witnesses: {}, lhs: out.l, rhs: out.r };
   }
 
   private firstAccepted(): { sampled: Sampled; ev: Evaluator } | undefined {
@@ -299,9 +360,12 @@ function establishes(checker: FileChecker, pf: ProofFile): { established: boolea
 export function checkProof(pf: ProofFile, opts: CheckOptions): FileResult {
   const started = performance.now();
   checkNames(pf);
+  if (pf.chains.length === 0 && !pf.claim) {
+    throw new ProofError(pf.file, 1, 'nothing to check: the file has no `claim:` and no chain block; add a claim, or a ```chain block with at least one step');
+  }
   const checker = new FileChecker(pf, opts);
   const done = (verdict: FileVerdict, steps: FileResult['steps'], extra: Partial<FileResult> = {}): FileResult => ({
-    file: pf.file, title: pf.title, verdict, steps, ...extra, seed: opts.seed, seconds: (performance.now() - started) / 1000,
+    file: pf.file, title: pf.title, verdict, steps, ...extra, tolerance: checker.tolerance, seed: opts.seed, seconds: (performance.now() - started) / 1000,
   });
   const vacuous = checker.vacuity();
   if (vacuous) return done('error', [], { error: `${pf.file}:${firstGivenLine(pf)}: ${vacuous}` });
@@ -317,11 +381,19 @@ export function checkProof(pf: ProofFile, opts: CheckOptions): FileResult {
   if (pf.claim) {
     const [l, r] = pf.claim.terms;
     const res = checker.checkRelation(l, pf.claim.relations[0], r, pf.claim.line);
-    claim = { ...res, ...establishes(checker, pf) };
+    claim = { ...res, ...(checker.deadline.passed ? { established: false, establishedNote: 'not looked for: the time ran out' } : establishes(checker, pf)) };
   }
   const all = [...steps, ...(claim ? [claim] : [])];
-  const verdict: FileVerdict = all.some((s) => s.verdict === 'error' || s.verdict === 'vacuous') ? 'error' : all.some((s) => s.verdict === 'refuted') ? 'refuted' : 'valid';
-  return done(verdict, steps, claim ? { claim } : {});
+  const timedOut = checker.deadline.passed ? { reason: `timed out after ${checker.deadline.seconds} s (raise it with --timeout SECONDS)` } : {};
+  return done(fileVerdict(all), steps, { ...(claim ? { claim } : {}), ...timedOut });
+}
+
+/** error beats refuted beats inconclusive beats valid: a file is valid only when every step has evidence. */
+export function fileVerdict(all: readonly StepResult[]): FileVerdict {
+  if (all.some((s) => s.verdict === 'error' || s.verdict === 'vacuous')) return 'error';
+  if (all.some((s) => s.verdict === 'refuted')) return 'refuted';
+  if (all.some((s) => s.verdict === 'inconclusive')) return 'inconclusive';
+  return 'valid';
 }
 
 const firstGivenLine = (pf: ProofFile) => pf.given[0]?.line ?? 1;

@@ -7,7 +7,7 @@
  * previous line of the chain, edited as the right side of its own step.
  */
 import { ConstantNode, OperatorNode, isAccessorNode, isConstantNode, isFunctionNode, isOperatorNode, parse, type MathNode } from 'mathjs';
-import { FileChecker } from './check.ts';
+import { FileChecker, type CheckOptions } from './check.ts';
 import { checkNames } from './names.ts';
 import type { Expr, ProofFile, Rel } from './parse.ts';
 import type { Verdict } from './result.ts';
@@ -250,6 +250,8 @@ export interface MutationReport {
 export interface MutationOptions {
   seed: number;
   samples?: number;
+  /** budgets (default DEFAULT_LIMITS) */
+  limits?: CheckOptions['limits'];
   /** both sides at the sampled assignments (default: the checker's own) */
   sides?: SidesAtSamples;
 }
@@ -257,7 +259,7 @@ export interface MutationOptions {
 /** Check every mutant of every step of `pf`. A malformed file throws ProofError before any sampling. */
 export function mutateProof(pf: ProofFile, opts: MutationOptions): MutationReport {
   checkNames(pf);
-  const checker = new FileChecker(pf, { seed: opts.seed, samples: opts.samples, prove: false });
+  const checker = new FileChecker(pf, { seed: opts.seed, samples: opts.samples, limits: opts.limits, prove: false });
   const sides = opts.sides ?? ((l: Expr, r: Expr) => checker.sides(l, r));
   const results: MutantResult[] = [];
   for (const step of proofSteps(pf)) {

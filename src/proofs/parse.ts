@@ -85,6 +85,8 @@ export interface ProofFile {
   claim?: Relation;
   samples?: number;
   tolerance?: number;
+  /** lines of the front-matter keys whose values a run may refuse (a sample count over its budget, a loose tolerance) */
+  lines: { samples?: number; tolerance?: number };
   chains: Chain[];
   /** Markdown outside front matter and chains, one entry per contiguous stretch. */
   prose: { line: number; text: string }[];
@@ -156,12 +158,14 @@ function parseFrontMatter(yamlText: string, lineOffset: number, file: string): F
   if (doc.errors.length) {
     const e = doc.errors[0];
     const line = (e.linePos?.[0].line ?? 1) + lineOffset;
-    throw err(line, `invalid YAML in the front matter: ${e.message.split('\n')[0]}`);
+    // the yaml package counts lines from the front matter's start; ours count from the file's
+    const what = e.message.split('\n')[0].replace(/\s*at line \d+, column \d+:?\s*$/, '');
+    throw err(line, `invalid YAML in the front matter${e.linePos ? ` (column ${e.linePos[0].col})` : ''}: ${what}`);
   }
   const root = doc.contents;
   if (!isMap(root)) throw err(1 + lineOffset, 'the front matter must be a YAML map (`title: ...`, `given: ...`)');
   const out: FrontMatter = {
-    title: undefined as unknown as string, given: [], define: [],
+    title: undefined as unknown as string, given: [], define: [], lines: {},
     names: { reals: [], integers: [], vectors: [], matrices: [], functions: [], defines: [], sequences: [], dims: DIMENSION_SYMBOLS },
   };
   let claimPair: Pair | undefined;
@@ -185,6 +189,7 @@ function parseFrontMatter(yamlText: string, lineOffset: number, file: string): F
       case 'tolerance': {
         const v = isScalar(value) ? value.value : undefined;
         if (typeof v !== 'number' || !Number.isFinite(v)) throw err(line, `\`${key}:\` must be a number`);
+        out.lines[key] = line;
         if (key === 'samples') {
           if (!Number.isInteger(v) || v < 1) throw err(line, '`samples:` must be a positive integer (e.g. 500)');
           out.samples = v;

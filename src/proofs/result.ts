@@ -4,7 +4,11 @@
  */
 import type { Rel } from './parse.ts';
 
-export type Verdict = 'proved' | 'certified' | 'sampled' | 'refuted' | 'vacuous' | 'error';
+/**
+ * `inconclusive`: no evidence either way (every sample had a side that was not
+ * finite, or the file's time ran out first); never counted as valid.
+ */
+export type Verdict = 'proved' | 'certified' | 'sampled' | 'refuted' | 'inconclusive' | 'vacuous' | 'error';
 
 /** A witness as it can be rebuilt: family, its params, and the factor f was scaled by. */
 export interface WitnessRecord {
@@ -50,7 +54,8 @@ export interface ClaimResult extends StepResult {
   establishedNote: string;
 }
 
-export type FileVerdict = 'valid' | 'refuted' | 'error';
+/** `inconclusive`: nothing refuted or in error, but some step has no evidence (or the time ran out). */
+export type FileVerdict = 'valid' | 'refuted' | 'inconclusive' | 'error';
 
 export interface FileResult {
   file: string;
@@ -58,8 +63,12 @@ export interface FileResult {
   verdict: FileVerdict;
   steps: StepResult[];
   claim?: ClaimResult;
-  /** a file-level error (malformed file, vacuous givens): file:line and the fix */
+  /** a file-level error (malformed file, vacuous givens, nothing to check): file:line and the fix */
   error?: string;
+  /** why the file is inconclusive when no single step says it (its time budget ran out) */
+  reason?: string;
+  /** the relative tolerance the sides were compared with (absent when the file could not be read) */
+  tolerance?: number;
   /** assignments drawn, accepted by the givens, and the default per step */
   seed: number;
   seconds: number;

@@ -16,7 +16,7 @@ export interface SummaryRow {
   item: string;
   kind: 'theorem' | 'proof';
   title: string;
-  /** holds, violated, inconclusive (theorems); valid, refuted (proofs); error (either) */
+  /** holds, violated (theorems); valid, refuted (proofs); inconclusive, error (either) */
   verdict: string;
   worst_margin: number | null;
   /** Witness instances (theorems). */
@@ -43,8 +43,8 @@ export function summaryRow(item: ReportItem): SummaryRow {
   };
 }
 
-/** 2 when anything could not be checked (a proof error, a theorem that failed to run); else 1 when something is violated or refuted; else 0. */
+/** 2 when anything could not be checked (an error, a theorem that failed to run, an inconclusive item); else 1 when something is violated or refuted; else 0. */
 export function exitCode(rows: readonly SummaryRow[]): number {
-  if (rows.some((r) => r.verdict === 'error')) return 2;
+  if (rows.some((r) => r.verdict === 'error' || r.verdict === 'inconclusive')) return 2;
   return rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 1 : 0;
 }

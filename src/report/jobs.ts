@@ -2,7 +2,8 @@
  * What a report runs: each theorem verified and each proof file checked, as
  * independent jobs with plain-data outcomes, so they can run in worker threads.
  */
-import { checkFile } from '../cli/check.ts';
+import { checkFile } from '../proofs/file.ts';
+import type { CheckOptions } from '../proofs/check.ts';
 import type { FileResult } from '../proofs/result.ts';
 import { theoremById } from '../theorems/index.ts';
 import type { VerifyResult } from '../verify/result.ts';
@@ -15,8 +16,8 @@ export interface JobSettings {
   /** Passed through to verify (undefined: its defaults). */
   instances?: number;
   steps?: number;
-  /** Passed through to check (undefined: the file's `samples:`, else the default). */
-  samples?: number;
+  /** Passed through to check: samples (undefined: the file's `samples:`, else the default), timeout, budgets, tolerance. */
+  check?: Omit<CheckOptions, 'seed'>;
 }
 
 export type Outcome =
@@ -43,7 +44,7 @@ export async function runJob(job: Job, settings: JobSettings): Promise<Outcome> 
     }
   }
   try {
-    return { kind: 'proof', file: job.file, result: checkFile(job.file, settings.seed, settings.samples) };
+    return { kind: 'proof', file: job.file, result: checkFile(job.file, { ...settings.check, seed: settings.seed }) };
   } catch (e) {
     return { kind: 'proof', file: job.file, result: { file: job.file, title: '', verdict: 'error', steps: [], error: (e as Error).message, seed: settings.seed, seconds: 0 } };
   }

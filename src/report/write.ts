@@ -1,11 +1,46 @@
 /**
  * Writing the report: into a temporary file beside the target, then renamed
  * over it, so a reader never opens a half-written page and nothing else in
- * the directory is touched.
+ * the directory is touched. A temporary file still open when the process is
+ * interrupted (Ctrl-C, SIGTERM) is removed on the way out.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../verify/scope.ts';
+
+/** Temporary files being written now. */
+const live = new Set<string>();
+let handlersInstalled = false;
+
+/** On SIGINT or SIGTERM: remove our temporary files, then end as the signal would (130, 143). */
+function removeOnSignal(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      for (const f of live) rmSync(f, { force: true });
+      process.exit(code);
+    });
+  }
+}
+
+/**
+ * Throws a UsageError naming `option` unless `dir` is (or can be made) a
+ * writable folder: checked before a long run, not found out after it.
+ */
+export function checkWritable(dir: string, option: string): void {
+  try {
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw new UsageError(`${option} ${dir}: is a file, not a folder; name a folder for the output`);
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${option} ${dir}: cannot write there (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is a file' : (e as Error).message}); name a folder you can write to`);
+  }
+}
 
 /** A fresh name in `dir` for a file about to become `name` (`.name.<random>.tmp.<ext>`). */
 export const tempName = (dir: string, name: string): string =>
@@ -18,9 +53,11 @@ export function writeAtomically(dir: string, name: string, content: string | Uin
   const temp = tempName(dir, name);
   // 'wx' never opens an existing file, so the cleanup below only ever removes our own.
   let created = false;
+  removeOnSignal();
   try {
     const fd = openSync(temp, 'wx');
     created = true;
+    live.add(temp);
     try {
       writeFileSync(fd, content);
     } finally {
@@ -30,6 +67,8 @@ export function writeAtomically(dir: string, name: string, content: string | Uin
   } catch (e) {
     if (created) rmSync(temp, { force: true });
     throw e;
+  } finally {
+    live.delete(temp);
   }
   return target;
 }
