@@ -7,12 +7,14 @@
  * message are the manifest's; no input crashes, hangs or runs out of memory.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { exitCode } from '../src/cli/check.ts';
+import { main } from '../src/cli/main.ts';
 import type { FileResult } from '../src/proofs/result.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +30,25 @@ const run = (args: string[]) => {
   const r = spawnSync(process.execPath, ['--max-old-space-size=1024', BIN, ...args], { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20 });
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
 };
+
+/** boundlab's main in this process, its output captured (no second process: these fail fast, or run little). */
+async function runHere(args: string[]) {
+  let out = '', err = '';
+  const write = (sink: 'out' | 'err') => (chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (sink === 'out') out += text; else err += text;
+    return true;
+  };
+  const saved = [process.stdout.write, process.stderr.write];
+  process.stdout.write = write('out') as typeof process.stdout.write;
+  process.stderr.write = write('err') as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, signal: null, out, err };
+  } finally {
+    [process.stdout.write, process.stderr.write] = saved;
+  }
+}
 
 // C0 but \t \n, DEL, C1, separators and bidi controls: none may reach a terminal raw
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -83,9 +104,9 @@ describe('the hostile corpus, checked in one run', () => {
 });
 
 describe('hostile command lines', () => {
-  it.each(manifest.commands.map((c) => [c.args.join(' '), c] as const))('%s', (_, c) => {
+  it.each(manifest.commands.map((c) => [c.args.join(' '), c] as const))('%s', async (_, c) => {
     const args = c.args.map((a) => a.replace('{H}', H));
-    const r = run(c.json ? [...args, '--json'] : args);
+    const r = await runHere(c.json ? [...args, '--json'] : args);
     expect(r.signal).toBeNull();
     expect(r.code, r.err).toBe(c.exit);
     if (c.says) expect(r.err + r.out).toMatch(new RegExp(c.says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('≥', '≥')));
@@ -95,6 +116,22 @@ describe('hostile command lines', () => {
       expect(doc.files).toHaveLength(c.json.files);
       expect(doc.files[doc.files.length - 1].verdict).toBe(c.json.last);
       if (c.json.tolerance !== undefined) expect(doc.files[0].tolerance).toBe(c.json.tolerance);
+    }
+  });
+});
+
+describe('an interrupted report', () => {
+  it('leaves no temporary file behind, whenever the signal comes', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'boundlab-killed-'));
+    for (const delay of [500, 4000]) {
+      const child = spawn(process.execPath, [BIN, 'report', join(H, 'zz-right-after-hostile.md'), '--out', out], { stdio: 'ignore' });
+      const ended = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal === 'SIGTERM' ? 143 : code)));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGTERM');
+      const code = await ended;
+      // ended by the signal (its handler exits 143; before it is installed, the signal itself ends it), or already finished (0)
+      expect([0, 143]).toContain(code);
+      expect(readdirSync(out).filter((f) => f.includes('.tmp'))).toEqual([]);
     }
   });
 });

@@ -13,7 +13,7 @@ import { renderPage } from '../report/page.ts';
 import { recordedRelaxations, TIGHT_POINTS, tightnessRows, type RelaxationsReport } from '../report/relaxations.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
 import { runJobs } from '../report/pool.ts';
-import { checkWritable, writeAtomically } from '../report/write.ts';
+import { checkWritable, removeOnSignal, writeAtomically } from '../report/write.ts';
 import { readInput } from '../language/input.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
 import { PROOF_OPTIONS, checkOptions } from './check.ts';
@@ -44,6 +44,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const dir = (options.out as string | undefined) ?? 'reports';
   // Before the long run: an --out that cannot be written is known now.
   checkWritable(dir, 'report: --out');
+  // an interrupted run leaves no temporary file (of the page or the PDF) behind
+  removeOnSignal();
   // Before the long run: a missing Chromium is known now.
   const chromium = options.pdf ? findChromium() : undefined;
   if (options.pdf && !chromium) throw new UsageError(NO_CHROMIUM);

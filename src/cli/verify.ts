@@ -81,7 +81,7 @@ function describe(r: VerifyResult): string {
   const margin = r.worst_margin === null ? '—' : Math.abs(r.worst_margin) < 1e-4 ? r.worst_margin.toExponential(1) : `${(100 * r.worst_margin).toFixed(2)}%`;
   const what = r.backend === 'float64' ? `${r.instances} instances × ${r.steps} points (float64)` : `${r.instances} instances × ${r.steps} steps (${r.backend})`;
   const lines = [`${r.theorem.padEnd(26)} ${r.verdict.padEnd(12)} ${what}, worst margin ${margin}, ${r.seconds.toFixed(1)} s`];
-  if (r.verdict === 'inconclusive') lines.push(`  no check was resolved above the float32 floor (${r.checks} checks)`);
+  if (r.verdict === 'inconclusive' && r.instances > 0) lines.push(`  no check was resolved above the float32 floor (${r.checks} checks)`);
   const st = r.statistics;
   if (st) {
     lines.push(`  ${st.method}`);

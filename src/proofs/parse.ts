@@ -1,5 +1,5 @@
 /**
- * Parse a proof file (PROOF-FORMAT.md) into a typed ProofFile: front matter
+ * Parse a proof file (docs/proof-format.md) into a typed ProofFile: front matter
  * (title, source, given, define, claim, samples, tolerance), every ```chain
  * block with its steps, and the prose around them. Every given, define entry,
  * claim and chain line keeps its 1-based line number in the file; every error

@@ -1,5 +1,5 @@
 /**
- * What checking a proof file produces (PROOF-FORMAT.md, "Verdicts" and the
+ * What checking a proof file produces (docs/proof-format.md, "Verdicts" and the
  * --json contract): one verdict per step and for the claim, and a file verdict.
  */
 import type { Rel } from './parse.ts';

@@ -24,12 +24,12 @@ export function proofSection(file: string, pf: ProofFile | undefined, r: FileRes
   const tally = [...counts].map(([v, n]) => `${n} ${v}`).join(', ');
   const meta = [`<code>${escapeHtml(file)}</code>`];
   if (pf?.source) meta.push(escapeHtml(pf.source));
-  meta.push(`${tally ? `${tally}; ` : ''}seed ${r.seed}, ${formatSeconds(r.seconds)}`);
+  meta.push(`${tally ? `${tally}; ` : ''}seed ${r.seed}${r.tolerance !== undefined ? `, relative tolerance ${r.tolerance}` : ''}, ${formatSeconds(r.seconds)}`);
   const body = pf ? proofBody(pf, r) : '';
   return `<section class="item" id="${id}">
 <h3><span class="verdict v-${r.verdict}">${r.verdict}</span> ${escapeHtml(title)}</h3>
 <p class="meta">${meta.join(' · ')}</p>
-${r.error ? `<div class="error"><strong>Error:</strong> ${escapeHtml(r.error)}</div>` : ''}
+${r.error ? `<div class="error"><strong>Error:</strong> ${escapeHtml(r.error)}</div>` : ''}${r.reason ? `<div class="error"><strong>Inconclusive:</strong> ${escapeHtml(r.reason)}</div>` : ''}
 ${body}
 </section>`;
 }
@@ -89,7 +89,8 @@ function chainTable(c: Chain, r: FileResult, vocab: TexVocabulary): string {
   return `<table class="chain"><caption>line ${c.line}</caption><tbody>${rows.join('')}</tbody></table>`;
 }
 
-const failed = (s: StepResult): boolean => s.verdict === 'refuted' || s.verdict === 'error' || s.verdict === 'vacuous';
+/** Steps that did not pass: their message and counterexample get the table's width. */
+const failed = (s: StepResult): boolean => s.verdict === 'refuted' || s.verdict === 'error' || s.verdict === 'vacuous' || s.verdict === 'inconclusive';
 
 function stepVerdict(s: StepResult): string {
   const count = s.samples ? `<br><small>${s.samples} samples${s.skipped ? `, ${s.skipped} skipped` : ''}</small>` : s.skipped ? `<br><small>${s.skipped} skipped</small>` : '';

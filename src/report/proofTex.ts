@@ -1,5 +1,5 @@
 /**
- * TeX for proof-file expressions (PROOF-FORMAT.md): the statement names and
+ * TeX for proof-file expressions (docs/proof-format.md): the statement names and
  * common functions of src/theorems/tex.ts, plus the format's built-ins, where
  * the function is an argument (`grad(f, w)` is ∇f(w)).
  */

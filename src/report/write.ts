@@ -13,8 +13,8 @@ import { UsageError } from '../verify/scope.ts';
 const live = new Set<string>();
 let handlersInstalled = false;
 
-/** On SIGINT or SIGTERM: remove our temporary files, then end as the signal would (130, 143). */
-function removeOnSignal(): void {
+/** On SIGINT or SIGTERM: remove our temporary files, then end as the signal would (130, 143). Installed once. */
+export function removeOnSignal(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

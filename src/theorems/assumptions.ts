@@ -13,6 +13,7 @@
  * in (0, L] a person might claim, and the search looks for the one that fails.
  */
 import { parse, type MathNode } from 'mathjs';
+import { checkLanguage, LanguageError, MATH_FUNCTIONS } from '../language/expression.ts';
 import { CLASS_NAMES, type ClassName } from '../classes/types.ts';
 import { closest } from '../cli/closest.ts';
 import { parseGiven } from '../proofs/parse.ts';
@@ -194,6 +195,23 @@ export function relaxTheorem(th: Theorem, relaxation: Relaxation): RelaxedTheore
     const parts = parseComparisons(name);
     if (!parts) {
       throw new UsageError(`--add '${name}' is neither a class (${CLASS_NAMES.join(', ')}) nor a constraint like "gamma <= 3/L"`);
+    }
+    // text from the command line: the closed language's functions and operators only
+    for (const c of parts) {
+      for (const side of [c.a, c.b]) {
+        try {
+          checkLanguage(side);
+          side.traverse((n, path, parent) => {
+            const head = (n as unknown as { name?: string }).name ?? '';
+            if (n.type === 'SymbolNode' && parent?.type === 'FunctionNode' && path === 'fn' && !Object.hasOwn(MATH_FUNCTIONS, head)) {
+              throw new LanguageError(`unknown function '${head}'`);
+            }
+          });
+        } catch (e) {
+          if (e instanceof LanguageError) throw new UsageError(`--add '${name}': ${e.message}`);
+          throw e;
+        }
+      }
     }
     const unknown = [...symbolsOf(parse(name.replace(/≤/g, '<=').replace(/≥/g, '>=')))].filter((s) => !used.has(s) && !['pi', 'e'].includes(s));
     if (unknown.length) {
