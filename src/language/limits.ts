@@ -39,7 +39,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
 /** What each limit counts, for help texts and messages. */
 export const LIMIT_HELP: Readonly<Record<keyof Limits, string>> = {
   samples: 'assignments per proof step',
-  elements: 'entries of a matrix built by zeros/ones/identity',
+  elements: 'entries of a matrix built by zeros/ones/identity (ten times that for all the values one proof file keeps)',
   terms: 'terms of one sumover/minover/maxover',
   index: 'largest index of a sequence term',
   bytes: 'bytes of one input file',

@@ -184,6 +184,8 @@ export class FileChecker {
     // inconclusive; while a failure is shrunk, fast-check keeps the last real counterexample.
     const outOfTime = () => { if (!shrinking) timedOut = true; return true; };
     const prop = fc.property(this.arb, (draw) => {
+      // one evaluation error decides the step: the remaining samples are not evaluated
+      if (error !== undefined) return true;
       if (this.deadline.passed) return outOfTime();
       const s = this.at(draw);
       if ('rejected' in s) { fc.pre(false); return true; }

@@ -65,6 +65,23 @@ export class FileLanguage {
     this.sigmoidNegative = this.parse('exp(U__) / (1 + exp(U__))');
   }
 
+  /** Entries of the values this file's evaluators keep (defines, sequence terms), at every sample. */
+  private retained = 0;
+
+  /**
+   * Counts a value an evaluator keeps against the file's memory budget (ten
+   * times the element budget): a define of ones(1000, 1000) kept at each of
+   * 200 samples, or a sequence of matrices, would otherwise fill the memory.
+   */
+  hold<V extends Value>(v: V): V {
+    this.retained += typeof v === 'number' ? 1 : Array.isArray(v[0]) ? v.length * (v[0] as number[]).length : v.length;
+    const cap = 10 * this.limits.elements;
+    if (this.retained > cap) {
+      throw new Error(`the values kept while checking this file (defines and sequence terms, at every sample) exceed ${cap} entries, ten times the element budget (raise it with --limit elements=N)`);
+    }
+    return v;
+  }
+
   parse(source: string): MathNode {
     let n = this.parsed.get(source);
     if (!n) { n = this.closed.parse(source); this.parsed.set(source, n); }
@@ -193,7 +210,7 @@ export class Evaluator {
     for (const d of file.define) {
       if (d.kind === 'value') {
         this.valueDefines.set(d.name, d);
-        lazy.set(d.name, () => this.evalExpr(d.expr, this.scope));
+        lazy.set(d.name, () => this.lang.hold(this.evalExpr(d.expr, this.scope)));
       } else {
         const seq = d;
         lazy.set(d.name, () => (k: unknown) => this.sequence(seq.name, toValue(k) as number));
@@ -238,11 +255,11 @@ export class Evaluator {
     for (let m = cache.length; m <= n; m++) {
       if (m % POLL === 0) this.lang.deadline.check();
       const base = def.bases.find((b) => b.index === m);
-      if (base) { cache.push(this.evalExpr(base.expr, this.scope)); continue; }
+      if (base) { cache.push(this.lang.hold(this.evalExpr(base.expr, this.scope))); continue; }
       const step = def.step;
       const k = m - (step?.offset ?? 0);
       if (!step || k < 0) throw new Error(`${name}(${m}) is not defined: add a base case "${name}(${m})"`);
-      cache.push(this.evalExpr(step.expr, new Scope(this.scope).set(step.variable, k)));
+      cache.push(this.lang.hold(this.evalExpr(step.expr, new Scope(this.scope).set(step.variable, k))));
     }
     return cache[n];
   }
