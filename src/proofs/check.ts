@@ -213,7 +213,6 @@ export class FileChecker {
       const draw = run.counterexample[0] as Draw;
       return { ...base, verdict: 'refuted', samples: compared + 1, skipped, counterexample: this.counterexample(draw, lhs, rhs) };
     }
-    if (run.failed) throw run.errorInstance ?? new Error(`${this.pf.file}:${line}: the sampler failed`);
     if (timedOut) return { ...base, verdict: 'inconclusive', samples: compared, skipped, message: `timed out after ${this.deadline.seconds} s with ${compared} samples compared (raise it with --timeout SECONDS)` };
     if (accepted === 0) return { ...base, verdict: 'vacuous', samples: 0, skipped, message: this.vacuity() ?? 'no assignment satisfied the givens' };
     if (compared === 0) {
