@@ -54,8 +54,30 @@ describe('report in a browser', () => {
       expect(plots.length).toBeGreaterThan(0);
       for (const w of plots) expect(w).toBeGreaterThan(100);
 
+      // The contents lead to each item; a closed item opens from its summary and shows its plots.
+      const theorem = tab.locator('details.item').first();
+      expect(await theorem.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      await tab.click(`nav.contents a[href="#${await theorem.getAttribute('id')}"]`);
+      expect(await theorem.locator('summary').isVisible()).toBe(true);
+      await theorem.locator('summary').click();
+      expect(await theorem.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+      expect(await theorem.locator('figure.plot').first().isVisible()).toBe(true);
+      // The filter (CSS only) hides what settled, in the page and in the contents.
+      await tab.click('label:has(#filter-attention)');
+      expect(await theorem.isVisible()).toBe(false);
+      expect(await tab.locator('nav.contents li.settled').first().isVisible()).toBe(false);
+      await tab.click('label:has(#filter-all)');
+      expect(await theorem.isVisible()).toBe(true);
+
       mkdirSync('reports', { recursive: true });
       await tab.screenshot({ path: join('reports', 'screenshot.png') });
+      // Printed, a closed item is printed whole.
+      await theorem.locator('summary').click();
+      expect(await theorem.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      await tab.emulateMedia({ media: 'print' });
+      expect(await theorem.locator('.statement').isVisible()).toBe(true);
+      expect(await tab.locator('nav.contents').isVisible()).toBe(false);
+      await tab.screenshot({ path: join('reports', 'screenshot-print.png'), fullPage: false });
     } finally {
       await browser?.close();
       rmSync(out, { recursive: true, force: true });

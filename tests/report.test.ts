@@ -90,6 +90,24 @@ describe('report', () => {
     expect(small.html).toMatch(/--instances 4 --steps 20/);
   });
 
+  it('links every item from the contents, with its verdict, and opens only what needs attention', () => {
+    const { document } = parseHTML(small.html);
+    const links = [...document.querySelectorAll('nav.contents a')].map((a) => a.getAttribute('href')!.slice(1));
+    for (const id of links) expect(document.getElementById(id), id).not.toBeNull();
+    const items = [...document.querySelectorAll('details.item')];
+    expect(items).toHaveLength(3);
+    for (const item of items) {
+      expect(links).toContain(item.id);
+      // everything here held: each starts closed, and the "needs attention" filter hides it
+      expect(item.hasAttribute('open')).toBe(false);
+      expect(item.classList.contains('settled')).toBe(true);
+      expect(document.querySelector(`nav.contents a[href="#${item.id}"] .dot.v-${item.querySelector('summary .verdict')!.textContent}`)).not.toBeNull();
+    }
+    expect(document.querySelector('#filter-attention')).not.toBeNull();
+    // the margin column says what it means
+    expect(document.querySelector('table.summary + .caption')!.textContent).toMatch(/Worst margin: .* A small negative margin .* holds/);
+  });
+
   it('makes no external reference: no http(s) URL and no url() but data:', () => {
     // Booleans: a failing match would print the whole page, fonts included.
     expect(/https?:\/\//.test(small.html)).toBe(false);
@@ -154,6 +172,19 @@ describe('report', () => {
     expect(r.code).toBe(1);
     expect(r.html).toMatch(/v-refuted/);
     expect(r.html).toMatch(/counterexample: x = /);
+    const { document } = parseHTML(r.html);
+    expect(document.querySelector('details.item')!.hasAttribute('open')).toBe(true);
+    expect(document.querySelector('details.item')!.classList.contains('attention')).toBe(true);
+  });
+
+  it('never ticks a claim whose chain has a refuted step', async () => {
+    // the chain runs from the claim's left side to its right side, but its second step is wrong
+    const text = '---\ntitle: A chain with a wrong step\ngiven:\n  - x > 0\nclaim: x^2 + 1 >= x\n---\n\n```chain\nx^2 + 1\n  >= 3*x   # wrong\n  >= x\n```\n';
+    const r = await report([proofFile('claim.md', text)], join(root, 'claim'));
+    expect(r.code).toBe(1);
+    const { document } = parseHTML(r.html);
+    expect(document.querySelector('.established')).toBeNull();
+    expect(document.querySelector('.not-established')!.textContent).toMatch(/✗ the chain would establish the claim, but the file is refuted/);
   });
 
   it('refuses unknown targets with the closest names (exit 2 through main)', async () => {

@@ -2,11 +2,14 @@
  * The report page: one self-contained HTML document (inline CSS with the
  * KaTeX fonts as data URLs, inline SVG, no script, nothing fetched) that says
  * what was claimed, what was checked, what held, what broke and why, and how
- * to reproduce it.
+ * to reproduce it. A contents list beside the page (sticky on a wide screen)
+ * links every item with its verdict's colour; items that settled start
+ * closed; a filter shows only what needs attention. All of it is HTML and
+ * CSS: it works with JavaScript off.
  */
 import type { Environment } from './environment.ts';
 import { formatMargin, formatSeconds } from './format.ts';
-import { anchorId, escapeHtml } from './html.ts';
+import { anchorId, escapeHtml, isSettled } from './html.ts';
 import { summaryRow, type ReportItem, type SummaryRow } from './items.ts';
 import { katexCss } from './katex.ts';
 import { proofSection } from './proof.ts';
@@ -30,7 +33,7 @@ export function renderPage(report: Report): string {
   const theorems = sections.filter((_, i) => rows[i].kind === 'theorem');
   const proofs = sections.filter((_, i) => rows[i].kind === 'proof');
   const env = report.environment;
-  const body = `<header>
+  const main = `<header>
 <h1>boundlab report</h1>
 <p class="lead">${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · boundlab ${escapeHtml(env.boundlab)} · seed ${env.seed}</p>
 ${status(rows, report.relaxations)}
@@ -42,7 +45,27 @@ ${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
 ${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
+  const body = `<div class="layout">${contents(rows, ids, !!report.relaxations)}<main>${main}</main></div>`;
   return htmlDocument(`boundlab report, ${env.date.slice(0, 10)}`, env, body);
+}
+
+/**
+ * The contents: the sections, and every item under its section with a dot in
+ * its verdict's colour; above them the filter (radio buttons that the page's
+ * CSS reads with :has, no script).
+ */
+function contents(rows: readonly SummaryRow[], ids: readonly string[], relaxations: boolean): string {
+  const entries = (kind: SummaryRow['kind']) => rows.flatMap((r, i) => (r.kind !== kind ? [] : [
+    `<li class="${isSettled(r.verdict) ? 'settled' : 'attention'}"><a href="#${ids[i]}"><span class="dot v-${r.verdict}" title="${r.verdict}"></span>${escapeHtml(r.item)}</a></li>`,
+  ]));
+  const section = (id: string, title: string, items: string[] = []) =>
+    `<li><a href="#${id}">${title}</a>${items.length ? `<ul>${items.join('')}</ul>` : ''}</li>`;
+  const theorems = entries('theorem'), proofs = entries('proof');
+  return `<nav class="contents" id="contents" aria-label="Contents">
+<p class="filter">Show <label><input type="radio" name="filter" id="filter-all" checked> everything</label>
+<label><input type="radio" name="filter" id="filter-attention"> only what needs attention</label></p>
+<ul>${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
+</nav>`;
 }
 
 /** The self-contained document around a body: KaTeX's CSS with its fonts, the page style, no script. */
@@ -91,7 +114,8 @@ function status(rows: readonly SummaryRow[], relaxations?: RelaxationsReport): s
   const relaxed = relaxations ? relaxationsStatus(relaxations) : '';
   if (relaxed) parts.push(escapeHtml(relaxed));
   const cls = rows.some((r) => r.verdict === 'error') ? 'status err'
-    : rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 'status bad' : 'status';
+    : rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 'status bad'
+      : rows.some((r) => r.verdict === 'inconclusive') ? 'status warn' : 'status';
   return `<p class="${cls}">${parts.join(' ') || 'Nothing was checked.'}</p>`;
 }
 
@@ -105,7 +129,8 @@ function summaryTable(rows: readonly SummaryRow[], ids: readonly string[]): stri
       + `<td class="num">${checked}</td><td class="num">${formatSeconds(r.seconds)}</td></tr>`;
   });
   return `<table class="summary"><thead><tr><th>item</th><th>verdict</th><th>worst margin</th><th>instances × steps</th><th>time</th></tr></thead>
-<tbody>${body.join('\n')}</tbody></table>`;
+<tbody>${body.join('\n')}</tbody></table>
+<p class="caption">Worst margin: the smallest (bound − measured) / bound over every check that was resolved, in percent; positive means below the bound everywhere. A small negative margin is a value above the bound by less than the float32 rounding floor, which the tolerance model allows: it holds. Proofs have no margin; their steps carry their own verdicts.</p>`;
 }
 
 /** Versions, backend, seed, options, date, commit and command, as a definition list. */

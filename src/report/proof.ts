@@ -5,11 +5,11 @@
  */
 import { parse } from 'mathjs';
 import type { Chain, Given, ProofFile, TypeName } from '../proofs/parse.ts';
-import type { Counterexample, FileResult, StepResult } from '../proofs/result.ts';
+import type { ClaimResult, Counterexample, FileResult, StepResult } from '../proofs/result.ts';
 import { counterexampleLines } from '../cli/check.ts';
 import type { TexVocabulary } from '../theorems/tex.ts';
 import { formatSeconds } from './format.ts';
-import { escapeHtml } from './html.ts';
+import { escapeHtml, itemFrame } from './html.ts';
 import { renderTex } from './katex.ts';
 import { renderMarkdown } from './markdown.ts';
 import { proofTex, proofVocabulary, RELATION_TEX } from './proofTex.ts';
@@ -26,12 +26,9 @@ export function proofSection(file: string, pf: ProofFile | undefined, r: FileRes
   if (pf?.source) meta.push(escapeHtml(pf.source));
   meta.push(`${tally ? `${tally}; ` : ''}seed ${r.seed}${r.tolerance !== undefined ? `, relative tolerance ${r.tolerance}` : ''}, ${formatSeconds(r.seconds)}`);
   const body = pf ? proofBody(pf, r) : '';
-  return `<section class="item" id="${id}">
-<h3><span class="verdict v-${r.verdict}">${r.verdict}</span> ${escapeHtml(title)}</h3>
-<p class="meta">${meta.join(' · ')}</p>
+  return itemFrame(id, r.verdict, escapeHtml(title), `<p class="meta">${meta.join(' · ')}</p>
 ${r.error ? `<div class="error"><strong>Error:</strong> ${escapeHtml(r.error)}</div>` : ''}${r.reason ? `<div class="error"><strong>Inconclusive:</strong> ${escapeHtml(r.reason)}</div>` : ''}
-${body}
-</section>`;
+${body}`);
 }
 
 function proofBody(pf: ProofFile, r: FileResult): string {
@@ -46,7 +43,7 @@ function proofBody(pf: ProofFile, r: FileResult): string {
   if (defines.length) parts.push(`<dt>Definitions</dt><dd>${defines.map(([k, node]) => renderTex(`${k} := ${proofTex(node, vocab)}`)).join('; ')}</dd>`);
   if (pf.claim) {
     const c = r.claim;
-    parts.push(`<dt>Claim</dt><dd>${renderTex(proofTex(pf.claim.node, vocab))}${c ? ` ${stepVerdict(c)}<br><span class="${c.established ? 'established' : 'not-established'}">${c.established ? '✓' : '✗'} ${escapeHtml(c.establishedNote)}</span>${details(c)}` : ''}</dd>`);
+    parts.push(`<dt>Claim</dt><dd>${renderTex(proofTex(pf.claim.node, vocab))}${c ? ` ${stepVerdict(c)}<br>${establishment(c, r)}${details(c)}` : ''}</dd>`);
   }
   // Prose and chains in the order of the file.
   const blocks: { line: number; html: string }[] = [
@@ -54,6 +51,13 @@ function proofBody(pf: ProofFile, r: FileResult): string {
     ...pf.chains.map((c) => ({ line: c.line, html: chainTable(c, r, vocab) })),
   ].sort((a, b) => a.line - b.line);
   return `<dl class="facts">${parts.join('')}</dl>\n<div class="prose">${blocks.map((b) => b.html).join('\n')}</div>`;
+}
+
+/** Whether the chain establishes the claim: a tick only when it does and every step of the file has evidence. */
+function establishment(c: ClaimResult, r: FileResult): string {
+  if (c.established && r.verdict === 'valid') return `<span class="established">✓ ${escapeHtml(c.establishedNote)}</span>`;
+  const why = c.established ? `the chain would establish the claim, but the file is ${r.verdict}: not every step of it holds up` : c.establishedNote;
+  return `<span class="not-established">✗ ${escapeHtml(why)}</span>`;
 }
 
 const SETS: Record<TypeName, string> = { N: '\\mathbb{N}', R: '\\mathbb{R}', vector: '\\mathbb{R}', matrix: '\\mathbb{R}', Sym: '\\mathbb{S}', PSD: '\\mathbb{S}_{+}' };

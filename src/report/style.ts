@@ -14,6 +14,26 @@ a { color: inherit; }
 .status { font-size: 16px; padding: 10px 14px; border-left: 5px solid var(--ok); background: #eef7f0; }
 .status.bad { border-color: var(--bad); background: #fbeeed; }
 .status.err { border-color: var(--err); background: #f3eefb; }
+.status.warn { border-color: var(--warn); background: #fbf5e6; }
+.layout { display: block; }
+nav.contents { font-size: 13px; border: 1px solid var(--rule); border-radius: 4px; padding: 8px 12px; margin-bottom: 16px; }
+nav.contents ul { list-style: none; margin: 0; padding: 0; }
+nav.contents ul ul { padding-left: 12px; margin-bottom: 4px; }
+nav.contents li > a { display: block; text-decoration: none; padding: 1px 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+nav.contents li > a:hover { text-decoration: underline; }
+nav.contents .filter { margin: 0 0 6px; display: flex; flex-wrap: wrap; gap: 2px 8px; align-items: center; }
+.dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 6px; background: var(--muted); vertical-align: 0; }
+body:has(#filter-attention:checked) .settled { display: none; }
+@media (min-width: 1240px) {
+  body { max-width: 1280px; }
+  .layout { display: grid; grid-template-columns: 240px minmax(0, 1fr); gap: 28px; }
+  nav.contents { position: sticky; top: 12px; max-height: calc(100vh - 24px); overflow-y: auto; margin: 0; }
+}
+details.item > summary { cursor: pointer; list-style-position: outside; }
+details.item > summary h3 { display: inline; }
+details.item:not([open]) { padding-bottom: 4px; }
+.back { margin: 12px 0 0; font-size: 12px; }
+.back a { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { font-size: 13px; color: var(--muted); font-weight: 600; }
@@ -55,6 +75,11 @@ table.chain tr.detail td { border-bottom: none; padding-top: 0; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
+  .layout { display: block; }
+  nav.contents, .back, .filter { display: none; }
+  /* a closed item prints whole: its content is shown, its marker not */
+  details.item::details-content { content-visibility: visible; display: contents; }
+  details.item > summary { list-style: none; }
   .item, h2 { break-before: page; border-top: none; margin-top: 0; }
   h2 + .item { break-before: avoid; }
   table.chain tr, figure.plot, .counterexample, .statement, dl.facts { break-inside: avoid; }

@@ -10,7 +10,7 @@ import { optimizerById } from '../optimizers/index.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, VerifyResult } from '../verify/result.ts';
 import { formatCount, formatMargin, formatNumber, formatSeconds } from './format.ts';
-import { escapeHtml } from './html.ts';
+import { escapeHtml, itemFrame } from './html.ts';
 import { renderTex } from './katex.ts';
 import { curvePlots } from './plot.ts';
 
@@ -37,15 +37,12 @@ export function theoremSection(th: Theorem, result: VerifyResult | undefined, er
   if (th.tight) facts.push(['Tight', escapeHtml(th.tight)]);
   if (th.notes) facts.push(['Notes', escapeHtml(th.notes)]);
   if (result) facts.push(...checked(th, result));
-  return `<section class="item" id="${id}">
-<h3><span class="verdict v-${verdict}">${verdict}</span> ${escapeHtml(th.title)}</h3>
-<p class="meta"><code>${escapeHtml(th.id)}</code> · ${KIND_TEXT[th.kind]} · ${escapeHtml(th.source)}</p>
+  return itemFrame(id, verdict, escapeHtml(th.title), `<p class="meta"><code>${escapeHtml(th.id)}</code> · ${KIND_TEXT[th.kind]} · ${escapeHtml(th.source)}</p>
 <div class="statement">${renderTex(statement.tex, true)}</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
 ${error ? `<div class="error"><strong>Could not be verified:</strong> ${escapeHtml(error)}</div>` : ''}
 ${result ? evidence(th, result) : ''}
-${result?.counterexample ? counterexample(result.counterexample) : ''}
-</section>`;
+${result?.counterexample ? counterexample(result.counterexample) : ''}`);
 }
 
 function assumptions(th: Theorem): string {
