@@ -4,7 +4,7 @@
  * network request. Leaves a screenshot in reports/screenshot.png.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -82,6 +82,33 @@ describe('report in a browser', () => {
       await browser?.close();
       rmSync(out, { recursive: true, force: true });
       rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('report --pdf', () => {
+  it('prints a PDF with bookmarks from the headings, and no page for a lone section', async (ctx) => {
+    ctx.skip(!existsSync(CHROMIUM) && !process.env.CI, `${CHROMIUM} is not installed (apt-get install chromium)`);
+    const out = mkdtempSync(join(tmpdir(), 'boundlab-pdf-'));
+    try {
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        expect(await reportCommand(['proofs/pl-one-step.md', 'proofs/descent-lemma-gd.md', '--out', out, '--pdf'])).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+      const pdf = readFileSync(join(out, 'index.pdf'));
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const text = pdf.toString('latin1');
+      // bookmarks: an outline with an entry per heading
+      expect(text).toMatch(/\/Outlines/);
+      expect((text.match(/\/Title\s*\(/g) ?? []).length).toBeGreaterThan(3);
+      // two proofs: the summary page, then the proofs section; no page holding a lone sentence
+      const pages = (text.match(/\/Type\s*\/Page\b/g) ?? []).length;
+      expect(pages).toBeGreaterThanOrEqual(2);
+      expect(pages).toBeLessThanOrEqual(4);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -37,7 +37,8 @@ export function printPdf(chromium: string, html: string, dir: string): string {
   const temp = tempName(dir, 'index.pdf');
   try {
     const r = spawnSync(chromium, [
-      ...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--no-pdf-header-footer', `--print-to-pdf=${temp}`, pathToFileURL(html).href,
+      // the headings become the PDF's bookmarks
+      ...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--no-pdf-header-footer', '--generate-pdf-document-outline', `--print-to-pdf=${temp}`, pathToFileURL(html).href,
     ], { encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0 || !existsSync(temp)) {
       const why = r.error?.message ?? r.stderr.trim().split('\n').slice(-3).join(' ');

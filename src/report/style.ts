@@ -72,7 +72,7 @@ table.chain td.why { font-size: 13px; color: var(--muted); width: 32%; }
 table.chain tr.detail td { border-bottom: none; padding-top: 0; }
 .katex { font-size: 1.08em; }
 .katex-display { margin: .4em 0; overflow-x: auto; overflow-y: hidden; }
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 14mm 12mm 16mm; @bottom-right { content: "page " counter(page) " of " counter(pages); font: 9pt system-ui, sans-serif; color: #5b6475; } }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   .layout { display: block; }
@@ -80,8 +80,10 @@ table.chain tr.detail td { border-bottom: none; padding-top: 0; }
   /* a closed item prints whole: its content is shown, its marker not */
   details.item::details-content { content-visibility: visible; display: contents; }
   details.item > summary { list-style: none; }
-  .item, h2 { break-before: page; border-top: none; margin-top: 0; }
-  h2 + .item { break-before: avoid; }
+  /* the first page holds the title, the status and the summary; theorems and proofs start pages, items flow */
+  h2 { margin-top: 24px; }
+  h2#theorems, h2#proofs { break-before: page; margin-top: 0; }
+  h2, h3, summary { break-after: avoid; }
   table.chain tr, figure.plot, .counterexample, .statement, dl.facts { break-inside: avoid; }
   pre { max-height: none; overflow: visible; }
   .plots { grid-template-columns: 1fr 1fr; }
