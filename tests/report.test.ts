@@ -177,6 +177,23 @@ describe('report', () => {
     expect(document.querySelector('details.item')!.classList.contains('attention')).toBe(true);
   });
 
+  it('puts the meeting\'s own title and notes (math rendered, HTML escaped) first, and in the contents', async () => {
+    const notes = proofFile('notes.md', '# Questions\n\nIs $\\mu \\le L$ needed? <script>alert(1)</script>\n\n- the rate $1 - \\mu/L$\n');
+    const r = await report(['proofs/pl-one-step.md', '--title', 'Meeting <b>12</b>', '--notes', notes], join(root, 'notes'));
+    expect(r.code).toBe(0);
+    const { document } = parseHTML(r.html);
+    expect(document.querySelector('h1')!.textContent).toBe('Meeting <b>12</b>');
+    expect(document.querySelector('title')!.textContent).toMatch(/^Meeting <b>12<\/b>, \d{4}-\d\d-\d\d$/);
+    const shown = document.querySelector('.notes')!;
+    expect(shown.querySelectorAll('.katex').length).toBe(2);
+    expect(shown.querySelector('script')).toBeNull();
+    expect(shown.textContent).toContain('<script>alert(1)</script>');
+    expect(document.querySelector('nav.contents a[href="#notes"]')).not.toBeNull();
+    // the notes come before the summary
+    expect(r.html.indexOf('id="notes"')).toBeLessThan(r.html.indexOf('id="summary"'));
+    await expect(reportCommand(['proofs/pl-one-step.md', '--notes', join(root, 'none.md'), '--out', join(root, 'never')])).rejects.toThrow(/--notes .*none\.md: cannot read it: no such file/);
+  });
+
   it('never ticks a claim whose chain has a refuted step', async () => {
     // the chain runs from the claim's left side to its right side, but its second step is wrong
     const text = '---\ntitle: A chain with a wrong step\ngiven:\n  - x > 0\nclaim: x^2 + 1 >= x\n---\n\n```chain\nx^2 + 1\n  >= 3*x   # wrong\n  >= x\n```\n';

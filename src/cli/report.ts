@@ -26,13 +26,15 @@ const PROOFS_DIR = 'proofs';
 const OPTIONS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'directory for index.html and index.pdf (default reports); nothing else in it is touched', placeholder: 'DIR' },
   { name: 'pdf', type: 'flag', help: 'also print the page to DIR/index.pdf with headless Chromium' },
+  { name: 'title', type: 'string', help: 'the page\'s title, e.g. "Advisor meeting, 3 December" (default: boundlab report)', placeholder: 'TEXT' },
+  { name: 'notes', type: 'string', help: 'your own notes and questions (Markdown, $…$ math), shown first', placeholder: 'FILE.md' },
   { name: 'instances', type: 'int', min: 1, max: 'instances', help: `random instances per family for each theorem (default ${VERIFY_DEFAULTS.instances})`, placeholder: 'N' },
   { name: 'steps', type: 'int', min: 1, max: 'steps', help: `steps per run (default ${VERIFY_DEFAULTS.runSteps}); points per instance for lemmas (default ${VERIFY_DEFAULTS.lemmaPoints})`, placeholder: 'T' },
   ...PROOF_OPTIONS,
 ];
 
 export const REPORT_HELP = helpText(
-  'boundlab report [TARGET...] [--out DIR] [--pdf] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
+  'boundlab report [TARGET...] [--out DIR] [--pdf] [--title TEXT] [--notes FILE.md] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
   'Verifies theorems and checks proof files, then writes DIR/index.html: one self-contained\npage (no network, prints on A4) with each statement and derivation in KaTeX, every\nverdict, plots of the runs against their bounds, counterexamples, and what is needed\nto reproduce it. TARGETs are theorem ids and proof files; with none, the whole catalogue\nand every proof in proofs/. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml, not re-run) of the\ntheorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated or a proof refuted; 2 on bad usage, a proof in error, or a theorem that could\nnot be run.',
   OPTIONS,
 );
@@ -46,6 +48,13 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   checkWritable(dir, 'report: --out');
   // an interrupted run leaves no temporary file (of the page or the PDF) behind
   removeOnSignal();
+  // read now, so that a missing notes file is known before the long run
+  let notes: string | undefined;
+  try {
+    notes = options.notes === undefined ? undefined : readInput(options.notes as string, limits.bytes);
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(`report: --notes ${e.message}`) : e;
+  }
   // Before the long run: a missing Chromium is known now.
   const chromium = options.pdf ? findChromium() : undefined;
   if (options.pdf && !chromium) throw new UsageError(NO_CHROMIUM);
@@ -70,7 +79,10 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   bar.update(`report: writing ${join(dir, 'index.html')}…`);
   const items = outcomes.map((o) => toItem(o, limits.bytes));
   const backends = [...new Set(items.flatMap((i) => (i.kind === 'theorem' && i.result && i.result.backend !== 'float64' ? [i.result.backend] : [])))];
-  const html = renderPage({ items, environment: environment({ backends, seed: settings.seed, options: passed, argv }), relaxations });
+  const html = renderPage({
+    items, environment: environment({ backends, seed: settings.seed, options: passed, argv }), relaxations,
+    title: options.title as string | undefined, notes,
+  });
   const out = writeAtomically(dir, 'index.html', html);
   let pdf: string | undefined;
   if (chromium) {

@@ -12,6 +12,7 @@ import { formatMargin, formatSeconds } from './format.ts';
 import { anchorId, escapeHtml, isSettled } from './html.ts';
 import { summaryRow, type ReportItem, type SummaryRow } from './items.ts';
 import { katexCss } from './katex.ts';
+import { renderMarkdown } from './markdown.ts';
 import { proofSection } from './proof.ts';
 import { relaxationsSection, relaxationsStatus, type RelaxationsReport } from './relaxations.ts';
 import { STYLE } from './style.ts';
@@ -22,6 +23,10 @@ export interface Report {
   environment: Environment;
   /** The "Relaxations and tightness" section (absent: not shown). */
   relaxations?: RelaxationsReport;
+  /** The page's own title (default "boundlab report"), e.g. the meeting's. */
+  title?: string;
+  /** The reader's own notes and questions, Markdown with $…$ math, shown first. */
+  notes?: string;
 }
 
 export function renderPage(report: Report): string {
@@ -33,11 +38,13 @@ export function renderPage(report: Report): string {
   const theorems = sections.filter((_, i) => rows[i].kind === 'theorem');
   const proofs = sections.filter((_, i) => rows[i].kind === 'proof');
   const env = report.environment;
+  const title = report.title ?? 'boundlab report';
   const main = `<header>
-<h1>boundlab report</h1>
+<h1>${escapeHtml(title)}</h1>
 <p class="lead">${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · boundlab ${escapeHtml(env.boundlab)} · seed ${env.seed}</p>
 ${status(rows, report.relaxations)}
 </header>
+${report.notes !== undefined ? `<h2 id="notes">Notes</h2>\n<div class="notes prose">${renderMarkdown(report.notes, { headingOffset: 2 })}</div>` : ''}
 <h2 id="summary">Summary</h2>
 ${summaryTable(rows, ids)}
 ${theorems.length ? `<h2 id="theorems">Theorems</h2>\n${theorems.join('\n')}` : ''}
@@ -45,8 +52,8 @@ ${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
 ${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
-  const body = `<div class="layout">${contents(rows, ids, !!report.relaxations)}<main>${main}</main></div>`;
-  return htmlDocument(`boundlab report, ${env.date.slice(0, 10)}`, env, body);
+  const body = `<div class="layout">${contents(rows, ids, { relaxations: !!report.relaxations, notes: report.notes !== undefined })}<main>${main}</main></div>`;
+  return htmlDocument(`${title}, ${env.date.slice(0, 10)}`, env, body);
 }
 
 /**
@@ -54,7 +61,7 @@ ${environmentTable(env)}`;
  * its verdict's colour; above them the filter (radio buttons that the page's
  * CSS reads with :has, no script).
  */
-function contents(rows: readonly SummaryRow[], ids: readonly string[], relaxations: boolean): string {
+function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { relaxations: boolean; notes: boolean }): string {
   const entries = (kind: SummaryRow['kind']) => rows.flatMap((r, i) => (r.kind !== kind ? [] : [
     `<li class="${isSettled(r.verdict) ? 'settled' : 'attention'}"><a href="#${ids[i]}"><span class="dot v-${r.verdict}" title="${r.verdict}"></span>${escapeHtml(r.item)}</a></li>`,
   ]));
@@ -64,7 +71,7 @@ function contents(rows: readonly SummaryRow[], ids: readonly string[], relaxatio
   return `<nav class="contents" id="contents" aria-label="Contents">
 <p class="filter">Show <label><input type="radio" name="filter" id="filter-all" checked> everything</label>
 <label><input type="radio" name="filter" id="filter-attention"> only what needs attention</label></p>
-<ul>${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
+<ul>${has.notes ? section('notes', 'Notes') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
 </nav>`;
 }
 
