@@ -154,7 +154,7 @@ describe('report', () => {
     writeFileSync(join(dir, 'index.html'), 'stale');
     const r = await report(['proofs/pl-one-step.md'], dir);
     expect(r.html).toMatch(/^<!DOCTYPE html>/);
-    expect(readdirSync(dir).sort()).toEqual(['index.html', 'index.html.bak', 'index.pdf', 'notes.txt']);
+    expect(readdirSync(dir).sort()).toEqual(['index.html', 'index.html.bak', 'index.json', 'index.pdf', 'notes.txt']);
     for (const [f, text] of Object.entries(others)) expect(readFileSync(join(dir, f), 'utf8')).toBe(text);
   });
 
@@ -192,6 +192,39 @@ describe('report', () => {
     // the notes come before the summary
     expect(r.html.indexOf('id="notes"')).toBeLessThan(r.html.indexOf('id="summary"'));
     await expect(reportCommand(['proofs/pl-one-step.md', '--notes', join(root, 'none.md'), '--out', join(root, 'never')])).rejects.toThrow(/--notes .*none\.md: cannot read it: no such file/);
+  });
+
+  it('shows what changed since an earlier report\'s record, and goes on without a record it cannot read', async () => {
+    const step = (rhs: string) => `---\ntitle: AM-GM\ngiven:\n  - x > 0\n---\n\n\`\`\`chain\nx^2 + 1\n  >= ${rhs}\n\`\`\`\n`;
+    const p = proofFile('changing.md', step('2*x'));
+    const first = await report([p], join(root, 'since-1'));
+    expect(first.code).toBe(0);
+    const record = join(root, 'since-1', 'index.json');
+    expect(JSON.parse(readFileSync(record, 'utf8'))).toMatchObject({ format: 1, items: [{ item: p, kind: 'proof', verdict: 'valid' }] });
+    // the planted change: the same file now wrong, and a second file added
+    writeFileSync(p, step('3*x'));
+    const added = proofFile('added.md', step('2*x'));
+    const second = await report([p, added, '--since', record], join(root, 'since-2'));
+    expect(second.code).toBe(1);
+    const { document } = parseHTML(second.html);
+    const since = document.querySelector('dl.since')!.textContent!;
+    expect(since).toMatch(/Verdicts changed.*changing\.md: valid → refuted/s);
+    expect(since).toMatch(/New.*added\.md/s);
+    expect(document.querySelector('nav.contents a[href="#since"]')).not.toBeNull();
+    // a corrupt record, and one of another format: a warning, and the page without the comparison
+    for (const [name, text, why] of [['corrupt.json', '{"format": 1, "items": [', /not JSON/], ['old.json', '{"format": 0, "items": []}', /format 0/]] as const) {
+      const warned: string[] = [];
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => { warned.push(String(c)); return true; });
+      try {
+        const r = await report([added, '--since', proofFile(name, text)], join(root, `since-${name}`));
+        expect(r.code).toBe(0);
+        expect(r.html).not.toMatch(/id="since"/);
+      } finally {
+        err.mockRestore();
+      }
+      expect(warned.join('')).toMatch(why);
+      expect(warned.join('')).toMatch(/written without the comparison/);
+    }
   });
 
   it('never ticks a claim whose chain has a refuted step', async () => {

@@ -10,6 +10,7 @@ import { formatMargin, formatSeconds } from '../report/format.ts';
 import { exitCode, summaryRow, type ReportItem } from '../report/items.ts';
 import { jobLabel, type Job, type JobSettings, type Outcome } from '../report/jobs.ts';
 import { renderPage } from '../report/page.ts';
+import { changesSince, readRecord, reportRecord, type ReportRecord } from '../report/since.ts';
 import { recordedRelaxations, TIGHT_POINTS, tightnessRows, type RelaxationsReport } from '../report/relaxations.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
 import { runJobs } from '../report/pool.ts';
@@ -28,13 +29,14 @@ const OPTIONS: OptionSpec[] = [
   { name: 'pdf', type: 'flag', help: 'also print the page to DIR/index.pdf with headless Chromium' },
   { name: 'title', type: 'string', help: 'the page\'s title, e.g. "Advisor meeting, 3 December" (default: boundlab report)', placeholder: 'TEXT' },
   { name: 'notes', type: 'string', help: 'your own notes and questions (Markdown, $…$ math), shown first', placeholder: 'FILE.md' },
+  { name: 'since', type: 'string', help: 'an earlier report\'s DIR/index.json: show what changed since (new items, verdicts, margins)', placeholder: 'FILE.json' },
   { name: 'instances', type: 'int', min: 1, max: 'instances', help: `random instances per family for each theorem (default ${VERIFY_DEFAULTS.instances})`, placeholder: 'N' },
   { name: 'steps', type: 'int', min: 1, max: 'steps', help: `steps per run (default ${VERIFY_DEFAULTS.runSteps}); points per instance for lemmas (default ${VERIFY_DEFAULTS.lemmaPoints})`, placeholder: 'T' },
   ...PROOF_OPTIONS,
 ];
 
 export const REPORT_HELP = helpText(
-  'boundlab report [TARGET...] [--out DIR] [--pdf] [--title TEXT] [--notes FILE.md] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
+  'boundlab report [TARGET...] [--out DIR] [--pdf] [--title TEXT] [--notes FILE.md] [--since FILE.json] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
   'Verifies theorems and checks proof files, then writes DIR/index.html: one self-contained\npage (no network, prints on A4) with each statement and derivation in KaTeX, every\nverdict, plots of the runs against their bounds, counterexamples, and what is needed\nto reproduce it. TARGETs are theorem ids and proof files; with none, the whole catalogue\nand every proof in proofs/. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml, not re-run) of the\ntheorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated or a proof refuted; 2 on bad usage, a proof in error, or a theorem that could\nnot be run.',
   OPTIONS,
 );
@@ -55,6 +57,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   } catch (e) {
     throw e instanceof UsageError ? new UsageError(`report: --notes ${e.message}`) : e;
   }
+  const previous = options.since === undefined ? undefined : previousRecord(options.since as string, limits.bytes);
   // Before the long run: a missing Chromium is known now.
   const chromium = options.pdf ? findChromium() : undefined;
   if (options.pdf && !chromium) throw new UsageError(NO_CHROMIUM);
@@ -79,11 +82,16 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   bar.update(`report: writing ${join(dir, 'index.html')}…`);
   const items = outcomes.map((o) => toItem(o, limits.bytes));
   const backends = [...new Set(items.flatMap((i) => (i.kind === 'theorem' && i.result && i.result.backend !== 'float64' ? [i.result.backend] : [])))];
+  const env = environment({ backends, seed: settings.seed, options: passed, argv });
+  const rows = items.map(summaryRow);
+  const record = reportRecord(rows, env.boundlab, env.date);
   const html = renderPage({
-    items, environment: environment({ backends, seed: settings.seed, options: passed, argv }), relaxations,
-    title: options.title as string | undefined, notes,
+    items, environment: env, relaxations, title: options.title as string | undefined, notes,
+    since: previous && changesSince(previous, rows),
   });
   const out = writeAtomically(dir, 'index.html', html);
+  // the record the next report's --since compares with
+  writeAtomically(dir, 'index.json', JSON.stringify(record, null, 2) + '\n');
   let pdf: string | undefined;
   if (chromium) {
     bar.update(`report: printing ${join(dir, 'index.pdf')}…`);
@@ -91,7 +99,6 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   }
   bar.done();
 
-  const rows = items.map(summaryRow);
   for (const o of outcomes) if (o.kind === 'theorem' && o.error) warn(`boundlab: report: ${o.id} could not be verified: ${o.error}\n`);
   if (options.json) {
     const tightness = relaxations?.tightness.map((t) => ({ theorem: t.theorem, ratio: t.ratio ?? null, ...(t.error ? { error: t.error } : {}) }));
@@ -107,6 +114,27 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     say(`wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)${pdf ? ` and ${pdf}` : ''}\n`);
   }
   return exitCode(rows);
+}
+
+/**
+ * The record --since names; when it cannot be read or is not a record this
+ * boundlab reads, a warning says why and the report goes on without it.
+ */
+function previousRecord(path: string, maxBytes: number): ReportRecord | undefined {
+  let text: string;
+  try {
+    text = readInput(path, maxBytes);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    warn(`boundlab: report: --since ${e.message}; the report is written without the comparison\n`);
+    return undefined;
+  }
+  const r = readRecord(text);
+  if ('error' in r) {
+    warn(`boundlab: report: --since ${path}: ${r.error}; the report is written without the comparison\n`);
+    return undefined;
+  }
+  return r;
 }
 
 /** The whole catalogue, then every proof file in proofs/ in name order. */

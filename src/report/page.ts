@@ -13,6 +13,7 @@ import { anchorId, escapeHtml, isSettled } from './html.ts';
 import { summaryRow, type ReportItem, type SummaryRow } from './items.ts';
 import { katexCss } from './katex.ts';
 import { renderMarkdown } from './markdown.ts';
+import { sinceSection, type Changes } from './since.ts';
 import { proofSection } from './proof.ts';
 import { relaxationsSection, relaxationsStatus, type RelaxationsReport } from './relaxations.ts';
 import { STYLE } from './style.ts';
@@ -27,6 +28,8 @@ export interface Report {
   title?: string;
   /** The reader's own notes and questions, Markdown with $…$ math, shown first. */
   notes?: string;
+  /** What changed since an earlier report's record (--since). */
+  since?: Changes;
 }
 
 export function renderPage(report: Report): string {
@@ -45,6 +48,7 @@ export function renderPage(report: Report): string {
 ${status(rows, report.relaxations)}
 </header>
 ${report.notes !== undefined ? `<h2 id="notes">Notes</h2>\n<div class="notes prose">${renderMarkdown(report.notes, { headingOffset: 2 })}</div>` : ''}
+${report.since ? sinceSection(report.since) : ''}
 <h2 id="summary">Summary</h2>
 ${summaryTable(rows, ids)}
 ${theorems.length ? `<h2 id="theorems">Theorems</h2>\n${theorems.join('\n')}` : ''}
@@ -52,7 +56,7 @@ ${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
 ${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
-  const body = `<div class="layout">${contents(rows, ids, { relaxations: !!report.relaxations, notes: report.notes !== undefined })}<main>${main}</main></div>`;
+  const body = `<div class="layout">${contents(rows, ids, { relaxations: !!report.relaxations, notes: report.notes !== undefined, since: !!report.since })}<main>${main}</main></div>`;
   return htmlDocument(`${title}, ${env.date.slice(0, 10)}`, env, body);
 }
 
@@ -61,7 +65,7 @@ ${environmentTable(env)}`;
  * its verdict's colour; above them the filter (radio buttons that the page's
  * CSS reads with :has, no script).
  */
-function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { relaxations: boolean; notes: boolean }): string {
+function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { relaxations: boolean; notes: boolean; since: boolean }): string {
   const entries = (kind: SummaryRow['kind']) => rows.flatMap((r, i) => (r.kind !== kind ? [] : [
     `<li class="${isSettled(r.verdict) ? 'settled' : 'attention'}"><a href="#${ids[i]}"><span class="dot v-${r.verdict}" title="${r.verdict}"></span>${escapeHtml(r.item)}</a></li>`,
   ]));
@@ -71,7 +75,7 @@ function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { re
   return `<nav class="contents" id="contents" aria-label="Contents">
 <p class="filter">Show <label><input type="radio" name="filter" id="filter-all" checked> everything</label>
 <label><input type="radio" name="filter" id="filter-attention"> only what needs attention</label></p>
-<ul>${has.notes ? section('notes', 'Notes') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
+<ul>${has.notes ? section('notes', 'Notes') : ''}${has.since ? section('since', 'Since last time') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
 </nav>`;
 }
 
