@@ -281,7 +281,7 @@ describe('sin-pl', () => {
     expect(Math.abs(num.x - SIN_PL_ARGMIN)).toBeLessThan(1e-6);
     expect(cert.lowerBound).toBeLessThanOrEqual(num.value);
     expect((SIN_PL_NUMERIC - SIN_PL_CERTIFIED) / SIN_PL_NUMERIC).toBeLessThan(2e-4);
-    // THEOREMS.md: μ ≈ 0.176 numerically
+    // the catalogue's note: μ ≈ 0.176 numerically
     expect(SIN_PL_NUMERIC.toFixed(3)).toBe('0.176');
   });
 
@@ -321,7 +321,7 @@ describe('quartic', () => {
     }
   });
 
-  it('GD with γ = 0.1 from x0 = 3 blows up within a few steps (THEOREMS.md counterexample)', () => {
+  it('GD with γ = 0.1 from x0 = 3 blows up within a few steps (a known counterexample)', () => {
     const inst = quartic.instantiate({ c: 1, x0: [3] });
     let x = inst.x0[0];
     const traj = [x];

@@ -17,7 +17,7 @@ function failure(text: string): ProofError {
   throw new Error('expected a ProofError');
 }
 
-describe('parseProof: the PROOF-FORMAT.md example', () => {
+describe('parseProof: the example of docs/proof-format.md', () => {
   const pf = parseProof(EXAMPLE, 'example.md');
 
   it('reads the front matter with line numbers', () => {

@@ -4,7 +4,7 @@
  * least-squares instances of src/classes, with per-row hyperparameters: every
  * update t is recomputed from the recorded iterate x_t, with the random streams
  * (minibatch, binarisation) replayed in step. Then memory, grouping, bad
- * input, and the toy facts of shared/QNN.md on 1-D losses written here.
+ * input, and the toy facts of the papers on 1-D losses written here.
  * Tolerance of a step: 1e-5 × (1 + |x_t| + |γ·ĝ|) per coordinate (float32
  * gradients of O(1) data against float64 ones).
  */
@@ -294,7 +294,7 @@ describe('streams, memory, input', () => {
 });
 
 // ---------------------------------------------------------------------------
-// The toy facts of shared/QNN.md, on 1-D losses (d = 1, one row per function).
+// The papers' toy facts, on 1-D losses (d = 1, one row per function).
 
 /** A batched 1-D loss x ↦ f(x) per row ([B, 1] → [B]); `consts` are freed by dispose. */
 function scalarLoss(f: (x: tf.Tensor2D) => tf.Tensor2D, consts: tf.Tensor[]): BatchedLoss {
@@ -310,7 +310,7 @@ function driveToy(id: string, hyper: Record<string, number[]>, loss: BatchedLoss
   return xs.map((x) => Array.from(x));
 }
 
-describe('QNN.md toy facts', () => {
+describe('the quantised-training papers' toy facts', () => {
   it('ProxQuant toy: f₁ = |x + 0.5| − 0.5 and f₋₁ = |x − 0.5| − 0.5 from θ₀ = 0.1, η = 0.05, 400 steps: BinaryConnect keeps flipping, ProxQuant (λ_t = 0.01t) ends at each minimiser', () => {
     // Row 0 is f₁, row 1 is f₋₁: f_c(x) = |x + c/2| − 1/2.
     const f = (x: number, c: number) => Math.abs(x + c / 2) - 0.5;

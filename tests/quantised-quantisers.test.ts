@@ -2,7 +2,7 @@
  * The quantisers of src/optimizers/quantised against closed forms computed
  * here in float64 (Larq-style: outputs in {±1}, sign(0) = +1, zeros inserted
  * among random inputs, gradients of every straight-through estimator), and
- * the QNN.md fact that stochastic binarisation is unbiased, with a planted
+ * the fact (Courbariaux et al. 2015) that stochastic binarisation is unbiased, with a planted
  * biased binariser that the same test must reject.
  * Tolerances: float32 results against float64 formulas of float32 inputs,
  * 1e-6 absolute plus 1e-5 relative unless said otherwise.
@@ -95,7 +95,7 @@ describe('binarisation (BinaryConnect)', () => {
   });
 });
 
-describe('stochastic binarisation is unbiased: E[w_b | w] = w for |w| ≤ H (QNN.md)', () => {
+describe('stochastic binarisation is unbiased: E[w_b | w] = w for |w| ≤ H', () => {
   const N = 20_000;
   const Z = 5; // the confidence interval: 5 standard errors of the Bernoulli mean
   const cases = [

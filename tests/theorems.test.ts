@@ -1,5 +1,5 @@
 /**
- * The catalogue as data: ids as in THEOREMS.md, statements that parse and
+ * The catalogue as data: ids as in docs/theorems.md, statements that parse and
  * render, domains that refuse parameters outside them.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { parseStatement, scaleBound, substituteInBounds } from '../src/theorems/
 import { theoremParameters, UsageError } from '../src/verify/scope.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 
-// The Lemmas, Deterministic and Stochastic tables of shared/THEOREMS.md, in order.
+// The lemmas, deterministic and stochastic theorems of the catalogue, in order.
 const CATALOGUE_IDS = [
   'descent-lemma', 'gd-sufficient-decrease', 'gradient-gap', 'cocoercivity', 'pl-quadratic-growth',
   'strong-convexity-pl', 'regularized-constants', 'regularized-gap-at-zero', 'logistic-smoothness',

@@ -9,7 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type * as fc from 'fast-check';
 import type { Vec } from '../numeric/linalg.ts';
 
-/** The function classes of DESIGN.md, named as the proof format names them. */
+/** The function classes, named as the proof format (docs/proof-format.md) names them. */
 export const CLASS_NAMES = [
   'convex',
   'L-smooth',

@@ -4,7 +4,7 @@ import { closest } from './closest.ts';
 import { warn } from './terminal.ts';
 
 // Commands load on demand: checking a proof file need not start TensorFlow.js.
-const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
+export const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
   list: { run: async (argv) => (await import('./list.ts')).listCommand(argv), summary: 'theorems, families, optimisers and the backend' },
   verify: { run: async (argv) => (await import('./verify.ts')).verifyCommand(argv), summary: 'check theorems on real optimiser runs and sampled points' },
   check: { run: async (argv) => (await import('./check.ts')).checkCommand(argv), summary: 'check each step of Markdown proof files' },

@@ -1,6 +1,6 @@
 /**
  * [askewsgd-logistic] The logistic-regression experiment of the ASkewSGD
- * paper's code (Leconte, Schechtman, Moulines 2023; shared/QNN.md): a binary
+ * paper's code (Leconte, Schechtman, Moulines 2023): a binary
  * teacher w* = sign(U − ½) ∈ {±1}^10, inputs X ~ U[−1, 1]^10, labels
  * y ~ Bernoulli(sigmoid(Xw*)), trained by every quantised method and by
  * full-precision SGD on the same data and minibatch stream.

@@ -1,5 +1,5 @@
 /**
- * The Deterministic table of THEOREMS.md: bounds along the iterates of
+ * The deterministic theorems of the catalogue (docs/theorems.md): bounds along the iterates of
  * gradient methods, checked at every step of real TensorFlow.js runs.
  *
  * Symbols: f_t = f(x_t), f_prev = f(x_{t−1}), dist_t = ‖x_t − x*‖,

@@ -1,5 +1,5 @@
 /**
- * The Lemmas table of THEOREMS.md: pointwise inequalities, checked in float64
+ * The lemmas of the catalogue (docs/theorems.md): pointwise inequalities, checked in float64
  * at sampled points (x, y) of every witness that satisfies the assumptions.
  */
 import type { Theorem } from './types.ts';

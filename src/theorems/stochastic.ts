@@ -1,5 +1,5 @@
 /**
- * The Stochastic table of THEOREMS.md: bounds in expectation for minibatch
+ * The stochastic theorems of the catalogue (docs/theorems.md): bounds in expectation for minibatch
  * SGD (one sample per step, drawn uniformly) on finite sums whose noise
  * constants are certified (src/classes/types.ts NoiseCertificate). Each is
  * checked on the mean over many seeds with a confidence interval

@@ -27,7 +27,7 @@ export type StructuralAssumption =
 export interface Theorem {
   id: string;
   title: string;
-  /** Where the statement comes from, as in THEOREMS.md. */
+  /** Where the statement comes from: the paper, theorem and equation. */
   source: string;
   /**
    * `lemma`: a pointwise inequality, checked in float64 at sampled points of

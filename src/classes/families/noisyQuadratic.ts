@@ -12,7 +12,7 @@
  *   σ* = E‖∇f_i(x*)‖² = M (Gower et al. 2019); every f_i is convex and
  *   L-smooth (L_max = L); E‖∇f_i(x)‖² = ‖Ax‖² + M.
  * With c = ±1, A = 1 it is f_{1,2} = ½(x ∓ 1)², where constant-step SGD
- * settles at E x² = γ/(2 − γ) instead of 0 (THEOREMS.md, interpolation).
+ * settles at E x² = γ/(2 − γ) instead of 0 (docs/theorems.md, sgd-interpolation).
  * With zero shifts every f_i is F: M = σ* = 0 exactly, the interpolation
  * case (the arbitrary draws it about one time in four). Such a witness is
  * deterministic (SGD is gradient descent on it); a family whose samples

@@ -1,6 +1,6 @@
 /**
  * The quantisers and quantisation-aware maps of the quantised rules, as pure
- * tensor functions (facts in shared/QNN.md):
+ * tensor functions (facts from the papers cited with each):
  * - sign⁺ (sign with sign(0) = +1), hard sigmoid σ(x) = clip((x + 1)/2, 0, 1),
  *   deterministic binarisation H·sign⁺(w) and stochastic binarisation (+H with
  *   probability σ(w/H), else −H), from BinaryConnect (Courbariaux, Bengio,
