@@ -310,7 +310,7 @@ function driveToy(id: string, hyper: Record<string, number[]>, loss: BatchedLoss
   return xs.map((x) => Array.from(x));
 }
 
-describe('the quantised-training papers' toy facts', () => {
+describe('the toy facts of the quantised-training papers', () => {
   it('ProxQuant toy: f₁ = |x + 0.5| − 0.5 and f₋₁ = |x − 0.5| − 0.5 from θ₀ = 0.1, η = 0.05, 400 steps: BinaryConnect keeps flipping, ProxQuant (λ_t = 0.01t) ends at each minimiser', () => {
     // Row 0 is f₁, row 1 is f₋₁: f_c(x) = |x + c/2| − 1/2.
     const f = (x: number, c: number) => Math.abs(x + c / 2) - 0.5;

@@ -17,7 +17,7 @@ const entries = readRelaxations();
 beforeAll(async () => { await initEngine(); });
 
 describe('regressions/relaxations.yaml', () => {
-  it('covers the known counterexamples of the catalogue's theorems, and a relaxation that holds', () => {
+  it('covers the known counterexamples of the catalogue theorems, and a relaxation that holds', () => {
     const has = (theorem: string, drop: string) => entries.some((e) => e.theorem === theorem && e.drop.includes(drop));
     expect(has('gd-convex-any-step', 'gamma < 2 / L')).toBe(true); // the step above 2/L
     expect(has('gd-convex', 'L-smooth')).toBe(true); // x⁴
