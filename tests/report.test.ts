@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
+import { powerTick } from '../src/report/plot.ts';
 import { reportCommand } from '../src/cli/report.ts';
 import { UsageError } from '../src/verify/scope.ts';
 import { writeAtomically } from '../src/report/write.ts';
@@ -88,6 +89,25 @@ describe('report', () => {
     expect(document.querySelectorAll('figure.plot svg').length).toBeGreaterThan(0);
     expect(small.html).toContain('Environment');
     expect(small.html).toMatch(/--instances 4 --steps 20/);
+  });
+
+  it('draws plots people can read: the quantity in TeX, ticks as powers of ten, what each line style means, a link to enlarge', () => {
+    const { document } = parseHTML(small.html);
+    const figures = [...document.querySelectorAll('figure.plot')];
+    expect(figures.length).toBeGreaterThan(0);
+    for (const f of figures) {
+      expect(f.querySelector('figcaption .katex')).not.toBeNull();
+      expect(f.querySelector(`a.zoom[href="#${f.id}"]`)).not.toBeNull();
+      expect(f.querySelector('.key')!.textContent).toMatch(/measured .*bound .*float32 floor/);
+      expect(Number(f.querySelector('figure > svg')!.getAttribute('width'))).toBeGreaterThanOrEqual(560);
+    }
+    const ticks = [...document.querySelectorAll('figure.plot svg text')].map((t) => t.textContent);
+    expect(ticks.some((t) => /^(\d(\.\d)?·)?10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+$/.test(t ?? ''))).toBe(true);
+    expect(ticks.some((t) => /\de-?\d/.test(t ?? ''))).toBe(false);
+  });
+
+  it('writes ticks as people do', () => {
+    expect([1e-10, 3e-5, 2.5e-7, 0.5, 0.001, 1000, 1e4, 1].map(powerTick)).toEqual(['10⁻¹⁰', '3·10⁻⁵', '2.5·10⁻⁷', '0.5', '0.001', '1000', '10⁴', '1']);
   });
 
   it('links every item from the contents, with its verdict, and opens only what needs attention', () => {

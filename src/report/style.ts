@@ -58,10 +58,23 @@ dl.facts dd { margin: 0; min-width: 0; }
 .counterexample h4 { margin: 4px 0; }
 .established { color: var(--ok); }
 .not-established { color: var(--warn); }
-.plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 8px 16px; }
+.plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 12px 20px; }
 figure.plot { margin: 0; }
-figure.plot figcaption { font-size: 13px; font-weight: 600; }
+figure.plot figcaption { font-size: 14px; }
 figure.plot svg { max-width: 100%; height: auto; }
+figure.plot .zoom, figure.plot .unzoom { float: right; font-size: 12px; color: var(--muted); }
+figure.plot .unzoom { display: none; }
+/* a closer look without script: the figure linked to fills the window */
+figure.plot:target { position: fixed; inset: 3vh 3vw; z-index: 10; background: #fff; padding: 16px 24px; box-shadow: 0 0 0 100vmax rgba(0, 0, 0, .45); overflow: auto; }
+figure.plot:target figure > svg { width: 100%; max-height: 80vh; }
+figure.plot:target .zoom { display: none; }
+figure.plot:target .unzoom { display: inline; }
+.key { font-size: 12px; color: var(--muted); margin: 2px 0 0; }
+.key span { display: inline-block; width: 22px; height: 0; vertical-align: middle; margin-left: 8px; }
+.key .k-solid { border-top: 2px solid var(--ink); }
+.key .k-dashed { border-top: 2px dashed var(--ink); }
+.key .k-floor { height: 10px; background: rgba(119, 119, 119, .3); }
+.key .k-band { height: 10px; background: rgba(31, 78, 140, .25); }
 .prose { margin-top: 8px; }
 table.chain { margin: 10px 0 16px; }
 table.chain caption { caption-side: top; text-align: left; font-size: 12px; color: var(--muted); }
@@ -86,7 +99,8 @@ table.chain tr.detail td { border-bottom: none; padding-top: 0; }
   h2, h3, summary { break-after: avoid; }
   table.chain tr, figure.plot, .counterexample, .statement, dl.facts { break-inside: avoid; }
   pre { max-height: none; overflow: visible; }
-  .plots { grid-template-columns: 1fr 1fr; }
+  .plots { grid-template-columns: 1fr; }
+  figure.plot .zoom, figure.plot .unzoom { display: none; }
   a { text-decoration: none; }
 }
 `;

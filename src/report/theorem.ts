@@ -41,7 +41,7 @@ export function theoremSection(th: Theorem, result: VerifyResult | undefined, er
 <div class="statement">${renderTex(statement.tex, true)}</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
 ${error ? `<div class="error"><strong>Could not be verified:</strong> ${escapeHtml(error)}</div>` : ''}
-${result ? evidence(th, result) : ''}
+${result ? evidence(th, result, id) : ''}
 ${result?.counterexample ? counterexample(result.counterexample) : ''}`);
 }
 
@@ -78,19 +78,20 @@ function checked(th: Theorem, r: VerifyResult): [string, string][] {
 }
 
 /** Runs: the curves against the bound. Lemmas have no run to plot: the margins above are their summary. */
-function evidence(th: Theorem, r: VerifyResult): string {
+function evidence(th: Theorem, r: VerifyResult, id: string): string {
   if (th.kind === 'lemma') {
     return `<p class="caption">A lemma has no iterates to plot: it is checked in float64 at ${r.steps} sampled point${r.steps === 1 ? '' : 's'} of each witness, and the worst margin above summarises every check.</p>`;
   }
   if (!r.curves?.length) return '<p class="caption">No curves: nothing was run.</p>';
-  const quantity = parseStatement(th.statement).parts[0].lhs.toString();
-  const plots = curvePlots(r.curves, { from: th.from ?? 0, quantity });
+  const lhs = parseStatement(th.statement).parts[0].lhs;
+  const quantity = lhs.toString();
+  const plots = curvePlots(r.curves, { from: th.from ?? 0, quantity, quantityHtml: renderTex(toTex(lhs)), id, means: th.kind === 'expectation' });
   if (th.kind === 'expectation') {
     return `<div class="plots">${plots.join('\n')}</div>
-<p class="caption">Two instances per witness family, log scale. Solid: the mean over ${r.statistics?.seeds ?? ''} seeds of the quantity inside ${escapeHtml(quantity)}; shaded: its confidence interval (${escapeHtml(r.statistics?.method ?? '')}); dashed: the bound; grey: the float32 floor. Where the bound levels off, that level is the noise floor of a constant step.</p>`;
+<p class="caption">Two instances per witness family. Solid: the mean over ${r.statistics?.seeds ?? ''} seeds of the quantity inside ${escapeHtml(quantity)}; shaded: its confidence interval (${escapeHtml(r.statistics?.method ?? '')}); dashed: the bound; grey: the float32 floor. Where the bound levels off, that level is the noise floor of a constant step.</p>`;
   }
   return `<div class="plots">${plots.join('\n')}</div>
-<p class="caption">Two instances per witness family, log scale. Solid: the measured ${escapeHtml(quantity)}; dashed: the bound; grey: the float32 floor of each instance (the tolerance of the precision model; a measured value inside it is rounding). Values that are zero or negative are not drawn.</p>`;
+<p class="caption">Two instances per witness family. Solid: the measured ${escapeHtml(quantity)}; dashed: the bound; grey: the float32 floor of each instance (the tolerance of the precision model; a measured value inside it is rounding). Values that are zero or negative are not drawn.</p>`;
 }
 
 function counterexample(c: Counterexample): string {

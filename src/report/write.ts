@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../verify/scope.ts';
 
 /** Temporary files being written now. */
@@ -26,15 +26,28 @@ export function removeOnSignal(): void {
 }
 
 /**
- * Throws a UsageError naming `option` unless `dir` is (or can be made) a
- * writable folder: checked before a long run, not found out after it.
+ * Throws a UsageError naming `option` unless `dir` is a writable folder, or
+ * could be made in one: checked before a long run, not found out after it.
+ * Creates nothing (a run refused later leaves no folder behind).
  */
 export function checkWritable(dir: string, option: string): void {
+  let probe = resolve(dir);
   try {
-    const st = statSync(dir, { throwIfNoEntry: false });
-    if (st && !st.isDirectory()) throw new UsageError(`${option} ${dir}: is a file, not a folder; name a folder for the output`);
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
+    for (;;) {
+      const st = statSync(probe, { throwIfNoEntry: false });
+      if (st) {
+        if (!st.isDirectory()) {
+          throw new UsageError(probe === resolve(dir)
+            ? `${option} ${dir}: is a file, not a folder; name a folder for the output`
+            : `${option} ${dir}: cannot write there (a part of the path, ${probe}, is a file); name a folder you can write to`);
+        }
+        accessSync(probe, constants.W_OK);
+        return;
+      }
+      const parent = dirname(probe);
+      if (parent === probe) return;
+      probe = parent;
+    }
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
