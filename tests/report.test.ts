@@ -5,7 +5,7 @@
  * reportCommand with tiny settings.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
@@ -104,6 +104,37 @@ describe('report', () => {
     const ticks = [...document.querySelectorAll('figure.plot svg text')].map((t) => t.textContent);
     expect(ticks.some((t) => /^(\d(\.\d)?·)?10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+$/.test(t ?? ''))).toBe(true);
     expect(ticks.some((t) => /\de-?\d/.test(t ?? ''))).toBe(false);
+  });
+
+  it('exports every figure, curve, statement, chain and the summary, and a record whose curves the CSVs reproduce', async () => {
+    const dir = join(root, 'export');
+    const r = await report(['gd-pl', 'proofs/pl-one-step.md', '--instances', '2', '--steps', '15', '--export', dir], join(root, 'exported-page'));
+    expect(r.code).toBe(0);
+    const files = readdirSync(dir);
+    expect(files).toEqual(expect.arrayContaining(['summary.tex', 'record.json', 'theorem-gd-pl-statement.tex', 'proof-proofs-pl-one-step-md-chain-1.tex', 'proof-proofs-pl-one-step-md-claim.tex']));
+    expect(readFileSync(join(dir, 'summary.tex'), 'utf8')).toMatch(/\\toprule[\s\S]*\\texttt\{gd-pl\} & holds[\s\S]*\\texttt\{proofs\/pl-one-step\.md\} & valid[\s\S]*\\bottomrule/);
+    const record = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8'));
+    const curves = record.items[0].result.curves as { family: string; label: string; measured: number[]; bound: number[] }[];
+    const families = [...new Set(curves.map((c) => c.family))];
+    expect(families.length).toBeGreaterThan(0);
+    for (const family of families) {
+      const [head, ...lines] = readFileSync(join(dir, `theorem-gd-pl-${family}.csv`), 'utf8').trim().split('\n');
+      expect(head).toBe('step,instance,measured,bound,float32_floor');
+      const mine = curves.filter((c) => c.family === family);
+      expect(lines).toHaveLength(mine.reduce((n, c) => n + c.measured.length, 0));
+      // every point of every curve, as the page plots them
+      const rows = lines.map((l) => l.split(','));
+      let k = 0;
+      for (const c of mine) for (let i = 0; i < c.measured.length; i++, k++) {
+        expect(Number(rows[k][0])).toBe(i);
+        expect(Number(rows[k][2])).toBe(c.measured[i]);
+        expect(Number(rows[k][3])).toBe(c.bound[i]);
+      }
+      const svg = readFileSync(join(dir, `theorem-gd-pl-${family}.svg`), 'utf8');
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(svg).toContain(`1. ${mine[0].label.replace(`${family} `, '')}`);
+      if (existsSync('/usr/bin/chromium')) expect(files).toContain(`theorem-gd-pl-${family}.png`);
+    }
   });
 
   it('writes ticks as people do', () => {

@@ -9,7 +9,8 @@ import { environment } from '../report/environment.ts';
 import { formatMargin, formatSeconds } from '../report/format.ts';
 import { exitCode, summaryRow, type ReportItem } from '../report/items.ts';
 import { jobLabel, type Job, type JobSettings, type Outcome } from '../report/jobs.ts';
-import { renderPage } from '../report/page.ts';
+import { renderPage, uniqueIds } from '../report/page.ts';
+import { exportReport, type ExportResult } from '../report/export.ts';
 import { changesSince, readRecord, reportRecord, type ReportRecord } from '../report/since.ts';
 import { recordedRelaxations, TIGHT_POINTS, tightnessRows, type RelaxationsReport } from '../report/relaxations.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
@@ -29,6 +30,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'pdf', type: 'flag', help: 'also print the page to DIR/index.pdf with headless Chromium' },
   { name: 'title', type: 'string', help: 'the page\'s title, e.g. "Advisor meeting, 3 December" (default: boundlab report)', placeholder: 'TEXT' },
   { name: 'notes', type: 'string', help: 'your own notes and questions (Markdown, $…$ math), shown first', placeholder: 'FILE.md' },
+  { name: 'export', type: 'string', help: 'also write every figure (SVG, and PNG with Chromium), curve (CSV), statement, chain and the summary (LaTeX) and the full record (JSON) into DIR2', placeholder: 'DIR2' },
   { name: 'since', type: 'string', help: 'an earlier report\'s DIR/index.json: show what changed since (new items, verdicts, margins)', placeholder: 'FILE.json' },
   { name: 'instances', type: 'int', min: 1, max: 'instances', help: `random instances per family for each theorem (default ${VERIFY_DEFAULTS.instances})`, placeholder: 'N' },
   { name: 'steps', type: 'int', min: 1, max: 'steps', help: `steps per run (default ${VERIFY_DEFAULTS.runSteps}); points per instance for lemmas (default ${VERIFY_DEFAULTS.lemmaPoints})`, placeholder: 'T' },
@@ -36,7 +38,7 @@ const OPTIONS: OptionSpec[] = [
 ];
 
 export const REPORT_HELP = helpText(
-  'boundlab report [TARGET...] [--out DIR] [--pdf] [--title TEXT] [--notes FILE.md] [--since FILE.json] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
+  'boundlab report [TARGET...] [--out DIR] [--pdf] [--export DIR2] [--title TEXT] [--notes FILE.md] [--since FILE.json] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
   'Verifies theorems and checks proof files, then writes DIR/index.html: one self-contained\npage (no network, prints on A4) with each statement and derivation in KaTeX, every\nverdict, plots of the runs against their bounds, counterexamples, and what is needed\nto reproduce it. TARGETs are theorem ids and proof files; with none, the whole catalogue\nand every proof in proofs/. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml, not re-run) of the\ntheorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated or a proof refuted; 2 on bad usage, a proof in error, or a theorem that could\nnot be run.',
   OPTIONS,
 );
@@ -48,6 +50,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const dir = (options.out as string | undefined) ?? 'reports';
   // Before the long run: an --out that cannot be written is known now.
   checkWritable(dir, 'report: --out');
+  if (options.export !== undefined) checkWritable(options.export as string, 'report: --export');
   // an interrupted run leaves no temporary file (of the page or the PDF) behind
   removeOnSignal();
   // read now, so that a missing notes file is known before the long run
@@ -97,12 +100,18 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     bar.update(`report: printing ${join(dir, 'index.pdf')}…`);
     pdf = printPdf(chromium, out, dir);
   }
+  let exported: ExportResult | undefined;
+  if (options.export !== undefined) {
+    bar.update(`report: exporting into ${options.export as string}…`);
+    exported = exportReport(options.export as string, items, rows, uniqueIds(rows), env, findChromium());
+  }
   bar.done();
+  if (exported && exported.png !== 'drawn') warn(`boundlab: report: --export wrote no PNG (${exported.png === 'no chromium' ? 'Chromium was not found; apt-get install chromium' : 'Chromium could not draw one'}); the SVGs are there\n`);
 
   for (const o of outcomes) if (o.kind === 'theorem' && o.error) warn(`boundlab: report: ${o.id} could not be verified: ${o.error}\n`);
   if (options.json) {
     const tightness = relaxations?.tightness.map((t) => ({ theorem: t.theorem, ratio: t.ratio ?? null, ...(t.error ? { error: t.error } : {}) }));
-    sayJson({ out, ...(pdf ? { pdf } : {}), items: rows, ...(tightness?.length ? { tightness } : {}) });
+    sayJson({ out, ...(pdf ? { pdf } : {}), ...(exported ? { exported: exported.files } : {}), items: rows, ...(tightness?.length ? { tightness } : {}) });
   } else {
     const w = Math.max(...rows.map((r) => r.item.length));
     for (const r of rows) {
@@ -112,6 +121,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
       say(`tightness ${t.theorem.padEnd(w - 10)}  ${t.error ? `error: ${t.error}` : `ratio ${t.ratio!.toFixed(4)}`}\n`);
     }
     say(`wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)${pdf ? ` and ${pdf}` : ''}\n`);
+    if (exported) say(`exported ${exported.files.length} files into ${exported.dir}\n`);
   }
   return exitCode(rows);
 }

@@ -98,8 +98,8 @@ ${body}
 `;
 }
 
-/** Section ids from the item names; a repeat gets a number. */
-function uniqueIds(rows: readonly SummaryRow[]): string[] {
+/** Section ids from the item names; a repeat gets a number (also the names of exported files). */
+export function uniqueIds(rows: readonly SummaryRow[]): string[] {
   const seen = new Set<string>();
   return rows.map((r) => {
     const base = anchorId(r.kind, r.item);

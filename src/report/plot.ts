@@ -28,18 +28,24 @@ export interface CurvePlotOptions {
   means?: boolean;
 }
 
+/** A family's plot: its SVG, its scale, and the figure as the page shows it. */
+export interface FamilyFigure { family: string; id: string; svg: string; log: boolean; html: string }
+
 /** One figure per family, in the order the curves came. */
-export function curvePlots(curves: readonly Curve[], opts: CurvePlotOptions): string[] {
+export function familyFigures(curves: readonly Curve[], opts: CurvePlotOptions): FamilyFigure[] {
   const families = [...new Set(curves.map((c) => c.family))];
   return families.flatMap((family, k) => {
     const plot = familyPlot(curves.filter((c) => c.family === family), opts);
     if (!plot) return [];
     const id = `${opts.id}-plot-${k + 1}`;
-    return [`<figure class="plot" id="${id}"><figcaption><strong>${escapeHtml(family)}</strong>: ${opts.quantityHtml} against the step ${renderTex('t')}`
+    const html = `<figure class="plot" id="${id}"><figcaption><strong>${escapeHtml(family)}</strong>: ${opts.quantityHtml} against the step ${renderTex('t')}`
       + `<a class="zoom" href="#${id}" title="enlarge">enlarge</a><a class="unzoom" href="#close" title="back to the page">close</a></figcaption>`
-      + `${plot.svg}${lineKey(plot.log, opts.means)}</figure>`];
+      + `${plot.svg}${lineKey(plot.log, opts.means)}</figure>`;
+    return [{ family, id, svg: plot.svg, log: plot.log, html }];
   });
 }
+
+export const curvePlots = (curves: readonly Curve[], opts: CurvePlotOptions): string[] => familyFigures(curves, opts).map((f) => f.html);
 
 /** What the line styles mean, under every plot (the colours are the instances, in the plot's own legend). */
 function lineKey(log: boolean, means = false): string {

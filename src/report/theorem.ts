@@ -12,7 +12,7 @@ import type { Counterexample, VerifyResult } from '../verify/result.ts';
 import { formatCount, formatMargin, formatNumber, formatSeconds } from './format.ts';
 import { escapeHtml, itemFrame } from './html.ts';
 import { renderTex } from './katex.ts';
-import { curvePlots } from './plot.ts';
+import { familyFigures, type FamilyFigure } from './plot.ts';
 
 const math = (src: string): string => renderTex(toTex(parse(src)));
 
@@ -77,15 +77,20 @@ function checked(th: Theorem, r: VerifyResult): [string, string][] {
   return rows;
 }
 
+/** A run's figures, one per witness family (the page's, and the files --export writes). */
+export function theoremFigures(th: Theorem, r: VerifyResult, id: string): FamilyFigure[] {
+  const lhs = parseStatement(th.statement).parts[0].lhs;
+  return familyFigures(r.curves ?? [], { from: th.from ?? 0, quantity: lhs.toString(), quantityHtml: renderTex(toTex(lhs)), id, means: th.kind === 'expectation' });
+}
+
 /** Runs: the curves against the bound. Lemmas have no run to plot: the margins above are their summary. */
 function evidence(th: Theorem, r: VerifyResult, id: string): string {
   if (th.kind === 'lemma') {
     return `<p class="caption">A lemma has no iterates to plot: it is checked in float64 at ${r.steps} sampled point${r.steps === 1 ? '' : 's'} of each witness, and the worst margin above summarises every check.</p>`;
   }
   if (!r.curves?.length) return '<p class="caption">No curves: nothing was run.</p>';
-  const lhs = parseStatement(th.statement).parts[0].lhs;
-  const quantity = lhs.toString();
-  const plots = curvePlots(r.curves, { from: th.from ?? 0, quantity, quantityHtml: renderTex(toTex(lhs)), id, means: th.kind === 'expectation' });
+  const quantity = parseStatement(th.statement).parts[0].lhs.toString();
+  const plots = theoremFigures(th, r, id).map((f) => f.html);
   if (th.kind === 'expectation') {
     return `<div class="plots">${plots.join('\n')}</div>
 <p class="caption">Two instances per witness family. Solid: the mean over ${r.statistics?.seeds ?? ''} seeds of the quantity inside ${escapeHtml(quantity)}; shaded: its confidence interval (${escapeHtml(r.statistics?.method ?? '')}); dashed: the bound; grey: the float32 floor. Where the bound levels off, that level is the noise floor of a constant step.</p>`;
