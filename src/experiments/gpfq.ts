@@ -25,7 +25,7 @@ export function gpfqWidths(largest: number): number[] {
 export const gpfqExperiment: Experiment = {
   id: 'gpfq',
   title: 'GPFQ against nearest rounding: error as the layer widens',
-  summary: 'one neuron quantised to {−1, 0, 1}: GPFQ\'s relative error decays like 1/N0, rounding\'s does not (log-log, fitted slopes)',
+  summary: 'one neuron quantised to {−1, 0, 1}: GPFQ\'s relative squared error ‖Xw − Xq‖²/‖Xw‖² decays like 1/N0 (the relative error like 1/√N0), rounding\'s does not (log-log, fitted slopes)',
   defaults: {
     steps: LARGEST,
     minSteps: 64,
@@ -66,7 +66,7 @@ async function runGpfq(opts: ExperimentOptions): Promise<ExperimentResult> {
     settings: { 'widths N0': n0s.join(', '), 'samples m': r.options.samples, 'draws per width': seeds.length, draws: `${seeds[0]}…${seeds[seeds.length - 1]}`, 'alphabet': `{−${r.options.step}, 0, ${r.options.step}}` },
     setup: `One neuron $w \\in [-1, 1]^{N_0}$ ($w_t \\sim U[-1,1]$) with layer input $X \\in \\mathbb R^{m \\times N_0}$ (i.i.d. $N(0,1)$ entries, $m = ${r.options.samples}$) is quantised to the ternary alphabet $\\mathcal A = \\{-${r.options.step}, 0, ${r.options.step}\\}$ in two ways: **nearest rounding**, $q_t = Q_{\\mathcal A}(w_t)$, and **GPFQ** (Lybrand & Saab 2021), which walks the columns $X_t$ carrying the running error $u$:
 $$u_0 = 0,\\quad q_t = Q_{\\mathcal A}\\Big(\\frac{\\langle X_t,\\, u_{t-1} + w_t X_t\\rangle}{\\|X_t\\|^2}\\Big),\\quad u_t = u_{t-1} + w_t X_t - q_t X_t,$$
-so that $u_{N_0} = Xw - Xq$. The error is the relative squared output error $\\|Xw - Xq\\|^2 / \\|Xw\\|^2$, averaged over ${seeds.length} independent draws of $(X, w)$ per width. GPFQ keeps $\\|u_t\\|$ bounded while $\\|Xw\\|^2$ grows like $m N_0/3$, so its error should fall like $1/N_0$ (a log-log slope near $-1$, up to a log factor); rounding's error is a fixed fraction of $\\|Xw\\|^2$ (for this alphabet $E(w - Q(w))^2/E w^2 = 1/4$ per coordinate), a slope near 0. The slopes are least-squares fits of $\\log(\\text{mean error})$ against $\\log N_0$.`,
+so that $u_{N_0} = Xw - Xq$. The error is the relative squared output error $\\|Xw - Xq\\|^2 / \\|Xw\\|^2$, averaged over ${seeds.length} independent draws of $(X, w)$ per width. GPFQ keeps $\\|u_t\\|$ bounded while $\\|Xw\\|^2$ grows like $m N_0/3$, so its relative squared error should fall like $1/N_0$ (a log-log slope near $-1$, up to a log factor; the unsquared relative error $\\|Xw - Xq\\|/\\|Xw\\|$ then falls like $1/\\sqrt{N_0}$, a slope near $-\\tfrac12$); rounding's error is a fixed fraction of $\\|Xw\\|^2$ (for this alphabet $E(w - Q(w))^2/E w^2 = 1/4$ per coordinate), a slope near 0. The slopes are least-squares fits of $\\log(\\text{mean error})$ against $\\log N_0$.`,
     figures: [{
       id: 'error', title: 'relative squared error ‖Xw − Xq‖²/‖Xw‖² against N0',
       points, plot: { xLabel: 'width N0', yLabel: 'relative squared error', log: true, logX: true, dashed: [names.gpfqFit, names.roundingFit], dots: true },
