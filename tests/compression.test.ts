@@ -157,7 +157,7 @@ describe('GPFQ error decay in the layer width (m = 32, Gaussian X, w ~ U[−1, 1
   const { n0s, gpfq, rounding, slope, options } = result;
 
   it('GPFQ: fitted log-log slope in [−1.14, −0.69]', () => {
-    // Theory: relative error ≲ m·log N0 / N0 (Lybrand & Saab 2021; Zhang, Zhou &
+    // Theory: relative squared error ≲ m·log N0 / N0 (Lybrand & Saab 2021; Zhang, Zhou &
     // Saab 2023), and u_t stays bounded while ‖Xw‖² grows like N0. A pure 1/N0
     // fits a slope of −1; log N0 / N0 fitted on N0 = 64…4096 gives −1 + 0.166 =
     // −0.83. Measured: −0.96 on seeds 1–64; over eight disjoint groups of eight
