@@ -101,10 +101,10 @@ describe('boundlab experiment', () => {
       expect(r.code, steps).toBe(2);
       expect(r.err, steps).toMatch(/--steps/);
     }
-    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, gpfq, low-rank\)/);
+    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, binaryconnect-unbiased, gpfq, low-rank\)/);
     const small = await cli('experiment', 'gpfq', '--steps', '63');
     expect(small.code).toBe(2);
-    expect(small.err).toMatch(/--steps must be at least 64 for gpfq, got 63/);
+    expect(small.err).toMatch(/--steps must be in \[64, 65536\] for gpfq, got 63/);
     expect((await cli('experiment', 'two-moons', '--stesp', '3')).err).toMatch(/unknown option --stesp \(did you mean: steps/);
   });
 

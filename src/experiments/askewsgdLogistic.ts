@@ -62,6 +62,7 @@ export const askewsgdLogistic: Experiment = {
   summary: 'binary teacher, logistic regression (d = 10): every quantised method vs full precision, ε annealed',
   defaults: {
     minSteps: 1,
+    maxSteps: 30_000,
     steps: LOGISTIC_DEFAULTS.steps,
     describe: `n_train ${LOGISTIC_DEFAULTS.nTrain}, n_test ${LOGISTIC_DEFAULTS.nTest}, d ${LOGISTIC_DEFAULTS.d}, batch ${LOGISTIC_DEFAULTS.batchSize} (20 epochs; the paper's 50 are --steps 3000), γ ${LOGISTIC_DEFAULTS.lr}, α ${LOGISTIC_DEFAULTS.alpha}, ε ${LOGISTIC_DEFAULTS.eps0} → ${LOGISTIC_DEFAULTS.epsEnd}`,
   },

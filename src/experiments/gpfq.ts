@@ -29,6 +29,7 @@ export const gpfqExperiment: Experiment = {
   defaults: {
     steps: LARGEST,
     minSteps: 64,
+    maxSteps: 65_536,
     describe: `--steps is the largest width N0 (widths N0, N0/4, N0/16, N0/64 down to 16); m = ${GPFQ_DECAY_DEFAULTS.samples} samples, ${DRAWS} draws per width, alphabet {−1, 0, 1}`,
   },
   tensorflow: false,

@@ -51,6 +51,7 @@ export const twoMoonsExperiment: Experiment = {
   summary: 'two moons, a 13-parameter ReLU network (biases quantised too): every quantised method vs full precision',
   defaults: {
     minSteps: 1,
+    maxSteps: 20_000,
     steps: MOONS_DEFAULTS.steps,
     describe: `n_train ${MOONS_DEFAULTS.nTrain}, n_test ${MOONS_DEFAULTS.nTest}, noise ${MOONS_DEFAULTS.noise}, batch ${MOONS_DEFAULTS.batchSize}, γ ${MOONS_DEFAULTS.lr}, α ${MOONS_DEFAULTS.alpha}, ε ${MOONS_DEFAULTS.eps0} → ${MOONS_DEFAULTS.epsEnd}`,
   },
