@@ -201,8 +201,8 @@ describe('each update equals the float64 rule (per-row hyperparameters)', () => 
     }
   });
 
-  it('askewsgd: w ← Π_[−1,1](w + γ_k s), ε_k = ε_0·decay^k, both schedules; full and minibatch; every branch is hit', () => {
-    const hyper0 = { lr, alpha: [1, 0.3, 2], eps0: [0.5, 0.05, 0.2], epsDecay: [0.9, 1, 0.7], schedule: [0, 1, 1] };
+  it('askewsgd: w ← Π_[−1,1](w + γ_k s), ε_k = ε_0·decay^max(0, k − hold), both schedules; full and minibatch; every branch is hit', () => {
+    const hyper0 = { lr, alpha: [1, 0.3, 2], eps0: [0.5, 0.05, 0.2], epsDecay: [0.9, 1, 0.7], schedule: [0, 1, 1], epsHold: [0, 0, 4] };
     const branches = new Set<AskewBranch>();
     for (const batchSize of [undefined, 2]) {
       const hyper: Record<string, number[]> = { ...hyper0 };
@@ -211,7 +211,7 @@ describe('each update equals the float64 rule (per-row hyperparameters)', () => 
       const refs = insts.map((inst, r): RefStep => {
         const grad = gradOracle(inst, r, batchSize);
         return (w, k) => {
-          const eps = f32(hyper0.eps0[r]) * f32(hyper0.epsDecay[r]) ** k;
+          const eps = f32(hyper0.eps0[r]) * f32(hyper0.epsDecay[r]) ** Math.max(0, k - hyper0.epsHold[r]);
           const gamma = askewStepSize(f32(lr[r]), hyper0.schedule[r] ? 'decreasing' : 'constant', k);
           const g = grad(w);
           const dirs = w.map((v, j) => {
