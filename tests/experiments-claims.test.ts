@@ -3,12 +3,15 @@
  * ways on intervals, and BinaryConnect's unbiasedness E[w_b] = w checked on the
  * real quantiser across seeds: it holds where the paper says (|w| ≤ H), and the
  * same check refutes planted false versions (deterministic binarisation, |w| > H,
- * a bias of 0.1).
+ * a bias of 0.1); GPFQ's claims hold over draws on three seeds, and planted
+ * false ones about nearest rounding are refuted.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../src/engine/backend.ts';
 import { binarisationDraws, unbiasedGrid, unbiasednessClaims } from '../src/experiments/binaryconnectUnbiased.ts';
 import { checkClaims, judge } from '../src/experiments/claims.ts';
+import { gpfqExperiment } from '../src/experiments/gpfq.ts';
+import { gpfqDecayExperiment, logLogSlope } from '../src/compression/index.ts';
 
 describe('judge', () => {
   it('says holds, refuted or inconclusive by where the interval lies', () => {
@@ -69,5 +72,29 @@ describe('BinaryConnect: E[w_b] = w for |w| ≤ H, on the real quantiser', () =>
       const specs = unbiasednessClaims(ws, binarisationDraws(ws, N, seed)).map((c) => ({ ...c, value: c.value + 0.1 }));
       expect(checkClaims(specs).claims.every((c) => c.verdict === 'refuted'), `seed ${seed}`).toBe(true);
     }
+  });
+});
+
+describe('GPFQ\'s claims (Lybrand & Saab), over draws', () => {
+  // At the default widths (64…4096) every claim holds on seeds 0–2 (bench/experiments.ts prints the verdicts); at
+  // 16…1024, kept small here, the rate (over 64…1024) and N0 = 16 (< m) can be inconclusive: measured, never refuted.
+  it('are never refuted on the gpfq experiment for seeds 0–2 (widths 16…1024, 32 draws each), and GPFQ is below rounding from N0 = 64', async () => {
+    for (let seed = 0; seed < 3; seed++) {
+      const claims = (await gpfqExperiment.run({ steps: 1024, seed })).claims!.claims;
+      expect(claims.filter((c) => c.verdict === 'refuted').map((c) => c.id), `seed ${seed}`).toEqual([]);
+      for (const n0 of [64, 256, 1024]) expect(claims.find((c) => c.id === `below-rounding@${n0}`)!.verdict, `seed ${seed}, N0 ${n0}`).toBe('holds');
+    }
+  });
+
+  it('refute the planted claims that nearest rounding decays like m·log N0/N0, and that rounding beats GPFQ', () => {
+    const n0s = [16, 64, 256, 1024], seeds = Array.from({ length: 32 }, (_, k) => k + 1);
+    const r = gpfqDecayExperiment({ n0s, seeds });
+    const rate = logLogSlope(n0s, n0s.map((n) => Math.log(n) / n));
+    const spec = { source: 'planted', claim: 'planted' };
+    const checked = checkClaims([
+      { ...spec, id: 'rounding-rate', quantity: 'rounding slope', relation: 'atMost', value: rate, draws: seeds.map((_, k) => logLogSlope(n0s, r.perSeed.rounding.map((row) => row[k]))) },
+      { ...spec, id: 'rounding-below', quantity: 'rounding − GPFQ at 1024', relation: 'below', value: 0, draws: r.perSeed.rounding[3].map((v, k) => v - r.perSeed.gpfq[3][k]) },
+    ], undefined, 'draws');
+    expect(checked.claims.map((c) => c.verdict)).toEqual(['refuted', 'refuted']);
   });
 });

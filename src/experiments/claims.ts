@@ -77,7 +77,7 @@ export function judge(relation: Relation, value: number, { lo, hi }: Pick<Interv
 export function checkClaims(specs: readonly ClaimSpec[], alpha = CLAIMS_ALPHA, unit = 'seeds'): ClaimsCheck {
   const K = specs.length;
   const claims = specs.map((c): CheckedClaim => {
-    const statement = `E[${c.quantity}] ${SYMBOL[c.relation]} ${c.value}`;
+    const statement = `E[${c.quantity}] ${SYMBOL[c.relation]} ${formatNumber(c.value)}`;
     if (c.draws.length < 2) throw new Error(`claim ${c.id}: a verdict needs at least 2 draws, got ${c.draws.length}`);
     if (!c.draws.every(Number.isFinite)) return { ...c, draws: [...c.draws], statement, verdict: 'inconclusive', interval: null };
     const interval = meanInterval(c.draws, halfWidthFactor(c.draws.length, K, alpha));
