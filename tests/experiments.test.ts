@@ -125,7 +125,7 @@ describe('boundlab experiment', () => {
       expect(r.code, steps).toBe(2);
       expect(r.err, steps).toMatch(/--steps/);
     }
-    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, binaryconnect-unbiased, gpfq, low-rank\)/);
+    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, binaryconnect-unbiased, gpfq, low-rank, low-rank-gpfq\)/);
     const small = await cli('experiment', 'gpfq', '--steps', '63');
     expect(small.code).toBe(2);
     expect(small.err).toMatch(/--steps must be in \[64, 65536\] for gpfq, got 63/);
@@ -172,6 +172,20 @@ describe('compression experiments (src/compression, plotted)', () => {
     const html = readFileSync(file, 'utf8');
     checkPage(html, ['error']);
     expect(html).toContain('none (no optimiser was run)');
+  });
+
+  it('low-rank-gpfq: every rank and bits tabulated, exact at full rank, claims judged over draws', async () => {
+    const { result, file } = await runExperiment(experimentById('low-rank-gpfq')!, { steps: 32, seeds: 2, out: join(root, 'low-rank-gpfq') });
+    const d = result.data as { ranks: number[]; bits: number[]; means: { rank: number; bits: number; low_rank: number; gpfq: number; rounding: number }[] };
+    expect(d.means).toHaveLength(d.ranks.length * d.bits.length);
+    for (const m of d.means) for (const v of [m.low_rank, m.gpfq, m.rounding]) expect(Number.isFinite(v)).toBe(true);
+    // At rank min(rows, cols) the SVD factorisation is exact (up to rounding), so only quantisation is left.
+    expect(d.means.filter((m) => m.rank === 32).every((m) => m.low_rank < 1e-20)).toBe(true);
+    // The unquantised factors' error falls with the rank (Eckart–Young's tail on Gaussian inputs).
+    const lr = d.ranks.map((r) => d.means.find((m) => m.rank === r)!.low_rank);
+    for (let i = 1; i < lr.length; i++) expect(lr[i]).toBeLessThan(lr[i - 1]);
+    expect(result.claims!.claims.map((c) => c.draws.length)).toEqual(d.bits.map(() => 2));
+    checkPage(readFileSync(file, 'utf8'), ['error']);
   });
 
   it('low-rank: every rank tabulated, the error falling with the rank as the tail does', async () => {
