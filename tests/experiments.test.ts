@@ -125,7 +125,7 @@ describe('boundlab experiment', () => {
       expect(r.code, steps).toBe(2);
       expect(r.err, steps).toMatch(/--steps/);
     }
-    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, binaryconnect-unbiased, gpfq, low-rank, low-rank-gpfq\)/);
+    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, binaryconnect-unbiased, gpfq, low-rank, low-rank-gpfq, network-gpfq\)/);
     const small = await cli('experiment', 'gpfq', '--steps', '63');
     expect(small.code).toBe(2);
     expect(small.err).toMatch(/--steps must be in \[64, 65536\] for gpfq, got 63/);
@@ -186,6 +186,15 @@ describe('compression experiments (src/compression, plotted)', () => {
     for (let i = 1; i < lr.length; i++) expect(lr[i]).toBeLessThan(lr[i - 1]);
     expect(result.claims!.claims.map((c) => c.draws.length)).toEqual(d.bits.map(() => 2));
     checkPage(readFileSync(file, 'utf8'), ['error']);
+  });
+
+  it('network-gpfq: a trained network quantised layer by layer, accuracy before and after, claims over networks', async () => {
+    const { result, file } = await runExperiment(experimentById('network-gpfq')!, { steps: 60, seeds: 2, out: join(root, 'network-gpfq') });
+    const d = result.data as { bits: number[]; means: Record<string, number>[] };
+    expect(d.means.map((m) => m.bits)).toEqual(d.bits);
+    for (const m of d.means) for (const v of Object.values(m)) expect(Number.isFinite(v)).toBe(true);
+    expect(result.claims!.claims.map((c) => c.draws.length)).toEqual(d.bits.map(() => 2));
+    checkPage(readFileSync(file, 'utf8'), ['accuracy']);
   });
 
   it('low-rank: every rank tabulated, the error falling with the rank as the tail does', async () => {

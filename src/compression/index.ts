@@ -20,3 +20,5 @@ export {
 export type { GpfqDecayOptions, GpfqDecayResult, LowRankExperimentOptions, LowRankExperimentResult } from './experiments.ts';
 export { factorisedExperiment, FACTORISED_DEFAULTS } from './factorised.ts';
 export type { FactorisedOptions, FactorisedResult } from './factorised.ts';
+export { layerOutput, networkOutput, quantiseNetwork } from './network.ts';
+export type { DenseLayer, NetworkQuantiser } from './network.ts';
