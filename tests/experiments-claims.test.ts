@@ -11,6 +11,7 @@ import { initEngine } from '../src/engine/backend.ts';
 import { binarisationDraws, unbiasedGrid, unbiasednessClaims } from '../src/experiments/binaryconnectUnbiased.ts';
 import { checkClaims, judge } from '../src/experiments/claims.ts';
 import { gpfqExperiment } from '../src/experiments/gpfq.ts';
+import { proxquantToy } from '../src/experiments/proxquantToy.ts';
 import { gpfqDecayExperiment, logLogSlope } from '../src/compression/index.ts';
 
 describe('judge', () => {
@@ -96,5 +97,21 @@ describe('GPFQ\'s claims (Lybrand & Saab), over draws', () => {
       { ...spec, id: 'rounding-below', quantity: 'rounding − GPFQ at 1024', relation: 'below', value: 0, draws: r.perSeed.rounding[3].map((v, k) => v - r.perSeed.gpfq[3][k]) },
     ], undefined, 'draws');
     expect(checked.claims.map((c) => c.verdict)).toEqual(['refuted', 'refuted']);
+  });
+});
+
+describe('ProxQuant\'s toy (Bai, Wang, Liberty), on the registered optimisers', () => {
+  beforeAll(() => initEngine());
+
+  it('holds the paper\'s claims for seeds 0–2, and refutes their opposites planted on the same draws', async () => {
+    for (let seed = 0; seed < 3; seed++) {
+      const { claims } = (await proxquantToy.run({ seed, seeds: 3 })).claims!;
+      expect(claims.map((c) => c.verdict), `seed ${seed}`).toEqual(claims.map(() => 'holds'));
+      // Planted: BinaryConnect settles (at most one flip), ProxQuant ends at the wrong sign.
+      const planted = claims.map((c) => (c.id.startsWith('bc')
+        ? { ...c, relation: 'atMost' as const, value: 1 }
+        : { ...c, value: 1 }));
+      expect(checkClaims(planted).claims.map((c) => c.verdict), `seed ${seed}`).toEqual(claims.map(() => 'refuted'));
+    }
   });
 });

@@ -125,7 +125,7 @@ describe('boundlab experiment', () => {
       expect(r.code, steps).toBe(2);
       expect(r.err, steps).toMatch(/--steps/);
     }
-    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, binaryconnect-unbiased, gpfq, low-rank, low-rank-gpfq, network-gpfq\)/);
+    expect((await cli('experiment')).err).toMatch(/name one experiment \(askewsgd-logistic, two-moons, binaryconnect-unbiased, proxquant-toy, gpfq, low-rank, low-rank-gpfq, network-gpfq\)/);
     const small = await cli('experiment', 'gpfq', '--steps', '63');
     expect(small.code).toBe(2);
     expect(small.err).toMatch(/--steps must be in \[64, 65536\] for gpfq, got 63/);

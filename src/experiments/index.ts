@@ -11,13 +11,14 @@ import { gpfqExperiment } from './gpfq.ts';
 import { eckartYoungExperiment } from './lowRank.ts';
 import { lowRankGpfqExperiment } from './lowRankGpfq.ts';
 import { networkGpfqExperiment } from './networkGpfq.ts';
+import { proxquantToy } from './proxquantToy.ts';
 import { renderExperimentPage } from './page.ts';
 import { twoMoonsExperiment } from './twoMoonsExperiment.ts';
 import type { Experiment, ExperimentOptions, ExperimentResult } from './types.ts';
 
 export type { Experiment, ExperimentOptions, ExperimentResult, Figure, Table } from './types.ts';
 
-export const EXPERIMENTS: readonly Experiment[] = [askewsgdLogistic, twoMoonsExperiment, binaryconnectUnbiased, gpfqExperiment, eckartYoungExperiment, lowRankGpfqExperiment, networkGpfqExperiment];
+export const EXPERIMENTS: readonly Experiment[] = [askewsgdLogistic, twoMoonsExperiment, binaryconnectUnbiased, proxquantToy, gpfqExperiment, eckartYoungExperiment, lowRankGpfqExperiment, networkGpfqExperiment];
 
 export function experimentById(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);
