@@ -197,6 +197,17 @@ describe('compression experiments (src/compression, plotted)', () => {
     checkPage(readFileSync(file, 'utf8'), ['accuracy']);
   });
 
+  it('binaryconnect-unbiased and proxquant-toy: pages with their claims, every formula rendered', async () => {
+    const a = await runExperiment(experimentById('binaryconnect-unbiased')!, { steps: 500, out: join(root, 'unbiased') });
+    expect(a.result.claims!.claims).toHaveLength(9);
+    checkPage(readFileSync(a.file, 'utf8'), ['mean']);
+    const b = await runExperiment(experimentById('proxquant-toy')!, { steps: 50, seeds: 2, out: join(root, 'toy') });
+    expect(b.result.claims!.claims).toHaveLength(4);
+    const html = readFileSync(b.file, 'utf8');
+    checkPage(html, ['path']);
+    expect(html).toContain('id="closing"');
+  });
+
   it('low-rank: every rank tabulated, the error falling with the rank as the tail does', async () => {
     const { result, file } = await runExperiment(experimentById('low-rank')!, { steps: 6, seed: 2, out: join(root, 'low-rank') });
     const d = result.data as { rows: number; cols: number; ranks: number[]; frobenius: number[]; tail_frobenius: number[] };
