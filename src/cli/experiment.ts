@@ -11,14 +11,13 @@ const OPTIONS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'directory for NAME.html (default reports); nothing else in it is touched', placeholder: 'DIR' },
   { name: 'steps', type: 'int', help: "optimiser updates per method, or the size named below (default: the experiment's)", placeholder: 'N' },
   { name: 'seeds', type: 'int', help: 'independent repetitions the claims are judged over (experiments that list seeds below)', placeholder: 'S' },
-  { name: 'paper', type: 'flag', help: "the paper's full setting (experiments that list it below; its cost is stated there)" },
 ];
 
 /** Seeds of the command: 0 … 2^31 − 1 (a repetition adds its index to it). */
 const MAX_SEED = 2 ** 31 - 1;
 
 export const EXPERIMENT_HELP = helpText(
-  'boundlab experiment NAME [--out DIR] [--steps N] [--seeds S] [--paper] [--json] [--seed N]',
+  'boundlab experiment NAME [--out DIR] [--steps N] [--seeds S] [--json] [--seed N]',
   `Runs one experiment (quantised training on real TensorFlow.js optimisers, or compression
 in float64) and writes DIR/NAME.html: one self-contained page with the setup, a plot per measured quantity (one line per method)
 and the comparison table, which is also printed (--json: all the data, on stdout).
@@ -35,8 +34,7 @@ ${EXPERIMENTS.map(experimentHelp).join('\n')}`,
 function experimentHelp(e: (typeof EXPERIMENTS)[number]): string {
   const D = e.defaults, pad = ' '.repeat(21);
   const seeds = D.seeds ? `; --seeds ${D.seeds.default} (${D.seeds.min}…${D.seeds.max})` : '';
-  return `  ${e.id.padEnd(18)} ${e.summary}\n${pad}defaults: --steps ${D.steps} (${D.minSteps}…${D.maxSteps})${seeds}; ${D.describe}`
-    + (D.paper ? `\n${pad}--paper: ${D.paper}` : '');
+  return `  ${e.id.padEnd(18)} ${e.summary}\n${pad}defaults: --steps ${D.steps} (${D.minSteps}…${D.maxSteps})${seeds}; ${D.describe}`;
 }
 
 export async function experimentCommand(argv: readonly string[]): Promise<number> {
@@ -58,15 +56,12 @@ export async function experimentCommand(argv: readonly string[]): Promise<number
     throw new UsageError(`experiment: --seeds must be in [${D.seeds.min}, ${D.seeds.max}] for ${experiment.id}, got ${seeds}`);
   const seed = options.seed as number | undefined;
   if (seed !== undefined && (seed < 0 || seed > MAX_SEED)) throw new UsageError(`experiment: --seed must be in [0, ${MAX_SEED}], got ${seed}`);
-  if (options.paper && !D.paper) throw new UsageError(`experiment: ${experiment.id} has no --paper setting (its defaults are the paper's, or there is no paper setting)`);
-  if (options.paper && steps !== undefined) throw new UsageError('experiment: --paper fixes the steps; leave out --steps');
 
   const bar = progress();
   const { result, file, bytes } = await runExperiment(experiment, {
     steps,
     seed,
     seeds,
-    paper: options.paper === true,
     out: (options.out as string | undefined) ?? 'reports',
     argv,
     onProgress: (text) => bar.update(`${experiment.id}: ${text}…`),

@@ -36,7 +36,6 @@ export async function runExperiment(experiment: Experiment, opts: WriteOptions =
   const backends = experiment.tensorflow ? [await initEngine()] : [];
   const result = await experiment.run(opts);
   const given: Record<string, number> = Object.fromEntries((['steps', 'seed', 'seeds'] as const).flatMap((k) => (opts[k] === undefined ? [] : [[k, opts[k]!]])));
-  if (opts.paper) given.paper = 1;
   const env = environment({ backends, seed: result.seed, options: given, argv: opts.argv ?? [experiment.id], command: 'experiment' });
   const html = renderExperimentPage(result, env);
   return { result, file: writeAtomically(opts.out ?? 'reports', `${experiment.id}.html`, html), bytes: Buffer.byteLength(html) };

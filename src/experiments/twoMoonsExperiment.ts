@@ -125,7 +125,7 @@ function runMoons(opts: ExperimentOptions): Promise<ExperimentResult> {
     problems,
     steps: T,
     seed,
-    every: Math.max(1, Math.floor(T / 40)),
+    every: Math.max(1, Math.floor(T / 20)),
     onProgress: opts.onProgress,
     settings: { n_train: D.nTrain, n_test: D.nTest, noise: D.noise, d: MOONS_DIM, epochs: T / EPOCH, x0: 'PyTorch default init per layer: U(±1/√2) hidden, U(±1/√3) output' },
     claims: moonsClaims,

@@ -14,8 +14,6 @@ export interface ExperimentOptions {
   seed?: number;
   /** Independent repetitions the claims are judged over (experiments with `defaults.seeds`). */
   seeds?: number;
-  /** The paper's full setting (experiments with `defaults.paper`), instead of the defaults. */
-  paper?: boolean;
   /** Called now and then with one line of progress (the CLI shows it on a terminal). */
   onProgress?(text: string): void;
 }
@@ -87,8 +85,6 @@ export interface Experiment {
     describe: string;
     /** Repetitions over which claims are judged: the default and the accepted range. */
     seeds?: { default: number; min: number; max: number };
-    /** What --paper runs and what it costs, in words (absent: no such flag). */
-    paper?: string;
   };
   /** Whether it runs TensorFlow.js (the page then records the backend). */
   tensorflow: boolean;
