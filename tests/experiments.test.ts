@@ -149,7 +149,7 @@ describe('boundlab experiment', () => {
     const r = await cli('experiment', '--help');
     expect(r.code).toBe(0);
     for (const e of EXPERIMENTS) expect(r.out).toContain(`${e.id.padEnd(18)} ${e.summary}`);
-    expect(r.out).toMatch(/defaults: --steps 3000 \(1…30000\); --seeds 8 \(2…32\);.*batch 100/);
+    expect(r.out).toMatch(/defaults: --steps 3000 \(1…30000\); --seeds 4 \(2…32\);.*batch 100/);
   });
 
   it('runs through the function API and writes the page', async () => {
