@@ -1,10 +1,13 @@
 /**
  * The experiments (`boundlab experiment`): each runs at a small size through
  * the CLI and through the function API, writes a page with one plot per
- * metric and every formula rendered, and reports every method and metric with
- * finite numbers; bad input is a usage error (exit 2); the two-moons family's
- * float64 oracle agrees with its TensorFlow.js loss; and on two moons the
- * methods do what their rules promise.
+ * metric and every formula rendered, reports every method and metric with
+ * finite numbers per seed, and judges its claims over the seeds (the exit
+ * status follows the verdicts); bad input, out-of-range sizes, steps and seeds
+ * included, is a usage error (exit 2) naming the option and its range; the
+ * two-moons family's float64 oracle agrees with its TensorFlow.js loss; and on
+ * two moons the methods do what their rules promise, ASkewSGD's two schedules
+ * included (tests/experiments-claims.test.ts tests the claims both ways).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
