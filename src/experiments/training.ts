@@ -11,6 +11,7 @@ import { checkClaims, type ClaimSpec, type ClaimsCheck } from './claims.ts';
 import { bestBinary, compareMethods, comparisonTable, metricFigures, runsData, type FinalId, type MethodRun, type QuantisedProblem, type Reference } from './quantisedTraining.ts';
 import { quantisedFindings } from './findings.ts';
 import { epsDecay, quantisedMethods, WARM_EPS0, type MethodSettings } from './methods.ts';
+import { formatNumber } from '../report/format.ts';
 import type { ExperimentResult } from './types.ts';
 
 /** The hyperparameters every method shares (the step size, the minibatch) and ASkewSGD's. */
@@ -100,10 +101,10 @@ export async function runTraining(spec: TrainingSpec): Promise<ExperimentResult>
     seed: spec.seed,
     settings: {
       ...spec.settings, seeds: `${S} (${spec.seed}…${spec.seed + S - 1})`, 'batch size': h.batchSize, steps: T, 'step size γ': h.lr,
-      'ASkewSGD (paper) α, ε0, held, δ': `${h.paperAskew.alpha}, ${h.paperAskew.eps0}, ${h.paperAskew.hold} steps, ${h.paperAskew.decay}`,
+      'ASkewSGD (paper) α, ε0, held, δ': `${h.paperAskew.alpha}, ${h.paperAskew.eps0}, ${h.paperAskew.hold} steps, ${formatNumber(h.paperAskew.decay)}`,
       'ASkewSGD (annealed) α, ε0': `${h.alpha}, ${h.eps0}`,
       'ε decay δ': schedule.delta, [`ε decay δ (ε0 = ${WARM_EPS0})`]: schedule.warmDelta, 'ε at the last step': schedule.epsT,
-      'ProxQuant ρ (λ_t = ρt)': schedule.rho, 'AdaSTE γ, N': `${h.adaste.lr}, ${h.adaste.multiplier}`, 'measured every': `${spec.every} steps`,
+      'ProxQuant ρ (λ_t = ρt)': schedule.rho, 'AdaSTE γ, N': `${formatNumber(h.adaste.lr)}, ${h.adaste.multiplier}`, 'measured every': `${spec.every} steps`,
     },
     setup: said.setup,
     figures: metricFigures(runs, said.references),
