@@ -492,6 +492,8 @@ function hyperFor(id: string, rows: readonly Lsq[]): Record<string, number[]> {
     case 'ste': return { lr: each((l) => 0.3 / l.L), estimator: each(() => 3), beta: each((_, i) => 2 + i) };
     case 'proxquant': return { lr: each((l) => 0.5 / l.L), lambdaRate: each((_, i) => 0.1 * i) };
     case 'askewsgd': return { lr: each((l) => 0.5 / l.L), alpha: each(() => 1), eps0: each((_, i) => 0.1 * (i + 1)), epsDecay: each(() => 0.9) };
+    // Rows 0 and 2 with αβ ≥ 1 (w = sign θ), rows 1 and 3 with αβ < 1 (the other branch).
+    case 'adaste': return { lr: each((l) => 0.1 / l.L), alpha: each(() => 0.01), beta: each((_, i) => (i % 2 ? 10 : 100)) };
     default: throw new Error(`no test hyperparameters for '${id}'`);
   }
 }

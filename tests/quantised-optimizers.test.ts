@@ -201,8 +201,8 @@ describe('each update equals the float64 rule (per-row hyperparameters)', () => 
     }
   });
 
-  it('askewsgd: w ← Π_[−1,1](w + γ_k s), ε_k = ε_0·decay^k, both schedules; full and minibatch; every branch is hit', () => {
-    const hyper0 = { lr, alpha: [1, 0.3, 2], eps0: [0.5, 0.05, 0.2], epsDecay: [0.9, 1, 0.7], schedule: [0, 1, 1] };
+  it('askewsgd: w ← Π_[−1,1](w + γ_k s), ε_k = ε_0·decay^max(0, k − hold), both schedules; full and minibatch; every branch is hit', () => {
+    const hyper0 = { lr, alpha: [1, 0.3, 2], eps0: [0.5, 0.05, 0.2], epsDecay: [0.9, 1, 0.7], schedule: [0, 1, 1], epsHold: [0, 0, 4] };
     const branches = new Set<AskewBranch>();
     for (const batchSize of [undefined, 2]) {
       const hyper: Record<string, number[]> = { ...hyper0 };
@@ -211,7 +211,7 @@ describe('each update equals the float64 rule (per-row hyperparameters)', () => 
       const refs = insts.map((inst, r): RefStep => {
         const grad = gradOracle(inst, r, batchSize);
         return (w, k) => {
-          const eps = f32(hyper0.eps0[r]) * f32(hyper0.epsDecay[r]) ** k;
+          const eps = f32(hyper0.eps0[r]) * f32(hyper0.epsDecay[r]) ** Math.max(0, k - hyper0.epsHold[r]);
           const gamma = askewStepSize(f32(lr[r]), hyper0.schedule[r] ? 'decreasing' : 'constant', k);
           const g = grad(w);
           const dirs = w.map((v, j) => {
@@ -225,6 +225,50 @@ describe('each update equals the float64 rule (per-row hyperparameters)', () => 
       expectSteps(xs, refs, `askewsgd batchSize=${batchSize}`);
     }
     expect([...branches].sort()).toEqual(['K', 'descent beats K', 'inside', 'zero']);
+  });
+
+  it('adaste: θ ← θ − γ m_k/(1 − μ^k), m_k = μ m_{k−1} + (1 − μ)(N s ⊙ ∇f(w(θ)) + ρθ), both branches of αβ; full and minibatch', () => {
+    // Rows 0 and 2: αβ = 1 (w = sign θ, the released code's setting); row 1: αβ = 0.2 (the other branch).
+    const hyper0 = { lr: [0.05, 0.02, 0.1], alpha: [0.01, 0.02, 0.01], beta: [100, 10, 100], momentum: [0.9, 0.5, 0], multiplier: [1, 3, 2], reweight: [1, 0.5, 0] };
+    const scales = new Set<string>();
+    const scaleRef = (th: number, g: number, a: number, b: number): number => {
+      // αβ as float32 computes it: f32(0.01)·f32(100) rounds to exactly 1, as 0.01·100 does in float64.
+      const ab = f32(a * b), pos = g > 1e-3, neg = g < -1e-3;
+      if (ab >= 1) {
+        const agree = (th > 1e-3 && pos) || (th < -1e-3 && neg), oppose = (th > 1e-3 && neg) || (th < -1e-3 && pos);
+        scales.add(oppose ? 'wide 0' : agree ? 'wide 1/|θ|' : 'wide 1');
+        return oppose ? 0 : agree ? Math.min(Math.max(1 / Math.abs(th), 0), 0.5) : 1;
+      }
+      const edge = 1 - ab;
+      const outPos = th > Math.max(1e-6, edge), outNeg = th < Math.min(-1e-6, -edge);
+      const midPos = th > 1e-6 && th < edge, midNeg = th > -edge && th < -1e-6;
+      const clampHalf = (v: number) => Math.min(Math.max(v, 0), 0.5);
+      if ((midNeg && neg) || (midPos && pos)) { scales.add('narrow middle'); return clampHalf((2 * b * (1 + a) - th) / (1 + b) / Math.abs(th)); }
+      if ((outNeg && neg) || (outPos && pos)) { scales.add('narrow outside'); return clampHalf((1 + 2 * b + ab) / (1 + b) / Math.abs(th)); }
+      if ((outPos && neg) || (outNeg && pos)) { scales.add('narrow 0'); return 0; }
+      scales.add('narrow 1/(1+β)');
+      return 1 / (1 + b);
+    };
+    for (const batchSize of [undefined, 2]) {
+      const hyper: Record<string, number[]> = { ...hyper0 };
+      if (batchSize) hyper.batchSize = [batchSize, batchSize, batchSize];
+      const xs = drive({ id: 'adaste', hyper, steps: 10 });
+      const refs = insts.map((inst, r): RefStep => {
+        const grad = gradOracle(inst, r, batchSize);
+        const [lr, a, b, mu, N, rho] = ['lr', 'alpha', 'beta', 'momentum', 'multiplier', 'reweight'].map((k) => f32(hyper0[k as keyof typeof hyper0][r]));
+        let m = new Float64Array(D);
+        return (th, k) => {
+          const w = th.map((v) => clampTo((v + b * (1 + a) * Math.sign(v)) / (1 + b), -1, 1));
+          const g = grad(w);
+          m = m.map((mj, j) => mu * mj + (1 - mu) * (N * scaleRef(th[j], g[j], a, b) * g[j] + rho * th[j]));
+          const step = m.map((mj) => (lr * mj) / (1 - mu ** (k + 1)));
+          return { x: th.map((v, j) => v - step[j]), move: maxAbs(step) };
+        };
+      });
+      expectSteps(xs, refs, `adaste batchSize=${batchSize}`);
+    }
+    // Every case of the scale is exercised somewhere.
+    expect([...scales].sort()).toEqual(['narrow 0', 'narrow 1/(1+β)', 'narrow middle', 'narrow outside', 'wide 0', 'wide 1', 'wide 1/|θ|'].sort());
   });
 
   it('the decreasing schedule is γ/√(k + 1)', () => {

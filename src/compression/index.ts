@@ -18,3 +18,7 @@ export {
   lowRankExperiment, LOW_RANK_DEFAULTS, logLogSlope, logLogFit, gaussianMatrix,
 } from './experiments.ts';
 export type { GpfqDecayOptions, GpfqDecayResult, LowRankExperimentOptions, LowRankExperimentResult } from './experiments.ts';
+export { factorisedExperiment, FACTORISED_DEFAULTS } from './factorised.ts';
+export type { FactorisedOptions, FactorisedResult } from './factorised.ts';
+export { layerOutput, networkOutput, quantiseNetwork } from './network.ts';
+export type { DenseLayer, NetworkQuantiser } from './network.ts';

@@ -20,6 +20,7 @@ export const eckartYoungExperiment: Experiment = {
   defaults: {
     steps: LOW_RANK_DEFAULTS.cols,
     minSteps: 2,
+    maxSteps: 128,
     describe: `--steps is the number of columns n of W ((n + ${EXTRA_ROWS}) × n, entries N(0, 1/n)); every rank 0…n`,
   },
   tensorflow: false,

@@ -29,11 +29,28 @@ export function renderExperimentPage(result: ExperimentResult, env: Environment)
 <h2 id="comparison">Comparison</h2>
 ${tableHtml(result.table)}
 ${result.findings.length ? `<ul class="prose">${result.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : ''}
+${claimsHtml(result)}
 <h2 id="plots">Plots</h2>
 <div class="plots">${figures.join('\n')}</div>
+${result.closing ? `<h2 id="closing">The papers' claims and our measurement</h2>\n<div class="prose">${md(result.closing)}</div>` : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
   return htmlDocument(`${result.title}: boundlab experiment`, env, body);
+}
+
+/** The claims with their verdicts: a row per claim, the method of the intervals under the table. */
+function claimsHtml(result: ExperimentResult): string {
+  if (!result.claims) return '';
+  const { claims, method } = result.claims;
+  const rows = claims.map((c) => `<tr><td>${escapeHtml(c.claim)}<br><span class="caption">${escapeHtml(c.source)}</span></td>`
+    + `<td>${escapeHtml(c.statement)}</td>`
+    + `<td class="num">${c.interval ? escapeHtml(formatNumber(c.interval.mean)) : '—'}</td>`
+    + `<td class="num">${c.interval ? `[${escapeHtml(formatNumber(c.interval.lo))}, ${escapeHtml(formatNumber(c.interval.hi))}]` : 'not finite'}</td>`
+    + `<td><span class="verdict v-${c.verdict}">${c.verdict}</span></td></tr>`);
+  return `<h2 id="claims">Claims and verdicts</h2>
+<table class="summary"><thead><tr><th>claim</th><th>checked as</th><th>mean</th><th>interval</th><th>verdict</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>
+<p class="caption">${escapeHtml(method)}. Holds: the whole interval is on the claimed side (for an equality: the value lies inside it); refuted: the whole interval is on the other side (the value outside it); otherwise inconclusive.</p>`;
 }
 
 function tableHtml(table: Table): string {

@@ -1,16 +1,19 @@
 /**
  * Quantised training compared: each method (full-precision SGD, BinaryConnect,
- * STE, ProxQuant, ASkewSGD; real optimisers from the registry, run by
- * runBatch) trains one finite-sum problem from the same starting point with
- * the same seed, so every minibatch rule draws the same minibatch stream
- * (row 0 of minibatchRng(seed, ·)). Every `every` steps the iterate w is
- * measured in float64:
+ * STE, ProxQuant, ASkewSGD, AdaSTE; real optimisers from the registry, run by
+ * runBatch) trains S independent problems (one per seed: data and start) as
+ * the S rows of one run, from each problem's starting point; row s draws its
+ * minibatches from row s of minibatchRng(seed, ·), so every method sees the
+ * same minibatch stream on the same problem. Every `every` steps each row's
+ * iterate w is measured in float64:
  * - the training loss of the real weights f(w), and after quantisation f(q(w))
  *   with q(w) = sign(w), sign(0) = +1, on every coordinate;
  * - test accuracy of q(w) (and of w), predicting sign(score) with sign(0) = +1;
  * - the mean distance of the weights to {±1}, mean_j min|w_j ∓ 1| (ProxQuant's
  *   regulariser over d): 0 exactly when w is already binary.
- * The pages built from it share the figures and the comparison table here.
+ * The series are means over the S problems; the final values are kept per
+ * problem (the claims' draws) and as means. The pages built from it share the
+ * figures and the comparison table here.
  */
 import type { Family, Instance } from '../classes/types.ts';
 import { runBatch } from '../verify/run.ts';
@@ -37,6 +40,8 @@ export interface Method {
   /** An id in OPTIMIZERS. */
   optimizer: string;
   hyper: Record<string, number>;
+  /** The method's own start from the problem's x0 (AdaSTE's latent θ0 = 10·sign x0); default x0. */
+  start?(x0: ArrayLike<number>): number[];
 }
 
 /** The quantities recorded over steps (one figure each), in page order. */
@@ -49,14 +54,21 @@ export const METRICS = [
 ] as const;
 export type MetricId = (typeof METRICS)[number]['id'];
 
+export type FinalId = MetricId | 'max_distance' | 'train_accuracy' | 'quantised_train_accuracy' | 'sign_changes';
+
 export interface MethodRun extends Method {
   /** The steps at which the series were measured (0, every, 2·every, …, steps). */
   steps: number[];
+  /** Means over the problems. */
   series: Record<MetricId, number[]>;
-  /** At the last step: the series' last values, the max distance, training accuracies, and how many signs differ from sign(x0). */
-  final: Record<MetricId | 'max_distance' | 'train_accuracy' | 'quantised_train_accuracy' | 'sign_changes', number>;
-  /** The final weights. */
-  weights: number[];
+  /** At the last step, the mean over the problems: the metrics, the max distance, training accuracies, and how many signs differ from sign(x0). */
+  final: Record<FinalId, number>;
+  /** The same per problem (seed): perSeed[s]. */
+  perSeed: Record<FinalId, number>[];
+  /** The final weights, per problem. */
+  weights: number[][];
+  /** The last step each problem reached (a row with a non-finite iterate ends the run there). */
+  lastStep: number;
   seconds: number;
 }
 
@@ -91,32 +103,31 @@ export interface CompareOptions {
   onProgress?(text: string): void;
 }
 
-/** Runs every method on the problem (one after another) and measures each; see the module comment. */
-export async function compareMethods(problem: QuantisedProblem, methods: readonly Method[], opts: CompareOptions): Promise<MethodRun[]> {
+/** Runs every method on the problems (methods one after another, problems as rows); see the module comment. */
+export async function compareMethods(problems: readonly QuantisedProblem[], methods: readonly Method[], opts: CompareOptions): Promise<MethodRun[]> {
+  if (problems.length === 0) throw new Error('compareMethods: no problems');
+  const S = problems.length;
   const runs: MethodRun[] = [];
   for (const [k, m] of methods.entries()) {
     const started = performance.now();
     const steps: number[] = [];
-    const series = Object.fromEntries(METRICS.map((q) => [q.id, [] as number[]])) as Record<MetricId, number[]>;
-    let last: Float32Array = Float32Array.from(problem.instance.x0);
-    let shown = 0;
+    const rows = problems.map(() => Object.fromEntries(METRICS.map((q) => [q.id, [] as number[]])) as Record<MetricId, number[]>);
+    const last: Float32Array[] = problems.map((p) => Float32Array.from(m.start ? m.start(p.instance.x0) : p.instance.x0));
+    let shown = 0, lastStep = 0;
     await runBatch({
-      family: problem.family,
-      instances: [problem.instance],
+      family: problems[0].family,
+      instances: problems.map((p) => p.instance),
+      x0: last.map((x) => Float64Array.from(x)),
       optimizer: m.optimizer,
-      hyper: Object.fromEntries(Object.entries(m.hyper).map(([name, v]) => [name, [v]])),
+      hyper: Object.fromEntries(Object.entries(m.hyper).map(([name, v]) => [name, problems.map(() => v)])),
       steps: opts.steps,
       seed: opts.seed,
-      onStep(t, x) {
-        last = x;
+      onStep(t, x, d, group) {
+        group.forEach((s, r) => { last[s] = x.slice(r * d, (r + 1) * d); });
+        lastStep = t;
         if (t % opts.every !== 0 && t !== opts.steps) return;
-        const q = binarise(x);
         steps.push(t);
-        series.loss.push(problem.instance.value(x));
-        series.quantised_loss.push(problem.instance.value(q));
-        series.quantised_accuracy.push(accuracy(problem, q, problem.test));
-        series.accuracy.push(accuracy(problem, x, problem.test));
-        series.distance.push(distanceToBinary(x).mean);
+        group.forEach((s, r) => measure(problems[s], x.subarray(r * d, (r + 1) * d), rows[s]));
         if (opts.onProgress && performance.now() - shown > 200) {
           shown = performance.now();
           opts.onProgress(`${m.label} (${k + 1}/${methods.length}): step ${t}/${opts.steps}`);
@@ -124,16 +135,34 @@ export async function compareMethods(problem: QuantisedProblem, methods: readonl
       },
     });
     // A run that diverged ends early (runBatch stops at a non-finite iterate): its last record says so.
-    const final = Object.fromEntries(METRICS.map((q) => [q.id, series[q.id][series[q.id].length - 1]])) as MethodRun['final'];
-    final.max_distance = distanceToBinary(last).max;
-    final.train_accuracy = accuracy(problem, last, problem.train);
-    final.quantised_train_accuracy = accuracy(problem, binarise(last), problem.train);
-    const q0 = binarise(problem.instance.x0);
-    final.sign_changes = binarise(last).filter((v, j) => v !== q0[j]).length;
-    runs.push({ ...m, steps, series, final, weights: Array.from(last), seconds: (performance.now() - started) / 1000 });
+    const perSeed = problems.map((p, s) => {
+      const f = Object.fromEntries(METRICS.map((q) => [q.id, rows[s][q.id][rows[s][q.id].length - 1]])) as MethodRun['final'];
+      f.max_distance = distanceToBinary(last[s]).max;
+      f.train_accuracy = accuracy(p, last[s], p.train);
+      f.quantised_train_accuracy = accuracy(p, binarise(last[s]), p.train);
+      const q0 = binarise(m.start ? m.start(p.instance.x0) : p.instance.x0);
+      f.sign_changes = binarise(last[s]).filter((v, j) => v !== q0[j]).length;
+      return f;
+    });
+    const series = Object.fromEntries(METRICS.map((q) => [q.id, steps.map((_, i) => meanOf(rows.map((r) => r[q.id][i])))])) as Record<MetricId, number[]>;
+    const final = Object.fromEntries(Object.keys(perSeed[0]).map((id) => [id, meanOf(perSeed.map((f) => f[id as FinalId]))])) as MethodRun['final'];
+    runs.push({ ...m, steps, series, final, perSeed, weights: last.map((w) => Array.from(w)), lastStep, seconds: (performance.now() - started) / 1000 });
+    if (S > 1 && opts.onProgress) opts.onProgress(`${m.label}: done (${S} seeds)`);
   }
   return runs;
 }
+
+/** One measurement of every metric at the iterate x of one problem. */
+function measure(problem: QuantisedProblem, x: Float32Array, into: Record<MetricId, number[]>): void {
+  const q = binarise(x);
+  into.loss.push(problem.instance.value(x));
+  into.quantised_loss.push(problem.instance.value(q));
+  into.quantised_accuracy.push(accuracy(problem, q, problem.test));
+  into.accuracy.push(accuracy(problem, x, problem.test));
+  into.distance.push(distanceToBinary(x).mean);
+}
+
+const meanOf = (xs: readonly number[]): number => xs.reduce((a, v) => a + v, 0) / xs.length;
 
 /** The best sign vector by exhaustive search over {±1}^d (d ≤ 16): its training loss and accuracies. */
 export function bestBinary(problem: QuantisedProblem): { weights: number[]; loss: number; accuracy: number; train_accuracy: number } {
@@ -177,8 +206,9 @@ export function comparisonTable(runs: readonly MethodRun[]): Table {
       }),
     ],
     rows: runs.map((r) => ({ method: r.label, ...r.final })),
-    caption: 'Values at the last step. loss: training loss of the real weights w, or of sign(w); acc: accuracy of sign(w) or of w; '
-      + 'dist ±1: mean and max over coordinates of min(|w_j − 1|, |w_j + 1|); signs ≠ x0: coordinates whose sign differs from the start\'s.',
+    caption: `Values at the last step, means over ${runs[0].perSeed.length} seed${runs[0].perSeed.length > 1 ? 's' : ''}. loss: training loss of the real weights w, or of sign(w); acc: accuracy of sign(w) or of w; `
+      + 'dist ±1: mean and max over coordinates of min(|w_j − 1|, |w_j + 1|); signs ≠ x0: coordinates whose sign differs from the start\'s. '
+      + 'AdaSTE\'s iterate is its latent θ (started at ±10): its "real" columns are θ\'s, its sign columns its binary network.',
   };
 }
 
@@ -186,6 +216,6 @@ export function comparisonTable(runs: readonly MethodRun[]): Table {
 export function runsData(runs: readonly MethodRun[]): Record<string, unknown>[] {
   return runs.map((r) => ({
     id: r.id, label: r.label, optimizer: r.optimizer, hyper: r.hyper,
-    steps: r.steps, series: r.series, final: r.final, weights: r.weights, seconds: r.seconds,
+    steps: r.steps, series: r.series, final: r.final, per_seed: r.perSeed, weights: r.weights, last_step: r.lastStep, seconds: r.seconds,
   }));
 }

@@ -2,13 +2,16 @@
  * The run shared by the quantised-training experiments (askewsgd-logistic,
  * two-moons): the schedules derived from the step count (ASkewSGD's δ so that
  * ε reaches ε_T at the last step, ProxQuant's ρ so that its threshold passes
- * 1 at T/2), every method compared on the problem, the exhaustive best sign
- * vector, and the page's figures, table, findings and data. Each experiment
- * supplies its problem and what it says about it.
+ * 1 at T/2), every method compared on the problems (one per seed), the
+ * exhaustive best sign vector of each, the papers' claims judged over the
+ * seeds, and the page's figures, table, findings and data. Each experiment
+ * supplies its problems, its claims and what it says about them.
  */
-import { bestBinary, compareMethods, comparisonTable, metricFigures, runsData, type QuantisedProblem, type Reference } from './quantisedTraining.ts';
+import { checkClaims, type ClaimSpec, type ClaimsCheck } from './claims.ts';
+import { bestBinary, compareMethods, comparisonTable, metricFigures, runsData, type FinalId, type MethodRun, type QuantisedProblem, type Reference } from './quantisedTraining.ts';
 import { quantisedFindings } from './findings.ts';
-import { epsDecay, quantisedMethods, WARM_EPS0 } from './methods.ts';
+import { epsDecay, quantisedMethods, WARM_EPS0, type MethodSettings } from './methods.ts';
+import { formatNumber } from '../report/format.ts';
 import type { ExperimentResult } from './types.ts';
 
 /** The hyperparameters every method shares (the step size, the minibatch) and ASkewSGD's. */
@@ -19,6 +22,8 @@ export interface TrainingHyper {
   eps0: number;
   /** ε at the last step. */
   epsEnd: number;
+  paperAskew: MethodSettings['paperAskew'];
+  adaste: MethodSettings['adaste'];
 }
 
 /** The schedules of one run of T steps. */
@@ -39,7 +44,8 @@ export interface TrainingSpec {
   id: string;
   title: string;
   hyper: TrainingHyper;
-  problem: QuantisedProblem;
+  /** One problem per seed (data and start); the claims are judged over them. */
+  problems: readonly QuantisedProblem[];
   steps: number;
   seed: number;
   /** Measure every this many steps (and at the last). */
@@ -47,8 +53,12 @@ export interface TrainingSpec {
   onProgress?(text: string): void;
   /** Settings of the problem, listed before the shared ones. */
   settings: Record<string, number | string>;
-  /** What the experiment says, from the best sign vector and the schedule. */
-  describe(best: BestBinary, schedule: TrainingSchedule): {
+  /** The papers' claims, each a relation on a per-seed quantity of the runs. */
+  claims(runs: RunsById, bests: readonly BestBinary[]): ClaimSpec[];
+  /** The closing note: each paper's claim beside our measurement (Markdown). */
+  closing(claims: ClaimsCheck, runs: RunsById): string;
+  /** What the experiment says, from the best sign vectors (one per seed) and the schedule. */
+  describe(bests: readonly BestBinary[], schedule: TrainingSchedule): {
     setup: string;
     references: Reference[];
     /** Listed before the shared findings. */
@@ -58,7 +68,14 @@ export interface TrainingSpec {
   };
 }
 
-/** Runs every method on the problem and assembles the experiment's result. */
+export type RunsById = Readonly<Record<string, MethodRun>>;
+
+/** The per-seed draws of final[a] − final[b] (b omitted: final[a] alone). */
+export function perSeedDifference(runs: RunsById, metric: FinalId, a: string, b?: string): number[] {
+  return runs[a].perSeed.map((f, s) => f[metric] - (b ? runs[b].perSeed[s][metric] : 0));
+}
+
+/** Runs every method on the problems and assembles the experiment's result. */
 export async function runTraining(spec: TrainingSpec): Promise<ExperimentResult> {
   const started = performance.now();
   const { hyper: h, steps: T } = spec;
@@ -68,24 +85,34 @@ export async function runTraining(spec: TrainingSpec): Promise<ExperimentResult>
     // ProxQuant's threshold γλ_t = γρt reaches 1 at t = T/2: from there every weight within 1 of ±1 is snapped onto it.
     rho: 2 / (h.lr * T), every: spec.every,
   };
-  const methods = quantisedMethods({ lr: h.lr, batchSize: h.batchSize, lambdaRate: schedule.rho, alpha: h.alpha, eps0: h.eps0, epsEnd: h.epsEnd, steps: T });
-  const runs = await compareMethods(spec.problem, methods, { steps: T, every: spec.every, seed: spec.seed, onProgress: spec.onProgress });
-  const best = bestBinary(spec.problem);
-  const said = spec.describe(best, schedule);
+  const methods = quantisedMethods({
+    lr: h.lr, batchSize: h.batchSize, lambdaRate: schedule.rho, alpha: h.alpha, eps0: h.eps0, epsEnd: h.epsEnd, steps: T,
+    paperAskew: h.paperAskew, adaste: h.adaste,
+  });
+  const runs = await compareMethods(spec.problems, methods, { steps: T, every: spec.every, seed: spec.seed, onProgress: spec.onProgress });
+  const bests = spec.problems.map(bestBinary);
+  const byId: RunsById = Object.fromEntries(runs.map((r) => [r.id, r]));
+  const said = spec.describe(bests, schedule);
+  const claims = checkClaims(spec.claims(byId, bests));
+  const S = spec.problems.length;
   return {
     experiment: spec.id,
     title: spec.title,
     seed: spec.seed,
     settings: {
-      ...spec.settings, 'batch size': h.batchSize, steps: T, 'step size γ': h.lr, 'ASkewSGD α': h.alpha, 'ε0': h.eps0,
+      ...spec.settings, seeds: `${S} (${spec.seed}…${spec.seed + S - 1})`, 'batch size': h.batchSize, steps: T, 'step size γ': h.lr,
+      'ASkewSGD (paper) α, ε0, held, δ': `${h.paperAskew.alpha}, ${h.paperAskew.eps0}, ${h.paperAskew.hold} steps, ${formatNumber(h.paperAskew.decay)}`,
+      'ASkewSGD (annealed) α, ε0': `${h.alpha}, ${h.eps0}`,
       'ε decay δ': schedule.delta, [`ε decay δ (ε0 = ${WARM_EPS0})`]: schedule.warmDelta, 'ε at the last step': schedule.epsT,
-      'ProxQuant ρ (λ_t = ρt)': schedule.rho, 'measured every': `${spec.every} steps`,
+      'ProxQuant ρ (λ_t = ρt)': schedule.rho, 'AdaSTE γ, N': `${formatNumber(h.adaste.lr)}, ${h.adaste.multiplier}`, 'measured every': `${spec.every} steps`,
     },
     setup: said.setup,
     figures: metricFigures(runs, said.references),
     table: comparisonTable(runs),
-    findings: [...said.findings, ...quantisedFindings(runs, best.loss, schedule.epsT)],
-    data: { methods: runsData(runs), references: { ...said.references_data, best_binary: best, eps_final: schedule.epsT } },
+    findings: [...said.findings, ...quantisedFindings(runs, bests.map((b) => b.loss), schedule.epsT)],
+    data: { seeds: S, methods: runsData(runs), references: { ...said.references_data, best_binary: bests, eps_final: schedule.epsT } },
+    claims,
+    closing: spec.closing(claims, byId),
     seconds: (performance.now() - started) / 1000,
   };
 }

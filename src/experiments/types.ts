@@ -1,15 +1,19 @@
 /**
  * An experiment: a named run with defaults that produces what a page and a
  * summary need (setup prose, figures, one comparison table) and the data behind
- * them (for --json). Experiments measure; they state no bound and give no verdict.
+ * them (for --json), and, where a paper claims something the run can test, the
+ * claims with their verdicts over seeds (claims.ts).
  */
 import type { SeriesPlotOptions, SeriesPoint } from '../report/plot.ts';
+import type { ClaimsCheck } from './claims.ts';
 
 export interface ExperimentOptions {
   /** Optimiser updates per run (gpfq, low-rank: the size of the problem, see their defaults); default: the experiment's. */
   steps?: number;
   /** Seed of every random choice (data, starting point, minibatches); default 0. */
   seed?: number;
+  /** Independent repetitions the claims are judged over (experiments with `defaults.seeds`). */
+  seeds?: number;
   /** Called now and then with one line of progress (the CLI shows it on a terminal). */
   onProgress?(text: string): void;
 }
@@ -57,6 +61,10 @@ export interface ExperimentResult {
   findings: string[];
   /** Everything measured, for --json (plain numbers, arrays and strings). */
   data: Record<string, unknown>;
+  /** The papers' claims judged on this run (absent: the experiment only measures). */
+  claims?: ClaimsCheck;
+  /** The paper's claims beside our measurement, in Markdown (the page's closing note). */
+  closing?: string;
   seconds: number;
 }
 
@@ -70,7 +78,14 @@ export interface Experiment {
    * or what `describe` says it sizes), the least steps the experiment accepts,
    * and the other settings in words.
    */
-  defaults: { steps: number; minSteps: number; describe: string };
+  defaults: {
+    steps: number;
+    minSteps: number;
+    maxSteps: number;
+    describe: string;
+    /** Repetitions over which claims are judged: the default and the accepted range. */
+    seeds?: { default: number; min: number; max: number };
+  };
   /** Whether it runs TensorFlow.js (the page then records the backend). */
   tensorflow: boolean;
   run(opts: ExperimentOptions): Promise<ExperimentResult>;

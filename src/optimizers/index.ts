@@ -9,6 +9,7 @@ import { heavyBall } from './heavy-ball.ts';
 import { nesterov } from './nesterov.ts';
 import { projectedGd } from './projected-gd.ts';
 import { proximalGd } from './proximal-gd.ts';
+import { adaste } from './quantised/adaste.ts';
 import { askewsgd } from './quantised/askewsgd.ts';
 import { binaryconnect } from './quantised/binaryconnect.ts';
 import { proxquant } from './quantised/proxquant.ts';
@@ -31,6 +32,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   ste,
   proxquant,
   askewsgd,
+  adaste,
 ];
 
 /** The optimiser with this id, or an error that lists the known ids. */

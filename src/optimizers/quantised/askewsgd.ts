@@ -3,10 +3,11 @@
  * by the constraint c_ε(w) = ε − (w² − 1)² ≥ 0, enforced on velocities
  * (Muehlebach–Jordan) rather than by projection:
  *   s = −ĝ if c_ε(w) ≥ 0 or w = 0 or (−ĝ)·K > K², else s = K_{ε,α}(w)  (quantisers.ts),
- *   w ← Π_{[−1,1]}(w + γ_k s),  ε_k = eps0·epsDecay^k,
+ *   w ← Π_{[−1,1]}(w + γ_k s),  ε_k = eps0·epsDecay^max(0, k − epsHold),
  * with γ_k = lr (schedule 'constant') or lr/√(k + 1) ('decreasing'), k the
- * update counter from 0. ĝ is the full gradient, or a minibatch gradient when
- * batchSize is given.
+ * update counter from 0 (epsHold > 0: ε stays at eps0 for the first epsHold
+ * updates, as the paper's code holds ε = 1 for its first epochs). ĝ is the full
+ * gradient, or a minibatch gradient when batchSize is given.
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchedGradient, checked, column, rowChoices } from '../common.ts';
@@ -34,7 +35,8 @@ export const askewsgd: OptimizerSpec = {
     { name: 'schedule', meaning: 'step sizes: constant γ_k = lr or decreasing γ_k = lr/√(k + 1) (per row)', default: 0, choices: SCHEDULES },
     { name: 'alpha', meaning: 'velocity gain α > 0 of the constraint (per row)' },
     { name: 'eps0', meaning: 'initial constraint width ε_0 ≥ 0 (per row)' },
-    { name: 'epsDecay', meaning: 'annealing factor in (0, 1]: ε_k = ε_0·epsDecay^k (per row)' },
+    { name: 'epsDecay', meaning: 'annealing factor in (0, 1]: ε_k = ε_0·epsDecay^max(0, k − epsHold) (per row)' },
+    { name: 'epsHold', meaning: 'updates ≥ 0 during which ε stays at ε_0 before it decays (per row)', default: 0 },
     OPTIONAL_BATCH_SIZE,
   ],
   uniform: ['batchSize'],
@@ -45,13 +47,14 @@ export const askewsgd: OptimizerSpec = {
     const alpha = checked(hyper, 'alpha', id, '> 0', (v) => v > 0);
     const eps0 = checked(hyper, 'eps0', id, '≥ 0', (v) => v >= 0);
     const decay = checked(hyper, 'epsDecay', id, 'in (0, 1]', (v) => v > 0 && v <= 1);
+    const hold = checked(hyper, 'epsHold', id, '≥ 0', (v) => v >= 0);
     return frameRule<null>({
       columns: { alpha },
       minibatch,
       initExtra: () => null,
       step(objective, w, { cols }, k) {
         // ε_k and γ_k in float64 per row, then one float32 column each.
-        const eps = column(eps0.map((e, i) => e * decay[i] ** k));
+        const eps = column(eps0.map((e, i) => e * decay[i] ** Math.max(0, k - hold[i])));
         const gamma = column(lr.map((g, i) => askewStepSize(g, schedule[i], k)));
         const s = askewDirection(w, batchedGradient(objective, w), eps, cols.alpha);
         return clamp(tf.add(w, tf.mul(gamma, s)), -1, 1);
