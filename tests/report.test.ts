@@ -137,6 +137,23 @@ describe('report', () => {
     }
   });
 
+  it('takes experiments as targets: their claims with verdicts, tables and plots, in the contents', async () => {
+    const r = await report(['binaryconnect-unbiased', 'proxquant-toy', '--json'], join(root, 'experiments'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).items.map((i: { item: string; kind: string; verdict: string }) => [i.item, i.kind, i.verdict])).toEqual([
+      ['binaryconnect-unbiased', 'experiment', 'holds'], ['proxquant-toy', 'experiment', 'holds'],
+    ]);
+    const { document } = parseHTML(r.html);
+    expect(document.querySelector('h2#experiments')).not.toBeNull();
+    for (const id of ['experiment-binaryconnect-unbiased', 'experiment-proxquant-toy']) {
+      const item = document.getElementById(id)!;
+      expect(item.querySelectorAll('table.summary tbody tr .verdict').length).toBeGreaterThan(0);
+      expect(item.querySelector('figure.plot svg')).not.toBeNull();
+      expect(document.querySelector(`nav.contents a[href="#${id}"]`)).not.toBeNull();
+    }
+    expect(document.querySelector('.status')!.textContent).toMatch(/2 experiments: 2 hold/);
+  });
+
   it('writes ticks as people do', () => {
     expect([1e-10, 3e-5, 2.5e-7, 0.5, 0.001, 1000, 1e4, 1].map(powerTick)).toEqual(['10⁻¹⁰', '3·10⁻⁵', '2.5·10⁻⁷', '0.5', '0.001', '1000', '10⁴', '1']);
   });
@@ -291,7 +308,7 @@ describe('report', () => {
   it('refuses unknown targets with the closest names (exit 2 through main)', async () => {
     const out = join(root, 'never');
     await expect(reportCommand(['gd-cnovex', '--out', out])).rejects.toThrow(UsageError);
-    await expect(reportCommand(['gd-cnovex', '--out', out])).rejects.toThrow(/unknown theorem or proof file 'gd-cnovex' \(did you mean: gd-convex/);
+    await expect(reportCommand(['gd-cnovex', '--out', out])).rejects.toThrow(/unknown theorem, experiment or proof file 'gd-cnovex' \(did you mean: gd-convex/);
     await expect(reportCommand(['pl-one-step', '--out', out])).rejects.toThrow(/did you mean: proofs\/pl-one-step\.md/);
     await expect(reportCommand(['proofs/nope.md', '--out', out])).rejects.toThrow(/no proof file 'proofs\/nope\.md'/);
     await expect(reportCommand(['--out', out, '--bogus'])).rejects.toThrow(/unknown option --bogus/);

@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseProof } from '../proofs/parse.ts';
 import { THEOREMS, theoremById } from '../theorems/index.ts';
+import { EXPERIMENTS, experimentById } from '../experiments/index.ts';
 import { UsageError } from '../verify/scope.ts';
 import { DEFAULTS as VERIFY_DEFAULTS } from '../verify/verify.ts';
 import { environment } from '../report/environment.ts';
@@ -147,9 +148,20 @@ function previousRecord(path: string, maxBytes: number): ReportRecord | undefine
   return r;
 }
 
-/** The whole catalogue, then every proof file in proofs/ in name order. */
+/**
+ * The experiments the default report runs: those whose defaults take seconds.
+ * askewsgd-logistic, two-moons and network-gpfq train for a minute or more
+ * each; name them as targets to include them.
+ */
+const DEFAULT_EXPERIMENTS = ['binaryconnect-unbiased', 'proxquant-toy', 'gpfq', 'low-rank', 'low-rank-gpfq'];
+
+/** The whole catalogue, every proof file in proofs/ in name order, then the quick experiments. */
 function catalogueJobs(): Job[] {
-  return [...THEOREMS.map((t): Job => ({ kind: 'theorem', id: t.id })), ...proofFiles().map((file): Job => ({ kind: 'proof', file }))];
+  return [
+    ...THEOREMS.map((t): Job => ({ kind: 'theorem', id: t.id })),
+    ...proofFiles().map((file): Job => ({ kind: 'proof', file })),
+    ...DEFAULT_EXPERIMENTS.filter((id) => experimentById(id)).map((id): Job => ({ kind: 'experiment', id })),
+  ];
 }
 
 function proofFiles(): string[] {
@@ -160,16 +172,17 @@ function proofFiles(): string[] {
   }
 }
 
-/** Theorem ids and proof files, each once, in the order given; an unknown one is a usage error naming the closest. */
+/** Theorem ids, experiment ids and proof files, each once, in the order given; an unknown one is a usage error naming the closest. */
 function resolveTargets(targets: readonly string[]): Job[] {
-  const known = () => [...THEOREMS.map((t) => t.id), ...proofFiles()];
+  const known = () => [...THEOREMS.map((t) => t.id), ...EXPERIMENTS.map((e) => e.id), ...proofFiles()];
   const jobs = [...new Set(targets)].map((t): Job => {
     if (theoremById(t)) return { kind: 'theorem', id: t };
+    if (experimentById(t)) return { kind: 'experiment', id: t };
     const stat = statSync(t, { throwIfNoEntry: false });
     if (stat?.isFile()) return { kind: 'proof', file: t };
     if (stat?.isDirectory()) throw new UsageError(`report: '${t}' is a directory; name its proof files (${join(t, '*.md')}), or give no target for the catalogue and ${PROOFS_DIR}/`);
-    const what = /\.md$|[/\\]/.test(t) ? `no proof file '${t}'` : `unknown theorem or proof file '${t}'`;
-    throw new UsageError(`report: ${what}${closest(t, known())}; boundlab list shows the theorem ids`);
+    const what = /\.md$|[/\\]/.test(t) ? `no proof file '${t}'` : `unknown theorem, experiment or proof file '${t}'`;
+    throw new UsageError(`report: ${what}${closest(t, known())}; boundlab list shows the theorem ids, boundlab experiment --help the experiments`);
   });
   return jobs;
 }
@@ -177,6 +190,7 @@ function resolveTargets(targets: readonly string[]): Job[] {
 /** An outcome with what the page needs beside it: the theorem, or the proof file parsed for its prose. */
 function toItem(o: Outcome, maxBytes: number): ReportItem {
   if (o.kind === 'theorem') return { kind: 'theorem', theorem: theoremById(o.id)!, result: o.result, error: o.error };
+  if (o.kind === 'experiment') return { kind: 'experiment', experiment: experimentById(o.id)!, result: o.result, error: o.error };
   let proof;
   try {
     proof = parseProof(readInput(o.file, maxBytes), o.file);

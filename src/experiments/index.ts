@@ -12,7 +12,7 @@ import { eckartYoungExperiment } from './lowRank.ts';
 import { lowRankGpfqExperiment } from './lowRankGpfq.ts';
 import { networkGpfqExperiment } from './networkGpfq.ts';
 import { proxquantToy } from './proxquantToy.ts';
-import { renderExperimentPage } from './page.ts';
+import { renderExperimentPage } from '../report/experiment.ts';
 import { twoMoonsExperiment } from './twoMoonsExperiment.ts';
 import type { Experiment, ExperimentOptions, ExperimentResult } from './types.ts';
 

@@ -124,7 +124,7 @@ export function exportReport(
           if (ok) files.push(join(dir, `${name}.png`)); else png = 'failed';
         }
       }
-    } else if (item.proof) {
+    } else if (item.kind === 'proof' && item.proof) {
       const vocab = proofVocabulary(item.proof.names);
       item.proof.chains.forEach((c, k) => {
         const lines = [`  ${proofTex(c.first.node, vocab)}`, ...c.steps.map((s) => `  &${RELATION_TEX[s.relation]} ${proofTex(s.expr.node, vocab)}${s.justification ? ` && \\text{${latexText(s.justification)}}` : ''}`)];
@@ -137,7 +137,9 @@ export function exportReport(
     environment,
     items: items.map((item, i) => (item.kind === 'theorem'
       ? { kind: 'theorem', id: ids[i], theorem: item.theorem.id, result: item.result ?? null, error: item.error ?? null }
-      : { kind: 'proof', id: ids[i], file: item.file, result: item.result })),
+      : item.kind === 'experiment'
+        ? { kind: 'experiment', id: ids[i], experiment: item.experiment.id, result: item.result ?? null, error: item.error ?? null }
+        : { kind: 'proof', id: ids[i], file: item.file, result: item.result })),
   };
   write('record.json', JSON.stringify(record, null, 2) + '\n');
   return { dir, files, png };

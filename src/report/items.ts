@@ -6,17 +6,20 @@ import type { ProofFile } from '../proofs/parse.ts';
 import type { FileResult } from '../proofs/result.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { VerifyResult } from '../verify/result.ts';
+import type { Experiment, ExperimentResult } from '../experiments/types.ts';
+import { experimentVerdict } from './experiment.ts';
 
 export type ReportItem =
   | { kind: 'theorem'; theorem: Theorem; result?: VerifyResult; error?: string }
+  | { kind: 'experiment'; experiment: Experiment; result?: ExperimentResult; error?: string }
   /** `proof` is the parsed file (absent when it does not parse: `result.error` says why). */
   | { kind: 'proof'; file: string; proof?: ProofFile; result: FileResult };
 
 export interface SummaryRow {
   item: string;
-  kind: 'theorem' | 'proof';
+  kind: 'theorem' | 'proof' | 'experiment';
   title: string;
-  /** holds, violated (theorems); valid, refuted (proofs); inconclusive, error (either) */
+  /** holds, violated (theorems); valid, refuted (proofs); holds, refuted, measured (experiments: their claims); inconclusive, error (any) */
   verdict: string;
   worst_margin: number | null;
   /** Witness instances (theorems). */
@@ -35,6 +38,12 @@ export function summaryRow(item: ReportItem): SummaryRow {
       instances: r?.instances ?? null, steps: r?.steps ?? null, seconds: r?.seconds ?? 0,
     };
   }
+  if (item.kind === 'experiment') {
+    return {
+      item: item.experiment.id, kind: 'experiment', title: item.experiment.title, verdict: experimentVerdict(item.result),
+      worst_margin: null, instances: null, steps: typeof item.result?.settings.steps === 'number' ? item.result.settings.steps : null, seconds: item.result?.seconds ?? 0,
+    };
+  }
   const r = item.result;
   return {
     item: item.file, kind: 'proof', title: r.title || item.proof?.title || '',
@@ -43,8 +52,14 @@ export function summaryRow(item: ReportItem): SummaryRow {
   };
 }
 
-/** 2 when anything could not be checked (an error, a theorem that failed to run, an inconclusive item); else 1 when something is violated or refuted; else 0. */
+/**
+ * 2 when anything could not be checked (an error, a theorem that failed to
+ * run, a theorem or proof with no evidence); else 1 when something is
+ * violated or refuted; else 0. An experiment's inconclusive claim was checked
+ * (its interval straddles the claim: more seeds would decide it): shown, not
+ * an error.
+ */
 export function exitCode(rows: readonly SummaryRow[]): number {
-  if (rows.some((r) => r.verdict === 'error' || r.verdict === 'inconclusive')) return 2;
+  if (rows.some((r) => r.verdict === 'error' || (r.verdict === 'inconclusive' && r.kind !== 'experiment'))) return 2;
   return rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 1 : 0;
 }

@@ -8,8 +8,11 @@ import type { FileResult } from '../proofs/result.ts';
 import { theoremById } from '../theorems/index.ts';
 import type { VerifyResult } from '../verify/result.ts';
 import { verifyTheorem } from '../verify/verify.ts';
+import { initEngine } from '../engine/backend.ts';
+import { experimentById } from '../experiments/index.ts';
+import type { ExperimentResult } from '../experiments/types.ts';
 
-export type Job = { kind: 'theorem'; id: string } | { kind: 'proof'; file: string };
+export type Job = { kind: 'theorem'; id: string } | { kind: 'proof'; file: string } | { kind: 'experiment'; id: string };
 
 export interface JobSettings {
   seed: number;
@@ -22,9 +25,10 @@ export interface JobSettings {
 
 export type Outcome =
   | { kind: 'theorem'; id: string; result?: VerifyResult; error?: string }
+  | { kind: 'experiment'; id: string; result?: ExperimentResult; error?: string }
   | { kind: 'proof'; file: string; result: FileResult };
 
-export const jobLabel = (job: Job): string => (job.kind === 'theorem' ? job.id : job.file);
+export const jobLabel = (job: Job): string => (job.kind === 'proof' ? job.file : job.id);
 
 /**
  * Runs one job; never throws. A theorem that cannot be verified comes back
@@ -41,6 +45,16 @@ export async function runJob(job: Job, settings: JobSettings): Promise<Outcome> 
       return { kind: 'theorem', id: job.id, result };
     } catch (e) {
       return { kind: 'theorem', id: job.id, error: (e as Error).message };
+    }
+  }
+  if (job.kind === 'experiment') {
+    try {
+      const experiment = experimentById(job.id);
+      if (!experiment) throw new Error(`unknown experiment '${job.id}'`);
+      if (experiment.tensorflow) await initEngine();
+      return { kind: 'experiment', id: job.id, result: await experiment.run({ seed: settings.seed }) };
+    } catch (e) {
+      return { kind: 'experiment', id: job.id, error: (e as Error).message };
     }
   }
   try {

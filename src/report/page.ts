@@ -18,6 +18,7 @@ import { proofSection } from './proof.ts';
 import { relaxationsSection, relaxationsStatus, type RelaxationsReport } from './relaxations.ts';
 import { STYLE } from './style.ts';
 import { theoremSection } from './theorem.ts';
+import { experimentSection } from './experiment.ts';
 
 export interface Report {
   items: readonly ReportItem[];
@@ -37,9 +38,12 @@ export function renderPage(report: Report): string {
   const ids = uniqueIds(rows);
   const sections = report.items.map((item, i) => item.kind === 'theorem'
     ? theoremSection(item.theorem, item.result, item.error, ids[i])
-    : proofSection(item.file, item.proof, item.result, ids[i]));
+    : item.kind === 'experiment'
+      ? experimentSection(item.experiment, item.result, item.error, ids[i])
+      : proofSection(item.file, item.proof, item.result, ids[i]));
   const theorems = sections.filter((_, i) => rows[i].kind === 'theorem');
   const proofs = sections.filter((_, i) => rows[i].kind === 'proof');
+  const experiments = sections.filter((_, i) => rows[i].kind === 'experiment');
   const env = report.environment;
   const title = report.title ?? 'boundlab report';
   const main = `<header>
@@ -53,6 +57,7 @@ ${report.since ? sinceSection(report.since) : ''}
 ${summaryTable(rows, ids)}
 ${theorems.length ? `<h2 id="theorems">Theorems</h2>\n${theorems.join('\n')}` : ''}
 ${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
+${experiments.length ? `<h2 id="experiments">Experiments</h2>\n<p class="caption">Quantised training and compression as the papers ran them, each paper's claim judged over seeds by a confidence interval. An inconclusive claim was checked, but its interval straddles the claim: more seeds would decide it.</p>\n${experiments.join('\n')}` : ''}
 ${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
@@ -71,11 +76,11 @@ function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { re
   ]));
   const section = (id: string, title: string, items: string[] = []) =>
     `<li><a href="#${id}">${title}</a>${items.length ? `<ul>${items.join('')}</ul>` : ''}</li>`;
-  const theorems = entries('theorem'), proofs = entries('proof');
+  const theorems = entries('theorem'), proofs = entries('proof'), experiments = entries('experiment');
   return `<nav class="contents" id="contents" aria-label="Contents">
 <p class="filter">Show <label><input type="radio" name="filter" id="filter-all" checked> everything</label>
 <label><input type="radio" name="filter" id="filter-attention"> only what needs attention</label></p>
-<ul>${has.notes ? section('notes', 'Notes') : ''}${has.since ? section('since', 'Since last time') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
+<ul>${has.notes ? section('notes', 'Notes') : ''}${has.since ? section('since', 'Since last time') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${experiments.length ? section('experiments', 'Experiments', experiments) : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
 </nav>`;
 }
 
@@ -119,9 +124,11 @@ function status(rows: readonly SummaryRow[], relaxations?: RelaxationsReport): s
   };
   const parts = [];
   const nt = rows.filter((r) => r.kind === 'theorem').length;
-  const np = rows.length - nt;
+  const np = rows.filter((r) => r.kind === 'proof').length;
+  const ne = rows.filter((r) => r.kind === 'experiment').length;
   if (nt) parts.push(`${nt} theorem${nt === 1 ? '' : 's'}: ${count('theorem')}.`);
   if (np) parts.push(`${np} proof file${np === 1 ? '' : 's'}: ${count('proof')}.`);
+  if (ne) parts.push(`${ne} experiment${ne === 1 ? '' : 's'}: ${count('experiment')}.`);
   const relaxed = relaxations ? relaxationsStatus(relaxations) : '';
   if (relaxed) parts.push(escapeHtml(relaxed));
   const cls = rows.some((r) => r.verdict === 'error') ? 'status err'
@@ -134,7 +141,7 @@ function summaryTable(rows: readonly SummaryRow[], ids: readonly string[]): stri
   const body = rows.map((r, i) => {
     const checked = r.kind === 'theorem'
       ? (r.instances === null ? '—' : `${r.instances} × ${r.steps}`)
-      : `${r.steps} step${r.steps === 1 ? '' : 's'}`;
+      : r.steps === null ? '—' : `${r.steps} step${r.steps === 1 ? '' : 's'}`;
     return `<tr><td><a href="#${ids[i]}"><code>${escapeHtml(r.item)}</code></a><br><small>${escapeHtml(r.title)}</small></td>`
       + `<td><span class="verdict v-${r.verdict}">${r.verdict}</span></td><td class="num">${formatMargin(r.worst_margin)}</td>`
       + `<td class="num">${checked}</td><td class="num">${formatSeconds(r.seconds)}</td></tr>`;

@@ -48,6 +48,7 @@ dl.facts dd { margin: 0; min-width: 0; }
 .tag { display: inline-block; padding: 0 6px; border: 1px solid var(--rule); border-radius: 3px; font-size: 13px; }
 .verdict { display: inline-block; padding: 0 7px; border-radius: 3px; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .03em; color: #fff; background: var(--muted); vertical-align: 2px; }
 .v-holds, .v-valid, .v-proved, .v-certified { background: var(--ok); }
+.v-measured { background: var(--muted); }
 .v-sampled { background: #4f8a5b; }
 .v-violated, .v-refuted { background: var(--bad); }
 .v-inconclusive { background: var(--warn); }
@@ -95,7 +96,7 @@ table.chain tr.detail td { border-bottom: none; padding-top: 0; }
   details.item > summary { list-style: none; }
   /* the first page holds the title, the status and the summary; theorems and proofs start pages, items flow */
   h2 { margin-top: 24px; }
-  h2#theorems, h2#proofs { break-before: page; margin-top: 0; }
+  h2#theorems, h2#proofs, h2#experiments { break-before: page; margin-top: 0; }
   h2, h3, summary { break-after: avoid; }
   table.chain tr, figure.plot, .counterexample, .statement, dl.facts { break-inside: avoid; }
   pre { max-height: none; overflow: visible; }
