@@ -1,0 +1,46 @@
+/**
+ * A bound checked at every step of real runs, as a law statement: the claim
+ * is that it holds at every step of every seed at sizes from `holdsFrom` on
+ * (a paper's "for m large enough", made concrete). A step violates it only
+ * when the measured value exceeds the bound by more than the float32 floor of
+ * the measurement; smaller sizes are reported (holding or not) but decide nothing.
+ */
+import { formatNumber } from '../report/format.ts';
+import type { LawVerdict, StatementResult } from './types.ts';
+
+/** One seed's run at one size: measured value, bound and float32 floor per step. */
+export interface BoundTrace { seed: number; measured: ArrayLike<number>; bound: ArrayLike<number>; floor: ArrayLike<number> }
+
+export type BoundBySize = NonNullable<StatementResult['bySize']>[number];
+
+/** Whether the traces of one size hold, the worst ratio measured/bound over steps ≥ 1, and the first violation. */
+export function checkBoundAtSize(size: number, traces: readonly BoundTrace[]): BoundBySize {
+  let worstRatio = 0;
+  let firstViolation: BoundBySize['firstViolation'];
+  for (const t of traces) {
+    for (let k = 1; k < t.measured.length; k++) {
+      const ratio = t.measured[k] / t.bound[k];
+      if (ratio > worstRatio) worstRatio = ratio;
+      if (!firstViolation && t.measured[k] > t.bound[k] + t.floor[k]) {
+        firstViolation = { seed: t.seed, step: k, measured: t.measured[k], bound: t.bound[k] };
+      }
+    }
+  }
+  return { size, holds: !firstViolation, worstRatio, ...(firstViolation ? { firstViolation } : {}) };
+}
+
+export function boundVerdict(bySize: readonly BoundBySize[], holdsFrom: number, sizeName: string): { verdict: LawVerdict; reason: string } {
+  const decisive = bySize.filter((b) => b.size >= holdsFrom);
+  if (!decisive.length) return { verdict: 'inconclusive', reason: `no ${sizeName} ≥ ${holdsFrom} was run, and the claim is about those` };
+  const broken = decisive.find((b) => !b.holds);
+  if (broken) {
+    const v = broken.firstViolation!;
+    return { verdict: 'inconsistent', reason: `violated at ${sizeName} ${broken.size}: seed ${v.seed}, step ${v.step}, measured ${formatNumber(v.measured)} > bound ${formatNumber(v.bound)} beyond the float32 floor` };
+  }
+  const worst = Math.max(...decisive.map((b) => b.worstRatio));
+  return { verdict: 'consistent', reason: `held at every step of every seed at ${sizeName} ${decisive.map((b) => b.size).join(', ')} (worst measured/bound ${formatNumber(worst)})` };
+}
+
+export function boundStatement(args: { id: string; claim: string; source: string; bySize: BoundBySize[]; holdsFrom: number; sizeName: string }): StatementResult {
+  return { id: args.id, kind: 'bound', claim: args.claim, source: args.source, ...boundVerdict(args.bySize, args.holdsFrom, args.sizeName), bySize: args.bySize };
+}
