@@ -5,7 +5,7 @@
  * statement is, 2 on bad usage (out-of-range sizes or seeds name the option
  * and its range).
  */
-import { LAWS, lawById, runLaw } from '../laws/index.ts';
+import { LAWS, lawById } from '../laws/catalogue.ts';
 import type { Law } from '../laws/types.ts';
 import { UsageError } from '../verify/scope.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
@@ -89,6 +89,7 @@ async function run(argv: readonly string[]): Promise<number> {
   }
 
   const bar = progress();
+  const { runLaw } = await import('../laws/index.ts'); // TensorFlow.js and the page load only now
   const { result, verdict, file, bytes } = await runLaw(law, {
     sizes,
     seeds,

@@ -8,15 +8,12 @@ import { writeAtomically } from '../report/write.ts';
 import { renderLawPage } from './page.ts';
 import type { Law, LawOptions, LawResult } from './types.ts';
 import { overallVerdict } from './verdict.ts';
-import { lazyTraining } from './wide/lazyTraining.ts';
 
 export type { Law, LawOptions, LawResult, LawVerdict, StatementResult, ExponentClaim, ExponentFit } from './types.ts';
 export { fitExponent, LAW_LEVEL } from './fit.ts';
 export { exponentVerdict, overallVerdict } from './verdict.ts';
 
-export const LAWS: readonly Law[] = [lazyTraining];
-
-export const lawById = (id: string): Law | undefined => LAWS.find((l) => l.id === id);
+export { LAWS, lawById } from './catalogue.ts';
 
 export interface WriteLawOptions extends LawOptions {
   /** Directory for law-ID.html (default reports). */

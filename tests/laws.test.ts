@@ -1,0 +1,186 @@
+/**
+ * Law checks: the fit and its interval, the verdict rules, and the lazy-training
+ * law on real TensorFlow.js runs (small widths), both ways: the papers' claims
+ * are consistent on several data seeds, planted wrong exponents and a planted
+ * too-fast rate are inconsistent on the same runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initEngine } from '../src/engine/backend.ts';
+import { fitExponent } from '../src/laws/fit.ts';
+import type { ExponentClaim, ExponentFit, LawResult } from '../src/laws/types.ts';
+import { exponentVerdict } from '../src/laws/verdict.ts';
+import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
+import { makeRng } from '../src/numeric/rng.ts';
+
+const claim = (predicted: number, relation: ExponentClaim['relation'] = 'equal', tolerance = 0.1): ExponentClaim =>
+  ({ id: 'c', relation, quantity: 'y against x', predicted, tolerance, source: 'test' });
+
+/** Per-seed measurements y = 3 x^p · exp(noise), noise ~ N(0, sigma²) per point. */
+function powerLaw(sizes: number[], p: number, seeds: number, sigma: number, seed: number): number[][] {
+  const rng = makeRng(seed);
+  return Array.from({ length: seeds }, () => sizes.map((x) => 3 * x ** p * Math.exp(sigma * rng.normal())));
+}
+
+describe('fitExponent', () => {
+  const sizes = [16, 64, 256, 1024, 4096];
+
+  it('recovers a planted exponent, and its interval covers it for most seeds (95 % nominal)', () => {
+    let covered = 0;
+    for (let s = 0; s < 200; s++) {
+      const out = fitExponent(sizes, powerLaw(sizes, -0.5, 6, 0.05, s));
+      if (!('fit' in out)) throw new Error(out.reason);
+      if (out.fit.lo <= -0.5 && -0.5 <= out.fit.hi) covered++;
+    }
+    // 95 % coverage: 200 draws put the count in [180, 200] with probability > 0.999.
+    expect(covered).toBeGreaterThanOrEqual(180);
+  });
+
+  it('is exact on noiseless data', () => {
+    const out = fitExponent(sizes, powerLaw(sizes, -0.75, 3, 0, 1));
+    if (!('fit' in out)) throw new Error(out.reason);
+    expect(out.fit.mean).toBeCloseTo(-0.75, 12);
+    expect(out.fit.hi - out.fit.lo).toBeLessThan(1e-12);
+    expect(out.fit.intercept).toBeCloseTo(Math.log(3), 12);
+  });
+
+  it('refuses degenerate designs with the reason, never a fit', () => {
+    const reason = (xs: number[], ys: number[][]) => { const o = fitExponent(xs, ys); return 'reason' in o ? o.reason : 'fitted'; };
+    expect(reason([16, 64], powerLaw([16, 64], -0.5, 4, 0.05, 1))).toMatch(/2 distinct sizes.*at least 3/);
+    expect(reason([16, 16, 16, 64], powerLaw([16, 16, 16, 64], -0.5, 4, 0.05, 1))).toMatch(/2 distinct sizes/);
+    expect(reason([100, 120, 150], powerLaw([100, 120, 150], -0.5, 4, 0.05, 1))).toMatch(/span a factor 1\.50/);
+    expect(reason(sizes, powerLaw(sizes, -0.5, 1, 0.05, 1))).toMatch(/1 seed: an interval over seeds needs at least 2/);
+    const withZero = powerLaw(sizes, -0.5, 3, 0.05, 1);
+    withZero[1][2] = 0;
+    expect(reason(sizes, withZero)).toMatch(/seed 2 measured 0 at size 256/);
+  });
+});
+
+describe('exponentVerdict', () => {
+  const fit = (lo: number, hi: number): { fit: ExponentFit } =>
+    ({ fit: { method: 'test', level: 0.95, sizes: [1, 2, 4], slopes: [lo, hi], mean: (lo + hi) / 2, lo, hi, intercept: 0 } });
+
+  it('equal: consistent inside the band, inconsistent outside it, inconclusive across its edge', () => {
+    expect(exponentVerdict(claim(-0.5), fit(-0.55, -0.45)).verdict).toBe('consistent');
+    expect(exponentVerdict(claim(-0.5), fit(-0.58, -0.52)).verdict).toBe('consistent'); // p outside the interval, inside the band
+    expect(exponentVerdict(claim(-0.25), fit(-0.55, -0.45)).verdict).toBe('inconsistent');
+    expect(exponentVerdict(claim(-1), fit(-0.55, -0.45)).verdict).toBe('inconsistent');
+    const wide = exponentVerdict(claim(-0.5), fit(-0.9, -0.3));
+    expect(wide.verdict).toBe('inconclusive');
+    expect(wide.reason).toMatch(/more seeds/);
+  });
+
+  it('at-most: only the upper edge decides', () => {
+    expect(exponentVerdict(claim(-0.5, 'at-most'), fit(-0.8, -0.7)).verdict).toBe('consistent');
+    expect(exponentVerdict(claim(-1, 'at-most'), fit(-0.8, -0.7)).verdict).toBe('inconsistent');
+    expect(exponentVerdict(claim(-0.75, 'at-most'), fit(-0.8, -0.6)).verdict).toBe('inconclusive');
+  });
+
+  it('passes a missing fit on as inconclusive with its reason', () => {
+    expect(exponentVerdict(claim(-0.5), { reason: '2 distinct sizes' })).toEqual({ verdict: 'inconclusive', reason: '2 distinct sizes' });
+  });
+});
+
+describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
+  const widths = [4, 16, 64, 256, 1024];
+  const planted = { weight: { ...WEIGHT_CHANGE, predicted: -0.25 }, kernel: { ...KERNEL_CHANGE, predicted: -1 } };
+  const runs: { seed: number; truth: LawResult; wrong: LawResult }[] = [];
+
+  beforeAll(async () => {
+    await initEngine();
+    for (const seed of [0, 1, 2]) {
+      runs.push({
+        seed,
+        truth: await lazyTrainingCheck({ sizes: widths, seeds: 6, seed }),
+        wrong: await lazyTrainingCheck({ sizes: widths, seeds: 6, seed, rateFactor: 4, claims: planted }),
+      });
+    }
+  }, 300_000);
+
+  it("the papers' statements are consistent on every data seed", () => {
+    for (const { seed, truth } of runs) {
+      expect(truth.statements.map((s) => [seed, s.id, s.verdict])).toEqual([
+        [seed, 'weight-change', 'consistent'],
+        [seed, 'ntk-change', 'consistent'],
+        [seed, 'du-linear-convergence', 'consistent'],
+      ]);
+    }
+  });
+
+  it('planted wrong exponents and a rate four times too fast are inconsistent on the same seeds', () => {
+    for (const { seed, wrong } of runs) {
+      expect(wrong.statements.map((s) => [seed, s.id, s.verdict])).toEqual([
+        [seed, 'weight-change', 'inconsistent'],
+        [seed, 'ntk-change', 'inconsistent'],
+        [seed, 'du-linear-convergence', 'inconsistent'],
+      ]);
+    }
+  });
+
+  it('the Du et al. bound fails visibly at width 4 and holds at the claimed widths', () => {
+    for (const { truth } of runs) {
+      const bySize = truth.statements[2].bySize!;
+      const narrow = bySize.find((b) => b.size === 4)!;
+      expect(narrow.holds).toBe(false);
+      expect(narrow.worstRatio).toBeGreaterThan(2);
+      expect(bySize.find((b) => b.size === 1024)!.holds).toBe(true);
+    }
+  });
+
+  it('the fit uses the widths from 16 on, one slope per seed', () => {
+    const fit = runs[0].truth.statements[0].fit!;
+    expect(fit.sizes).toEqual([16, 64, 256, 1024]);
+    expect(fit.slopes).toHaveLength(6);
+  });
+
+  it('with too few widths or one seed the exponents are inconclusive, with the reason', async () => {
+    const r = await lazyTrainingCheck({ sizes: [16, 64], seeds: 2, seed: 0 });
+    expect(r.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
+    expect(r.statements[2]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/no width ≥ 1024/) });
+    const one = await lazyTrainingCheck({ sizes: [16, 64, 256], seeds: 1, seed: 0 });
+    expect(one.statements[1]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/1 seed/) });
+  }, 120_000);
+});
+
+describe('boundlab law (command line)', () => {
+  const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, 'law', ...args], { encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it('exits 2 naming the option and its range for out-of-range widths and seeds, with JSON under --json', () => {
+    const w = run('lazy-training', '--widths', '16,64,100000');
+    expect(w.code).toBe(2);
+    expect(w.err).toMatch(/--widths takes whole numbers in \[2, 16384\].*'100000'/);
+    const s = run('lazy-training', '--seeds', '65', '--json');
+    expect(s.code).toBe(2);
+    expect(JSON.parse(s.out).error).toMatch(/--seeds must be in \[1, 64\]/);
+    expect(run('no-such-law').code).toBe(2);
+    expect(run('lazy-training', '--grids', '4,8').code).toBe(2);
+  });
+
+  it('lists the law checks and prints help', () => {
+    expect(JSON.parse(run('--list', '--json').out).laws.map((l: { id: string }) => l.id)).toContain('lazy-training');
+    const h = run('--help');
+    expect(h.code).toBe(0);
+    expect(h.out).toMatch(/usage: boundlab law ID/);
+  });
+
+  it('runs a small check: JSON on stdout, a page with the fit written, exit 0', () => {
+    const out = mkdtempSync(join(tmpdir(), 'boundlab-law-'));
+    const r = run('lazy-training', '--widths', '16,64,256,1024', '--seeds', '4', '--seed', '1', '--json', '--out', out);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.law).toBe('lazy-training');
+    expect(j.statements.map((s: { id: string }) => s.id)).toEqual(['weight-change', 'ntk-change', 'du-linear-convergence']);
+    const html = readFileSync(j.out, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('interval, low end');
+    expect(html).not.toContain('<script');
+  });
+});
