@@ -12,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../src/engine/backend.ts';
 import { fitExponent } from '../src/laws/fit.ts';
-import type { ExponentClaim, ExponentFit, LawResult } from '../src/laws/types.ts';
+import type { Claim, Estimate, LawResult } from '../src/laws/types.ts';
 import { exponentVerdict } from '../src/laws/verdict.ts';
+import { IDENTITY, LINEAR_NOT_ELASTIC, localElasticityCheck, NETWORK_ELASTIC } from '../src/laws/elasticity/localElasticity.ts';
 import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 
-const claim = (predicted: number, relation: ExponentClaim['relation'] = 'equal', tolerance = 0.1): ExponentClaim =>
+const claim = (predicted: number, relation: Claim['relation'] = 'equal', tolerance = 0.1): Claim =>
   ({ id: 'c', relation, quantity: 'y against x', predicted, tolerance, source: 'test' });
 
 /** Per-seed measurements y = 3 x^p · exp(noise), noise ~ N(0, sigma²) per point. */
@@ -61,8 +62,8 @@ describe('fitExponent', () => {
 });
 
 describe('exponentVerdict', () => {
-  const fit = (lo: number, hi: number): { fit: ExponentFit } =>
-    ({ fit: { method: 'test', level: 0.95, sizes: [1, 2, 4], slopes: [lo, hi], mean: (lo + hi) / 2, lo, hi, intercept: 0 } });
+  const fit = (lo: number, hi: number): { fit: Estimate } =>
+    ({ fit: { method: 'test', level: 0.95, sizes: [1, 2, 4], perSeed: [lo, hi], mean: (lo + hi) / 2, lo, hi, intercept: 0 } });
 
   it('equal: consistent inside the band, inconsistent outside it, inconclusive across its edge', () => {
     expect(exponentVerdict(claim(-0.5), fit(-0.55, -0.45)).verdict).toBe('consistent');
@@ -134,7 +135,7 @@ describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
   it('the fit uses the widths from 16 on, one slope per seed', () => {
     const fit = runs[0].truth.statements[0].fit!;
     expect(fit.sizes).toEqual([16, 64, 256, 1024]);
-    expect(fit.slopes).toHaveLength(6);
+    expect(fit.perSeed).toHaveLength(6);
   });
 
   it('with too few widths or one seed the exponents are inconclusive, with the reason', async () => {
@@ -182,5 +183,50 @@ describe('boundlab law (command line)', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('interval, low end');
     expect(html).not.toContain('<script');
+  });
+});
+
+describe('local-elasticity on real TensorFlow.js SGD steps', () => {
+  const planted = {
+    identity: { ...IDENTITY, predicted: 2 },
+    network: { ...NETWORK_ELASTIC, relation: 'equal' as const, predicted: 0, tolerance: Math.log(1.25) },
+    linear: { ...LINEAR_NOT_ELASTIC, relation: 'at-least' as const, predicted: Math.log(1.25), tolerance: 0 },
+  };
+  const runs: { seed: number; truth: LawResult; wrong: LawResult }[] = [];
+
+  beforeAll(async () => {
+    await initEngine();
+    for (const seed of [0, 1, 2]) {
+      runs.push({
+        seed,
+        truth: await localElasticityCheck({ seeds: 12, seed }),
+        wrong: await localElasticityCheck({ seeds: 12, seed, claims: planted }),
+      });
+    }
+  }, 300_000);
+
+  it("He and Su's statements are consistent on every data seed", () => {
+    for (const { seed, truth } of runs) {
+      expect(truth.statements.map((s) => [seed, s.id, s.verdict])).toEqual([
+        [seed, 'first-order-identity', 'consistent'],
+        [seed, 'network-elastic', 'consistent'],
+        [seed, 'linear-not-elastic', 'consistent'],
+      ]);
+    }
+  });
+
+  it('a second-order identity, a non-elastic network and an elastic linear model are inconsistent', () => {
+    for (const { seed, wrong } of runs) {
+      expect(wrong.statements.map((s) => [seed, s.id, s.verdict])).toEqual([
+        [seed, 'first-order-identity', 'inconsistent'],
+        [seed, 'network-elastic', 'inconsistent'],
+        [seed, 'linear-not-elastic', 'inconsistent'],
+      ]);
+    }
+  });
+
+  it('a single step size cannot give an exponent: inconclusive with the reason', async () => {
+    const r = await localElasticityCheck({ sizes: [1, 2], seeds: 3, seed: 0 });
+    expect(r.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
   });
 });

@@ -4,6 +4,7 @@
  * usage errors stay fast.
  */
 import type { Law } from './types.ts';
+import { ELASTICITY_DEFAULTS } from './elasticity/defaults.ts';
 import { LAZY_DEFAULTS } from './wide/defaults.ts';
 
 export const lazyTraining: Law = {
@@ -17,6 +18,17 @@ export const lazyTraining: Law = {
   run: async (opts) => (await import('./wide/lazyTraining.ts')).lazyTrainingCheck(opts),
 };
 
-export const LAWS: readonly Law[] = [lazyTraining];
+export const localElasticity: Law = {
+  id: 'local-elasticity',
+  title: 'Local elasticity of a two-layer ReLU network against a linear model, and its first-order NTK identity',
+  summary: 'after an SGD step at x: same-class predictions move more than other-class (network, not linear); Δf(x′)/Δf(x) → Θ(x,x′)/Θ(x,x) with error ∝ η',
+  sizes: { option: 'steps', min: 1, max: 1 << 20, defaults: ELASTICITY_DEFAULTS.steps },
+  seeds: { min: 1, max: 256, default: ELASTICITY_DEFAULTS.seeds },
+  describe: `step sizes η = ηmax/k for the k given by --steps (ηmax below the first ReLU flip at x or x′, at most 1/(8·Θ(x,x))); width ${ELASTICITY_DEFAULTS.width}; two antipodal clusters of ${ELASTICITY_DEFAULTS.perClass} points in R^${ELASTICITY_DEFAULTS.d}`,
+  tensorflow: true,
+  run: async (opts) => (await import('./elasticity/localElasticity.ts')).localElasticityCheck(opts),
+};
+
+export const LAWS: readonly Law[] = [lazyTraining, localElasticity];
 
 export const lawById = (id: string): Law | undefined => LAWS.find((l) => l.id === id);

@@ -7,7 +7,7 @@
 import type { Figure } from '../experiments/types.ts';
 import type { SeriesPoint } from '../report/plot.ts';
 import type { FitOutcome } from './fit.ts';
-import type { ExponentClaim } from './types.ts';
+import type { Claim } from './types.ts';
 
 export interface ExponentFigureArgs {
   id: string;
@@ -18,7 +18,7 @@ export interface ExponentFigureArgs {
   sizes: readonly number[];
   /** values[k][s]: seed s at sizes[k]. */
   values: readonly (readonly number[])[];
-  claim: ExponentClaim;
+  claim: Claim;
   outcome: FitOutcome;
 }
 
@@ -36,7 +36,7 @@ export function exponentFigure(a: ExponentFigureArgs): Figure {
     const line = (slope: number, series: string): SeriesPoint[] =>
       [Math.min(...f.sizes), Math.max(...f.sizes)].map((x) => ({ x, y: Math.exp(cy + slope * (Math.log(x) - cx)), series }));
     points.push(...line(f.mean, SERIES.fit), ...line(f.lo, SERIES.lo), ...line(f.hi, SERIES.hi), ...line(a.claim.predicted, SERIES.predicted));
-    caption = `Fitted exponent ${f.mean.toFixed(3)}, ${Math.round(f.level * 100)} % interval [${f.lo.toFixed(3)}, ${f.hi.toFixed(3)}] (${f.slopes.length} seeds, sizes ${f.sizes.join(', ')}); predicted ${a.claim.predicted} ± ${a.claim.tolerance}. The band's lines and the prediction pass through the centre of the fitted data.`;
+    caption = `Fitted exponent ${f.mean.toFixed(3)}, ${Math.round(f.level * 100)} % interval [${f.lo.toFixed(3)}, ${f.hi.toFixed(3)}] (${f.perSeed.length} seeds, sizes ${f.sizes.join(', ')}); predicted ${a.claim.predicted} ± ${a.claim.tolerance}. The band's lines and the prediction pass through the centre of the fitted data.`;
   } else caption = `No fit: ${a.outcome.reason}.`;
   return {
     id: a.id,

@@ -8,7 +8,7 @@
  */
 import { logLogFit } from '../compression/experiments.ts';
 import { halfWidthFactor, meanInterval } from '../verify/statistics.ts';
-import type { ExponentFit } from './types.ts';
+import type { Estimate } from './types.ts';
 
 /** The confidence level of every exponent interval. */
 export const LAW_LEVEL = 0.95;
@@ -17,7 +17,25 @@ export const LAW_LEVEL = 0.95;
 export const MIN_SIZES = 3;
 export const MIN_LOG_SPREAD = Math.log(2);
 
-export type FitOutcome = { fit: ExponentFit } | { reason: string };
+export type FitOutcome = { fit: Estimate } | { reason: string };
+
+/**
+ * The Student t interval of one number per seed (a log ratio, say): the
+ * estimate a ratio statement is decided on. Fewer than 2 seeds or a value
+ * that is not finite: the reason, no estimate.
+ */
+export function meanEstimate(values: readonly number[], what: string, level = LAW_LEVEL): FitOutcome {
+  if (values.length < 2) return { reason: `${values.length} seed${values.length === 1 ? '' : 's'}: an interval over seeds needs at least 2` };
+  const k = values.findIndex((v) => !Number.isFinite(v));
+  if (k >= 0) return { reason: `seed ${k + 1} gave ${values[k]} for ${what}` };
+  const { mean, lo, hi } = meanInterval(values, halfWidthFactor(values.length, 1, 1 - level));
+  return {
+    fit: {
+      method: `Student t interval (${Math.round(level * 100)} %, ${values.length - 1} degrees of freedom) of ${values.length} per-seed values of ${what}`,
+      level, sizes: [], perSeed: [...values], mean, lo, hi, intercept: 0,
+    },
+  };
+}
 
 /**
  * `values[s][k]` is seed s's measurement at sizes[k]. Returns the fit, or the
@@ -47,7 +65,7 @@ export function fitExponent(sizes: readonly number[], values: readonly (readonly
       method: `Student t interval (${Math.round(level * 100)} %, ${slopes.length - 1} degrees of freedom) of ${slopes.length} per-seed least-squares slopes of log y on log x over ${sizes.length} sizes`,
       level,
       sizes: [...sizes],
-      slopes,
+      perSeed: slopes,
       mean,
       lo,
       hi,

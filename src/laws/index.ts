@@ -9,7 +9,7 @@ import { renderLawPage } from './page.ts';
 import type { Law, LawOptions, LawResult } from './types.ts';
 import { overallVerdict } from './verdict.ts';
 
-export type { Law, LawOptions, LawResult, LawVerdict, StatementResult, ExponentClaim, ExponentFit } from './types.ts';
+export type { Law, LawOptions, LawResult, LawVerdict, StatementResult, Claim, Estimate } from './types.ts';
 export { fitExponent, LAW_LEVEL } from './fit.ts';
 export { exponentVerdict, overallVerdict } from './verdict.ts';
 

@@ -21,7 +21,7 @@ export const verdictBadge = (v: LawVerdict): string => `<span class="verdict ${B
 function statementHtml(s: StatementResult, md: (t: string) => string): string {
   const fit = s.fit
     ? `<dt>fit</dt><dd>${escapeHtml(`${formatNumber(s.fit.mean)}, interval [${formatNumber(s.fit.lo)}, ${formatNumber(s.fit.hi)}]`)}</dd><dt>method</dt><dd>${escapeHtml(s.fit.method)}</dd>`
-      + `<dt>per-seed slopes</dt><dd>${escapeHtml(s.fit.slopes.map((x) => x.toFixed(3)).join(', '))}</dd>`
+      + `<dt>per seed</dt><dd>${escapeHtml(s.fit.perSeed.map((x) => x.toFixed(3)).join(', '))}</dd>`
     : '';
   const sizes = s.bySize
     ? `<dt>per size</dt><dd>${escapeHtml(s.bySize.map((b) => `${b.size}: ${b.holds ? 'holds' : 'violated'} (worst ${formatNumber(b.worstRatio)})`).join('; '))}</dd>`

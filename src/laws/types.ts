@@ -12,11 +12,12 @@ export type LawVerdict = 'consistent' | 'inconsistent' | 'inconclusive';
 /**
  * A predicted power law y ∝ x^predicted, decided within ±tolerance (see
  * verdict.ts for why a tolerance); `at-most` states only an upper bound on the
- * exponent (y = O(x^predicted), as a paper's O(·) bound does).
+ * exponent (y = O(x^predicted), as a paper's O(·) bound does), `at-least` a lower
+ * bound (a log ratio above 0: one quantity larger than another).
  */
-export interface ExponentClaim {
+export interface Claim {
   id: string;
-  relation: 'equal' | 'at-most';
+  relation: 'equal' | 'at-most' | 'at-least';
   /** What is measured against what, in words ("relative change of W against the width m"). */
   quantity: string;
   predicted: number;
@@ -24,24 +25,27 @@ export interface ExponentClaim {
   source: string;
 }
 
-/** The exponent fitted to per-seed measurements: a t interval of the per-seed log-log slopes. */
-export interface ExponentFit {
+/**
+ * An estimate with its interval over seeds: an exponent (one log-log slope per
+ * seed, fit.ts fitExponent) or a per-seed value such as a log ratio (meanEstimate).
+ */
+export interface Estimate {
   method: string;
   level: number;
   sizes: number[];
-  /** One slope per seed (least squares of log y on log x over the sizes). */
-  slopes: number[];
+  /** One value per seed (for an exponent: the least-squares slope of log y on log x over the sizes). */
+  perSeed: number[];
   mean: number;
   lo: number;
   hi: number;
-  /** Mean over seeds of the per-seed intercepts (log scale): the fitted line is e^intercept · x^mean. */
+  /** Exponents: mean over seeds of the per-seed intercepts (log scale): the fitted line is e^intercept · x^mean. */
   intercept: number;
 }
 
 /** One statement's outcome: the verdict, why, and what it rests on. */
 export interface StatementResult {
   id: string;
-  kind: 'exponent' | 'bound';
+  kind: 'exponent' | 'ratio' | 'bound';
   /** The claim in Markdown with $…$ (rendered on the page). */
   claim: string;
   source: string;
@@ -51,7 +55,7 @@ export interface StatementResult {
   /** Exponent statements: the prediction, the tolerance and the fit (absent when too little to fit). */
   predicted?: number;
   tolerance?: number;
-  fit?: ExponentFit;
+  fit?: Estimate;
   /** Bound statements: per size, whether the bound held at every step of every seed and the worst ratio measured/bound. */
   bySize?: { size: number; holds: boolean; worstRatio: number; firstViolation?: { seed: number; step: number; measured: number; bound: number } }[];
 }

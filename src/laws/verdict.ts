@@ -11,19 +11,26 @@
  * the interval", never turn a true law with a small finite-size bias into an
  * inconsistent one as the interval shrinks.
  * An `at-most` claim (exponent ≤ p, a paper's O(x^p)) has one edge, p + δ:
- * consistent when the interval lies below it, inconsistent when above it.
+ * consistent when the interval lies below it, inconsistent when above it;
+ * an `at-least` claim likewise at p − δ.
  */
 import { formatNumber } from '../report/format.ts';
 import type { FitOutcome } from './fit.ts';
-import type { ExponentClaim, LawVerdict, StatementResult } from './types.ts';
+import type { Claim, LawVerdict, StatementResult } from './types.ts';
 
-export function exponentVerdict(claim: ExponentClaim, outcome: FitOutcome): { verdict: LawVerdict; reason: string } {
+export function exponentVerdict(claim: Claim, outcome: FitOutcome): { verdict: LawVerdict; reason: string } {
   if (!('fit' in outcome)) return { verdict: 'inconclusive', reason: outcome.reason };
   const { lo, hi, mean } = outcome.fit;
   const [a, b] = [claim.predicted - claim.tolerance, claim.predicted + claim.tolerance];
   const interval = `fitted ${formatNumber(mean)}, interval [${formatNumber(lo)}, ${formatNumber(hi)}]`;
   const band = `the predicted ${formatNumber(claim.predicted)} ± ${formatNumber(claim.tolerance)}`;
   const inside = lo <= claim.predicted && claim.predicted <= hi ? 'the prediction is inside the interval' : 'the prediction is outside the interval';
+  if (claim.relation === 'at-least') {
+    const edge = `the predicted lower bound ${formatNumber(claim.predicted)} − ${formatNumber(claim.tolerance)}`;
+    if (hi < a) return { verdict: 'inconsistent', reason: `${interval} lies below ${edge}` };
+    if (lo >= a) return { verdict: 'consistent', reason: `${interval} lies above ${edge}` };
+    return { verdict: 'inconclusive', reason: `${interval} straddles ${edge}: more seeds narrow it` };
+  }
   if (claim.relation === 'at-most') {
     const edge = `the predicted upper bound ${formatNumber(claim.predicted)} + ${formatNumber(claim.tolerance)}`;
     if (lo > b) return { verdict: 'inconsistent', reason: `${interval} lies above ${edge}` };
@@ -36,10 +43,10 @@ export function exponentVerdict(claim: ExponentClaim, outcome: FitOutcome): { ve
 }
 
 /** The statement for an exponent claim and its fit. */
-export function exponentStatement(claim: ExponentClaim, text: string, outcome: FitOutcome): StatementResult {
+export function exponentStatement(claim: Claim, text: string, outcome: FitOutcome, kind: 'exponent' | 'ratio' = 'exponent'): StatementResult {
   return {
     id: claim.id,
-    kind: 'exponent',
+    kind,
     claim: text,
     source: claim.source,
     ...exponentVerdict(claim, outcome),

@@ -18,7 +18,7 @@ import type { SeriesPoint } from '../../report/plot.ts';
 import { boundStatement, checkBoundAtSize, type BoundTrace } from '../bound.ts';
 import { fitExponent } from '../fit.ts';
 import { exponentFigure } from '../figures.ts';
-import type { ExponentClaim, LawOptions, LawResult } from '../types.ts';
+import type { Claim, LawOptions, LawResult } from '../types.ts';
 import { LAZY_DEFAULTS } from './defaults.ts';
 import { exponentStatement } from '../verdict.ts';
 import { empiricalNtk, limitingGram, sphereData, trainWide, type WideRun } from './twoLayer.ts';
@@ -27,11 +27,11 @@ import { empiricalNtk, limitingGram, sphereData, trainWide, type WideRun } from 
 const SOURCE_LAZY = 'Jacot, Gabriel, Hongler 2018; Lee et al. 2019; Chizat, Oyallon, Bach 2019';
 const SOURCE_DU = 'Du, Zhai, Póczos, Singh 2019 (ICLR), gradient-flow rate exp(−λ0 t) at t = ηk';
 
-export const WEIGHT_CHANGE: ExponentClaim = { id: 'weight-change', relation: 'equal', quantity: 'relative change of W against the width m', predicted: -0.5, tolerance: 0.1, source: SOURCE_LAZY };
-export const KERNEL_CHANGE: ExponentClaim = { id: 'ntk-change', relation: 'at-most', quantity: 'relative change of the empirical NTK against the width m', predicted: -0.5, tolerance: 0.1, source: SOURCE_LAZY };
+export const WEIGHT_CHANGE: Claim = { id: 'weight-change', relation: 'equal', quantity: 'relative change of W against the width m', predicted: -0.5, tolerance: 0.1, source: SOURCE_LAZY };
+export const KERNEL_CHANGE: Claim = { id: 'ntk-change', relation: 'at-most', quantity: 'relative change of the empirical NTK against the width m', predicted: -0.5, tolerance: 0.1, source: SOURCE_LAZY };
 
 /** The rate in the Du bound, as a multiple of ηλ0 (1: the paper's; tests plant a faster one). */
-export interface LazyOptions extends LawOptions { rateFactor?: number; claims?: { weight?: ExponentClaim; kernel?: ExponentClaim } }
+export interface LazyOptions extends LawOptions { rateFactor?: number; claims?: { weight?: Claim; kernel?: Claim } }
 
 /** ‖A − B‖₂ for symmetric A, B (the largest |eigenvalue| of the difference). */
 const spectralGap = (A: Mat, B: Mat): number => {
@@ -125,7 +125,7 @@ export async function lazyTrainingCheck(opts: LazyOptions = {}): Promise<LawResu
     title: 'Wide networks train lazily: weights and NTK move as m^(−1/2), and the Du et al. rate holds',
     seed,
     settings: { widths: widths.join(', '), seeds: seedCount, n, d, eta, steps, lambda0, lambdaMax, 'fit from width': fitFrom, 'bound claimed from width': holdsFrom },
-    setup: `A two-layer ReLU network $f(x) = \\frac{1}{\\sqrt m} \\sum_{r=1}^m a_r \\max(0, w_r^\\top x)$ with $w_r \\sim N(0, I_{${d}})$ and $a_r$ uniform on $\\{-1, 1\\}$ and fixed (the setting of Du, Zhai, Póczos and Singh), trained on $W$ alone by full-batch gradient descent on $\\tfrac12 \\sum_i (f(x_i) - y_i)^2$ with TensorFlow.js (float32). The data: $n = ${n}$ points uniform on the unit sphere of $\\mathbb{R}^${d}$ with targets $y_i \\sim N(0, 1)$. Every width runs the same $T = ${steps}$ steps of size $\\eta = 1/\\lambda_{\\max}(H^\\infty)$. The empirical NTK is $H(W)_{ij} = x_i^\\top x_j \\frac1m \\sum_r 1\\{w_r^\\top x_i \\ge 0, w_r^\\top x_j \\ge 0\\}$ and its limit $H^\\infty_{ij} = x_i^\\top x_j (\\pi - \\arccos x_i^\\top x_j)/(2\\pi)$, both in float64; $\\lambda_0 = \\lambda_{\\min}(H^\\infty)$. Each seed is one initialisation, the same at every width (its first rows), so the slope over widths is fitted per seed and the exponent's interval is a Student $t$ interval of the ${seedCount} per-seed slopes. The bound is checked at every step; a step counts as a violation only beyond a worst-case float32 error bound of the forward pass.`,
+    setup: `A two-layer ReLU network $f(x) = \\frac{1}{\\sqrt m} \\sum_{r=1}^m a_r \\max(0, w_r^\\top x)$ with $w_r \\sim N(0, I_{${d}})$ and $a_r$ uniform on $\\{-1, 1\\}$ and fixed (the setting of Du, Zhai, Póczos and Singh), trained on $W$ alone by full-batch gradient descent on $\\tfrac12 \\sum_i (f(x_i) - y_i)^2$ with TensorFlow.js (float32). The data: $n = ${n}$ points uniform on the unit sphere of $\\mathbb{R}^{${d}}$ with targets $y_i \\sim N(0, 1)$. Every width runs the same $T = ${steps}$ steps of size $\\eta = 1/\\lambda_{\\max}(H^\\infty)$. The empirical NTK is $H(W)_{ij} = x_i^\\top x_j \\frac1m \\sum_r 1\\{w_r^\\top x_i \\ge 0, w_r^\\top x_j \\ge 0\\}$ and its limit $H^\\infty_{ij} = x_i^\\top x_j (\\pi - \\arccos x_i^\\top x_j)/(2\\pi)$, both in float64; $\\lambda_0 = \\lambda_{\\min}(H^\\infty)$. Each seed is one initialisation, the same at every width (its first rows), so the slope over widths is fitted per seed and the exponent's interval is a Student $t$ interval of the ${seedCount} per-seed slopes. The bound is checked at every step; a step counts as a violation only beyond a worst-case float32 error bound of the forward pass.`,
     statements,
     figures: [
       exponentFigure({ id: 'weight-change', title: 'Relative change of the weights against the width', xLabel: 'width m', yLabel: '‖W(T) − W(0)‖ / ‖W(0)‖', sizes: perWidth.map((p) => p.width), values: perWidth.map((p) => p.weight), claim: weightClaim, outcome: weightFit }),

@@ -91,7 +91,7 @@ export interface WideRun {
 }
 
 /** Draws one seed's W (N(0, 1) entries) and a (±1). */
-function initialise(seed: number, m: number, d: number): { W: Float64Array; a: Float64Array } {
+export function initialise(seed: number, m: number, d: number): { W: Float64Array; a: Float64Array } {
   const rng = makeRng(seed);
   const W = Float64Array.from({ length: m * d }, () => rng.normal());
   const a = Float64Array.from({ length: m }, () => (rng.next() < 0.5 ? -1 : 1));
