@@ -14,6 +14,7 @@ import { initEngine } from '../src/engine/backend.ts';
 import { fitExponent } from '../src/laws/fit.ts';
 import type { Claim, Estimate, LawResult } from '../src/laws/types.ts';
 import { exponentVerdict } from '../src/laws/verdict.ts';
+import { distillationCheck, distillationInstance } from '../src/laws/distillation/linearStudent.ts';
 import { IDENTITY, LINEAR_NOT_ELASTIC, localElasticityCheck, NETWORK_ELASTIC } from '../src/laws/elasticity/localElasticity.ts';
 import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
 import { makeRng } from '../src/numeric/rng.ts';
@@ -228,5 +229,33 @@ describe('local-elasticity on real TensorFlow.js SGD steps', () => {
   it('a single step size cannot give an exponent: inconclusive with the reason', async () => {
     const r = await localElasticityCheck({ sizes: [1, 2], seeds: 3, seed: 0 });
     expect(r.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
+  });
+});
+
+describe('distillation on real TensorFlow.js gradient descent', () => {
+  beforeAll(async () => { await initEngine(); });
+
+  it('the student stays under the rate bound towards P w* and ends at P w* (float32 level) on every data seed', async () => {
+    for (const seed of [0, 1, 2]) {
+      const r = await distillationCheck({ seed, seeds: 4 });
+      expect([seed, r.statements[0].verdict]).toEqual([seed, 'consistent']);
+      for (const row of r.table.rows) expect(row.toProjection as number).toBeLessThan(1e-4);
+    }
+  });
+
+  it('w* itself as the limit (the unprojected teacher) is inconsistent on every data seed', async () => {
+    for (const seed of [0, 1, 2]) {
+      const r = await distillationCheck({ seed, seeds: 4, plantTeacherAsLimit: true });
+      expect([seed, r.statements[0].verdict]).toEqual([seed, 'inconsistent']);
+    }
+  });
+
+  it('the projection is the least-norm point with the teacher logits: X ŵ = X w*, and ŵ lies in the span', () => {
+    const inst = distillationInstance(6, 20, 0.5, 3);
+    const z = (w: ArrayLike<number>) => Array.from({ length: 6 }, (_, i) => inst.X.data.subarray(i * 20, (i + 1) * 20).reduce((s, x, k) => s + x * w[k], 0));
+    const [a, b] = [z(inst.projection), z(inst.teacher)];
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 10));
+    expect(inst.mu).toBeGreaterThan(0);
+    expect(inst.mu).toBeLessThan(inst.L);
   });
 });

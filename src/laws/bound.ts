@@ -13,20 +13,28 @@ export interface BoundTrace { seed: number; measured: ArrayLike<number>; bound: 
 
 export type BoundBySize = NonNullable<StatementResult['bySize']>[number];
 
-/** Whether the traces of one size hold, the worst ratio measured/bound over steps ≥ 1, and the first violation. */
+/** Whether a step's bound is above its float32 floor: only there can a ratio measured/bound mean anything. */
+export const resolved = (t: BoundTrace, k: number): boolean => t.bound[k] > t.floor[k];
+
+/**
+ * Whether the traces of one size hold, the worst ratio measured/bound over
+ * resolved steps k ≥ 1, how many steps were not resolved (bound below the
+ * floor: they can only show a violation beyond the floor), and the first violation.
+ */
 export function checkBoundAtSize(size: number, traces: readonly BoundTrace[]): BoundBySize {
-  let worstRatio = 0;
+  let worstRatio = 0, unresolved = 0, checked = 0;
   let firstViolation: BoundBySize['firstViolation'];
   for (const t of traces) {
     for (let k = 1; k < t.measured.length; k++) {
-      const ratio = t.measured[k] / t.bound[k];
-      if (ratio > worstRatio) worstRatio = ratio;
+      checked++;
+      if (resolved(t, k)) worstRatio = Math.max(worstRatio, t.measured[k] / t.bound[k]);
+      else unresolved++;
       if (!firstViolation && t.measured[k] > t.bound[k] + t.floor[k]) {
         firstViolation = { seed: t.seed, step: k, measured: t.measured[k], bound: t.bound[k] };
       }
     }
   }
-  return { size, holds: !firstViolation, worstRatio, ...(firstViolation ? { firstViolation } : {}) };
+  return { size, holds: !firstViolation, worstRatio, checked, unresolved, ...(firstViolation ? { firstViolation } : {}) };
 }
 
 export function boundVerdict(bySize: readonly BoundBySize[], holdsFrom: number, sizeName: string): { verdict: LawVerdict; reason: string } {
@@ -37,8 +45,11 @@ export function boundVerdict(bySize: readonly BoundBySize[], holdsFrom: number, 
     const v = broken.firstViolation!;
     return { verdict: 'inconsistent', reason: `violated at ${sizeName} ${broken.size}: seed ${v.seed}, step ${v.step}, measured ${formatNumber(v.measured)} > bound ${formatNumber(v.bound)} beyond the float32 floor` };
   }
+  const checked = decisive.reduce((s, b) => s + b.checked, 0), unresolved = decisive.reduce((s, b) => s + b.unresolved, 0);
+  if (unresolved === checked) return { verdict: 'inconclusive', reason: `the bound was below the float32 floor at every step at ${sizeName} ≥ ${holdsFrom}` };
   const worst = Math.max(...decisive.map((b) => b.worstRatio));
-  return { verdict: 'consistent', reason: `held at every step of every seed at ${sizeName} ${decisive.map((b) => b.size).join(', ')} (worst measured/bound ${formatNumber(worst)})` };
+  const below = unresolved ? `; ${unresolved} of ${checked} steps had the bound below the float32 floor and are not counted in that ratio` : '';
+  return { verdict: 'consistent', reason: `held at every step of every seed at ${sizeName} ${decisive.map((b) => b.size).join(', ')} (worst measured/bound ${formatNumber(worst)} where resolved${below})` };
 }
 
 export function boundStatement(args: { id: string; claim: string; source: string; bySize: BoundBySize[]; holdsFrom: number; sizeName: string }): StatementResult {

@@ -4,6 +4,7 @@
  * usage errors stay fast.
  */
 import type { Law } from './types.ts';
+import { DISTILLATION_DEFAULTS } from './distillation/defaults.ts';
 import { ELASTICITY_DEFAULTS } from './elasticity/defaults.ts';
 import { LAZY_DEFAULTS } from './wide/defaults.ts';
 
@@ -29,6 +30,17 @@ export const localElasticity: Law = {
   run: async (opts) => (await import('./elasticity/localElasticity.ts')).localElasticityCheck(opts),
 };
 
-export const LAWS: readonly Law[] = [lazyTraining, localElasticity];
+export const distillation: Law = {
+  id: 'distillation',
+  title: 'Distillation into a linear student: convergence to the teacher projected onto the span of the data',
+  summary: '‖w_t − P w*‖² ≤ (1 − μ/L)^t ‖w_0 − P w*‖² at every step of gradient descent on the soft-label cross-entropy',
+  sizes: { option: 'samples', min: 2, max: DISTILLATION_DEFAULTS.d - 1, defaults: DISTILLATION_DEFAULTS.samples },
+  seeds: { min: 1, max: 64, default: DISTILLATION_DEFAULTS.seeds },
+  describe: `d ${DISTILLATION_DEFAULTS.d}, teacher w* ~ N(0, ${DISTILLATION_DEFAULTS.teacherScale ** 2}I), inputs N(0, I/d), step 1/L, steps until the bound falls by e^${DISTILLATION_DEFAULTS.decay}`,
+  tensorflow: true,
+  run: async (opts) => (await import('./distillation/linearStudent.ts')).distillationCheck(opts),
+};
+
+export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation];
 
 export const lawById = (id: string): Law | undefined => LAWS.find((l) => l.id === id);
