@@ -44,19 +44,20 @@ function tableHtml(result: LawResult): string {
   return `<table class="summary"><thead><tr>${head}</tr></thead>\n<tbody>${body}</tbody></table>${caption ? `\n<p class="caption">${escapeHtml(caption)}</p>` : ''}`;
 }
 
-export function renderLawPage(result: LawResult, env: Environment): string {
+/**
+ * A law check as a section of a larger page (h2 headings inside; the report's
+ * style): the statements with their verdicts, the setup, the measurements and
+ * the figures. renderLawPage wraps it in a document; a report could place it
+ * among its theorem sections.
+ */
+export function lawSection(result: LawResult): string {
   const md = (text: string) => renderMarkdown(text, { headingOffset: 2 });
   const settings = Object.entries(result.settings)
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(typeof v === 'number' ? formatNumber(v) : v)}</dd>`).join('');
   const figures = result.figures.map((f) =>
     `<figure class="plot" id="figure-${escapeHtml(f.id)}"><figcaption>${escapeHtml(f.title)}</figcaption>${seriesPlot(f.points, f.plot)}`
     + `${f.caption ? `<p class="caption">${escapeHtml(f.caption)}</p>` : ''}</figure>`);
-  const body = `<header>
-<h1>${escapeHtml(result.title)}</h1>
-<p class="lead">boundlab law <code>${escapeHtml(result.law)}</code> · ${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · seed ${result.seed} · ${formatSeconds(result.seconds)}</p>
-<p>${result.statements.map((s) => `${verdictBadge(s.verdict)} <a href="#statement-${escapeHtml(s.id)}">${escapeHtml(s.id)}</a>`).join(' · ')}</p>
-</header>
-<h2 id="statements">Statements</h2>
+  return `<h2 id="statements">Statements</h2>
 ${result.statements.map((s) => statementHtml(s, md)).join('\n')}
 <h2 id="setup">Setup</h2>
 <div class="prose">${md(result.setup)}</div>
@@ -65,7 +66,16 @@ ${result.statements.map((s) => statementHtml(s, md)).join('\n')}
 ${tableHtml(result)}
 ${result.findings.length ? `<ul class="prose">${result.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : ''}
 <h2 id="plots">Plots</h2>
-<div class="plots">${figures.join('\n')}</div>
+<div class="plots">${figures.join('\n')}</div>`;
+}
+
+export function renderLawPage(result: LawResult, env: Environment): string {
+  const body = `<header>
+<h1>${escapeHtml(result.title)}</h1>
+<p class="lead">boundlab law <code>${escapeHtml(result.law)}</code> · ${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · seed ${result.seed} · ${formatSeconds(result.seconds)}</p>
+<p>${result.statements.map((s) => `${verdictBadge(s.verdict)} <a href="#statement-${escapeHtml(s.id)}">${escapeHtml(s.id)}</a>`).join(' · ')}</p>
+</header>
+${lawSection(result)}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
   return htmlDocument(`${result.title}: boundlab law`, env, body);
