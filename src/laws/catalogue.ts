@@ -34,7 +34,7 @@ export const distillation: Law = {
   id: 'distillation',
   title: 'Distillation into a linear student: convergence to the teacher projected onto the span of the data',
   summary: '‖w_t − P w*‖² ≤ (1 − μ/L)^t ‖w_0 − P w*‖² at every step of gradient descent on the soft-label cross-entropy',
-  sizes: { option: 'samples', min: 2, max: DISTILLATION_DEFAULTS.d - 1, defaults: DISTILLATION_DEFAULTS.samples },
+  sizes: { option: 'samples', min: 2, max: DISTILLATION_DEFAULTS.d / 2, defaults: DISTILLATION_DEFAULTS.samples }, // beyond d/2 the rate μ/L (∝ λ⁺min/λmax of XᵀX) needs ~10⁵ steps
   seeds: { min: 1, max: 64, default: DISTILLATION_DEFAULTS.seeds },
   describe: `d ${DISTILLATION_DEFAULTS.d}, teacher w* ~ N(0, ${DISTILLATION_DEFAULTS.teacherScale ** 2}I), inputs N(0, I/d), step 1/L, steps until the bound falls by e^${DISTILLATION_DEFAULTS.decay}`,
   tensorflow: true,
