@@ -5,7 +5,7 @@
  * too-fast rate are inconsistent on the same runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -184,6 +184,7 @@ describe('boundlab law (command line)', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('interval, low end');
     expect(html).not.toContain('<script');
+    rmSync(out, { recursive: true, force: true });
   });
 });
 
