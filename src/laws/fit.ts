@@ -10,6 +10,13 @@ import { logLogFit } from '../compression/experiments.ts';
 import { halfWidthFactor, meanInterval } from '../verify/statistics.ts';
 import type { Estimate } from './types.ts';
 
+/**
+ * The seed of replicate r (0-based) of a law run with seed `seed`; `stream`
+ * separates independent draws of one run (a size, say). Replicates are the
+ * unit every interval is taken over.
+ */
+export const replicateSeed = (seed: number, r: number, stream = 0): number => seed * 1_000_003 + stream * 1009 + r + 1;
+
 /** The confidence level of every exponent interval. */
 export const LAW_LEVEL = 0.95;
 

@@ -19,6 +19,7 @@ import { eigenvalues, mat, matMul, matVec, solveSPD, transpose, type Mat } from 
 import { makeRng } from '../../numeric/rng.ts';
 import type { SeriesPoint } from '../../report/plot.ts';
 import { boundStatement, checkBoundAtSize, resolved, type BoundTrace } from '../bound.ts';
+import { replicateSeed } from '../fit.ts';
 import type { LawOptions, LawResult } from '../types.ts';
 import { DISTILLATION_DEFAULTS } from './defaults.ts';
 
@@ -84,7 +85,7 @@ export async function distillationCheck(opts: DistillationOptions = {}): Promise
   const ratioPoints: SeriesPoint[] = [];
   for (const n of samples) {
     opts.onProgress?.(`n = ${n}`);
-    const instances = Array.from({ length: seedCount }, (_, s) => distillationInstance(n, d, teacherScale, seed * 1_000_003 + n * 1009 + s + 1));
+    const instances = Array.from({ length: seedCount }, (_, s) => distillationInstance(n, d, teacherScale, replicateSeed(seed, s, n)));
     const rate = Math.min(...instances.map((s) => s.mu / s.L));
     const steps = Math.ceil(decay / rate);
     const runs = distil(instances, steps);
@@ -97,7 +98,7 @@ export async function distillationCheck(opts: DistillationOptions = {}): Promise
       // doubled for the gradient's own rounding. On the squared distance: 2·e·dist + e².
       const e = (8 * u * norm(inst.projection) * inst.L) / inst.mu;
       const floor = Float64Array.from(measured, (m) => 2 * e * Math.sqrt(m) + e * e);
-      return { seed: seed * 1_000_003 + n * 1009 + s + 1, measured, bound, floor };
+      return { seed: replicateSeed(seed, s, n), measured, bound, floor };
     });
     bySize.push(checkBoundAtSize(n, traces));
     const last = runs.map((r) => r[r.length - 1]);

@@ -15,7 +15,7 @@
  */
 import { makeRng, type Rng } from '../../numeric/rng.ts';
 import type { SeriesPoint } from '../../report/plot.ts';
-import { fitExponent, meanEstimate } from '../fit.ts';
+import { fitExponent, meanEstimate, replicateSeed } from '../fit.ts';
 import { exponentFigure } from '../figures.ts';
 import type { Claim, LawOptions, LawResult } from '../types.ts';
 import { exponentStatement } from '../verdict.ts';
@@ -63,7 +63,7 @@ export async function localElasticityCheck(opts: ElasticityOptions = {}): Promis
   const etaScale: number[] = [];
   for (let s = 0; s < seedCount; s++) {
     opts.onProgress?.(`seed ${s + 1} of ${seedCount}`);
-    const { W, a } = initialise(seed * 1_000_003 + s + 1, m, d);
+    const { W, a } = initialise(replicateSeed(seed, s), m, d);
     const net: Network = { m, d, W, a };
     const i = pick.int(n);
     const x = data.X[i], y = data.labels[i];
@@ -87,7 +87,7 @@ export async function localElasticityCheck(opts: ElasticityOptions = {}): Promis
     const dfx = networkOutput(after, x) - fx;
     const relNet = (j: number) => Math.abs(networkOutput(after, data.X[j]) - networkOutput(net, data.X[j])) / Math.abs(dfx);
     logRatioNet.push(Math.log(mean(same.map(relNet)) / mean(other.map(relNet))));
-    const rng = makeRng(seed * 1_000_003 + s + 1);
+    const rng = makeRng(replicateSeed(seed, s, 1)); // its own stream: S of a linear model does not depend on v, but v should not be W's first row
     const v = Float64Array.from({ length: d }, () => rng.normal() / Math.sqrt(d));
     const v1 = linearStep(v, x, y, eta);
     const dlx = linearOutput(v1, x) - linearOutput(v, x);

@@ -16,13 +16,12 @@ import { eigenvalues, mat, type Mat } from '../../numeric/linalg.ts';
 import { makeRng } from '../../numeric/rng.ts';
 import type { SeriesPoint } from '../../report/plot.ts';
 import { boundStatement, checkBoundAtSize, type BoundTrace } from '../bound.ts';
-import { fitExponent } from '../fit.ts';
 import { exponentFigure } from '../figures.ts';
+import { fitExponent, replicateSeed } from '../fit.ts';
 import type { Claim, LawOptions, LawResult } from '../types.ts';
-import { LAZY_DEFAULTS } from './defaults.ts';
 import { exponentStatement } from '../verdict.ts';
+import { LAZY_DEFAULTS } from './defaults.ts';
 import { empiricalNtk, limitingGram, sphereData, trainWide, type WideRun } from './twoLayer.ts';
-
 
 const SOURCE_LAZY = 'Jacot, Gabriel, Hongler 2018; Lee et al. 2019; Chizat, Oyallon, Bach 2019';
 const SOURCE_DU = 'Du, Zhai, Póczos, Singh 2019 (ICLR), gradient-flow rate exp(−λ0 t) at t = ηk';
@@ -46,9 +45,6 @@ const relativeChange = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return Math.sqrt(s) / frobenius(a);
 };
 
-/** Seed of replicate r (0-based) under the law's seed: the same initialisations at every width. */
-export const replicateSeed = (seed: number, r: number): number => seed * 1_000_003 + r + 1;
-
 export async function lazyTrainingCheck(opts: LazyOptions = {}): Promise<LawResult> {
   const t0 = performance.now();
   const widths = opts.sizes ?? LAZY_DEFAULTS.widths;
@@ -62,6 +58,7 @@ export async function lazyTrainingCheck(opts: LazyOptions = {}): Promise<LawResu
   const lambda0 = spectrum[0], lambdaMax = spectrum[n - 1];
   const eta = 1 / lambdaMax;
   const steps = Math.ceil(decay / (eta * lambda0));
+  // The same initialisations at every width (their first rows): the slope over widths is a per-seed quantity.
   const seeds = Array.from({ length: seedCount }, (_, r) => replicateSeed(seed, r));
 
   const runs: WideRun[] = [];
