@@ -17,6 +17,8 @@ import { exponentVerdict } from '../src/laws/verdict.ts';
 import { distillationCheck, distillationInstance } from '../src/laws/distillation/linearStudent.ts';
 import { IDENTITY, LINEAR_NOT_ELASTIC, localElasticityCheck, NETWORK_ELASTIC } from '../src/laws/elasticity/localElasticity.ts';
 import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
+import { sphereData, trainWide } from '../src/laws/wide/twoLayer.ts';
+import { boundVerdict, checkBoundAtSize, type BoundTrace } from '../src/laws/bound.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 
 const claim = (predicted: number, relation: Claim['relation'] = 'equal', tolerance = 0.1): Claim =>
@@ -260,3 +262,59 @@ describe('distillation on real TensorFlow.js gradient descent', () => {
     expect(inst.mu).toBeLessThan(inst.L);
   });
 });
+
+describe('bounds along runs (bound.ts)', () => {
+  const trace = (measured: number[], bound: number[], floor: number[], seed = 1): BoundTrace => ({ seed, measured, bound, floor });
+
+  it('a step above the bound by more than its floor is a violation; within the floor it is not', () => {
+    const within = checkBoundAtSize(8, [trace([1, 0.5, 0.26], [1, 0.5, 0.25], [0, 0, 0.02])]);
+    expect(within).toMatchObject({ holds: true, checked: 2, unresolved: 0 });
+    expect(within.worstRatio).toBeCloseTo(0.26 / 0.25, 12);
+    const beyond = checkBoundAtSize(8, [trace([1, 0.5, 0.3], [1, 0.5, 0.25], [0, 0, 0.02], 7)]);
+    expect(beyond).toMatchObject({ holds: false, firstViolation: { seed: 7, step: 2, measured: 0.3, bound: 0.25 } });
+  });
+
+  it('steps whose bound is below the floor are counted apart and left out of the worst ratio', () => {
+    const r = checkBoundAtSize(8, [trace([1, 0.5, 1e-3], [1, 0.5, 1e-9], [0, 0, 1e-2])]);
+    expect(r).toMatchObject({ holds: true, checked: 2, unresolved: 1, worstRatio: 1 });
+    expect(boundVerdict([{ ...r, size: 8 }], 8, 'n').reason).toMatch(/1 of 2 steps had the bound below the float32 floor/);
+  });
+
+  it('sizes below the claimed one decide nothing; none at or above it is inconclusive', () => {
+    const broken = checkBoundAtSize(4, [trace([1, 2], [1, 0.5], [0, 0])]);
+    const fine = checkBoundAtSize(1024, [trace([1, 0.4], [1, 0.5], [0, 0])]);
+    expect(boundVerdict([broken, fine], 1024, 'width').verdict).toBe('consistent');
+    expect(boundVerdict([broken], 1024, 'width')).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/no width ≥ 1024/) });
+    expect(boundVerdict([broken, { ...broken, size: 2048 }], 1024, 'width').verdict).toBe('inconsistent');
+  });
+});
+
+describe('the lazy-training residual', () => {
+  it('is the float64 residual of the float32 iterate, to within its rounding floor, at every width', async () => {
+    await initEngine();
+    const data = sphereData(12, 6, makeRng(3));
+    for (const width of [4, 64, 1024]) {
+      const run = trainWide(data, { width, seeds: [1, 2], steps: 5, eta: 0.5 });
+      for (let s = 0; s < 2; s++) {
+        const exact = exactResidual(data, run.WT[s], run.a[s], width);
+        expect(Math.abs(run.residuals[s][5] - exact)).toBeLessThanOrEqual(run.floors[s][5]);
+        expect(run.floors[s][5]).toBeLessThan(1e-9 * exact);
+      }
+    }
+  });
+});
+
+/** ‖y − u‖² in float64 at weights W (m × d) and output signs a. */
+function exactResidual(data: ReturnType<typeof sphereData>, W: Float64Array, a: Float64Array, m: number): number {
+  let r = 0;
+  for (let i = 0; i < data.n; i++) {
+    let u = 0;
+    for (let k = 0; k < m; k++) {
+      let z = 0;
+      for (let j = 0; j < data.d; j++) z += W[k * data.d + j] * data.X.data[i * data.d + j];
+      if (z > 0) u += a[k] * z;
+    }
+    r += (u / Math.sqrt(m) - data.y[i]) ** 2;
+  }
+  return r;
+}

@@ -81,10 +81,12 @@ export interface WideRunOptions {
 export interface WideRun {
   width: number;
   seeds: readonly number[];
-  /** Per seed, ‖y − u(k)‖² for k = 0 … steps (from the float32 forward pass). */
+  /** Per seed, ‖y − u(k)‖² for k = 0 … steps, in float64 on the float32 iterate. */
   residuals: Float64Array[];
-  /** Per seed and step, a worst-case bound on the float32 error of that ‖y − u(k)‖² (residualFloor). */
+  /** Per seed and step, a worst-case bound on the float64 rounding of that ‖y − u(k)‖² (residualFloor). */
   floors: Float64Array[];
+  /** Per seed, the fixed output signs a (m). */
+  a: Float64Array[];
   /** Per seed, W at the start and the end (m × d, row-major). */
   W0: Float64Array[];
   WT: Float64Array[];
@@ -98,7 +100,14 @@ export function initialise(seed: number, m: number, d: number): { W: Float64Arra
   return { W, a };
 }
 
-/** Trains every seed at one width by full-batch gradient descent (autodiff of the summed loss: each row its own gradient). */
+/**
+ * Trains every seed at one width by full-batch gradient descent (autodiff of
+ * the summed loss: each row its own gradient). ‖y − u(k)‖² is evaluated in
+ * float64 on the float32 iterate of every step, so the measurement itself
+ * carries only float64 rounding (residualFloor with u = 2⁻⁵³); a float32
+ * forward pass would carry a worst-case error of up to a few times the
+ * residual itself at width 4096 in mid-run, and blunt the check.
+ */
 export function trainWide(data: SphereData, opts: WideRunOptions): WideRun {
   const { width: m, seeds, steps, eta } = opts;
   const S = seeds.length, { n, d } = data;
@@ -113,41 +122,59 @@ export function trainWide(data: SphereData, opts: WideRunOptions): WideRun {
     tf.mul(tf.sum(tf.mul(a, tf.relu(tf.reshape(tf.matMul(tf.reshape(w, [S * m, d]), Xt), [S, m, n]))), 1), scale) as tf.Tensor2D;
   const residualsOf = (w: tf.Tensor3D): tf.Tensor1D => tf.sum(tf.square(tf.sub(outputs(w), y)), 1) as tf.Tensor1D;
   const gradient = tf.grad((w: tf.Tensor) => tf.mul(0.5, tf.sum(residualsOf(w as tf.Tensor3D))));
-  // Per step and seed: ‖y − u‖² and the column sums Σ_r |w_rk| the float32 floor is built from.
-  const observe = (w: tf.Tensor3D): tf.Tensor2D => tf.tidy(() => tf.concat([tf.expandDims(residualsOf(w), 1), tf.sum(tf.abs(w), 1)], 1) as tf.Tensor2D);
-  const history: tf.Tensor2D[] = [observe(W)];
+  const residuals = seeds.map(() => new Float64Array(steps + 1));
+  const floors = seeds.map(() => new Float64Array(steps + 1));
+  const observe = (k: number, w: ArrayLike<number>) => {
+    for (let s = 0; s < S; s++) {
+      const { residual, absSums } = exactResidual(data, w, s * m * d, inits[s].a, m);
+      residuals[s][k] = residual;
+      floors[s][k] = residualFloor(data, m, residual, absSums, 2 ** -53);
+    }
+  };
   const W0 = W.dataSync();
+  observe(0, W0);
   for (let k = 0; k < steps; k++) {
     const next = tf.tidy(() => tf.sub(W, tf.mul(gradient(W), eta)) as tf.Tensor3D);
     W.dispose();
     W = next;
-    history.push(observe(W));
+    observe(k + 1, W.dataSync());
   }
   const WT = W.dataSync();
-  const stacked = tf.stack(history);
-  const all = stacked.dataSync();
-  tf.dispose([Xt, y, a, W, stacked, ...history]);
-  const at = (k: number, s: number, j: number) => all[(k * S + s) * (d + 1) + j];
-  const residuals = seeds.map((_, s) => Float64Array.from({ length: steps + 1 }, (_, k) => at(k, s, 0)));
-  const floors = seeds.map((_, s) => Float64Array.from({ length: steps + 1 }, (_, k) =>
-    residualFloor(data, m, at(k, s, 0), Float64Array.from({ length: d }, (_, j) => at(k, s, j + 1)))));
+  tf.dispose([Xt, y, a, W]);
   const slice = (w: ArrayLike<number>, s: number) => Float64Array.from({ length: m * d }, (_, i) => w[s * m * d + i]);
-  return { width: m, seeds, residuals, floors, W0: seeds.map((_, s) => slice(W0, s)), WT: seeds.map((_, s) => slice(WT, s)) };
+  return { width: m, seeds, residuals, floors, a: inits.map((i) => i.a), W0: seeds.map((_, s) => slice(W0, s)), WT: seeds.map((_, s) => slice(WT, s)) };
 }
 
-/** γ_k = k·u/(1 − k·u), u = 2⁻²⁴: the classical bound on the relative error of a float32 sum or dot product of k terms. */
-const gamma32 = (k: number): number => (k * 2 ** -24) / (1 - k * 2 ** -24);
+/** ‖y − u‖² in float64 for the weights at W[offset …] (m × d) and signs a, with the column sums Σ_r |w_rk| for the floor. */
+export function exactResidual(data: SphereData, W: ArrayLike<number>, offset: number, a: ArrayLike<number>, m: number): { residual: number; absSums: Float64Array } {
+  const { n, d, X, y } = data;
+  const u = new Float64Array(n), absSums = new Float64Array(d);
+  for (let r = 0; r < m; r++) {
+    const row = offset + r * d;
+    for (let k = 0; k < d; k++) absSums[k] += Math.abs(W[row + k]);
+    for (let i = 0; i < n; i++) {
+      let z = 0;
+      for (let k = 0; k < d; k++) z += W[row + k] * X.data[i * d + k];
+      if (z > 0) u[i] += a[r] * z;
+    }
+  }
+  let residual = 0;
+  for (let i = 0; i < n; i++) residual += (u[i] / Math.sqrt(m) - y[i]) ** 2;
+  return { residual, absSums };
+}
+
+/** γ_k = k·u/(1 − k·u): the classical bound on the relative error of a sum or dot product of k terms with unit roundoff u. */
+const gammaK = (k: number, unit: number): number => (k * unit) / (1 - k * unit);
 
 /**
- * A worst-case bound on the float32 error of ‖y − u‖² as the forward pass
- * computes it. Each u_i is a dot product over d then a sum over m, so
+ * A worst-case bound on the rounding error of ‖y − u‖² as computed with unit
+ * roundoff `unit`. Each u_i is a dot product over d then a sum over m, so
  * |δu_i| ≤ γ_{m+d+2} · (1/√m) Σ_r Σ_k |w_rk||x_ik| = γ · (1/√m) Σ_k |x_ik| c_k
  * with c_k = Σ_r |w_rk|; then |δ‖r‖²| ≤ 2‖r‖‖δu‖ + ‖δu‖² + γ_{n+1}‖r‖².
- * Pessimistic (errors rarely align), so a violation beyond it is real.
  */
-export function residualFloor(data: SphereData, m: number, residual: number, columnAbsSums: ArrayLike<number>): number {
+export function residualFloor(data: SphereData, m: number, residual: number, columnAbsSums: ArrayLike<number>, unit: number): number {
   const { n, d, X } = data;
-  const g = gamma32(m + d + 2);
+  const g = gammaK(m + d + 2, unit);
   let e2 = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -155,5 +182,5 @@ export function residualFloor(data: SphereData, m: number, residual: number, col
     e2 += (g * s / Math.sqrt(m)) ** 2;
   }
   const e = Math.sqrt(e2);
-  return 2 * Math.sqrt(residual) * e + e2 + gamma32(n + 1) * residual;
+  return 2 * Math.sqrt(residual) * e + e2 + gammaK(n + 1, unit) * residual;
 }
