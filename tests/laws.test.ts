@@ -277,7 +277,7 @@ describe('bounds along runs (bound.ts)', () => {
   it('steps whose bound is below the floor are counted apart and left out of the worst ratio', () => {
     const r = checkBoundAtSize(8, [trace([1, 0.5, 1e-3], [1, 0.5, 1e-9], [0, 0, 1e-2])]);
     expect(r).toMatchObject({ holds: true, checked: 2, unresolved: 1, worstRatio: 1 });
-    expect(boundVerdict([{ ...r, size: 8 }], 8, 'n').reason).toMatch(/1 of 2 steps had the bound below the float32 floor/);
+    expect(boundVerdict([{ ...r, size: 8 }], 8, 'n').reason).toMatch(/1 of 2 steps had the bound below the rounding floor/);
   });
 
   it('sizes below the claimed one decide nothing; none at or above it is inconclusive', () => {

@@ -2,18 +2,18 @@
  * A bound checked at every step of real runs, as a law statement: the claim
  * is that it holds at every step of every seed at sizes from `holdsFrom` on
  * (a paper's "for m large enough", made concrete). A step violates it only
- * when the measured value exceeds the bound by more than the float32 floor of
+ * when the measured value exceeds the bound by more than the rounding floor of
  * the measurement; smaller sizes are reported (holding or not) but decide nothing.
  */
 import { formatNumber } from '../report/format.ts';
 import type { LawVerdict, StatementResult } from './types.ts';
 
-/** One seed's run at one size: measured value, bound and float32 floor per step. */
+/** One seed's run at one size: measured value, bound and rounding floor per step. */
 export interface BoundTrace { seed: number; measured: ArrayLike<number>; bound: ArrayLike<number>; floor: ArrayLike<number> }
 
 export type BoundBySize = NonNullable<StatementResult['bySize']>[number];
 
-/** Whether a step's bound is above its float32 floor: only there can a ratio measured/bound mean anything. */
+/** Whether a step's bound is above its rounding floor: only there can a ratio measured/bound mean anything. */
 export const resolved = (t: BoundTrace, k: number): boolean => t.bound[k] > t.floor[k];
 
 /**
@@ -43,12 +43,12 @@ export function boundVerdict(bySize: readonly BoundBySize[], holdsFrom: number, 
   const broken = decisive.find((b) => !b.holds);
   if (broken) {
     const v = broken.firstViolation!;
-    return { verdict: 'inconsistent', reason: `violated at ${sizeName} ${broken.size}: seed ${v.seed}, step ${v.step}, measured ${formatNumber(v.measured)} > bound ${formatNumber(v.bound)} beyond the float32 floor` };
+    return { verdict: 'inconsistent', reason: `violated at ${sizeName} ${broken.size}: seed ${v.seed}, step ${v.step}, measured ${formatNumber(v.measured)} > bound ${formatNumber(v.bound)} beyond the rounding floor` };
   }
   const checked = decisive.reduce((s, b) => s + b.checked, 0), unresolved = decisive.reduce((s, b) => s + b.unresolved, 0);
-  if (unresolved === checked) return { verdict: 'inconclusive', reason: `the bound was below the float32 floor at every step at ${sizeName} ≥ ${holdsFrom}` };
+  if (unresolved === checked) return { verdict: 'inconclusive', reason: `the bound was below the rounding floor at every step at ${sizeName} ≥ ${holdsFrom}` };
   const worst = Math.max(...decisive.map((b) => b.worstRatio));
-  const below = unresolved ? `; ${unresolved} of ${checked} steps had the bound below the float32 floor and are not counted in that ratio` : '';
+  const below = unresolved ? `; ${unresolved} of ${checked} steps had the bound below the rounding floor and are not counted in that ratio` : '';
   return { verdict: 'consistent', reason: `held at every step of every seed at ${sizeName} ${decisive.map((b) => b.size).join(', ')} (worst measured/bound ${formatNumber(worst)} where resolved${below})` };
 }
 

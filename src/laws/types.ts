@@ -58,7 +58,7 @@ export interface StatementResult {
   fit?: Estimate;
   /**
    * Bound statements: per size, whether the bound held at every step of every seed, the worst ratio
-   * measured/bound over resolved steps (bound above the float32 floor), and how many steps were checked and unresolved.
+   * measured/bound over resolved steps (bound above the rounding floor), and how many steps were checked and unresolved.
    */
   bySize?: { size: number; holds: boolean; worstRatio: number; checked: number; unresolved: number; firstViolation?: { seed: number; step: number; measured: number; bound: number } }[];
 }
