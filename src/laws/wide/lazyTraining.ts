@@ -17,7 +17,7 @@ import { makeRng } from '../../numeric/rng.ts';
 import type { SeriesPoint } from '../../report/plot.ts';
 import { boundStatement, checkBoundAtSize, type BoundTrace } from '../bound.ts';
 import { exponentFigure } from '../figures.ts';
-import { fitExponent, replicateSeed } from '../fit.ts';
+import { fitExponent, replicateSeed, type FitOutcome } from '../fit.ts';
 import type { Claim, LawOptions, LawResult } from '../types.ts';
 import { exponentStatement } from '../verdict.ts';
 import { LAZY_DEFAULTS } from './defaults.ts';
@@ -82,8 +82,9 @@ export async function lazyTrainingCheck(opts: LazyOptions = {}): Promise<LawResu
   const bySeed = (key: 'weight' | 'kernel') => seeds.map((_, s) => fitted.map((p) => p[key][s]));
   const weightClaim = opts.claims?.weight ?? WEIGHT_CHANGE;
   const kernelClaim = opts.claims?.kernel ?? KERNEL_CHANGE;
-  const weightFit = fitExponent(fitSizes, bySeed('weight'));
-  const kernelFit = fitExponent(fitSizes, bySeed('kernel'));
+  const inLazyRange = (o: FitOutcome): FitOutcome => ('reason' in o ? { reason: `widths ≥ ${fitFrom} (the ones fitted): ${o.reason}` } : o);
+  const weightFit = inLazyRange(fitExponent(fitSizes, bySeed('weight')));
+  const kernelFit = inLazyRange(fitExponent(fitSizes, bySeed('kernel')));
 
   const rate = rateFactor * eta * lambda0;
   const boundOf = (run: WideRun, s: number) => Float64Array.from(run.residuals[s], (_, k) => Math.exp(-rate * k) * run.residuals[s][0]);
@@ -111,10 +112,15 @@ export async function lazyTrainingCheck(opts: LazyOptions = {}): Promise<LawResu
       ? `The bound is broken at width${violatedAt.length > 1 ? 's' : ''} ${violatedAt.join(', ')} (worst measured/bound ${Math.max(...bySize.filter((b) => !b.holds).map((b) => b.worstRatio)).toPrecision(3)}), and holds at every step of every seed at ${bySize.filter((b) => b.holds).map((b) => b.size).join(', ') || 'no width'}.`
       : `The bound holds at every step of every seed at every width run (${widths.join(', ')}).`,
   ];
-  const ratioPoints: SeriesPoint[] = runs.flatMap((run, i) => {
-    const worst = Float64Array.from({ length: steps + 1 }, (_, k) => Math.max(...run.seeds.map((_, s) => run.residuals[s][k] / boundOf(run, s)[k])));
-    const every = Math.max(1, Math.floor(steps / 150));
-    return Array.from(worst, (y, k) => ({ x: k, y, series: `m = ${run.width}` })).filter((_, k) => k % every === 0 || k === steps).map((p) => ({ ...p, series: `m = ${runs[i].width}` }));
+  const every = Math.max(1, Math.floor(steps / 150));
+  const ratioPoints: SeriesPoint[] = runs.flatMap((run) => {
+    const bounds = run.seeds.map((_, s) => boundOf(run, s));
+    const points: SeriesPoint[] = [];
+    for (let k = 0; k <= steps; k++) {
+      if (k % every && k !== steps) continue;
+      points.push({ x: k, y: Math.max(...run.seeds.map((_, s) => run.residuals[s][k] / bounds[s][k])), series: `m = ${run.width}` });
+    }
+    return points;
   });
 
   return {
