@@ -18,6 +18,7 @@ import { distillationCheck, distillationInstance } from '../src/laws/distillatio
 import { IDENTITY, LINEAR_NOT_ELASTIC, localElasticityCheck, NETWORK_ELASTIC } from '../src/laws/elasticity/localElasticity.ts';
 import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
 import { sphereData, trainWide } from '../src/laws/wide/twoLayer.ts';
+import { VARIANCE_LIMITED, varianceLimitedCheck } from '../src/laws/scaling/varianceLimited.ts';
 import { boundVerdict, checkBoundAtSize, type BoundTrace } from '../src/laws/bound.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 
@@ -318,3 +319,16 @@ function exactResidual(data: ReturnType<typeof sphereData>, W: Float64Array, a: 
   }
   return r;
 }
+
+describe('variance-limited scaling on real TensorFlow.js gradient descent', () => {
+  it('the excess loss falls as 1/D on two data seeds; the resolution-limited −4/d = −2 planted in its place is inconsistent', async () => {
+    await initEngine();
+    for (const seed of [0, 1]) {
+      const r = await varianceLimitedCheck({ seed, sizes: [512, 1024, 2048, 4096], seeds: 32 });
+      expect([seed, r.statements[0].verdict]).toEqual([seed, 'consistent']);
+      const fit = r.statements[0].fit!;
+      expect([seed, exponentVerdict({ ...VARIANCE_LIMITED, predicted: -2 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
+      expect([seed, exponentVerdict({ ...VARIANCE_LIMITED, predicted: -0.5 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
+    }
+  }, 120_000);
+});

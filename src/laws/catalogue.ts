@@ -6,6 +6,7 @@
 import type { Law } from './types.ts';
 import { DISTILLATION_DEFAULTS } from './distillation/defaults.ts';
 import { ELASTICITY_DEFAULTS } from './elasticity/defaults.ts';
+import { SCALING_DEFAULTS } from './scaling/defaults.ts';
 import { LAZY_DEFAULTS } from './wide/defaults.ts';
 
 export const lazyTraining: Law = {
@@ -41,6 +42,17 @@ export const distillation: Law = {
   run: async (opts) => (await import('./distillation/linearStudent.ts')).distillationCheck(opts),
 };
 
-export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation];
+export const varianceLimited: Law = {
+  id: 'scaling',
+  title: 'Variance-limited scaling: excess loss of a fixed model against the dataset size',
+  summary: 'teacher–student on a 2-dimensional manifold: L(D) − L(∞) ∝ D^(−1) for a fixed random-feature ReLU student trained by gradient descent',
+  sizes: { option: 'samples', min: 2 * SCALING_DEFAULTS.features, max: 16384, defaults: SCALING_DEFAULTS.samples },
+  seeds: { min: 1, max: 64, default: SCALING_DEFAULTS.seeds },
+  describe: `P ${SCALING_DEFAULTS.features} whitened random ReLU features, tanh teacher of width ${SCALING_DEFAULTS.teacherWidth} on S^${SCALING_DEFAULTS.manifoldDimension}, population ${SCALING_DEFAULTS.population} points, training sets drawn with replacement`,
+  tensorflow: true,
+  run: async (opts) => (await import('./scaling/varianceLimited.ts')).varianceLimitedCheck(opts),
+};
+
+export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation, varianceLimited];
 
 export const lawById = (id: string): Law | undefined => LAWS.find((l) => l.id === id);
