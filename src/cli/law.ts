@@ -26,7 +26,7 @@ const listing = (): string => LAWS.map((l) =>
   `  ${l.id.padEnd(16)} ${l.summary}\n${' '.repeat(19)}defaults: --${l.sizes.option} ${l.sizes.defaults.join(',')} --seeds ${l.seeds.default}; ${l.describe}`).join('\n');
 
 export const LAW_HELP = helpText(
-  'boundlab law ID [--widths A,B,..] [--seeds N] [--out DIR] [--json] [--seed N]   |   boundlab law --list',
+  `boundlab law ID [--${SIZE_OPTIONS.join('|--')} A,B,..] [--seeds N] [--out DIR] [--json] [--seed N]   |   boundlab law --list`,
   `Checks a paper's prediction (an exponent, or a bound along training) on real
 TensorFlow.js runs over a range of sizes and seeds. An exponent is fitted per
 seed by least squares on log-log axes; its 95 % interval is the Student t
