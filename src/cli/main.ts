@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promis
   relax: { run: async (argv) => (await import('./relax.ts')).relaxCommand(argv), summary: 'search witnesses of relaxed assumptions for a counterexample' },
   tightness: { run: async (argv) => (await import('./tightness.ts')).tightnessCommand(argv), summary: 'the worst instance found against a bound, and their ratio' },
   experiment: { run: async (argv) => (await import('./experiment.ts')).experimentCommand(argv), summary: 'quantised training and compression experiments, each into one HTML page with plots' },
+  law: { run: async (argv) => (await import('./law.ts')).lawCommand(argv), summary: "check a paper's exponent or bound over sizes and seeds on real training (consistent / inconsistent / inconclusive)" },
   report: { run: async (argv) => (await import('./report.ts')).reportCommand(argv), summary: 'verify theorems and check proofs into one self-contained HTML page (the main job)' },
 };
 
