@@ -154,6 +154,17 @@ describe('report', () => {
     expect(document.querySelector('.status')!.textContent).toMatch(/2 experiments: 2 hold/);
   });
 
+  it('takes law checks as targets: each statement with its verdict, the measurements and the log-log plots', async () => {
+    const r = await report(['distillation', '--json'], join(root, 'laws'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).items.map((i: { item: string; kind: string; verdict: string }) => [i.item, i.kind, i.verdict])).toEqual([['distillation', 'law', 'holds']]);
+    const { document } = parseHTML(r.html);
+    const item = document.getElementById('law-distillation')!;
+    expect(item.querySelector('[id^="law-distillation-statement-"] .verdict')!.textContent).toBe('consistent');
+    expect(item.querySelector('figure.plot svg')).not.toBeNull();
+    expect(document.querySelector('nav.contents a[href="#law-distillation"]')).not.toBeNull();
+  });
+
   it('writes ticks as people do', () => {
     expect([1e-10, 3e-5, 2.5e-7, 0.5, 0.001, 1000, 1e4, 1].map(powerTick)).toEqual(['10⁻¹⁰', '3·10⁻⁵', '2.5·10⁻⁷', '0.5', '0.001', '1000', '10⁴', '1']);
   });
@@ -308,7 +319,7 @@ describe('report', () => {
   it('refuses unknown targets with the closest names (exit 2 through main)', async () => {
     const out = join(root, 'never');
     await expect(reportCommand(['gd-cnovex', '--out', out])).rejects.toThrow(UsageError);
-    await expect(reportCommand(['gd-cnovex', '--out', out])).rejects.toThrow(/unknown theorem, experiment or proof file 'gd-cnovex' \(did you mean: gd-convex/);
+    await expect(reportCommand(['gd-cnovex', '--out', out])).rejects.toThrow(/unknown theorem, experiment, law check or proof file 'gd-cnovex' \(did you mean: gd-convex/);
     await expect(reportCommand(['pl-one-step', '--out', out])).rejects.toThrow(/did you mean: proofs\/pl-one-step\.md/);
     await expect(reportCommand(['proofs/nope.md', '--out', out])).rejects.toThrow(/no proof file 'proofs\/nope\.md'/);
     await expect(reportCommand(['--out', out, '--bogus'])).rejects.toThrow(/unknown option --bogus/);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseProof } from '../proofs/parse.ts';
 import { THEOREMS, theoremById } from '../theorems/index.ts';
 import { EXPERIMENTS, experimentById } from '../experiments/index.ts';
+import { LAWS, lawById } from '../laws/catalogue.ts';
 import { UsageError } from '../verify/scope.ts';
 import { DEFAULTS as VERIFY_DEFAULTS } from '../verify/verify.ts';
 import { environment } from '../report/environment.ts';
@@ -155,12 +156,13 @@ function previousRecord(path: string, maxBytes: number): ReportRecord | undefine
  */
 const DEFAULT_EXPERIMENTS = ['binaryconnect-unbiased', 'proxquant-toy', 'gpfq', 'low-rank', 'low-rank-gpfq'];
 
-/** The whole catalogue, every proof file in proofs/ in name order, then the quick experiments. */
+/** The whole catalogue, every proof file in proofs/ in name order, the quick experiments, then every law check. */
 function catalogueJobs(): Job[] {
   return [
     ...THEOREMS.map((t): Job => ({ kind: 'theorem', id: t.id })),
     ...proofFiles().map((file): Job => ({ kind: 'proof', file })),
     ...DEFAULT_EXPERIMENTS.filter((id) => experimentById(id)).map((id): Job => ({ kind: 'experiment', id })),
+    ...LAWS.map((l): Job => ({ kind: 'law', id: l.id })),
   ];
 }
 
@@ -174,14 +176,15 @@ function proofFiles(): string[] {
 
 /** Theorem ids, experiment ids and proof files, each once, in the order given; an unknown one is a usage error naming the closest. */
 function resolveTargets(targets: readonly string[]): Job[] {
-  const known = () => [...THEOREMS.map((t) => t.id), ...EXPERIMENTS.map((e) => e.id), ...proofFiles()];
+  const known = () => [...THEOREMS.map((t) => t.id), ...EXPERIMENTS.map((e) => e.id), ...LAWS.map((l) => l.id), ...proofFiles()];
   const jobs = [...new Set(targets)].map((t): Job => {
     if (theoremById(t)) return { kind: 'theorem', id: t };
     if (experimentById(t)) return { kind: 'experiment', id: t };
+    if (lawById(t)) return { kind: 'law', id: t };
     const stat = statSync(t, { throwIfNoEntry: false });
     if (stat?.isFile()) return { kind: 'proof', file: t };
     if (stat?.isDirectory()) throw new UsageError(`report: '${t}' is a directory; name its proof files (${join(t, '*.md')}), or give no target for the catalogue and ${PROOFS_DIR}/`);
-    const what = /\.md$|[/\\]/.test(t) ? `no proof file '${t}'` : `unknown theorem, experiment or proof file '${t}'`;
+    const what = /\.md$|[/\\]/.test(t) ? `no proof file '${t}'` : `unknown theorem, experiment, law check or proof file '${t}'`;
     throw new UsageError(`report: ${what}${closest(t, known())}; boundlab list shows the theorem ids, boundlab experiment --help the experiments`);
   });
   return jobs;
@@ -191,6 +194,7 @@ function resolveTargets(targets: readonly string[]): Job[] {
 function toItem(o: Outcome, maxBytes: number): ReportItem {
   if (o.kind === 'theorem') return { kind: 'theorem', theorem: theoremById(o.id)!, result: o.result, error: o.error };
   if (o.kind === 'experiment') return { kind: 'experiment', experiment: experimentById(o.id)!, result: o.result, error: o.error };
+  if (o.kind === 'law') return { kind: 'law', law: lawById(o.id)!, result: o.result, error: o.error };
   let proof;
   try {
     proof = parseProof(readInput(o.file, maxBytes), o.file);

@@ -5,7 +5,7 @@
 import { initEngine } from '../engine/backend.ts';
 import { environment } from '../report/environment.ts';
 import { writeAtomically } from '../report/write.ts';
-import { renderLawPage } from './page.ts';
+import { renderLawPage } from '../report/law.ts';
 import type { Law, LawOptions, LawResult } from './types.ts';
 import { overallVerdict } from './verdict.ts';
 

@@ -9,7 +9,7 @@ import type { Environment } from './environment.ts';
 import { formatNumber, formatSeconds } from './format.ts';
 import { escapeHtml, itemFrame } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
-import { environmentTable, htmlDocument } from './page.ts';
+import { environmentTable, htmlDocument } from './document.ts';
 import { seriesPlot } from './plot.ts';
 
 /** The body of an experiment: its parts under headings of `level` (2 on its own page, 4 inside the report). */
@@ -81,7 +81,8 @@ function claimsHtml(result: ExperimentResult): string {
 <p class="caption">${escapeHtml(method)}. Holds: the whole interval is on the claimed side (for an equality: the value lies inside it); refuted: the whole interval is on the other side (the value outside it); otherwise inconclusive.</p>`;
 }
 
-function tableHtml(table: Table): string {
+/** A comparison table (experiments' and law checks'). */
+export function tableHtml(table: Table): string {
   const head = table.columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join('');
   const rows = table.rows.map((r) => `<tr>${table.columns.map((c) => {
     const v = r[c.id];

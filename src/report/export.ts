@@ -137,8 +137,8 @@ export function exportReport(
     environment,
     items: items.map((item, i) => (item.kind === 'theorem'
       ? { kind: 'theorem', id: ids[i], theorem: item.theorem.id, result: item.result ?? null, error: item.error ?? null }
-      : item.kind === 'experiment'
-        ? { kind: 'experiment', id: ids[i], experiment: item.experiment.id, result: item.result ?? null, error: item.error ?? null }
+      : item.kind === 'experiment' || item.kind === 'law'
+        ? { kind: item.kind, id: ids[i], [item.kind]: item.kind === 'law' ? item.law.id : item.experiment.id, result: item.result ?? null, error: item.error ?? null }
         : { kind: 'proof', id: ids[i], file: item.file, result: item.result })),
   };
   write('record.json', JSON.stringify(record, null, 2) + '\n');

@@ -8,16 +8,19 @@ import type { Theorem } from '../theorems/types.ts';
 import type { VerifyResult } from '../verify/result.ts';
 import type { Experiment, ExperimentResult } from '../experiments/types.ts';
 import { experimentVerdict } from './experiment.ts';
+import { lawVerdict } from './law.ts';
+import type { Law, LawResult } from '../laws/types.ts';
 
 export type ReportItem =
   | { kind: 'theorem'; theorem: Theorem; result?: VerifyResult; error?: string }
   | { kind: 'experiment'; experiment: Experiment; result?: ExperimentResult; error?: string }
+  | { kind: 'law'; law: Law; result?: LawResult; error?: string }
   /** `proof` is the parsed file (absent when it does not parse: `result.error` says why). */
   | { kind: 'proof'; file: string; proof?: ProofFile; result: FileResult };
 
 export interface SummaryRow {
   item: string;
-  kind: 'theorem' | 'proof' | 'experiment';
+  kind: 'theorem' | 'proof' | 'experiment' | 'law';
   title: string;
   /** holds, violated (theorems); valid, refuted (proofs); holds, refuted, measured (experiments: their claims); inconclusive, error (any) */
   verdict: string;
@@ -38,6 +41,12 @@ export function summaryRow(item: ReportItem): SummaryRow {
       instances: r?.instances ?? null, steps: r?.steps ?? null, seconds: r?.seconds ?? 0,
     };
   }
+  if (item.kind === 'law') {
+    return {
+      item: item.law.id, kind: 'law', title: item.law.title, verdict: lawVerdict(item.result),
+      worst_margin: null, instances: null, steps: null, seconds: item.result?.seconds ?? 0,
+    };
+  }
   if (item.kind === 'experiment') {
     return {
       item: item.experiment.id, kind: 'experiment', title: item.experiment.title, verdict: experimentVerdict(item.result),
@@ -55,11 +64,12 @@ export function summaryRow(item: ReportItem): SummaryRow {
 /**
  * 2 when anything could not be checked (an error, a theorem that failed to
  * run, a theorem or proof with no evidence); else 1 when something is
- * violated or refuted; else 0. An experiment's inconclusive claim was checked
- * (its interval straddles the claim: more seeds would decide it): shown, not
- * an error.
+ * violated or refuted; else 0. An experiment's or a law check's inconclusive
+ * claim was checked (its interval straddles the claim: more seeds would
+ * decide it): shown, not an error.
  */
 export function exitCode(rows: readonly SummaryRow[]): number {
-  if (rows.some((r) => r.verdict === 'error' || (r.verdict === 'inconclusive' && r.kind !== 'experiment'))) return 2;
+  const measured = (r: SummaryRow) => r.kind === 'experiment' || r.kind === 'law';
+  if (rows.some((r) => r.verdict === 'error' || (r.verdict === 'inconclusive' && !measured(r)))) return 2;
   return rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 1 : 0;
 }

@@ -11,8 +11,10 @@ import { verifyTheorem } from '../verify/verify.ts';
 import { initEngine } from '../engine/backend.ts';
 import { experimentById } from '../experiments/index.ts';
 import type { ExperimentResult } from '../experiments/types.ts';
+import { lawById } from '../laws/catalogue.ts';
+import type { LawResult } from '../laws/types.ts';
 
-export type Job = { kind: 'theorem'; id: string } | { kind: 'proof'; file: string } | { kind: 'experiment'; id: string };
+export type Job = { kind: 'theorem'; id: string } | { kind: 'proof'; file: string } | { kind: 'experiment'; id: string } | { kind: 'law'; id: string };
 
 export interface JobSettings {
   seed: number;
@@ -26,6 +28,7 @@ export interface JobSettings {
 export type Outcome =
   | { kind: 'theorem'; id: string; result?: VerifyResult; error?: string }
   | { kind: 'experiment'; id: string; result?: ExperimentResult; error?: string }
+  | { kind: 'law'; id: string; result?: LawResult; error?: string }
   | { kind: 'proof'; file: string; result: FileResult };
 
 export const jobLabel = (job: Job): string => (job.kind === 'proof' ? job.file : job.id);
@@ -55,6 +58,16 @@ export async function runJob(job: Job, settings: JobSettings): Promise<Outcome> 
       return { kind: 'experiment', id: job.id, result: await experiment.run({ seed: settings.seed }) };
     } catch (e) {
       return { kind: 'experiment', id: job.id, error: (e as Error).message };
+    }
+  }
+  if (job.kind === 'law') {
+    try {
+      const law = lawById(job.id);
+      if (!law) throw new Error(`unknown law check '${job.id}'`);
+      if (law.tensorflow) await initEngine();
+      return { kind: 'law', id: job.id, result: await law.run({ seed: settings.seed }) };
+    } catch (e) {
+      return { kind: 'law', id: job.id, error: (e as Error).message };
     }
   }
   try {

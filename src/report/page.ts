@@ -8,17 +8,17 @@
  * CSS: it works with JavaScript off.
  */
 import type { Environment } from './environment.ts';
+import { environmentTable, htmlDocument } from './document.ts';
 import { formatMargin, formatSeconds } from './format.ts';
 import { anchorId, escapeHtml, isSettled } from './html.ts';
 import { summaryRow, type ReportItem, type SummaryRow } from './items.ts';
-import { katexCss } from './katex.ts';
 import { renderMarkdown } from './markdown.ts';
 import { sinceSection, type Changes } from './since.ts';
 import { proofSection } from './proof.ts';
 import { relaxationsSection, relaxationsStatus, type RelaxationsReport } from './relaxations.ts';
-import { STYLE } from './style.ts';
 import { theoremSection } from './theorem.ts';
 import { experimentSection } from './experiment.ts';
+import { lawItemSection } from './law.ts';
 
 export interface Report {
   items: readonly ReportItem[];
@@ -40,10 +40,13 @@ export function renderPage(report: Report): string {
     ? theoremSection(item.theorem, item.result, item.error, ids[i])
     : item.kind === 'experiment'
       ? experimentSection(item.experiment, item.result, item.error, ids[i])
-      : proofSection(item.file, item.proof, item.result, ids[i]));
+      : item.kind === 'law'
+        ? lawItemSection(item.law, item.result, item.error, ids[i])
+        : proofSection(item.file, item.proof, item.result, ids[i]));
   const theorems = sections.filter((_, i) => rows[i].kind === 'theorem');
   const proofs = sections.filter((_, i) => rows[i].kind === 'proof');
   const experiments = sections.filter((_, i) => rows[i].kind === 'experiment');
+  const laws = sections.filter((_, i) => rows[i].kind === 'law');
   const env = report.environment;
   const title = report.title ?? 'boundlab report';
   const main = `<header>
@@ -58,6 +61,7 @@ ${summaryTable(rows, ids)}
 ${theorems.length ? `<h2 id="theorems">Theorems</h2>\n${theorems.join('\n')}` : ''}
 ${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
 ${experiments.length ? `<h2 id="experiments">Experiments</h2>\n<p class="caption">Quantised training and compression as the papers ran them, each paper's claim judged over seeds by a confidence interval. An inconclusive claim was checked, but its interval straddles the claim: more seeds would decide it.</p>\n${experiments.join('\n')}` : ''}
+${laws.length ? `<h2 id="laws">Law checks</h2>\n<p class="caption">Exponents and bounds that papers predict for networks, fitted over sizes and seeds on real training: consistent when the confidence interval lies inside the prediction's stated tolerance, inconsistent when it misses it, otherwise inconclusive with the reason.</p>\n${laws.join('\n')}` : ''}
 ${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
@@ -76,31 +80,12 @@ function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { re
   ]));
   const section = (id: string, title: string, items: string[] = []) =>
     `<li><a href="#${id}">${title}</a>${items.length ? `<ul>${items.join('')}</ul>` : ''}</li>`;
-  const theorems = entries('theorem'), proofs = entries('proof'), experiments = entries('experiment');
+  const theorems = entries('theorem'), proofs = entries('proof'), experiments = entries('experiment'), laws = entries('law');
   return `<nav class="contents" id="contents" aria-label="Contents">
 <p class="filter">Show <label><input type="radio" name="filter" id="filter-all" checked> everything</label>
 <label><input type="radio" name="filter" id="filter-attention"> only what needs attention</label></p>
-<ul>${has.notes ? section('notes', 'Notes') : ''}${has.since ? section('since', 'Since last time') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${experiments.length ? section('experiments', 'Experiments', experiments) : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
+<ul>${has.notes ? section('notes', 'Notes') : ''}${has.since ? section('since', 'Since last time') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${experiments.length ? section('experiments', 'Experiments', experiments) : ''}${laws.length ? section('laws', 'Law checks', laws) : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
 </nav>`;
-}
-
-/** The self-contained document around a body: KaTeX's CSS with its fonts, the page style, no script. */
-export function htmlDocument(title: string, env: Environment, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="boundlab ${escapeHtml(env.boundlab)}">
-<title>${escapeHtml(title)}</title>
-<style>${katexCss()}</style>
-<style>${STYLE}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
 }
 
 /** Section ids from the item names; a repeat gets a number (also the names of exported files). */
@@ -126,9 +111,11 @@ function status(rows: readonly SummaryRow[], relaxations?: RelaxationsReport): s
   const nt = rows.filter((r) => r.kind === 'theorem').length;
   const np = rows.filter((r) => r.kind === 'proof').length;
   const ne = rows.filter((r) => r.kind === 'experiment').length;
+  const nl = rows.filter((r) => r.kind === 'law').length;
   if (nt) parts.push(`${nt} theorem${nt === 1 ? '' : 's'}: ${count('theorem')}.`);
   if (np) parts.push(`${np} proof file${np === 1 ? '' : 's'}: ${count('proof')}.`);
   if (ne) parts.push(`${ne} experiment${ne === 1 ? '' : 's'}: ${count('experiment')}.`);
+  if (nl) parts.push(`${nl} law check${nl === 1 ? '' : 's'}: ${count('law')}.`);
   const relaxed = relaxations ? relaxationsStatus(relaxations) : '';
   if (relaxed) parts.push(escapeHtml(relaxed));
   const cls = rows.some((r) => r.verdict === 'error') ? 'status err'
@@ -149,20 +136,4 @@ function summaryTable(rows: readonly SummaryRow[], ids: readonly string[]): stri
   return `<table class="summary"><thead><tr><th>item</th><th>verdict</th><th>worst margin</th><th>instances × steps</th><th>time</th></tr></thead>
 <tbody>${body.join('\n')}</tbody></table>
 <p class="caption">Worst margin: the smallest (bound − measured) / bound over every check that was resolved, in percent; positive means below the bound everywhere. A small negative margin is a value above the bound by less than the float32 rounding floor, which the tolerance model allows: it holds. Proofs have no margin; their steps carry their own verdicts.</p>`;
-}
-
-/** Versions, backend, seed, options, date, commit and command, as a definition list. */
-export function environmentTable(env: Environment): string {
-  const options = Object.entries(env.options).map(([k, v]) => `--${k} ${v}`).join(' ');
-  const rows: [string, string][] = [
-    ['boundlab', escapeHtml(env.boundlab)],
-    ['Node.js', escapeHtml(env.node)],
-    ['TensorFlow.js', `${escapeHtml(env.tfjs)}; backend ${env.backends.length ? env.backends.map(escapeHtml).join(', ') : 'none (no optimiser was run)'}`],
-    ['Seed', String(env.seed)],
-    ['Options', options ? escapeHtml(options) : (env.command.startsWith('boundlab report') ? 'the defaults of verify and check' : 'the defaults')],
-    ['Date', escapeHtml(env.date)],
-  ];
-  if (env.commit) rows.push(['Git commit', `<code>${escapeHtml(env.commit)}</code>${env.dirty ? ' with uncommitted changes' : ''}`]);
-  rows.push(['Command', `<code>${escapeHtml(env.command)}</code>`]);
-  return `<dl class="facts">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }

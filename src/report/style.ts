@@ -96,7 +96,7 @@ table.chain tr.detail td { border-bottom: none; padding-top: 0; }
   details.item > summary { list-style: none; }
   /* the first page holds the title, the status and the summary; theorems and proofs start pages, items flow */
   h2 { margin-top: 24px; }
-  h2#theorems, h2#proofs, h2#experiments { break-before: page; margin-top: 0; }
+  h2#theorems, h2#proofs, h2#experiments, h2#laws { break-before: page; margin-top: 0; }
   h2, h3, summary { break-after: avoid; }
   table.chain tr, figure.plot, .counterexample, .statement, dl.facts { break-inside: avoid; }
   pre { max-height: none; overflow: visible; }
