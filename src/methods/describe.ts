@@ -7,7 +7,7 @@
  * Conventions. Rules are applied in the order written: a rule may use another
  * sequence at k+1 only when that sequence's rule comes first. A sequence at an
  * index below 0 is its value at 0 (x_{−1} = x_0, as for heavy ball). The
- * sequence the theorem talks about (the iterate) is the first vector sequence
+ * sequence the theorem talks about (the iterate) is the first vector sequence written
  * unless named.
  */
 import type { MathNode } from 'mathjs';
@@ -110,6 +110,8 @@ export function describeMethod(rules: readonly RuleText[], opts: DescribeOptions
   // Which sequences exist, in the order of their update rules.
   const drafts = new Map<string, { initial?: RuleText; update?: RuleText }>();
   const order: string[] = [];
+  /** Sequences in the order they first appear (the iterate is the first vector one). */
+  const appearance: string[] = [];
   for (const r of rules) {
     const init = KEY_INITIAL.exec(r.key.trim());
     const upd = init ? null : KEY_UPDATE.exec(r.key.trim());
@@ -126,6 +128,7 @@ export function describeMethod(rules: readonly RuleText[], opts: DescribeOptions
     if (d[slot]) throw err(r.line, `${name} has two ${slot === 'initial' ? 'initial values' : 'update rules'} (line ${d[slot]!.line} and here); keep one`);
     d[slot] = r;
     drafts.set(name, d);
+    if (!appearance.includes(name)) appearance.push(name);
     if (upd) order.push(name);
   }
   for (const [name, d] of drafts) {
@@ -158,12 +161,14 @@ export function describeMethod(rules: readonly RuleText[], opts: DescribeOptions
     updates.set(name, node);
     if (!node.host) hostSeqs.delete(name);
   }
-  // A scalar sequence stays on the host only if everything it uses does.
-  for (const name of order) {
-    const node = updates.get(name)!;
-    if (hostSeqs.has(name) && !isHost(node, hostSeqs)) hostSeqs.delete(name);
+  // A scalar sequence stays on the host only if everything it uses does (to a fixed point).
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const name of order) {
+      if (hostSeqs.has(name) && !isHost(updates.get(name)!, hostSeqs)) { hostSeqs.delete(name); changed = true; }
+    }
   }
-  const iterate = opts.iterate ?? order.find((n) => types.get(n) === 'vector');
+  const iterate = opts.iterate ?? appearance.find((n) => types.get(n) === 'vector');
   if (!iterate || types.get(iterate) !== 'vector') {
     throw err(rules[0].line, opts.iterate ? `the iterate '${opts.iterate}' is not a vector sequence of the method` : 'the method has no vector sequence (its iterate); start one with "x(0)": x0');
   }
@@ -351,7 +356,8 @@ export function describeMethod(rules: readonly RuleText[], opts: DescribeOptions
     if (lag === 0 && !ctx.earlier.includes(name)) {
       throw err(line, `the update of ${ctx.self} uses ${name}(k+1) before it is defined: ${name}'s update comes later; move "${name}(k+1)" above "${ctx.self}(k+1)" or use ${name}(k)`);
     }
-    return { op: 'seq', name, lag, type: type!, host: false, line };
+    // tentatively host when the sequence is (describeMethod settles it once every rule is read)
+    return { op: 'seq', name, lag, type: type!, host: hostSeqs.has(name), line };
   }
 }
 
