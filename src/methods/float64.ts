@@ -41,69 +41,92 @@ export function referenceObstacle(method: Method): string | null {
 
 type Value = number | Vec;
 
-/** What a compiled node reads: the row, the step its rule is applied at, and the other sequences. */
-interface Ctx {
-  inst: Instance;
-  hyper: Readonly<Record<string, number>>;
-  step: number;
-  seq: (name: string, lag: number) => Value;
-  x0: () => Vec;
+/**
+ * What a compiled node reads: the step being computed (its row, iterates and
+ * memo) and the index of the value its rule produces. A class, not closures
+ * made per call: this runs for every row at every step of a verification.
+ */
+class Ctx {
+  memo: Map<number, Value> | undefined;
+  x0: Vec | undefined;
+  constructor(
+    readonly plan: Plan, readonly inst: Instance, readonly hyper: Readonly<Record<string, number>>,
+    readonly host: (name: string, index: number) => number, readonly x: Vec, readonly xPrev: Vec, readonly k: number,
+  ) {}
+
+  start(): Vec {
+    return (this.x0 ??= Float64Array.from(Float32Array.from(this.inst.x0)));
+  }
+
+  /** The value of sequence `name` at `index` (below 0: at 0). */
+  valueAt(name: string, index: number): Value {
+    const i = Math.max(0, index);
+    const { s, which } = this.plan.byName.get(name)!;
+    if (s.host) return this.host(name, i);
+    const k = this.k;
+    if (name === this.plan.iterate) {
+      if (i === k) return this.x;
+      if (i === k - 1) return this.xPrev;
+      if (i !== k + 1) throw new Error(`${this.plan.file}: the float64 reference needs ${name}(${i}) at step ${k}`);
+    }
+    const key = which * 1024 + (i - k + 512);
+    const hit = this.memo?.get(key);
+    if (hit !== undefined) return hit;
+    const v = i === 0 ? this.plan.initial[which](this, 0, 0) : this.plan.update[which](this, i - 1, i);
+    (this.memo ??= new Map()).set(key, v);
+    return v;
+  }
+}
+
+/** A compiled node: `step` is k of the rule being applied, `index` the index of the value it makes (0 for initial values). */
+type Compiled = (c: Ctx, step: number, index: number) => Value;
+
+interface Plan {
+  file: string;
+  iterate: string;
+  byName: Map<string, { s: Method['sequences'][number]; which: number }>;
+  initial: Compiled[];
+  update: Compiled[];
 }
 
 /** The exact step of a method (call referenceObstacle first: this throws where it gives a reason). */
 export function compileFloat64(method: Method): ReferenceStepFn {
-  const byName = new Map(method.sequences.map((s, i) => [s.name, { s, i }]));
-  // Compiled once: the step runs for every row at every step of a verification.
-  const initial = new Map(method.sequences.map((s) => [s.name, compileNode(s.initial, method)]));
-  const update = new Map(method.sequences.map((s) => [s.name, compileNode(s.update, method)]));
+  const plan: Plan = {
+    file: method.file,
+    iterate: method.iterate,
+    byName: new Map(method.sequences.map((s, which) => [s.name, { s, which }])),
+    initial: method.sequences.map((s) => compileNode(s.initial, method, true)),
+    update: method.sequences.map((s) => compileNode(s.update, method, false)),
+  };
   // Host scalar sequences depend only on a row's parameters: memoised per hyper object.
   const hostCache = new WeakMap<object, (name: string, index: number) => number>();
   return (inst, hyper, x, xPrev, k) => {
     let host = hostCache.get(hyper);
     if (!host) hostCache.set(hyper, (host = hostSequences(method, hyper)));
-    const hostAt = host;
-    let x0: Vec | undefined;
-    const start = () => (x0 ??= Float64Array.from(Float32Array.from(inst.x0)));
-    const memo = new Map<number, Value>();
-    const valueAt = (name: string, index: number): Value => {
-      const i = Math.max(0, index);
-      const { s, i: which } = byName.get(name)!;
-      if (s.host) return hostAt(name, i);
-      if (name === method.iterate) {
-        if (i === k) return x;
-        if (i === k - 1) return xPrev;
-        if (i !== k + 1) throw new Error(`${method.file}: the float64 reference needs ${name}(${i}) at step ${k}`);
-      }
-      const key = which * 1024 + (i - k + 512);
-      const hit = memo.get(key);
-      if (hit !== undefined) return hit;
-      const v = i === 0
-        ? initial.get(name)!({ inst, hyper, step: 0, seq: (n) => valueAt(n, 0), x0: start })
-        : update.get(name)!({ inst, hyper, step: i - 1, seq: (n, lag) => valueAt(n, i - lag), x0: start });
-      memo.set(key, v);
-      return v;
-    };
-    return valueAt(method.iterate, k + 1) as Vec;
+    return new Ctx(plan, inst, hyper, host, x, xPrev, k).valueAt(method.iterate, k + 1) as Vec;
   };
 }
 
 /** A node as a closure over the context (no interpretation at run time). */
-function compileNode(node: MethodNode, method: Method): (c: Ctx) => Value {
+function compileNode(node: MethodNode, method: Method, initial: boolean): Compiled {
   switch (node.op) {
     case 'num': { const v = node.value; return () => v; }
-    case 'param': { const name = node.name; return (c) => c.hyper[name]; }
-    case 'k': return (c) => c.step;
-    case 'x0': return (c) => c.x0();
-    case 'seq': { const { name, lag } = node; return (c) => c.seq(name, lag); }
+    case 'param': { const name = node.name; return (c, t, i) => c.hyper[name]; }
+    case 'k': return (_c, step) => step;
+    case 'x0': return (c, t, i) => c.start();
+    case 'seq': {
+      const { name, lag } = node;
+      return initial ? (c, t, i) => c.valueAt(name, 0) : (c, _step, index) => c.valueAt(name, index - lag);
+    }
     case 'arith': {
-      const [a, b] = node.args.map((n) => compileNode(n, method));
+      const [a, b] = node.args.map((n) => compileNode(n, method, initial));
       switch (node.fn) {
-        case 'add': return (c) => zip(a(c), b(c), (p, q) => p + q);
-        case 'subtract': return (c) => zip(a(c), b(c), (p, q) => p - q);
-        case 'multiply': return (c) => zip(a(c), b(c), (p, q) => p * q);
-        case 'divide': return (c) => zip(a(c), b(c), (p, q) => p / q);
-        case 'pow': return (c) => (a(c) as number) ** (b(c) as number);
-        case 'unaryMinus': return (c) => map(a(c), (p) => -p);
+        case 'add': return (c, t, i) => add(a(c, t, i), b(c, t, i), 1);
+        case 'subtract': return (c, t, i) => add(a(c, t, i), b(c, t, i), -1);
+        case 'multiply': return (c, t, i) => multiply(a(c, t, i), b(c, t, i));
+        case 'divide': return (c, t, i) => divide(a(c, t, i), b(c, t, i));
+        case 'pow': return (c, t, i) => (a(c, t, i) as number) ** (b(c, t, i) as number);
+        case 'unaryMinus': return (c, t, i) => map(a(c, t, i), (p) => -p);
       }
       break;
     }
@@ -111,30 +134,30 @@ function compileNode(node: MethodNode, method: Method): (c: Ctx) => Value {
       const line = node.line;
       if (node.fn === 'prox') {
         const term = method.proxes[(node.args[0] as { name: string }).name];
-        const [step, v] = node.args.slice(1).map((n) => compileNode(n, method));
+        const [step, v] = node.args.slice(1).map((n) => compileNode(n, method, initial));
         if (term.kind === 'l1') {
-          return (c) => {
-            const tau = (step(c) as number) * c.hyper[term.args[0]];
-            return map(v(c), (p) => Math.sign(p) * Math.max(Math.abs(p) - tau, 0));
+          return (c, t, i) => {
+            const tau = (step(c, t, i) as number) * c.hyper[term.args[0]];
+            return map(v(c, t, i), (p) => Math.sign(p) * Math.max(Math.abs(p) - tau, 0));
           };
         }
-        return (c) => map(v(c), (p) => Math.min(Math.max(p, c.hyper[term.args[0]]), c.hyper[term.args[1]]));
+        return (c, t, i) => map(v(c, t, i), (p) => Math.min(Math.max(p, c.hyper[term.args[0]]), c.hyper[term.args[1]]));
       }
-      const [a, b, d] = node.args.map((n) => compileNode(n, method));
+      const [a, b, d] = node.args.map((n) => compileNode(n, method, initial));
       switch (node.fn) {
-        case 'grad': return (c) => c.inst.grad(a(c) as Vec);
-        case 'f': return (c) => c.inst.value(a(c) as Vec);
+        case 'grad': return (c, t, i) => c.inst.grad(a(c, t, i) as Vec);
+        case 'f': return (c, t, i) => c.inst.value(a(c, t, i) as Vec);
         case 'sgrad': return () => { throw new Error(`${method.file}:${line}: sgrad has no float64 reference`); };
-        case 'sign': return (c) => map(a(c), Math.sign);
-        case 'abs': return (c) => map(a(c), Math.abs);
-        case 'sqrt': return (c) => Math.sqrt(a(c) as number);
-        case 'exp': return (c) => Math.exp(a(c) as number);
-        case 'log': return (c) => Math.log(a(c) as number);
-        case 'clip': return (c) => { const lo = b(c) as number, hi = d(c) as number; return map(a(c), (p) => Math.min(Math.max(p, lo), hi)); };
-        case 'norm': return (c) => { const v = a(c); return typeof v === 'number' ? Math.abs(v) : Math.sqrt(v.reduce((s, q) => s + q * q, 0)); };
-        case 'dot': return (c) => { const u = a(c) as Vec, v = b(c) as Vec; let s = 0; for (let j = 0; j < u.length; j++) s += u[j] * v[j]; return s; };
-        case 'max': return (c) => Math.max(a(c) as number, b(c) as number);
-        case 'min': return (c) => Math.min(a(c) as number, b(c) as number);
+        case 'sign': return (c, t, i) => map(a(c, t, i), Math.sign);
+        case 'abs': return (c, t, i) => map(a(c, t, i), Math.abs);
+        case 'sqrt': return (c, t, i) => Math.sqrt(a(c, t, i) as number);
+        case 'exp': return (c, t, i) => Math.exp(a(c, t, i) as number);
+        case 'log': return (c, t, i) => Math.log(a(c, t, i) as number);
+        case 'clip': return (c, t, i) => { const lo = b(c, t, i) as number, hi = d(c, t, i) as number; return map(a(c, t, i), (p) => Math.min(Math.max(p, lo), hi)); };
+        case 'norm': return (c, t, i) => { const v = a(c, t, i); return typeof v === 'number' ? Math.abs(v) : Math.sqrt(v.reduce((s, q) => s + q * q, 0)); };
+        case 'dot': return (c, t, i) => { const u = a(c, t, i) as Vec, v = b(c, t, i) as Vec; let s = 0; for (let j = 0; j < u.length; j++) s += u[j] * v[j]; return s; };
+        case 'max': return (c, t, i) => Math.max(a(c, t, i) as number, b(c, t, i) as number);
+        case 'min': return (c, t, i) => Math.min(a(c, t, i) as number, b(c, t, i) as number);
       }
     }
   }
@@ -149,11 +172,28 @@ function map(a: Value, f: (v: number) => number): Value {
   return out;
 }
 
-/** Elementwise with a scalar broadcast (the type check allows scalar·vector and vector±vector). */
-function zip(a: Value, b: Value, f: (p: number, q: number) => number): Value {
-  if (typeof a === 'number' && typeof b === 'number') return f(a, b);
-  const n = typeof a === 'number' ? (b as Vec).length : a.length;
-  const out = new Float64Array(n);
-  for (let j = 0; j < n; j++) out[j] = f(typeof a === 'number' ? a : a[j], typeof b === 'number' ? b : b[j]);
+/** a + sign·b: both scalars or both vectors (the type check allows nothing else). */
+function add(a: Value, b: Value, sign: 1 | -1): Value {
+  if (typeof a === 'number') return a + sign * (b as number);
+  const v = b as Vec, out = new Float64Array(a.length);
+  for (let j = 0; j < a.length; j++) out[j] = a[j] + sign * v[j];
+  return out;
+}
+
+/** a·b with at most one vector. */
+function multiply(a: Value, b: Value): Value {
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  const [s, v] = typeof a === 'number' ? [a, b as Vec] : [b as number, a];
+  const out = new Float64Array(v.length);
+  for (let j = 0; j < v.length; j++) out[j] = s * v[j];
+  return out;
+}
+
+/** a/b with b a scalar. */
+function divide(a: Value, b: Value): Value {
+  const q = b as number;
+  if (typeof a === 'number') return a / q;
+  const out = new Float64Array(a.length);
+  for (let j = 0; j < a.length; j++) out[j] = a[j] / q;
   return out;
 }
