@@ -16,7 +16,7 @@ const OPTIONS: OptionSpec[] = [
 ];
 
 export const TIGHTNESS_HELP = helpText(
-  'boundlab tightness ID [--set k=v,...] [--steps N] [--family F] [--instances N] [--rounds R] [--random-starts] [--json] [--seed N]',
+  'boundlab tightness ID|FILE [--set k=v,...] [--steps N] [--family F] [--instances N] [--rounds R] [--random-starts] [--json] [--seed N]',
   [
     'Searches for the instance that comes closest to the bound: families sampled with',
     'fast-check (and the theorem\'s tight witnesses unless --random-starts), then a local',
