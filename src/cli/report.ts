@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseProof } from '../proofs/parse.ts';
 import { THEOREMS, theoremById } from '../theorems/index.ts';
+import { isTheoremFileText, loadTheoremFile, resolveTheorem } from '../theoremFiles/load.ts';
 import { UsageError } from '../verify/scope.ts';
 import { DEFAULT_SAMPLES } from '../proofs/check.ts';
 import { DEFAULTS as VERIFY_DEFAULTS } from '../verify/verify.ts';
@@ -109,7 +110,7 @@ function resolveTargets(targets: readonly string[]): Job[] {
   const jobs = [...new Set(targets)].map((t): Job => {
     if (theoremById(t)) return { kind: 'theorem', id: t };
     const stat = statSync(t, { throwIfNoEntry: false });
-    if (stat?.isFile()) return { kind: 'proof', file: t };
+    if (stat?.isFile()) return isTheoremFileText(readFileSync(t, 'utf8')) ? { kind: 'theorem', id: loadTheoremFile(t).file } : { kind: 'proof', file: t };
     if (stat?.isDirectory()) throw new UsageError(`report: '${t}' is a directory; name its proof files (${join(t, '*.md')}), or give no target for the catalogue and ${PROOFS_DIR}/`);
     const what = /\.md$|[/\\]/.test(t) ? `no proof file '${t}'` : `unknown theorem or proof file '${t}'`;
     throw new UsageError(`report: ${what}${closest(t, known())}; boundlab list shows the theorem ids`);
@@ -119,7 +120,7 @@ function resolveTargets(targets: readonly string[]): Job[] {
 
 /** An outcome with what the page needs beside it: the theorem, or the proof file parsed for its prose. */
 function toItem(o: Outcome): ReportItem {
-  if (o.kind === 'theorem') return { kind: 'theorem', theorem: theoremById(o.id)!, result: o.result, error: o.error };
+  if (o.kind === 'theorem') return { kind: 'theorem', theorem: resolveTheorem(o.id, 'report'), result: o.result, error: o.error };
   let proof;
   try {
     proof = parseProof(readFileSync(o.file, 'utf8'), o.file);

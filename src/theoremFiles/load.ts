@@ -27,6 +27,12 @@ export function loadTheoremText(text: string, file: string): TheoremFile {
   return tf;
 }
 
+/** Whether a Markdown file is a theorem file (its front matter has `method:`) rather than a proof file. */
+export function isTheoremFileText(text: string): boolean {
+  const m = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)\s*$/m.exec(text);
+  return m !== null && /^method\s*:/m.test(m[1]);
+}
+
 /** Read, parse and register a theorem file (once per path). */
 export function loadTheoremFile(path: string): TheoremFile {
   const file = relative(process.cwd(), resolve(path)) || path;
