@@ -113,3 +113,14 @@ describe('bad theorem files: exit 2, file:line, the fix, no stack trace', () => 
     expect(r.err).toMatch(/domain\.md:5: parameter outside the theorem's domain: 0 < gamma <= 3 \/ L fails/);
   });
 });
+
+describe('our users’ statements in theorems/', () => {
+  for (const name of ['homework-strongly-convex-exp', 'homework-from-zero', 'regularised-shifted-optimum']) {
+    it(`${name}: holds on two seeds, and its planted violation is caught`, async () => {
+      const th = loadTheoremFile(join(ROOT, 'theorems', `${name}.md`)).theorem;
+      for (const seed of [0, 1]) expect((await verifyTheorem(th, { instances: 8, steps: 100, seed })).verdict).toBe('holds');
+      const faster = plantedStatements(th).find((p) => p.name === 'faster')!;
+      expect((await verifyTheorem(th, { instances: 8, steps: 100, seed: 0, statement: faster.statement, from: 1 })).verdict).toBe('violated');
+    }, 120_000);
+  }
+});
