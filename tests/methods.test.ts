@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quadratic, quadraticFromSpectrum, noisyQuadratic } from '../src/classes/index.ts';
 import { initEngine } from '../src/engine/backend.ts';
+import { builtinMethod, DESCRIBED_BUILTINS } from '../src/methods/builtins.ts';
 import { describeMethod, type Method } from '../src/methods/describe.ts';
 import { referenceObstacle } from '../src/methods/float64.ts';
 import { linearForm, linearObstacle, matchBuiltin } from '../src/methods/linear.ts';
@@ -83,6 +84,29 @@ describe('a compiled description is the built-in method', () => {
       }
     });
   }
+
+  it('the built-ins’ own descriptions (what performance estimation reads) run as the built-ins, FISTA’s schedule included', async () => {
+    expect(DESCRIBED_BUILTINS).toEqual(['gd', 'heavy-ball', 'nesterov', 'fista']);
+    const cases: [string, string, Record<string, number[]>][] = [
+      ['gd', 'gd', { lr: [0.2, 0.1, 0.09] }],
+      ['heavy-ball', 'heavy-ball', { lr: [0.2, 0.1, 0.09], momentum: [0.3, 0.3, 0.3] }],
+      ['nesterov', 'nesterov', { lr: [0.2, 0.1, 0.09], momentum: [0.5, 0.3, 0.7] }],
+      ['fista', 'nesterov', { lr: [0.2, 0.1, 0.09] }],
+    ];
+    for (const [id, builtin, hyper] of cases) {
+      registerOptimizer(describedOptimizer(`described:${id}`, id, builtinMethod(id)!));
+      const [a, b] = [await iterates(builtin, hyper), await iterates(`described:${id}`, hyper)];
+      let scale = 0;
+      for (const x of a) for (const v of x) scale = Math.max(scale, Math.abs(v));
+      a.forEach((x, t) => x.forEach((v, j) => expect(Math.abs(v - b[t][j])).toBeLessThanOrEqual(8 * EPS32 * scale * Math.max(t, 1))));
+      for (let t = 1; t < STEPS; t++) {
+        const x = Float64Array.from(b[t].subarray(0, 3)), prev = Float64Array.from(b[t - 1].subarray(0, 3));
+        const row = Object.fromEntries(Object.entries(hyper).map(([k, v]) => [k, v[0]]));
+        const [p, q] = [referenceStep(builtin, instances[0], row, x, prev, t)!, referenceStep(`described:${id}`, instances[0], row, x, prev, t)!];
+        p.forEach((v, j) => expect(Math.abs(v - q[j])).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(v))));
+      }
+    }
+  });
 
   it('a wrong coefficient is not the same method (the comparison can fail)', async () => {
     const wrong = describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma * grad(f, x(k)) + 0.01 * (x(k) - x(k-1))']], ['gamma']);
