@@ -15,7 +15,7 @@ import { describedOptimizer } from './methods/optimizer.ts';
 import { batchedGradient, column } from './optimizers/common.ts';
 import { optimizerById, registerOptimizer as addOptimizer } from './optimizers/index.ts';
 import type { OptimizerSpec, UpdateRule } from './optimizers/types.ts';
-import { addTheorem, theoremById } from './theorems/index.ts';
+import { addTheorem } from './theorems/index.ts';
 import { parseStatement } from './theorems/statement.ts';
 import type { Theorem } from './theorems/types.ts';
 import { loadTheoremFile as loadFile, loadTheoremText } from './theoremFiles/load.ts';
@@ -206,7 +206,7 @@ export function loadTheoremFile(path: string): Theorem {
  * after checking that its statement parses and its optimiser and families exist.
  */
 export function registerTheorem(th: Theorem): Theorem {
-  if (theoremById(th.id) && !th.id) throw new UserCodeError('registerTheorem: a theorem needs an id');
+  if (!th.id) throw new UserCodeError('registerTheorem: a theorem needs an id');
   user(`theorem '${th.id}': statement`, () => parseStatement(th.statement));
   if (th.algorithm) user(`theorem '${th.id}': algorithm`, () => optimizerById(th.algorithm!.optimizer));
   for (const f of th.families ?? []) if (!familyById(f)) throw new UserCodeError(`theorem '${th.id}': unknown family '${f}' (register it first)`);

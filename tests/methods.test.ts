@@ -189,3 +189,37 @@ describe('bad descriptions: file:line, what is wrong, the fix', () => {
     expect(bad(rules)).toThrow(message);
   });
 });
+
+describe('every function of the method language: TensorFlow.js and float64 agree', () => {
+  it('prox of an l1 term is the built-in proximal gradient (ISTA)', async () => {
+    const ista = describeMethod([
+      { key: 'x(0)', text: 'x0', line: 2 },
+      { key: 'x(k+1)', text: 'prox(h, lr, x(k) - lr * grad(f, x(k)))', line: 3 },
+    ], { file: 'ista.md', scalars: ['lr', 'l1'], proxes: { h: { kind: 'l1', args: ['l1'] } } });
+    registerOptimizer(describedOptimizer('test:ista', 'ista', ista));
+    const hyper = { lr: [0.2, 0.1, 0.09], l1: [0.5, 0.1, 1] };
+    const [a, b] = [await iterates('proximal-gd', hyper), await iterates('test:ista', hyper)];
+    a.forEach((x, t) => x.forEach((v, j) => expect(Math.abs(v - b[t][j])).toBeLessThanOrEqual(8 * EPS32 * 3 * Math.max(t, 1))));
+    expect(a[STEPS].some((v) => v === 0)).toBe(true); // the threshold really acts
+  });
+
+  it('a method using clip, norm, dot, f, sqrt, exp, abs, max, min and a k-dependent schedule: float32 run within rounding of its float64 steps', async () => {
+    const method = describe1([
+      ['x(0)', 'x0'],
+      ['x(k+1)', 'clip(x(k) - gamma / sqrt(k + 1) * min(1, 1 / max(norm(grad(f, x(k))), 1e-3)) * grad(f, x(k)) + 0.01 * exp(-abs(f(x(k)))) * dot(x(k), x(k)) / (1 + dot(x(k), x(k))) * x(k), -4, 4)'],
+    ], ['gamma']);
+    registerOptimizer(describedOptimizer('test:mixed', 'mixed', method));
+    const hyper = { gamma: [0.3, 0.2, 0.1] };
+    const run = await iterates('test:mixed', hyper);
+    for (let r = 0; r < instances.length; r++) {
+      for (let t = 1; t < STEPS; t++) {
+        const x = Float64Array.from(run[t].subarray(3 * r, 3 * r + 3)), prev = Float64Array.from(run[t - 1].subarray(3 * r, 3 * r + 3));
+        const exact = referenceStep('test:mixed', instances[r], { gamma: hyper.gamma[r] }, prev, t >= 2 ? Float64Array.from(run[t - 2].subarray(3 * r, 3 * r + 3)) : prev, t - 1)!;
+        // one float32 step from the same point: a few ulps of the terms it combines
+        exact.forEach((v, j) => expect(Math.abs(v - x[j])).toBeLessThanOrEqual(16 * EPS32 * (1 + Math.abs(v))));
+      }
+    }
+    // and the step does something: the iterates move
+    expect(Math.abs(run[STEPS][0] - run[0][0])).toBeGreaterThan(1e-3);
+  });
+});

@@ -64,5 +64,8 @@ describe('the worked example of docs/theorem-format.md', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('Gradient descent with step h/L under the PL inequality');
     expect(html).toContain('holds');
+    // the method as written and the file's own prose are on the page
+    expect(html).toContain('x(k+1) = x(k) - h / L * grad(f, x(k))');
+    expect(html).toContain('Why it holds');
   });
 });

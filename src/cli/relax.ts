@@ -1,5 +1,5 @@
 /** `boundlab relax ID --drop A [--add B]`: search witnesses of the relaxed assumptions for a violation. */
-import { resolveTheorem } from '../theoremFiles/load.ts';
+import { locateError, resolveTheorem } from '../theoremFiles/load.ts';
 import { assumptionsOf } from '../theorems/assumptions.ts';
 import type { Theorem } from '../theorems/types.ts';
 import { RELAX_DEFAULTS, relax, type RelaxResult } from '../verify/relax.ts';
@@ -56,7 +56,7 @@ export async function relaxCommand(argv: readonly string[]): Promise<number> {
       instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
       seeds: options.seeds as number | undefined,
       onProgress: (t) => bar.update(t),
-    });
+    }).catch((e: unknown) => { throw locateError(th, e); });
   } finally {
     bar.done();
   }

@@ -5,6 +5,7 @@ import { parse } from 'mathjs';
 import { assignmentPairs, helpText, parseArgs, type OptionSpec } from './args.ts';
 import { progress } from './progress.ts';
 import { theoremArg } from './relax.ts';
+import { locateError } from '../theoremFiles/load.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'set', type: 'list', help: 'fix parameters: a number (h=1) or an expression in L, mu (gamma=1/L); N=... is the step', placeholder: 'k=v,...' },
@@ -53,7 +54,7 @@ export async function tightnessCommand(argv: readonly string[]): Promise<number>
       set, steps, family: options.family as string | undefined, seed: options.seed as number | undefined,
       instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
       tight: !options['random-starts'], onProgress: (t) => bar.update(t),
-    });
+    }).catch((e: unknown) => { throw locateError(th, e); });
   } finally {
     bar.done();
   }
