@@ -276,6 +276,8 @@ export function describeMethod(rules: readonly RuleText[], opts: DescribeOptions
             }
             const step = convert(n.args[1], ctx);
             if (step.type !== 'scalar') throw err(line, `${where}: the step of prox is a scalar`);
+            // the term's own parameters (its weight, its box) are the optimiser's too
+            for (const a of proxes[h.name].args) parameters.add(a);
             const v = vector(n.args, 2, 3, fn, ctx);
             return { op: 'call', fn, args: [{ op: 'param', name: h.name, type: 'scalar', host: true, line }, step, v], type: 'vector', host: false, line };
           }
