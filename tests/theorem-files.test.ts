@@ -22,7 +22,7 @@ const run = (...args: string[]) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-const REWRITTEN = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'sgd-strongly-convex-fixed', 'gd-regularized'];
+const REWRITTEN = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'sgd-strongly-convex-fixed', 'gd-regularized', 'nesterov-convex'];
 
 describe('the catalogue rewritten as theorem files', () => {
   for (const id of REWRITTEN) {
@@ -32,6 +32,11 @@ describe('the catalogue rewritten as theorem files', () => {
       expect(file.kind).toBe(builtin.kind);
       expect([...file.classes].sort()).toEqual([...builtin.classes].sort());
       expect(file.statement.replace(/\s+/g, '')).toBe(builtin.statement.replace(/\s+/g, ''));
+      // a schedule in the bound (FISTA's λ_t) becomes the catalogue's bound sequence
+      for (const [name, q] of Object.entries(builtin.sequences ?? {})) {
+        expect(file.sequences?.[name]).toMatchObject({ start: q.start, at: q.at });
+        expect(file.sequences![name].next.replace(/\s+/g, '')).toBe(q.next.replace(/\s+/g, ''));
+      }
       for (const seed of [0, 1]) {
         const opts = builtin.kind === 'expectation' ? { instances: 2, steps: 30, seeds: 30, seed } : { instances: 6, steps: 30, seed };
         const [a, b] = [await verifyTheorem(builtin, opts), await verifyTheorem(file, opts)];

@@ -189,6 +189,17 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
   const boundEntry = text1('bound', true)!;
   let boundNode = parseUserExpression(boundEntry.text, file, boundEntry.line, 'bound');
   boundNode = boundNode.transform((n) => (isCall(n, 'fstar') ? parseUserExpression('fstar', file, boundEntry.line, 'bound') : n));
+  // A step-size schedule of the method (a host scalar sequence) may appear in the bound as name(t) or name(t - j).
+  const boundSequences: Record<string, { start: number; at: number; next: string }> = {};
+  boundNode = boundNode.transform((n) => {
+    const seq = n.type === 'FunctionNode' ? method.sequences.find((q) => q.type === 'scalar' && isCall(n, q.name)) : undefined;
+    if (!seq) return n;
+    const arg = (n as unknown as { args: MathNode[] }).args.map((a) => a.toString().replace(/\s+/g, '')).join(',');
+    const m = /^t(?:-(\d+))?$/.exec(arg);
+    if (!m) throw err(boundEntry.line, `the bound uses ${seq.name}(${arg}); a schedule appears in the bound at t or t - j, as in ${seq.name}(t)`);
+    boundSequences[`${seq.name}_t`] = scheduleInBound(seq, m[1] ? Number(m[1]) : 0);
+    return parseUserExpression(`${seq.name}_t`, file, boundEntry.line, 'bound');
+  });
   const rel = relationParts(boundNode);
   if (!rel || rel.op !== 'smallerEq') throw err(boundEntry.line, 'the bound is one relation `quantity <= bound`, e.g. `f_t - fstar <= R^2 / (2 * gamma * t)`');
   const expectation = isCall(rel.lhs, 'E');
@@ -198,7 +209,7 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
       : 'E(...) bounds a stochastic method; the method has no sgrad, so write the quantity without E');
   }
   const inner = expectation ? (rel.lhs as unknown as { args: MathNode[] }).args[0] : rel.lhs;
-  checkSymbols(boundNode, [...scalars, ...Object.keys(BOUND_SYMBOLS)], boundEntry.line, 'the bound', ['E', ...SCALAR_FUNCTIONS]);
+  checkSymbols(boundNode, [...scalars, ...Object.keys(BOUND_SYMBOLS), ...Object.keys(boundSequences)], boundEntry.line, 'the bound', ['E', ...SCALAR_FUNCTIONS]);
   try {
     toleranceKind(inner);
   } catch {
@@ -241,6 +252,7 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
     ...(Object.keys(ranges).length ? { ranges } : {}),
     algorithm: { optimizer: optimizerId, hyper: Object.fromEntries(method.parameters.map((p) => [p, p])) },
     statement: boundNode.toString(),
+    ...(Object.keys(boundSequences).length ? { sequences: boundSequences } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(families.length ? { families } : {}),
     ...(witnesses.length ? { witnesses: ({ steps }: { steps: number }) => witnesses.map((w) => w(steps)) } : {}),
@@ -249,6 +261,26 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
     ...(text1('notes', false) ? { notes: text1('notes', false)!.text } : {}),
   };
   return { file, theorem, method, optimizer: optimizerId, constraintLines, prose: lines.slice(close + 1).join('\n') };
+
+  /**
+   * A schedule seq(t − j) as the catalogue's bound sequence: its value at 0 for t ≤ j, then its
+   * update applied once per step. Only a schedule that starts at a number and whose update uses
+   * itself at k and the parameters fits that form.
+   */
+  function scheduleInBound(seq: Method['sequences'][number], lag: number): { start: number; at: number; next: string } {
+    const why = `the bound uses the schedule ${seq.name}: it must be a scalar sequence that starts at a number and whose update uses only ${seq.name}(k) and parameters`;
+    if (!seq.host || seq.initial.op !== 'num') throw err(boundEntry.line, why);
+    const next = parseUserExpression(seq.updateText, file, seq.updateLine, `update of ${seq.name}`).transform((n) => {
+      if (n.type === 'FunctionNode' && isCall(n, seq.name)) {
+        if ((n as unknown as { args: MathNode[] }).args.map((a) => a.toString().replace(/\s+/g, '')).join(',') !== 'k') throw err(boundEntry.line, why);
+        return parseUserExpression(`${seq.name}_t`, file, seq.updateLine, 'bound');
+      }
+      if (n.type === 'FunctionNode' && method.sequences.some((q) => isCall(n, q.name))) throw err(boundEntry.line, why);
+      if (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === 'k') throw err(boundEntry.line, why);
+      return n;
+    });
+    return { start: seq.initial.value, at: lag, next: next.toString() };
+  }
 
   function checkSymbols(node: MathNode, known: readonly string[], line: number, what: string, fns: readonly string[] = []): void {
     node.traverse((n, path, parent) => {
