@@ -18,7 +18,7 @@ const repeats = Number(process.argv[2] ?? 5);
 const backend = await initEngine();
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 console.log(`backend ${backend}; median of ${repeats} runs each, alternating (after one warm-up run of each)`);
-const ids = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'gd-regularized', 'sgd-strongly-convex-fixed'];
+const ids = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'nesterov-convex', 'gd-regularized', 'sgd-strongly-convex-fixed'];
 const ratios: number[] = [];
 for (const id of ids) {
   const builtin = theoremById(id)!;
