@@ -7,7 +7,7 @@
  * measured: on a shared machine the wall time also counts other people's
  * work, while the backend (wasm or cpu) runs in this process, so CPU time is
  * the steadier measure of the work done. No assertions: timings never go in tests.
- *   npx tsx bench/theorem-files.ts [REPEATS]
+ *   npx tsx bench/theorem-files.ts [REPEATS] [ID...]
  */
 import { initEngine } from '../src/engine/backend.ts';
 import { theoremById } from '../src/theorems/index.ts';
@@ -18,7 +18,8 @@ const repeats = Number(process.argv[2] ?? 5);
 const backend = await initEngine();
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 console.log(`backend ${backend}; median of ${repeats} runs each, alternating (after one warm-up run of each)`);
-const ids = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'nesterov-convex', 'gd-regularized', 'sgd-strongly-convex-fixed'];
+const ALL = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'nesterov-convex', 'gd-regularized', 'sgd-strongly-convex-fixed'];
+const ids = process.argv.length > 3 ? process.argv.slice(3) : ALL;
 const ratios: number[] = [];
 for (const id of ids) {
   const builtin = theoremById(id)!;

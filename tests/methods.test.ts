@@ -87,6 +87,9 @@ describe('a compiled description is the built-in method', () => {
 
   it('the built-ins’ own descriptions (what performance estimation reads) run as the built-ins, FISTA’s schedule included', async () => {
     expect(DESCRIBED_BUILTINS).toEqual(['gd', 'heavy-ball', 'nesterov', 'fista']);
+    // FISTA is the built-in nesterov without momentum: its error propagation is that one's
+    expect(matchBuiltin(builtinMethod('fista')!, { lr: 0.1 })).toEqual({ optimizer: 'nesterov', hyper: { lr: 0.1 } });
+    expect(matchBuiltin(builtinMethod('nesterov')!, { lr: 0.1, momentum: 0.4 })?.hyper).toMatchObject({ lr: 0.1 });
     const cases: [string, string, Record<string, number[]>][] = [
       ['gd', 'gd', { lr: [0.2, 0.1, 0.09] }],
       ['heavy-ball', 'heavy-ball', { lr: [0.2, 0.1, 0.09], momentum: [0.3, 0.3, 0.3] }],

@@ -389,42 +389,41 @@ export function nodesOf(node: MethodNode): MethodNode[] {
 }
 
 /** Evaluate a host scalar node for one row: parameters by name, k, and host sequences by (name, lag). */
-export function hostValue(node: MethodNode, params: Readonly<Record<string, number>>, k: number, seq: (name: string, lag: number) => number): number {
-  const v = (n: MethodNode): number => {
-    switch (n.op) {
-      case 'num': return n.value;
-      case 'param': return params[n.name];
-      case 'k': return k;
-      case 'seq': return seq(n.name, n.lag);
-      case 'arith': {
-        const [a, b] = n.args.map(v);
-        switch (n.fn) {
-          case 'add': return a + b;
-          case 'subtract': return a - b;
-          case 'multiply': return a * b;
-          case 'divide': return a / b;
-          case 'pow': return a ** b;
-          case 'unaryMinus': return -a;
-        }
-        break;
+export function hostValue(n: MethodNode, params: Readonly<Record<string, number>>, k: number, seq: (name: string, lag: number) => number): number {
+  // Plain recursion, no closure made per call: this runs for every row at every step.
+  switch (n.op) {
+    case 'num': return n.value;
+    case 'param': return params[n.name];
+    case 'k': return k;
+    case 'seq': return seq(n.name, n.lag);
+    case 'arith': {
+      const a = hostValue(n.args[0], params, k, seq);
+      if (n.fn === 'unaryMinus') return -a;
+      const b = hostValue(n.args[1], params, k, seq);
+      switch (n.fn) {
+        case 'add': return a + b;
+        case 'subtract': return a - b;
+        case 'multiply': return a * b;
+        case 'divide': return a / b;
+        case 'pow': return a ** b;
       }
-      case 'call': {
-        const a = n.args.map(v);
-        switch (n.fn) {
-          case 'sqrt': return Math.sqrt(a[0]);
-          case 'exp': return Math.exp(a[0]);
-          case 'log': return Math.log(a[0]);
-          case 'abs': case 'norm': return Math.abs(a[0]);
-          case 'sign': return Math.sign(a[0]);
-          case 'max': return Math.max(a[0], a[1]);
-          case 'min': return Math.min(a[0], a[1]);
-          case 'clip': return Math.min(Math.max(a[0], a[1]), a[2]);
-        }
+      break;
+    }
+    case 'call': {
+      const a = hostValue(n.args[0], params, k, seq);
+      switch (n.fn) {
+        case 'sqrt': return Math.sqrt(a);
+        case 'exp': return Math.exp(a);
+        case 'log': return Math.log(a);
+        case 'abs': case 'norm': return Math.abs(a);
+        case 'sign': return Math.sign(a);
+        case 'max': return Math.max(a, hostValue(n.args[1], params, k, seq));
+        case 'min': return Math.min(a, hostValue(n.args[1], params, k, seq));
+        case 'clip': return Math.min(Math.max(a, hostValue(n.args[1], params, k, seq)), hostValue(n.args[2], params, k, seq));
       }
     }
-    throw new Error(`not a host scalar: ${n.op}`);
-  };
-  return v(node);
+  }
+  throw new Error(`not a host scalar: ${n.op}`);
 }
 
 /**

@@ -107,7 +107,8 @@ export function linearForm(method: Method, params: Readonly<Record<string, numbe
 export type BuiltinMatch =
   | { optimizer: 'gd'; hyper: { lr: number } }
   | { optimizer: 'heavy-ball'; hyper: { lr: number; momentum: number } }
-  | { optimizer: 'nesterov'; hyper: { lr: number; momentum: number } };
+  /** Without momentum: FISTA's schedule (the built-in nesterov's default). */
+  | { optimizer: 'nesterov'; hyper: { lr: number; momentum?: number } };
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
 const sameForm = (a: LinearForm, b: LinearForm) =>
@@ -132,6 +133,7 @@ export function matchBuiltin(method: Method, params: Readonly<Record<string, num
     { optimizer: 'gd', hyper: { lr } },
     { optimizer: 'heavy-ball', hyper: { lr, momentum: hb } },
     { optimizer: 'nesterov', hyper: { lr, momentum: nesterovMomentum(form, lr) } },
+    { optimizer: 'nesterov', hyper: { lr } },
   ];
   for (const c of candidates) if (Number.isFinite(c.hyper.lr) && sameForm(form, builtinForm(c, N))) return c;
   return null;
@@ -151,12 +153,17 @@ function builtinForm(m: BuiltinMatch, N: number): LinearForm {
   const xs = [unit(0)];
   const oracles: LinearForm['oracles'] = [];
   let y = unit(0);
+  let lambda = 1;
   for (let k = 0; k < N; k++) {
     const x = xs[k], prev = xs[Math.max(0, k - 1)];
     if (m.optimizer === 'nesterov') {
       oracles.push({ step: k, point: y.slice(0, k + 1) });
       const next = axpy(y, -m.hyper.lr, unit(k + 1));
-      y = axpy(next, m.hyper.momentum, axpy(next, -1, x));
+      // constant momentum, or FISTA's (λ_k − 1)/λ_{k+1} (Beck–Teboulle 2009, eq. 4.2)
+      const lambdaNext = (1 + Math.sqrt(1 + 4 * lambda * lambda)) / 2;
+      const c = m.hyper.momentum ?? (lambda - 1) / lambdaNext;
+      lambda = lambdaNext;
+      y = axpy(next, c, axpy(next, -1, x));
       xs.push(next);
     } else {
       oracles.push({ step: k, point: x.slice(0, k + 1) });
