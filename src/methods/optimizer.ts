@@ -16,6 +16,13 @@ export function describedOptimizer(id: string, title: string, method: Method): O
   const reference = obstacle ? undefined : compileFloat64(method);
   const rules = method.sequences.map((s) => `${s.name}(0) = ${s.initialText}; ${s.name}(k+1) = ${s.updateText}`).join('; ');
   const linear = linearObstacle(method);
+  // Rows of one verification share their parameters often: match each set of values once.
+  const matches = new Map<string, ReturnType<typeof matchBuiltin>>();
+  const match = (hyper: Readonly<Record<string, number>>) => {
+    const key = JSON.stringify(method.parameters.map((p) => hyper[p]));
+    if (!matches.has(key)) matches.set(key, matchBuiltin(method, hyper));
+    return matches.get(key)!;
+  };
   return {
     id,
     title,
@@ -29,7 +36,7 @@ export function describedOptimizer(id: string, title: string, method: Method): O
     },
     reference: reference && ((inst, hyper, x, xPrev, k) => reference(inst, hyper, x, xPrev, k)),
     errorGain: (hyper, { L, mu }) => {
-      const m = matchBuiltin(method, hyper);
+      const m = match(hyper);
       if (!m) return () => 1;
       return errorGain({ optimizer: m.optimizer, gamma: m.hyper.lr, L, mu, momentum: (m.hyper as { momentum?: number }).momentum });
     },

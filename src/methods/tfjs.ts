@@ -39,7 +39,13 @@ export function compileTfjs(method: Method, hyper: Hyper, ctx: RuleContext): Upd
   /** A host scalar as a [B, 1] column; in an update at step k, sequence lag j is index k + 1 − j. */
   const hostColumn = (node: MethodNode, k: number, initial: boolean) =>
     tf.tensor2d(Float32Array.from(rowParams, (p, i) => hostValue(node, p, k, (name, lag) => host[i](name, initial ? 0 : k + 1 - lag))), [B, 1]);
-  const isConstant = (node: MethodNode) => nodesOf(node).every((n) => n.op === 'num' || n.op === 'param' || n.op === 'arith' || n.op === 'call');
+  // Whether a host node is the same at every step (no k, no sequence): decided once per node.
+  const constant = new Map<MethodNode, boolean>();
+  const isConstant = (node: MethodNode) => {
+    let c = constant.get(node);
+    if (c === undefined) constant.set(node, (c = nodesOf(node).every((n) => n.op === 'num' || n.op === 'param' || n.op === 'arith' || n.op === 'call')));
+    return c;
+  };
 
   function evaluate(
     node: MethodNode, k: number, initial: boolean, state: DescribedState, x0: tf.Tensor2D | null,
