@@ -50,6 +50,19 @@ export const FAMILIES: readonly Family[] = [
   noisyQuadratic,
 ];
 
+/**
+ * Families added at run time (the extension API). They are drawn only by
+ * theorems that name them (`families:`) or with --family, never by default:
+ * the catalogue's verdicts do not change with what a script registers.
+ */
+const REGISTERED = new Map<string, Family>();
+
+/** Adds a family by id (an id of the catalogue cannot be taken; registering again replaces). */
+export function addFamily(family: Family): void {
+  if (FAMILIES.some((f) => f.id === family.id)) throw new Error(`family id '${family.id}' is a built-in one; choose another id`);
+  REGISTERED.set(family.id, family);
+}
+
 export function familyById(id: string): Family | undefined {
-  return FAMILIES.find((f) => f.id === id);
+  return FAMILIES.find((f) => f.id === id) ?? REGISTERED.get(id);
 }

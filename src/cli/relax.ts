@@ -1,5 +1,5 @@
 /** `boundlab relax ID --drop A [--add B]`: search witnesses of the relaxed assumptions for a violation. */
-import { THEOREMS, theoremById } from '../theorems/index.ts';
+import { locateError, resolveTheorem } from '../theoremFiles/load.ts';
 import { assumptionsOf } from '../theorems/assumptions.ts';
 import type { Theorem } from '../theorems/types.ts';
 import { RELAX_DEFAULTS, relax, type RelaxResult } from '../verify/relax.ts';
@@ -20,7 +20,7 @@ const OPTIONS: OptionSpec[] = [
 ];
 
 export const RELAX_HELP = helpText(
-  'boundlab relax ID --drop A [--drop A...] [--add B...] [--steps T] [--instances N] [--rounds R] [--seeds S] [--json] [--seed N]',
+  'boundlab relax ID|FILE --drop A [--drop A...] [--add B...] [--steps T] [--instances N] [--rounds R] [--seeds S] [--json] [--seed N]',
   [
     'Drops assumptions of a theorem (a class such as convex or mu-strongly-convex, or a',
     'constraint by its text; one end of a chain, e.g. "gamma <= 1/L" of "0 < gamma <= 1 / L",',
@@ -59,7 +59,7 @@ export async function relaxCommand(argv: readonly string[]): Promise<number> {
       instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
       seeds: options.seeds as number | undefined,
       onProgress: (t) => bar.update(t),
-    });
+    }).catch((e: unknown) => { throw locateError(th, e); });
   } finally {
     bar.done();
   }
@@ -67,12 +67,10 @@ export async function relaxCommand(argv: readonly string[]): Promise<number> {
   return r.verdict === 'counterexample' ? 1 : 0;
 }
 
-/** The one theorem id a command takes, or a usage error naming the closest ids. */
+/** The one theorem (id or theorem file) a command takes, or a usage error naming the closest ids. */
 export function theoremArg(command: string, positional: readonly string[]): Theorem {
-  if (positional.length !== 1) throw new UsageError(`${command}: name one theorem id (boundlab list shows them)${positional.length ? `, not ${positional.length}` : ''}`);
-  const th = theoremById(positional[0]);
-  if (!th) throw new UsageError(`${command}: unknown theorem '${positional[0]}'${closest(positional[0], THEOREMS.map((t) => t.id))}`);
-  return th;
+  if (positional.length !== 1) throw new UsageError(`${command}: name one theorem id or theorem file (boundlab list shows the ids)${positional.length ? `, not ${positional.length}` : ''}`);
+  return resolveTheorem(positional[0], command);
 }
 
 function describe(r: RelaxResult): string {

@@ -5,6 +5,7 @@ import { parseProof } from '../proofs/parse.ts';
 import { THEOREMS, theoremById } from '../theorems/index.ts';
 import { EXPERIMENTS, experimentById } from '../experiments/index.ts';
 import { LAWS, lawById } from '../laws/catalogue.ts';
+import { isTheoremFileText, loadTheoremFile, resolveTheorem } from '../theoremFiles/load.ts';
 import { UsageError } from '../verify/scope.ts';
 import { DEFAULTS as VERIFY_DEFAULTS } from '../verify/verify.ts';
 import { environment } from '../report/environment.ts';
@@ -41,7 +42,7 @@ const OPTIONS: OptionSpec[] = [
 
 export const REPORT_HELP = helpText(
   'boundlab report [TARGET...] [--out DIR] [--pdf] [--export DIR2] [--title TEXT] [--notes FILE.md] [--since FILE.json] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
-  'Verifies theorems and checks proof files, then writes DIR/index.html: one self-contained\npage (no network, prints on A4) with each statement and derivation in KaTeX, every\nverdict, plots of the runs against their bounds, counterexamples, and what is needed\nto reproduce it. TARGETs are theorem ids and proof files; with none, the whole catalogue\nand every proof in proofs/. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml, not re-run) of the\ntheorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated or a proof refuted; 2 on bad usage, a proof in error, or a theorem that could\nnot be run.',
+  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml, not re-run) of the\ntheorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
   OPTIONS,
 );
 
@@ -182,7 +183,7 @@ function resolveTargets(targets: readonly string[]): Job[] {
     if (experimentById(t)) return { kind: 'experiment', id: t };
     if (lawById(t)) return { kind: 'law', id: t };
     const stat = statSync(t, { throwIfNoEntry: false });
-    if (stat?.isFile()) return { kind: 'proof', file: t };
+    if (stat?.isFile()) return isTheoremFileText(readInput(t)) ? { kind: 'theorem', id: loadTheoremFile(t).file } : { kind: 'proof', file: t };
     if (stat?.isDirectory()) throw new UsageError(`report: '${t}' is a directory; name its proof files (${join(t, '*.md')}), or give no target for the catalogue and ${PROOFS_DIR}/`);
     const what = /\.md$|[/\\]/.test(t) ? `no proof file '${t}'` : `unknown theorem, experiment, law check or proof file '${t}'`;
     throw new UsageError(`report: ${what}${closest(t, known())}; boundlab list shows the theorem ids, boundlab experiment --help the experiments`);
@@ -192,7 +193,7 @@ function resolveTargets(targets: readonly string[]): Job[] {
 
 /** An outcome with what the page needs beside it: the theorem, or the proof file parsed for its prose. */
 function toItem(o: Outcome, maxBytes: number): ReportItem {
-  if (o.kind === 'theorem') return { kind: 'theorem', theorem: theoremById(o.id)!, result: o.result, error: o.error };
+  if (o.kind === 'theorem') return { kind: 'theorem', theorem: resolveTheorem(o.id, 'report'), result: o.result, error: o.error };
   if (o.kind === 'experiment') return { kind: 'experiment', experiment: experimentById(o.id)!, result: o.result, error: o.error };
   if (o.kind === 'law') return { kind: 'law', law: lawById(o.id)!, result: o.result, error: o.error };
   let proof;

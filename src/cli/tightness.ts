@@ -6,6 +6,7 @@ import { assignmentPairs, helpText, parseArgs, LIMIT_OPTION, type OptionSpec } f
 import { say, sayJson } from './terminal.ts';
 import { progress } from './progress.ts';
 import { theoremArg } from './relax.ts';
+import { locateError } from '../theoremFiles/load.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'set', type: 'list', help: 'fix parameters: a number (h=1) or an expression in L, mu (gamma=1/L); N=... is the step', placeholder: 'k=v,...' },
@@ -18,7 +19,7 @@ const OPTIONS: OptionSpec[] = [
 ];
 
 export const TIGHTNESS_HELP = helpText(
-  'boundlab tightness ID [--set k=v,...] [--steps N] [--family F] [--instances N] [--rounds R] [--random-starts] [--json] [--seed N]',
+  'boundlab tightness ID|FILE [--set k=v,...] [--steps N] [--family F] [--instances N] [--rounds R] [--random-starts] [--json] [--seed N]',
   [
     'Searches for the instance that comes closest to the bound: families sampled with',
     'fast-check (and the theorem\'s tight witnesses unless --random-starts), then a local',
@@ -55,7 +56,7 @@ export async function tightnessCommand(argv: readonly string[]): Promise<number>
       set, steps, family: options.family as string | undefined, seed: options.seed as number | undefined,
       instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
       tight: !options['random-starts'], onProgress: (t) => bar.update(t),
-    });
+    }).catch((e: unknown) => { throw locateError(th, e); });
   } finally {
     bar.done();
   }

@@ -1,5 +1,6 @@
 /** `boundlab verify ID...`: each theorem checked on its witnesses. */
-import { THEOREMS, theoremById } from '../theorems/index.ts';
+import { THEOREMS } from '../theorems/index.ts';
+import { locateError, resolveTheorem } from '../theoremFiles/load.ts';
 import { UsageError } from '../verify/scope.ts';
 import type { VerifyResult } from '../verify/result.ts';
 import { DEFAULTS, plantedStatements, verifyTheorem } from '../verify/verify.ts';
@@ -22,8 +23,8 @@ const OPTIONS: OptionSpec[] = [
 ];
 
 export const VERIFY_HELP = helpText(
-  'boundlab verify ID... [--all] [--family F] [--instances N] [--steps T] [--seeds S] [--set k=v,...] [--json] [--seed N]',
-  'Runs each theorem\'s algorithm (real TensorFlow.js optimisers) on random witnesses that\nsatisfy its assumptions and checks the bound at every step (lemmas: at sampled points,\nin float64). Verdicts: holds, violated (with a counterexample), inconclusive (the bound\nfell below the float32 floor before anything could be seen).\n\nBounds in expectation (SGD) run S seeds per witness and compare the bound with a\nStudent t interval for the mean, Bonferroni-corrected over every step and witness\n(family-wise level 99%): violated only when a whole interval lies above the bound.\n\nExit status: 0 when every theorem holds; 1 when something is violated; 2 on bad usage, or\nwhen a theorem checked nothing (no witness fits, or no check was resolved): it says why.',
+  'boundlab verify ID|FILE... [--all] [--family F] [--instances N] [--steps T] [--seeds S] [--set k=v,...] [--json] [--seed N]',
+  'A theorem is a catalogue id or a theorem file (docs/theorem-format.md).\n\nRuns each theorem\'s algorithm (real TensorFlow.js optimisers) on random witnesses that\nsatisfy its assumptions and checks the bound at every step (lemmas: at sampled points,\nin float64). Verdicts: holds, violated (with a counterexample), inconclusive (the bound\nfell below the float32 floor before anything could be seen).\n\nBounds in expectation (SGD) run S seeds per witness and compare the bound with a\nStudent t interval for the mean, Bonferroni-corrected over every step and witness\n(family-wise level 99%): violated only when a whole interval lies above the bound.\n\nExit status: 0 when every theorem holds; 1 when something is violated; 2 on bad usage, or\nwhen a theorem checked nothing (no witness fits, or no check was resolved): it says why.',
   OPTIONS,
 );
 
@@ -32,11 +33,7 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
   if (options.help) { say(VERIFY_HELP); return 0; }
   const ids = options.all ? THEOREMS.map((t) => t.id) : positional;
   if (ids.length === 0) throw new UsageError('verify: name at least one theorem id, or --all (boundlab list shows the ids)');
-  const theorems = ids.map((id) => {
-    const th = theoremById(id);
-    if (!th) throw new UsageError(`verify: unknown theorem '${id}'${closest(id, THEOREMS.map((t) => t.id))}`);
-    return th;
-  });
+  const theorems = ids.map((id) => resolveTheorem(id, 'verify'));
   const set = parseAssignments('verify', (options.set as string[] | undefined) ?? []);
   const bar = progress();
   const results: VerifyResult[] = [];
@@ -52,7 +49,7 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
       seed: options.seed as number | undefined,
       family: options.family as string | undefined,
       set,
-    });
+    }).catch((e: unknown) => { throw locateError(th, e); });
     results.push(r);
     if (!options.json) { bar.done(); say(describe(r)); }
   }

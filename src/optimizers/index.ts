@@ -35,10 +35,22 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   adaste,
 ];
 
+/** Optimisers added at run time (theorem files' methods, the extension API), by id. */
+const REGISTERED = new Map<string, OptimizerSpec>();
+
+/**
+ * Adds an optimiser the runs can use by id. A built-in id cannot be taken;
+ * registering an id again replaces the earlier one (a file loaded twice).
+ */
+export function registerOptimizer(spec: OptimizerSpec): void {
+  if (OPTIMIZERS.some((o) => o.id === spec.id)) throw new Error(`optimizer id '${spec.id}' is a built-in one; choose another id`);
+  REGISTERED.set(spec.id, spec);
+}
+
 /** The optimiser with this id, or an error that lists the known ids. */
 export function optimizerById(id: string): OptimizerSpec {
-  const spec = OPTIMIZERS.find((o) => o.id === id);
-  if (!spec) throw new Error(`unknown optimizer '${id}' (known: ${OPTIMIZERS.map((o) => o.id).join(', ')})`);
+  const spec = OPTIMIZERS.find((o) => o.id === id) ?? REGISTERED.get(id);
+  if (!spec) throw new Error(`unknown optimizer '${id}' (known: ${[...OPTIMIZERS.map((o) => o.id), ...REGISTERED.keys()].join(', ')})`);
   return spec;
 }
 

@@ -7,6 +7,7 @@
 import type { Instance } from '../classes/types.ts';
 import { axpy, dot, matVec, mat, sub, type Vec } from '../numeric/linalg.ts';
 import { nextLambda } from './nesterov.ts';
+import { optimizerById } from './index.ts';
 
 /**
  * x_{k+1} from x_k and x_{k−1} (x_{−1} = x_0) with the row's hyperparameters,
@@ -32,8 +33,12 @@ export function referenceStep(optimizer: string, inst: Instance, hyper: Readonly
       const ghg = dot(g, matVec(mat(inst.dim, inst.dim, inst.hess(x)), g));
       return gg === 0 || !(ghg > 0) ? Float64Array.from(x) : axpy(x, -gg / ghg, g);
     }
-    default:
-      return undefined;
+    default: {
+      // A registered optimiser (a described method, the extension API's) brings its own.
+      let spec;
+      try { spec = optimizerById(optimizer); } catch { return undefined; }
+      return spec.reference?.(inst, hyper, x, xPrev, k);
+    }
   }
 }
 

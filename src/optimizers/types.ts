@@ -9,6 +9,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { BatchedLoss, Family, Instance } from '../classes/types.ts';
+import type { Vec } from '../numeric/linalg.ts';
 
 /** Per-row hyperparameters: every array has length B (row i belongs to instance i). */
 export type Hyper = Readonly<Record<string, Float32Array>>;
@@ -74,4 +75,15 @@ export interface OptimizerSpec {
   /** Hyperparameters that must be equal on every row of one batch (the run driver splits a batch into groups). */
   uniform: readonly string[];
   rule: RuleFactory;
+  /**
+   * The exact step in float64, x_{k+1} from x_k and x_{k−1} (x_{−1} = x_0),
+   * for optimisers that src/optimizers/referenceStep.ts does not know
+   * (described methods, the extension API's): the tolerance model needs it.
+   */
+  reference?(inst: Instance, hyper: Readonly<Record<string, number>>, x: Vec, xPrev: Vec, k: number): Vec;
+  /**
+   * How an iterate error made k steps ago can have grown (e_t = Σ gain·ξ);
+   * default: src/engine/precision.ts errorGain by id (1 for an unknown id).
+   */
+  errorGain?(hyper: Readonly<Record<string, number>>, constants: { L: number; mu?: number }): (k: number) => number;
 }

@@ -5,7 +5,7 @@
 import { checkFile } from '../proofs/file.ts';
 import type { CheckOptions } from '../proofs/check.ts';
 import type { FileResult } from '../proofs/result.ts';
-import { theoremById } from '../theorems/index.ts';
+import { resolveTheorem } from '../theoremFiles/load.ts';
 import type { VerifyResult } from '../verify/result.ts';
 import { verifyTheorem } from '../verify/verify.ts';
 import { initEngine } from '../engine/backend.ts';
@@ -14,6 +14,7 @@ import type { ExperimentResult } from '../experiments/types.ts';
 import { lawById } from '../laws/catalogue.ts';
 import type { LawResult } from '../laws/types.ts';
 
+/** A theorem is a catalogue id or a theorem file's path (loaded where the job runs). */
 export type Job = { kind: 'theorem'; id: string } | { kind: 'proof'; file: string } | { kind: 'experiment'; id: string } | { kind: 'law'; id: string };
 
 export interface JobSettings {
@@ -42,8 +43,7 @@ export const jobLabel = (job: Job): string => (job.kind === 'proof' ? job.file :
 export async function runJob(job: Job, settings: JobSettings): Promise<Outcome> {
   if (job.kind === 'theorem') {
     try {
-      const th = theoremById(job.id);
-      if (!th) throw new Error(`unknown theorem '${job.id}'`);
+      const th = resolveTheorem(job.id, 'report');
       const result = await verifyTheorem(th, { seed: settings.seed, instances: settings.instances, steps: settings.steps, curvesPerFamily: 2 });
       return { kind: 'theorem', id: job.id, result };
     } catch (e) {

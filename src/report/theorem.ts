@@ -13,6 +13,8 @@ import { formatCount, formatMargin, formatNumber, formatSeconds } from './format
 import { escapeHtml, itemFrame } from './html.ts';
 import { renderTex } from './katex.ts';
 import { familyFigures, type FamilyFigure } from './plot.ts';
+import { renderMarkdown } from './markdown.ts';
+import { theoremFileOf } from '../theoremFiles/load.ts';
 
 const math = (src: string): string => renderTex(toTex(parse(src)));
 
@@ -28,7 +30,12 @@ export function theoremSection(th: Theorem, result: VerifyResult | undefined, er
   const facts: [string, string][] = [
     ['Assumptions', assumptions(th)],
   ];
-  if (th.algorithm) {
+  const file = theoremFileOf(th);
+  if (file) {
+    // A theorem file's method is its update rules, as written.
+    const rules = file.method.sequences.flatMap((q) => [`${q.name}(0) = ${q.initialText}`, `${q.name}(k+1) = ${q.updateText}`]);
+    facts.push(['Method', rules.map((r) => `<code>${escapeHtml(r)}</code>`).join('<br>') + `<br><span class="meta">from ${escapeHtml(file.file)}</span>`]);
+  } else if (th.algorithm) {
     const choices = (k: string) => optimizerById(th.algorithm!.optimizer).hyper.find((h) => h.name === k)?.choices ?? [];
     // A categorical value is a name (schedule = kns), not an expression.
     const hyper = Object.entries(th.algorithm.hyper).map(([k, v]) => `${escapeHtml(k)} = ${choices(k).includes(v) ? `<code>${escapeHtml(v)}</code>` : math(v)}`);
@@ -40,6 +47,7 @@ export function theoremSection(th: Theorem, result: VerifyResult | undefined, er
   return itemFrame(id, verdict, escapeHtml(th.title), `<p class="meta"><code>${escapeHtml(th.id)}</code> · ${KIND_TEXT[th.kind]} · ${escapeHtml(th.source)}</p>
 <div class="statement">${renderTex(statement.tex, true)}</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
+${file && file.prose.trim() ? `<div class="prose">${renderMarkdown(file.prose, { headingOffset: 3 })}</div>` : ''}
 ${error ? `<div class="error"><strong>Could not be verified:</strong> ${escapeHtml(error)}</div>` : ''}
 ${result ? evidence(th, result, id) : ''}
 ${result?.counterexample ? counterexample(result.counterexample) : ''}`);

@@ -7,6 +7,7 @@ import { parse, type EvalFunction, type MathNode } from 'mathjs';
 import type { Instance } from '../classes/types.ts';
 import { errorGain, evaluationTolerance, FLOAT64_EVALUATION, RESOLVED_FRACTION, tolerance, type ToleranceKind } from '../engine/precision.ts';
 import { referenceStep } from '../optimizers/referenceStep.ts';
+import { optimizerById } from '../optimizers/index.ts';
 import { dist, norm, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { magnitudeOf, type Statement, type StatementPart } from '../theorems/statement.ts';
@@ -100,6 +101,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
   const kind = toleranceKind(part.lhs);
   const magnitude = magnitudeOf(part.lhs).compile();
   const algorithm = th.algorithm!;
+  const spec = optimizerById(algorithm.optimizer);
   const hyperExpr = Object.entries(algorithm.hyper).map(([k, v]) => [k, parse(v).compile()] as const);
   const sequences = Object.entries(th.sequences ?? {}).map(([name, s]) => ({ name, ...s, next: parse(s.next).compile() }));
   const rng = makeRng(opts.seed);
@@ -130,7 +132,9 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       if (curve) { keptCurves[family.id] = (keptCurves[family.id] ?? 0) + 1; curves.push(curve); }
       return {
         witness: w, index: indexOf.get(w)!, scope, parameters, gamma, L,
-        gain: errorGain({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, momentum: hyper.momentum }),
+        gain: spec.errorGain
+          ? spec.errorGain(hyper, { L, mu: w.instance.cert.mu })
+          : errorGain({ optimizer: algorithm.optimizer, gamma, L, mu: w.instance.cert.mu, momentum: hyper.momentum }),
         xis: [],
         perturbed: perturbations(scope, ['L', 'mu', 'lambda', 'R', 'Delta0', ...Object.keys(parameters)], rng),
         hyper, f0, fprev: f0, mingrad2: Infinity, e: 0, dead: false, curve,

@@ -28,6 +28,7 @@ export function constantsOf(th: Theorem, inst: Instance): Scope {
   const c = inst.cert;
   const s: Scope = { fstar: c.fstar, d: inst.dim };
   if (c.L !== undefined) s.L = c.L;
+  if (th.classes.includes('G-Lipschitz') && c.G !== undefined) s.G = c.G;
   if (th.classes.includes('mu-strongly-convex')) s.mu = c.mu;
   else if (th.classes.includes('mu-PL')) s.mu = c.pl ?? c.mu;
   if (th.structural?.includes('L2-regularized') && c.regularized) {

@@ -1,0 +1,42 @@
+/**
+ * A theorem file against the same theorem built in: median seconds of
+ * `verifyTheorem` at the default sizes (100 instances per family, 100 steps;
+ * bounds in expectation 6 witnesses × 200 seeds × 200 steps), alternating the
+ * two so that drift in the machine's load hits both, and their ratio. The
+ * target is a ratio ≤ 1.10. Both wall time and this process's CPU time are
+ * measured: on a shared machine the wall time also counts other people's
+ * work, while the backend (wasm or cpu) runs in this process, so CPU time is
+ * the steadier measure of the work done. No assertions: timings never go in tests.
+ *   npx tsx bench/theorem-files.ts [REPEATS] [ID...]
+ */
+import { initEngine } from '../src/engine/backend.ts';
+import { theoremById } from '../src/theorems/index.ts';
+import { loadTheoremFile } from '../src/theoremFiles/load.ts';
+import { verifyTheorem } from '../src/verify/verify.ts';
+
+const repeats = Number(process.argv[2] ?? 5);
+const backend = await initEngine();
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+console.log(`backend ${backend}; median of ${repeats} runs each, alternating (after one warm-up run of each)`);
+const ALL = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'nesterov-convex', 'gd-regularized', 'sgd-strongly-convex-fixed'];
+const ids = process.argv.length > 3 ? process.argv.slice(3) : ALL;
+const ratios: number[] = [];
+for (const id of ids) {
+  const builtin = theoremById(id)!;
+  const file = loadTheoremFile(`theorems/${id}.md`).theorem;
+  const wall: Record<'builtin' | 'file', number[]> = { builtin: [], file: [] };
+  const cpu: Record<'builtin' | 'file', number[]> = { builtin: [], file: [] };
+  for (let i = 0; i <= repeats; i++) {
+    for (const [key, th] of [['builtin', builtin], ['file', file]] as const) {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      await verifyTheorem(th, {});
+      const c = process.cpuUsage(c0);
+      if (i > 0) { wall[key].push((performance.now() - t0) / 1000); cpu[key].push((c.user + c.system) / 1e6); }
+    }
+  }
+  const ratio = median(cpu.file) / median(cpu.builtin);
+  ratios.push(ratio);
+  console.log(`${id.padEnd(28)} cpu: built-in ${median(cpu.builtin).toFixed(3)} s, file ${median(cpu.file).toFixed(3)} s, ratio ${ratio.toFixed(3)}   wall: ${median(wall.builtin).toFixed(3)} s, ${median(wall.file).toFixed(3)} s, ratio ${(median(wall.file) / median(wall.builtin)).toFixed(3)}`);
+}
+console.log(`${'largest cpu ratio'.padEnd(28)} ${Math.max(...ratios).toFixed(3)}`);

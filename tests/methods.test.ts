@@ -1,0 +1,228 @@
+/**
+ * Method descriptions compiled three ways, held to the built-in optimisers
+ * where they are the same method: the float32 TensorFlow.js iterates, the
+ * float64 exact step, and the linear form (which also names the built-in).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { quadratic, quadraticFromSpectrum, noisyQuadratic } from '../src/classes/index.ts';
+import { initEngine } from '../src/engine/backend.ts';
+import { builtinMethod, DESCRIBED_BUILTINS } from '../src/methods/builtins.ts';
+import { describeMethod, type Method } from '../src/methods/describe.ts';
+import { referenceObstacle } from '../src/methods/float64.ts';
+import { linearForm, linearObstacle, matchBuiltin } from '../src/methods/linear.ts';
+import { describedOptimizer } from '../src/methods/optimizer.ts';
+import { registerOptimizer } from '../src/optimizers/index.ts';
+import { referenceStep } from '../src/optimizers/referenceStep.ts';
+import { runBatch } from '../src/verify/run.ts';
+
+const describe1 = (rules: [string, string][], scalars: string[], file = 'test.md'): Method =>
+  describeMethod(rules.map(([key, text], i) => ({ key, text, line: i + 2 })), { file, scalars });
+
+const GD: [string, string][] = [['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma * grad(f, x(k))']];
+const HB: [string, string][] = [['x(0)', 'x0'], ['x(k+1)', 'x(k) - alpha * grad(f, x(k)) + beta * (x(k) - x(k-1))']];
+const NESTEROV: [string, string][] = [
+  ['x(0)', 'x0'], ['y(0)', 'x0'],
+  ['x(k+1)', 'y(k) - gamma * grad(f, y(k))'],
+  ['y(k+1)', 'x(k+1) + beta * (x(k+1) - x(k))'],
+];
+
+const instances = [
+  quadraticFromSpectrum([0.5, 4, 2], { rotationSeed: 3, x0: [1, -2, 3] }),
+  quadraticFromSpectrum([1, 9, 3], { rotationSeed: 5, x0: [2, 1, -1] }),
+  quadraticFromSpectrum([0.1, 1, 10], { rotationSeed: 7, x0: [-3, 0.5, 2] }),
+].map((p) => quadratic.instantiate(p));
+
+const CASES = [
+  { id: 'gd', rules: GD, hyper: { gamma: [0.2, 0.1, 0.09] }, builtin: { lr: [0.2, 0.1, 0.09] } },
+  { id: 'heavy-ball', rules: HB, hyper: { alpha: [0.2, 0.1, 0.09], beta: [0.5, 0.5, 0.5] }, builtin: { lr: [0.2, 0.1, 0.09], momentum: [0.5, 0.5, 0.5] } },
+  { id: 'nesterov', rules: NESTEROV, hyper: { gamma: [0.2, 0.1, 0.09], beta: [0.5, 0.3, 0.7] }, builtin: { lr: [0.2, 0.1, 0.09], momentum: [0.5, 0.3, 0.7] } },
+] as const;
+
+const STEPS = 40;
+const EPS32 = 2 ** -23;
+
+async function iterates(optimizer: string, hyper: Record<string, readonly number[]>): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  await runBatch({ family: quadratic, instances, optimizer, hyper, steps: STEPS, onStep: (_t, x) => { out.push(x); } });
+  return out;
+}
+
+beforeAll(async () => { await initEngine(); });
+
+describe('a compiled description is the built-in method', () => {
+  for (const c of CASES) {
+    it(`${c.id}: same float32 iterates, same float64 step, same linear form`, async () => {
+      const method = describe1(c.rules as [string, string][], Object.keys(c.hyper));
+      registerOptimizer(describedOptimizer(`test:${c.id}`, c.id, method));
+      const builtin = await iterates(c.id, c.builtin);
+      const compiled = await iterates(`test:${c.id}`, c.hyper);
+      expect(compiled).toHaveLength(STEPS + 1);
+      // Both are float32 roundings of one exact recursion, here contracting (every step size is
+      // below 2/L and every momentum below 1), so they may differ by a few ulps of the largest
+      // entry per step, not accumulate more: 8 ulps × t is far above that and far below any
+      // difference a wrong coefficient makes (one step of 0.1·∇f is ~1e-1).
+      let scale = 0;
+      for (const x of builtin) for (const v of x) scale = Math.max(scale, Math.abs(v));
+      builtin.forEach((x, t) => x.forEach((v, j) => {
+        expect(Math.abs(v - compiled[t][j])).toBeLessThanOrEqual(8 * EPS32 * scale * Math.max(t, 1));
+      }));
+      // The float64 steps agree to float64 rounding from the same float32 iterates.
+      for (let r = 0; r < instances.length; r++) {
+        const h64 = Object.fromEntries(Object.entries(c.builtin).map(([k, v]) => [k, v[r]]));
+        const hf = Object.fromEntries(Object.entries(c.hyper).map(([k, v]) => [k, v[r]]));
+        for (let t = 1; t < STEPS; t++) {
+          const x = Float64Array.from(compiled[t].subarray(3 * r, 3 * r + 3));
+          const prev = Float64Array.from(compiled[t - 1].subarray(3 * r, 3 * r + 3));
+          const a = referenceStep(c.id, instances[r], h64, x, prev, t)!;
+          const b = referenceStep(`test:${c.id}`, instances[r], hf, x, prev, t)!;
+          a.forEach((v, j) => expect(Math.abs(v - b[j])).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(v))));
+        }
+        const m = matchBuiltin(method, hf)!;
+        expect(m.optimizer).toBe(c.id);
+        expect(m.hyper.lr).toBeCloseTo(h64.lr, 12);
+        if ('momentum' in h64) expect((m.hyper as { momentum: number }).momentum).toBeCloseTo(h64.momentum, 12);
+      }
+    });
+  }
+
+  it('the built-ins’ own descriptions (what performance estimation reads) run as the built-ins, FISTA’s schedule included', async () => {
+    expect(DESCRIBED_BUILTINS).toEqual(['gd', 'heavy-ball', 'nesterov', 'fista']);
+    // FISTA is the built-in nesterov without momentum: its error propagation is that one's
+    expect(matchBuiltin(builtinMethod('fista')!, { lr: 0.1 })).toEqual({ optimizer: 'nesterov', hyper: { lr: 0.1 } });
+    expect(matchBuiltin(builtinMethod('nesterov')!, { lr: 0.1, momentum: 0.4 })?.hyper).toMatchObject({ lr: 0.1 });
+    const cases: [string, string, Record<string, number[]>][] = [
+      ['gd', 'gd', { lr: [0.2, 0.1, 0.09] }],
+      ['heavy-ball', 'heavy-ball', { lr: [0.2, 0.1, 0.09], momentum: [0.3, 0.3, 0.3] }],
+      ['nesterov', 'nesterov', { lr: [0.2, 0.1, 0.09], momentum: [0.5, 0.3, 0.7] }],
+      ['fista', 'nesterov', { lr: [0.2, 0.1, 0.09] }],
+    ];
+    for (const [id, builtin, hyper] of cases) {
+      registerOptimizer(describedOptimizer(`described:${id}`, id, builtinMethod(id)!));
+      const [a, b] = [await iterates(builtin, hyper), await iterates(`described:${id}`, hyper)];
+      let scale = 0;
+      for (const x of a) for (const v of x) scale = Math.max(scale, Math.abs(v));
+      a.forEach((x, t) => x.forEach((v, j) => expect(Math.abs(v - b[t][j])).toBeLessThanOrEqual(8 * EPS32 * scale * Math.max(t, 1))));
+      for (let t = 1; t < STEPS; t++) {
+        const x = Float64Array.from(b[t].subarray(0, 3)), prev = Float64Array.from(b[t - 1].subarray(0, 3));
+        const row = Object.fromEntries(Object.entries(hyper).map(([k, v]) => [k, v[0]]));
+        const [p, q] = [referenceStep(builtin, instances[0], row, x, prev, t)!, referenceStep(`described:${id}`, instances[0], row, x, prev, t)!];
+        p.forEach((v, j) => expect(Math.abs(v - q[j])).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(v))));
+      }
+    }
+  });
+
+  it('a wrong coefficient is not the same method (the comparison can fail)', async () => {
+    const wrong = describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma * grad(f, x(k)) + 0.01 * (x(k) - x(k-1))']], ['gamma']);
+    registerOptimizer(describedOptimizer('test:wrong', 'wrong', wrong));
+    const builtin = await iterates('gd', { lr: [0.2, 0.1, 0.09] });
+    const compiled = await iterates('test:wrong', { gamma: [0.2, 0.1, 0.09] });
+    const gap = Math.max(...builtin[10].map((v, j) => Math.abs(v - compiled[10][j])));
+    expect(gap).toBeGreaterThan(1e-4);
+    expect(matchBuiltin(wrong, { gamma: 0.2 })?.optimizer).toBe('heavy-ball');
+  });
+});
+
+describe('the linear form (what performance estimation compiles)', () => {
+  it('gradient descent: x_N = x_0 − γ Σ g_i, each gradient at the latest iterate', () => {
+    const form = linearForm(describe1(GD, ['gamma']), { gamma: 0.5 }, 3);
+    expect(form.basis).toEqual(['x0', 'g0', 'g1', 'g2']);
+    expect(form.iterates[3]).toEqual([1, -0.5, -0.5, -0.5]);
+    expect(form.oracles.map((o) => o.point)).toEqual([[1, 0, 0, 0], [1, -0.5, 0, 0], [1, -0.5, -0.5, 0]]);
+  });
+
+  it('FISTA’s schedule is a host sequence: still fixed-step, with its coefficients', () => {
+    const fista = describe1([
+      ['x(0)', 'x0'], ['y(0)', 'x0'], ['lam(0)', '1'],
+      ['lam(k+1)', '(1 + sqrt(1 + 4 * lam(k)^2)) / 2'],
+      ['x(k+1)', 'y(k) - gamma * grad(f, y(k))'],
+      ['y(k+1)', 'x(k+1) + (lam(k) - 1) / lam(k+1) * (x(k+1) - x(k))'],
+    ], ['gamma']);
+    expect(linearObstacle(fista)).toBeNull();
+    const form = linearForm(fista, { gamma: 1 }, 3);
+    // λ_1 = (1 + √5)/2, so y_2 = x_2 + ((λ_1 − 1)/λ_2)(x_2 − x_1).
+    const l1 = (1 + Math.sqrt(5)) / 2, l2 = (1 + Math.sqrt(1 + 4 * l1 * l1)) / 2;
+    const c = (l1 - 1) / l2;
+    expect(form.oracles[2].point[1]).toBeCloseTo(-1, 12);
+    expect(form.oracles[2].point[2]).toBeCloseTo(-1 - c, 12);
+  });
+
+  it('methods outside the form say why', () => {
+    expect(linearObstacle(describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma * sign(grad(f, x(k)))']], ['gamma']))).toMatch(/sign.*not linear/);
+    expect(linearObstacle(describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma / norm(grad(f, x(k))) * grad(f, x(k))']], ['gamma']))).toMatch(/norm|division|multiplies/);
+    expect(linearObstacle(describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma * sgrad(f, x(k), k)']], ['gamma']))).toMatch(/stochastic/);
+  });
+});
+
+describe('the float64 reference step', () => {
+  it('refuses a sequence that carries its own state, with the way out', () => {
+    const velocity = describe1([['x(0)', 'x0'], ['v(0)', '0 * x0'], ['v(k+1)', 'beta * v(k) + grad(f, x(k))'], ['x(k+1)', 'x(k) - alpha * v(k+1)']], ['alpha', 'beta']);
+    expect(referenceObstacle(velocity)).toMatch(/v carries state.*write the method over x alone/);
+    expect(referenceObstacle(describe1(HB, ['alpha', 'beta']))).toBeNull();
+  });
+
+  it('SGD compiled draws the same samples as the built-in sgd (same streams, one per step)', async () => {
+    const inst = [noisyQuadratic.instantiate({ dim: 1, eigenvalues: [1], rotationSeed: null, shifts: [[1]], x0: [3] })];
+    const method = describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) - alpha * sgrad(f, x(k), k)']], ['alpha']);
+    registerOptimizer(describedOptimizer('test:sgd', 'sgd', method));
+    const run = async (optimizer: string, hyper: Record<string, number[]>) => {
+      const out: number[] = [];
+      await runBatch({ family: noisyQuadratic, instances: [inst[0], inst[0], inst[0]], optimizer, hyper, steps: 20, seed: 11, onStep: (_t, x) => { out.push(...x); } });
+      return out;
+    };
+    const a = await run('sgd', { lr: [0.5, 0.5, 0.5] });
+    const b = await run('test:sgd', { alpha: [0.5, 0.5, 0.5] });
+    // with shifts ±1 the samples decide the sign of each step: a different draw moves x by ~1
+    a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-5));
+    expect(new Set(a.map((v) => v.toFixed(3))).size).toBeGreaterThan(3);
+  });
+});
+
+describe('bad descriptions: file:line, what is wrong, the fix', () => {
+  const bad = (rules: [string, string][], scalars = ['gamma']) => () => describe1(rules, scalars, 'm.md');
+  it.each([
+    [[['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma * gradient(f, x(k))']], /m\.md:3: .*unknown function 'gradient'.*did you mean: grad\?/],
+    [[['x(0)', 'x0'], ['x(k+1)', 'y(k+1) - gamma * grad(f, x(k))'], ['y(0)', 'x0'], ['y(k+1)', 'x(k+1)']], /m\.md:3: the update of x uses y\(k\+1\) before it is defined.*move "y\(k\+1\)" above/],
+    [[['x(0)', 'x0'], ['x(k+1)', 'x(k) - gama * grad(f, x(k))']], /m\.md:3: .*unknown symbol 'gama'.*did you mean: gamma\?/],
+    [[['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma']], /m\.md:3: .*subtracts a scalar from a vector/],
+    [[['x(0)', 'x0'], ['x(k+1)', 'x(k) * grad(f, x(k))']], /m\.md:3: .*multiplies two vectors; use dot/],
+    [[['x(0)', 'x0'], ['x(k+1)', 'norm(x(k))']], /m\.md:3: the update of x is a scalar but x\(0\) is a vector/],
+    [[['x(k+1)', 'x(k)']], /m\.md:2: sequence x has no initial value/],
+    [[['x(0)', 'x0'], ['x(k+1)', 'x(k) - gamma * sgrad(f, x(k), 1)']], /m\.md:3: .*sample index of sgrad must be k/],
+  ] as [[string, string][], RegExp][])('%j', (rules, message) => {
+    expect(bad(rules)).toThrow(message);
+  });
+});
+
+describe('every function of the method language: TensorFlow.js and float64 agree', () => {
+  it('prox of an l1 term is the built-in proximal gradient (ISTA)', async () => {
+    const ista = describeMethod([
+      { key: 'x(0)', text: 'x0', line: 2 },
+      { key: 'x(k+1)', text: 'prox(h, lr, x(k) - lr * grad(f, x(k)))', line: 3 },
+    ], { file: 'ista.md', scalars: ['lr', 'l1'], proxes: { h: { kind: 'l1', args: ['l1'] } } });
+    registerOptimizer(describedOptimizer('test:ista', 'ista', ista));
+    const hyper = { lr: [0.2, 0.1, 0.09], l1: [0.5, 0.1, 1] };
+    const [a, b] = [await iterates('proximal-gd', hyper), await iterates('test:ista', hyper)];
+    a.forEach((x, t) => x.forEach((v, j) => expect(Math.abs(v - b[t][j])).toBeLessThanOrEqual(8 * EPS32 * 3 * Math.max(t, 1))));
+    expect(a[STEPS].some((v) => v === 0)).toBe(true); // the threshold really acts
+  });
+
+  it('a method using clip, norm, dot, f, sqrt, exp, abs, max, min and a k-dependent schedule: float32 run within rounding of its float64 steps', async () => {
+    const method = describe1([
+      ['x(0)', 'x0'],
+      ['x(k+1)', 'clip(x(k) - gamma / sqrt(k + 1) * min(1, 1 / max(norm(grad(f, x(k))), 1e-3)) * grad(f, x(k)) + 0.01 * exp(-abs(f(x(k)))) * dot(x(k), x(k)) / (1 + dot(x(k), x(k))) * x(k), -4, 4)'],
+    ], ['gamma']);
+    registerOptimizer(describedOptimizer('test:mixed', 'mixed', method));
+    const hyper = { gamma: [0.3, 0.2, 0.1] };
+    const run = await iterates('test:mixed', hyper);
+    for (let r = 0; r < instances.length; r++) {
+      for (let t = 1; t < STEPS; t++) {
+        const x = Float64Array.from(run[t].subarray(3 * r, 3 * r + 3)), prev = Float64Array.from(run[t - 1].subarray(3 * r, 3 * r + 3));
+        const exact = referenceStep('test:mixed', instances[r], { gamma: hyper.gamma[r] }, prev, t >= 2 ? Float64Array.from(run[t - 2].subarray(3 * r, 3 * r + 3)) : prev, t - 1)!;
+        // one float32 step from the same point: a few ulps of the terms it combines
+        exact.forEach((v, j) => expect(Math.abs(v - x[j])).toBeLessThanOrEqual(16 * EPS32 * (1 + Math.abs(v))));
+      }
+    }
+    // and the step does something: the iterates move
+    expect(Math.abs(run[STEPS][0] - run[0][0])).toBeGreaterThan(1e-3);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Theorem files: the six catalogue theorems rewritten in theorems/ give the
+ * built-in entries' verdicts and margins; planted violations of a file are
+ * caught; a diverging method is never `holds`; bad files are exit 2 with
+ * file:line, what is wrong and the fix, and no stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RESOLVED_FRACTION } from '../src/engine/precision.ts';
+import { theoremById } from '../src/theorems/index.ts';
+import { loadTheoremFile, loadTheoremText } from '../src/theoremFiles/load.ts';
+import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/boundlab.mjs');
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+const REWRITTEN = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'sgd-strongly-convex-fixed', 'gd-regularized', 'nesterov-convex'];
+
+describe('the catalogue rewritten as theorem files', () => {
+  for (const id of REWRITTEN) {
+    it(`${id}: the file and the built-in entry agree`, async () => {
+      const file = loadTheoremFile(join(ROOT, 'theorems', `${id}.md`)).theorem;
+      const builtin = theoremById(id)!;
+      expect(file.kind).toBe(builtin.kind);
+      expect([...file.classes].sort()).toEqual([...builtin.classes].sort());
+      expect(file.statement.replace(/\s+/g, '')).toBe(builtin.statement.replace(/\s+/g, ''));
+      // a schedule in the bound (FISTA's λ_t) becomes the catalogue's bound sequence
+      for (const [name, q] of Object.entries(builtin.sequences ?? {})) {
+        expect(file.sequences?.[name]).toMatchObject({ start: q.start, at: q.at });
+        expect(file.sequences![name].next.replace(/\s+/g, '')).toBe(q.next.replace(/\s+/g, ''));
+      }
+      for (const seed of [0, 1]) {
+        const opts = builtin.kind === 'expectation' ? { instances: 2, steps: 30, seeds: 30, seed } : { instances: 6, steps: 30, seed };
+        const [a, b] = [await verifyTheorem(builtin, opts), await verifyTheorem(file, opts)];
+        expect(b.verdict).toBe(a.verdict);
+        expect(b.instances).toBe(a.instances);
+        expect(b.checks).toBe(a.checks);
+        expect(b.families).toEqual(a.families);
+        // Two float32 runs of one exact method are each within the tolerance of the exact
+        // iterate, and a resolved check has a tolerance of at most RESOLVED_FRACTION of its
+        // bound: their relative margins can differ by at most twice that (0 where the
+        // compiled program rounds exactly as the built-in one, as for gradient descent).
+        expect(Math.abs(b.worst_margin! - a.worst_margin!)).toBeLessThanOrEqual(2 * RESOLVED_FRACTION);
+      }
+    }, 120_000);
+  }
+
+  it('gradient descent compiled rounds as tf.train.sgd does: identical margins', async () => {
+    const file = loadTheoremFile(join(ROOT, 'theorems/gd-pl.md')).theorem;
+    const opts = { instances: 6, steps: 30, seed: 3 };
+    expect((await verifyTheorem(file, opts)).worst_margin).toBe((await verifyTheorem(theoremById('gd-pl')!, opts)).worst_margin);
+  });
+
+  it('the files’ planted violations are caught', async () => {
+    for (const id of ['gd-pl', 'nesterov-strongly-convex']) {
+      const th = loadTheoremFile(join(ROOT, 'theorems', `${id}.md`)).theorem;
+      const faster = plantedStatements(th).find((p) => p.name === 'faster')!;
+      const r = await verifyTheorem(th, { instances: 6, steps: 40, seed: 0, statement: faster.statement, from: 1 });
+      expect(r.verdict).toBe('violated');
+    }
+  });
+});
+
+const FILE_HEAD = `---
+title: test
+given:
+  - f: R^d -> R, convex, L-smooth
+  - 0 < gamma <= 3 / L
+method:
+  "x(0)": x0
+  "x(k+1)": x(k) - gamma * grad(f, x(k))
+`;
+
+describe('a method that diverges', () => {
+  it('is violated (beyond 2/L gradient descent blows up), never holds', async () => {
+    const tf = loadTheoremText(`${FILE_HEAD}bound: f_t - fstar <= R^2 / (2 * gamma * t)\nfrom: 1\nfamilies: [quadratic]\n---\n`, 'diverge.md');
+    // gamma is sampled in (0, 3/L], at its upper end often: those runs diverge
+    const sampled = await verifyTheorem(tf.theorem, { instances: 8, steps: 60, seed: 0 });
+    expect(sampled.verdict).toBe('violated');
+    expect(sampled.counterexample!.parameters.gamma).toBeGreaterThan(2 / (sampled.counterexample!.params as { eigenvalues?: number[] }).eigenvalues!.reduce((a, b) => Math.max(a, b)));
+  });
+});
+
+describe('bad theorem files: exit 2, file:line, the fix, no stack trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'boundlab-theorem-'));
+  const write = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  it.each([
+    ['unknown-function.md', FILE_HEAD.replace('grad(f, x(k))', 'gradf(x(k))') + 'bound: f_t - fstar <= R^2\n---\n', /unknown-function\.md:8: .*unknown function 'gradf'/],
+    ['before-defined.md', FILE_HEAD.replace('"x(k+1)": x(k)', '"x(k+1)": y(k+1)') + '  "y(0)": x0\n  "y(k+1)": x(k+1)\nbound: f_t - fstar <= R^2\n---\n', /before-defined\.md:8: .*y\(k\+1\) before it is defined/],
+    ['unknown-symbol.md', FILE_HEAD + 'bound: f_t - fstar <= R^2 / (2 * gama * t)\n---\n', /unknown-symbol\.md:9: the bound uses the unknown symbol 'gama' \(did you mean: gamma\?\)/],
+    ['type.md', FILE_HEAD.replace('x(k) - gamma * grad(f, x(k))', 'x(k) - gamma * norm(grad(f, x(k)))') + 'bound: f_t - fstar <= R^2\n---\n', /type\.md:8: .*subtracts a scalar from a vector/],
+    ['no-method.md', '---\ntitle: t\ngiven:\n  - f: R^d -> R, convex\nbound: f_t - fstar <= 1\n---\n', /no-method\.md:\d+: the front matter has no `method:`/],
+    ['class-name.md', FILE_HEAD.replace('L-smooth', 'beta-smooth') + 'bound: f_t <= 1\n---\n', /class-name\.md:4: the constant of beta-smooth is named L/],
+  ])('%s', (name, text, message) => {
+    const r = run('verify', write(name, text), '--instances', '2', '--steps', '5');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.err.split('\n').filter(Boolean).length).toBe(1);
+  });
+
+  it('a parameter outside its domain names the constraint’s line', () => {
+    const p = write('domain.md', `${FILE_HEAD}bound: f_t - fstar <= R^2 / (2 * gamma * t)\nfrom: 1\n---\n`);
+    const r = run('verify', p, '--set', 'gamma=-1', '--instances', '2', '--steps', '5');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/domain\.md:5: parameter outside the theorem's domain: 0 < gamma <= 3 \/ L fails/);
+  });
+});
+
+describe('our users’ statements in theorems/', () => {
+  for (const name of ['homework-strongly-convex-exp', 'homework-from-zero', 'regularised-shifted-optimum']) {
+    it(`${name}: holds on two seeds, and its planted violation is caught`, async () => {
+      const th = loadTheoremFile(join(ROOT, 'theorems', `${name}.md`)).theorem;
+      for (const seed of [0, 1]) expect((await verifyTheorem(th, { instances: 8, steps: 100, seed })).verdict).toBe('holds');
+      const faster = plantedStatements(th).find((p) => p.name === 'faster')!;
+      expect((await verifyTheorem(th, { instances: 8, steps: 100, seed: 0, statement: faster.statement, from: 1 })).verdict).toBe('violated');
+    }, 120_000);
+  }
+});
