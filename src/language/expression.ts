@@ -185,5 +185,5 @@ const parser = closedMath();
 /** Parse one side of a relation (or a whole relation built by the caller from checked sides) in the language. */
 export const parseExpression = (text: string): MathNode => parseInLanguage(text, parser.parse);
 
-/** `(a) <= (b) < (c)` as one tree, where every side was checked by parseExpression first. */
+/** `(a) <= (b) < (c)` as one tree, unchecked: the caller checks every side (checkLanguage). */
 export const parseRelationOfSides = (text: string): MathNode => parser.parse(text);

@@ -10,11 +10,21 @@
 import * as mathjs from 'mathjs';
 import type { MathNode } from 'mathjs';
 import { ProofError } from '../proofs/parse.ts';
-import { isLanguageFunction, LanguageError, parseExpression } from '../language/expression.ts';
+import { checkLanguage, isLanguageFunction, LanguageError, parseRelationOfSides } from '../language/expression.ts';
 
 /** mathjs's own functions that the language leaves out: a call of one is refused wherever it stands. */
 const outsideTheLanguage = (name: string): boolean =>
   typeof (mathjs as unknown as Record<string, unknown>)[name] === 'function' && !isLanguageFunction(name);
+
+const RELATIONS = new Set(['smaller', 'smallerEq', 'larger', 'largerEq', 'equal', 'unequal']);
+
+/** The sides of a relation (`a <= b`, `a < b <= c`), or the expression itself. */
+function sidesOf(node: MathNode): MathNode[] {
+  const n = node as unknown as { type: string; fn: string; args: MathNode[]; params: MathNode[] };
+  if (n.type === 'RelationalNode') return n.params;
+  if (n.type === 'OperatorNode' && RELATIONS.has(n.fn)) return n.args;
+  return [node];
+}
 
 /** Parse one expression of `file` at `line`; a syntax error names both and what was being read. */
 export function parseUserExpression(text: string, file: string, line: number, what: string): MathNode {
@@ -22,8 +32,11 @@ export function parseUserExpression(text: string, file: string, line: number, wh
   if (source === '') throw new ProofError(file, line, `empty ${what}`);
   let node: MathNode;
   try {
-    node = parseExpression(source);
+    node = parseRelationOfSides(source);
+    // a bound or a constraint is a relation (a chain for a constraint): each side in the language
+    for (const side of sidesOf(node)) checkLanguage(side);
   } catch (e) {
+    if (e instanceof RangeError) throw new ProofError(file, line, `${what} is nested too deeply to read; split it`);
     if (e instanceof LanguageError) throw new ProofError(file, line, `${what} "${source}": ${e.message}`);
     throw new ProofError(file, line, `cannot parse ${what} "${source}": ${(e as Error).message}`);
   }
