@@ -359,7 +359,12 @@ describe('report: relaxations and tightness', () => {
     expect(rows[0]).toContain('heavy-ball-quadratic');
     expect(rows[0]).toContain('counterexample');
     expect(rows[0]).toMatch(/lessard \(x0 = \[3\]\).*step 8: measured 1\.878 vs bound 1\.678/);
-    expect(document.body.textContent).toContain('this report does not re-run the searches');
+    // the stored counterexample is replayed on a real run now; --fast shows the record only
+    expect(rows[0]).toMatch(/replays/);
+    expect(document.body.textContent).toContain('Each stored counterexample was replayed on a real run when this report was made');
+    const fast = await report(['heavy-ball-quadratic', '--instances', '4', '--steps', '20', '--fast'], join(root, 'relax-fast'));
+    const fastRows = [...parseHTML(fast.html).document.querySelectorAll('table.relaxations tbody tr')].map((tr) => tr.textContent);
+    expect(fastRows[0]).toMatch(/not replayed \(--fast\)/);
     const tight = JSON.parse(r.stdout).tightness;
     expect(tight).toEqual([{ theorem: 'heavy-ball-quadratic', ratio: expect.any(Number) }]);
     expect(tight[0].ratio).toBeGreaterThanOrEqual(0.99);

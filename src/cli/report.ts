@@ -15,7 +15,7 @@ import { jobLabel, type Job, type JobSettings, type Outcome } from '../report/jo
 import { renderPage, uniqueIds } from '../report/page.ts';
 import { exportReport, type ExportResult } from '../report/export.ts';
 import { changesSince, readRecord, reportRecord, type ReportRecord } from '../report/since.ts';
-import { recordedRelaxations, TIGHT_POINTS, tightnessRows, type RelaxationsReport } from '../report/relaxations.ts';
+import { recordedRelaxations, replayRelaxations, TIGHT_POINTS, tightnessRows, type RelaxationsReport } from '../report/relaxations.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
 import { runJobs } from '../report/pool.ts';
 import { checkWritable, removeOnSignal, writeAtomically } from '../report/write.ts';
@@ -33,6 +33,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'pdf', type: 'flag', help: 'also print the page to DIR/index.pdf with headless Chromium' },
   { name: 'title', type: 'string', help: 'the page\'s title, e.g. "Advisor meeting, 3 December" (default: boundlab report)', placeholder: 'TEXT' },
   { name: 'notes', type: 'string', help: 'your own notes and questions (Markdown, $…$ math), shown first', placeholder: 'FILE.md' },
+  { name: 'fast', type: 'flag', help: 'show the recorded relaxations without replaying their counterexamples' },
   { name: 'export', type: 'string', help: 'also write every figure (SVG, and PNG with Chromium), curve (CSV), statement, chain and the summary (LaTeX) and the full record (JSON) into DIR2', placeholder: 'DIR2' },
   { name: 'since', type: 'string', help: 'an earlier report\'s DIR/index.json: show what changed since (new items, verdicts, margins)', placeholder: 'FILE.json' },
   { name: 'instances', type: 'int', min: 1, max: 'instances', help: `random instances per family for each theorem (default ${VERIFY_DEFAULTS.instances})`, placeholder: 'N' },
@@ -42,7 +43,7 @@ const OPTIONS: OptionSpec[] = [
 
 export const REPORT_HELP = helpText(
   'boundlab report [TARGET...] [--out DIR] [--pdf] [--export DIR2] [--title TEXT] [--notes FILE.md] [--since FILE.json] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
-  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml, not re-run) of the\ntheorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
+  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml; each stored counterexample\nreplayed, unless --fast) of the theorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
   OPTIONS,
 );
 
@@ -83,7 +84,9 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     const tight = ids ? TIGHT_POINTS.filter((p) => ids.includes(p.theorem)) : TIGHT_POINTS;
     if (tight.length) bar.update(`report: tightness of ${tight.map((p) => p.theorem).join(', ')}…`);
     const rows = tight.length ? await tightnessRows(settings.seed, ids) : [];
-    if (recorded.error || recorded.entries?.length || rows.length) relaxations = { ...recorded, tightness: rows };
+    if (recorded.entries?.length && !options.fast) bar.update(`report: replaying ${recorded.entries.length} recorded relaxations…`);
+    const replays = recorded.entries?.length && !options.fast ? await replayRelaxations(recorded.entries) : undefined;
+    if (recorded.error || recorded.entries?.length || rows.length) relaxations = { ...recorded, tightness: rows, ...(replays ? { replays } : {}) };
   }
   bar.update(`report: writing ${join(dir, 'index.html')}…`);
   const items = outcomes.map((o) => toItem(o, limits.bytes));

@@ -1,10 +1,13 @@
 /**
  * The report's "Relaxations and tightness" section: the recorded outcomes of
- * regressions/relaxations.yaml (read, not re-run: tests/relaxations.test.ts
- * re-checks them), and a small tightness search on the tight theorems.
+ * regressions/relaxations.yaml, each stored counterexample replayed on a real
+ * run when the report runs (the searches themselves are re-run by
+ * tests/relaxations.test.ts; `--fast` shows the record without replaying),
+ * and a small tightness search on the tight theorems.
  */
 import { theoremById } from '../theorems/index.ts';
 import { readRelaxations, type RelaxationEntry, type StoredCounterexample } from '../verify/regressions.ts';
+import { replayRelaxation } from '../verify/relax.ts';
 import { tightness, type TightnessOptions } from '../verify/tightness.ts';
 import { formatNumber, formatSeconds } from './format.ts';
 import { escapeHtml } from './html.ts';
@@ -36,6 +39,30 @@ export interface RelaxationsReport {
   entries?: RelaxationEntry[];
   error?: string;
   tightness: TightnessRow[];
+  /** Per entry (same order): its stored counterexample replayed now; absent with --fast. */
+  replays?: Replay[];
+}
+
+/** A stored counterexample run again: still a violation at its step, or not (a change to look at), or not replayed. */
+export type Replay = { kind: 'replays'; seconds: number } | { kind: 'changed'; detail: string; seconds: number } | { kind: 'none' };
+
+/** Each entry's stored counterexample through the verifier again, one after another; never throws. */
+export async function replayRelaxations(entries: readonly RelaxationEntry[]): Promise<Replay[]> {
+  const out: Replay[] = [];
+  for (const e of entries) {
+    if (!e.counterexample) { out.push({ kind: 'none' }); continue; }
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const again = await replayRelaxation(theoremById(e.theorem)!, e, e.counterexample);
+      const sameStep = again && again.step === e.counterexample.step;
+      out.push(sameStep ? { kind: 'replays', seconds: seconds() }
+        : { kind: 'changed', detail: again ? `violated at step ${again.step}, not ${e.counterexample.step}` : 'no longer violates the bound', seconds: seconds() });
+    } catch (err) {
+      out.push({ kind: 'changed', detail: `could not be replayed: ${(err as Error).message}`, seconds: seconds() });
+    }
+  }
+  return out;
 }
 
 /** The entries for these theorem ids (all when none are given); a file that cannot be read is an error on the page, not a failed report. */
@@ -73,6 +100,8 @@ export function relaxationsStatus(r: RelaxationsReport): string {
     const n = r.entries.length;
     const cx = r.entries.filter((e) => e.expect === 'counterexample').length;
     parts.push(`${n} relaxation${n === 1 ? '' : 's'} recorded (${cx} counterexample${cx === 1 ? '' : 's'}, ${n - cx} hold${n - cx === 1 ? 's' : ''})`);
+    const changed = (r.replays ?? []).filter((p) => p.kind === 'changed').length;
+    if (changed) parts.push(`${changed} stored counterexample${changed === 1 ? '' : 's'} no longer replay${changed === 1 ? 's' : ''}`);
   }
   if (r.tightness.length) {
     // tight, and not beyond the bound by more than the rounding tolerance (that would be a violation)
@@ -86,10 +115,10 @@ export function relaxationsSection(r: RelaxationsReport): string {
   const out: string[] = ['<h2 id="relaxations">Relaxations and tightness</h2>'];
   if (r.entries || r.error) {
     out.push(`<h3>Relaxations</h3>
-<p class="caption">What happens when an assumption is dropped (or replaced): the outcomes recorded in <code>regressions/relaxations.yaml</code>, which <code>tests/relaxations.test.ts</code> re-checks on every change (re-running each search and replaying each counterexample); this report does not re-run the searches.</p>`);
+<p class="caption">What happens when an assumption is dropped (or replaced): the outcomes recorded in <code>regressions/relaxations.yaml</code>. ${r.replays ? 'Each stored counterexample was replayed on a real run when this report was made; the searches themselves' : 'This report was made with <code>--fast</code>: nothing was replayed, and the searches'} are re-run by <code>tests/relaxations.test.ts</code> on every change.</p>`);
     if (r.error) out.push(`<p class="error">Could not read the regression file: ${escapeHtml(r.error)}</p>`);
     else if (!r.entries!.length) out.push('<p class="caption">No recorded relaxation of the theorems in this report.</p>');
-    else out.push(relaxationTable(r.entries!));
+    else out.push(relaxationTable(r.entries!, r.replays));
   }
   if (r.tightness.length) {
     out.push(`<h3>Tightness</h3>
@@ -99,16 +128,19 @@ export function relaxationsSection(r: RelaxationsReport): string {
   return out.join('\n');
 }
 
-function relaxationTable(entries: readonly RelaxationEntry[]): string {
-  const body = entries.map((e) => {
+function relaxationTable(entries: readonly RelaxationEntry[], replays?: readonly Replay[]): string {
+  const now = (p: Replay | undefined) => (!p ? 'not replayed (--fast)' : p.kind === 'none' ? '—'
+    : p.kind === 'replays' ? `<span class="verdict v-violated">replays</span> <small>${formatSeconds(p.seconds)}</small>`
+      : `<span class="verdict v-error">changed</span> <small>${escapeHtml(p.detail)}</small>`);
+  const body = entries.map((e, i) => {
     const change = [...e.drop.map((d) => `drop <code>${escapeHtml(d)}</code>`), ...(e.add ?? []).map((a) => `add <code>${escapeHtml(a)}</code>`)].join('<br>');
     const verdict = e.expect === 'holds' ? 'holds' : 'counterexample';
     const cls = e.expect === 'holds' ? 'v-holds' : 'v-violated';
     const record = e.counterexample ? recordSummary(e.counterexample) : '—';
     return `<tr><td><code>${escapeHtml(e.theorem)}</code></td><td>${change}</td><td><span class="verdict ${cls}">${verdict}</span></td>`
-      + `<td><small>${escapeHtml(e.note ?? '')}</small></td><td><small>${record}</small></td></tr>`;
+      + `<td><small>${escapeHtml(e.note ?? '')}</small></td><td><small>${record}</small></td><td>${now(replays?.[i])}</td></tr>`;
   });
-  return `<table class="relaxations"><thead><tr><th>theorem</th><th>relaxed</th><th>recorded outcome</th><th>note</th><th>counterexample</th></tr></thead>
+  return `<table class="relaxations"><thead><tr><th>theorem</th><th>relaxed</th><th>recorded outcome</th><th>note</th><th>counterexample</th><th>replayed now</th></tr></thead>
 <tbody>${body.join('\n')}</tbody></table>`;
 }
 
