@@ -71,11 +71,16 @@ describe('report in a browser', () => {
 
       mkdirSync('reports', { recursive: true });
       await tab.screenshot({ path: join('reports', 'screenshot.png') });
-      // Printed, a closed item is printed whole.
+      // Printed as a handout, an item that held shows what it claims and how it was checked, not its plots;
+      // opened by the reader, it prints whole.
       await theorem.locator('summary').click();
       expect(await theorem.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
       await tab.emulateMedia({ media: 'print' });
       expect(await theorem.locator('.statement').isVisible()).toBe(true);
+      expect(await theorem.locator('dl.facts').isVisible()).toBe(true);
+      expect(await theorem.locator('figure.plot').first().isVisible()).toBe(false);
+      await theorem.evaluate((d) => { (d as HTMLDetailsElement).open = true; });
+      expect(await theorem.locator('figure.plot').first().isVisible()).toBe(true);
       expect(await tab.locator('nav.contents').isVisible()).toBe(false);
       await tab.screenshot({ path: join('reports', 'screenshot-print.png'), fullPage: false });
     } finally {

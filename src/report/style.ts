@@ -91,9 +91,11 @@ table.chain tr.detail td { border-bottom: none; padding-top: 0; }
   body { max-width: none; padding: 0; font-size: 11pt; }
   .layout { display: block; }
   nav.contents, .back, .filter { display: none; }
-  /* a closed item prints whole: its content is shown, its marker not */
+  /* a handout: an item that needs attention (or that the reader opened) prints whole; one that
+     settled prints what it claims and how it was checked, its plots and tables left to the page */
   details.item::details-content { content-visibility: visible; display: contents; }
   details.item > summary { list-style: none; }
+  details.item.settled:not([open]) :is(.plots, .prose, table.chain, table.summary, .caption, .key, h4, h5, figure) { display: none; }
   /* the first page holds the title, the status and the summary; theorems and proofs start pages, items flow */
   h2 { margin-top: 24px; }
   h2#theorems, h2#proofs, h2#experiments, h2#laws { break-before: page; margin-top: 0; }
