@@ -165,6 +165,19 @@ describe('report', () => {
     expect(document.querySelector('nav.contents a[href="#law-distillation"]')).not.toBeNull();
   });
 
+  it('prints on Letter when asked (A4 by default), and exports the figures of experiments and law checks too', async () => {
+    const dir = join(root, 'export-2');
+    const r = await report(['proxquant-toy', '--paper', 'letter', '--export', dir], join(root, 'letter'));
+    expect(r.code).toBe(0);
+    expect(r.html).toContain('@page { size: letter; }');
+    expect(small.html).not.toContain('size: letter');
+    const csv = readFileSync(join(dir, 'experiment-proxquant-toy-path.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('x,series,y');
+    expect(csv.length).toBeGreaterThan(100);
+    expect(readFileSync(join(dir, 'experiment-proxquant-toy-path.svg'), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*ProxQuant/);
+    await expect(reportCommand(['proxquant-toy', '--paper', 'a3', '--out', join(root, 'never-a3')])).rejects.toThrow(/--paper takes a4 or letter, got 'a3'/);
+  });
+
   it('writes ticks as people do', () => {
     expect([1e-10, 3e-5, 2.5e-7, 0.5, 0.001, 1000, 1e4, 1].map(powerTick)).toEqual(['10⁻¹⁰', '3·10⁻⁵', '2.5·10⁻⁷', '0.5', '0.001', '1000', '10⁴', '1']);
   });

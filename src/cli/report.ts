@@ -33,6 +33,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'pdf', type: 'flag', help: 'also print the page to DIR/index.pdf with headless Chromium' },
   { name: 'title', type: 'string', help: 'the page\'s title, e.g. "Advisor meeting, 3 December" (default: boundlab report)', placeholder: 'TEXT' },
   { name: 'notes', type: 'string', help: 'your own notes and questions (Markdown, $…$ math), shown first', placeholder: 'FILE.md' },
+  { name: 'paper', type: 'string', help: 'the paper the page and --pdf print on: a4 (default) or letter', placeholder: 'a4|letter' },
   { name: 'fast', type: 'flag', help: 'show the recorded relaxations without replaying their counterexamples' },
   { name: 'export', type: 'string', help: 'also write every figure (SVG, and PNG with Chromium), curve (CSV), statement, chain and the summary (LaTeX) and the full record (JSON) into DIR2', placeholder: 'DIR2' },
   { name: 'since', type: 'string', help: 'an earlier report\'s DIR/index.json: show what changed since (new items, verdicts, margins)', placeholder: 'FILE.json' },
@@ -52,6 +53,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   if (options.help) { say(REPORT_HELP); return 0; }
   const jobs = positional.length ? resolveTargets(positional) : catalogueJobs();
   const dir = (options.out as string | undefined) ?? 'reports';
+  const paper = (options.paper as string | undefined) ?? 'a4';
+  if (paper !== 'a4' && paper !== 'letter') throw new UsageError(`report: --paper takes a4 or letter, got '${paper}'`);
   // Before the long run: an --out that cannot be written is known now.
   checkWritable(dir, 'report: --out');
   if (options.export !== undefined) checkWritable(options.export as string, 'report: --export');
@@ -95,7 +98,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const rows = items.map(summaryRow);
   const record = reportRecord(rows, env.boundlab, env.date);
   const html = renderPage({
-    items, environment: env, relaxations, title: options.title as string | undefined, notes,
+    items, environment: env, relaxations, title: options.title as string | undefined, notes, paper,
     since: previous && changesSince(previous, rows),
   });
   const out = writeAtomically(dir, 'index.html', html);

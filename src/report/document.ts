@@ -5,7 +5,10 @@ import { katexCss } from './katex.ts';
 import { STYLE } from './style.ts';
 
 /** The self-contained document around a body: KaTeX's CSS with its fonts, the page style, no script. */
-export function htmlDocument(title: string, env: Environment, body: string): string {
+/** The paper a page prints on (the style's @page is A4; Letter overrides its size). */
+export type Paper = 'a4' | 'letter';
+
+export function htmlDocument(title: string, env: Environment, body: string, paper: Paper = 'a4'): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -14,7 +17,7 @@ export function htmlDocument(title: string, env: Environment, body: string): str
 <meta name="generator" content="boundlab ${escapeHtml(env.boundlab)}">
 <title>${escapeHtml(title)}</title>
 <style>${katexCss()}</style>
-<style>${STYLE}</style>
+<style>${STYLE}</style>${paper === 'letter' ? '\n<style>@page { size: letter; }</style>' : ''}
 </head>
 <body>
 ${body}

@@ -16,6 +16,7 @@ import type { Environment } from './environment.ts';
 import { formatMargin, formatSeconds } from './format.ts';
 import type { ReportItem, SummaryRow } from './items.ts';
 import { CHROMIUM_FLAGS } from './pdf.ts';
+import { seriesPlot, type SeriesPoint } from './plot.ts';
 import { proofTex, proofVocabulary, RELATION_TEX } from './proofTex.ts';
 import { theoremFigures } from './theorem.ts';
 import { writeAtomically } from './write.ts';
@@ -51,13 +52,19 @@ export function curvesCsv(curves: readonly Curve[], from: number): string {
   return [head.join(','), ...lines].join('\n') + '\n';
 }
 
+/** A figure's points: x, series, y (every point the plot draws from). */
+export function seriesCsv(points: readonly SeriesPoint[]): string {
+  const quote = (t: string) => (/[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t);
+  return ['x,series,y', ...points.map((p) => `${p.x},${quote(p.series)},${p.y}`)].join('\n') + '\n';
+}
+
 /**
  * A standalone SVG file from the page's figure: the plot's own <svg> (the
  * last in the figure: the legend's swatches come first, as HTML), its
  * namespace put back, and the legend drawn into it below the axes: each
  * instance's colour and label, then what solid, dashed and grey mean.
  */
-export function standaloneSvg(figureHtml: string): string {
+export function standaloneSvg(figureHtml: string, lineKey = true): string {
   const start = figureHtml.lastIndexOf('<svg');
   const plot = figureHtml.slice(start, figureHtml.lastIndexOf('</svg>'));
   const entries = [...figureHtml.slice(0, start).matchAll(/<svg fill="([^"]+)"[^>]*>[\s\S]*?<\/svg>([^<]*)<\/span>/g)].map((m) => ({ colour: m[1], label: m[2].trim() }));
@@ -67,11 +74,11 @@ export function standaloneSvg(figureHtml: string): string {
   const esc = (t: string) => t.replace(/&(?!amp;|lt;|gt;|quot;|#)/g, '&amp;').replace(/</g, '&lt;');
   const legend = [
     ...entries.map((e, k) => `<rect x="12" y="${height + 6 + k * row}" width="12" height="12" fill="${e.colour}"/><text x="30" y="${height + 16 + k * row}">${esc(e.label)}</text>`),
-    `<g transform="translate(12,${height + 6 + entries.length * row})"><line x1="0" x2="22" y1="6" y2="6" stroke="#333" stroke-width="2"/><text x="28" y="10">measured</text>`
+    ...(lineKey ? [`<g transform="translate(12,${height + 6 + entries.length * row})"><line x1="0" x2="22" y1="6" y2="6" stroke="#333" stroke-width="2"/><text x="28" y="10">measured</text>`
       + '<line x1="110" x2="132" y1="6" y2="6" stroke="#333" stroke-width="2" stroke-dasharray="6,4"/><text x="138" y="10">bound</text>'
-      + '<rect x="200" y="0" width="22" height="12" fill="#777" fill-opacity="0.3"/><text x="228" y="10">float32 floor</text></g>',
+      + '<rect x="200" y="0" width="22" height="12" fill="#777" fill-opacity="0.3"/><text x="228" y="10">float32 floor</text></g>'] : []),
   ].join('');
-  const total = height + 12 + (entries.length + 1) * row;
+  const total = height + 12 + (entries.length + (lineKey ? 1 : 0)) * row;
   const body = plot
     .replace(/^<svg\b/, '<svg xmlns="http://www.w3.org/2000/svg"')
     .replace(/\bheight="[^"]*"/, `height="${total}"`)
@@ -106,6 +113,16 @@ export function exportReport(
   const files: string[] = [];
   const write = (name: string, content: string) => { files.push(writeAtomically(dir, name, content)); };
   let png: ExportResult['png'] = chromium ? 'drawn' : 'no chromium';
+  /** A figure as name.svg, name.csv and (with Chromium) name.png. */
+  const figure = (name: string, svg: string, csv: string) => {
+    write(`${name}.csv`, csv);
+    write(`${name}.svg`, svg);
+    if (chromium && png === 'drawn') {
+      const size = /viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"/.exec(svg);
+      const ok = svgToPng(chromium, join(dir, `${name}.svg`), join(dir, `${name}.png`), Math.ceil(Number(size?.[1] ?? 600)), Math.ceil(Number(size?.[2] ?? 300)));
+      if (ok) files.push(join(dir, `${name}.png`)); else png = 'failed';
+    }
+  };
   write('summary.tex', summaryLatex(rows));
   items.forEach((item, i) => {
     const id = ids[i];
@@ -114,15 +131,12 @@ export function exportReport(
       if (!item.result?.curves?.length) return;
       const from = item.theorem.from ?? 0;
       for (const f of theoremFigures(item.theorem, item.result, id)) {
-        const name = `${id}-${f.family}`;
-        write(`${name}.csv`, curvesCsv(item.result.curves.filter((c) => c.family === f.family), from));
-        const svg = standaloneSvg(f.svg);
-        write(`${name}.svg`, svg);
-        if (chromium && png === 'drawn') {
-          const size = /viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"/.exec(svg);
-          const ok = svgToPng(chromium, join(dir, `${name}.svg`), join(dir, `${name}.png`), Math.ceil(Number(size?.[1] ?? 600)), Math.ceil(Number(size?.[2] ?? 300)));
-          if (ok) files.push(join(dir, `${name}.png`)); else png = 'failed';
-        }
+        figure(`${id}-${f.family}`, standaloneSvg(f.svg), curvesCsv(item.result.curves.filter((c) => c.family === f.family), from));
+      }
+    } else if ((item.kind === 'experiment' || item.kind === 'law') && item.result) {
+      // an experiment's or a law check's figures: a series per method or size, as the page draws them
+      for (const f of item.result.figures) {
+        figure(`${id}-${f.id}`, standaloneSvg(seriesPlot(f.points, f.plot), false), seriesCsv(f.points));
       }
     } else if (item.kind === 'proof' && item.proof) {
       const vocab = proofVocabulary(item.proof.names);

@@ -8,7 +8,7 @@
  * CSS: it works with JavaScript off.
  */
 import type { Environment } from './environment.ts';
-import { environmentTable, htmlDocument } from './document.ts';
+import { environmentTable, htmlDocument, type Paper } from './document.ts';
 import { formatMargin, formatSeconds } from './format.ts';
 import { anchorId, escapeHtml, isSettled } from './html.ts';
 import { summaryRow, type ReportItem, type SummaryRow } from './items.ts';
@@ -31,6 +31,8 @@ export interface Report {
   notes?: string;
   /** What changed since an earlier report's record (--since). */
   since?: Changes;
+  /** The paper it prints on (default A4). */
+  paper?: Paper;
 }
 
 export function renderPage(report: Report): string {
@@ -66,7 +68,7 @@ ${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
   const body = `<div class="layout">${contents(rows, ids, { relaxations: !!report.relaxations, notes: report.notes !== undefined, since: !!report.since })}<main>${main}</main></div>`;
-  return htmlDocument(`${title}, ${env.date.slice(0, 10)}`, env, body);
+  return htmlDocument(`${title}, ${env.date.slice(0, 10)}`, env, body, report.paper);
 }
 
 /**
