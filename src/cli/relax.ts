@@ -6,7 +6,6 @@ import { RELAX_DEFAULTS, relax, type RelaxResult } from '../verify/relax.ts';
 import { UsageError } from '../verify/scope.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { say, sayJson } from './terminal.ts';
-import { closest } from './closest.ts';
 import { progress } from './progress.ts';
 
 const OPTIONS: OptionSpec[] = [

@@ -8,7 +8,6 @@ import type { Theorem } from '../theorems/types.ts';
 import type { Statement } from '../theorems/statement.ts';
 import { helpText, parseArgs, parseAssignments, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { say, sayJson, warn } from './terminal.ts';
-import { closest } from './closest.ts';
 import { progress } from './progress.ts';
 
 const OPTIONS: OptionSpec[] = [

@@ -4,7 +4,7 @@
  * note. As its own page (boundlab experiment NAME) and as an item of the
  * report, from the same pieces.
  */
-import type { Experiment, ExperimentResult, Table } from '../experiments/types.ts';
+import type { Experiment, ExperimentResult, Figure, Table } from '../experiments/types.ts';
 import type { Environment } from './environment.ts';
 import { formatNumber, formatSeconds } from './format.ts';
 import { escapeHtml, itemFrame } from './html.ts';
@@ -12,15 +12,26 @@ import { renderMarkdown } from './markdown.ts';
 import { environmentTable, htmlDocument } from './document.ts';
 import { seriesPlot } from './plot.ts';
 
+/**
+ * What an experiment and a law check share on the page: their headings at
+ * `level` (ids prefixed), Markdown, settings as a definition list and one
+ * figure per quantity.
+ */
+export function measuredParts(result: { settings: Record<string, number | string>; figures: readonly Figure[] }, level: number, idPrefix: string) {
+  return {
+    h: (id: string, text: string) => `<h${level} id="${idPrefix}${id}">${text}</h${level}>`,
+    md: (text: string) => renderMarkdown(text, { headingOffset: level }),
+    settings: Object.entries(result.settings)
+      .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(typeof v === 'number' ? formatNumber(v) : v)}</dd>`).join(''),
+    figures: result.figures.map((f) =>
+      `<figure class="plot" id="${idPrefix}figure-${escapeHtml(f.id)}"><figcaption>${escapeHtml(f.title)}</figcaption>${seriesPlot(f.points, f.plot)}`
+      + `${f.caption ? `<p class="caption">${escapeHtml(f.caption)}</p>` : ''}</figure>`),
+  };
+}
+
 /** The body of an experiment: its parts under headings of `level` (2 on its own page, 4 inside the report). */
 function experimentBody(result: ExperimentResult, level: number, idPrefix: string): string {
-  const h = (id: string, text: string) => `<h${level} id="${idPrefix}${id}">${text}</h${level}>`;
-  const md = (text: string) => renderMarkdown(text, { headingOffset: level });
-  const settings = Object.entries(result.settings)
-    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(typeof v === 'number' ? formatNumber(v) : v)}</dd>`).join('');
-  const figures = result.figures.map((f) =>
-    `<figure class="plot" id="${idPrefix}figure-${escapeHtml(f.id)}"><figcaption>${escapeHtml(f.title)}</figcaption>${seriesPlot(f.points, f.plot)}`
-    + `${f.caption ? `<p class="caption">${escapeHtml(f.caption)}</p>` : ''}</figure>`);
+  const { h, md, settings, figures } = measuredParts(result, level, idPrefix);
   return `${h('setup', 'Setup')}
 <div class="prose">${md(result.setup)}</div>
 <dl class="facts">${settings}</dl>

@@ -7,10 +7,8 @@
 import type { Environment } from './environment.ts';
 import { formatNumber, formatSeconds } from './format.ts';
 import { escapeHtml, itemFrame } from './html.ts';
-import { renderMarkdown } from './markdown.ts';
 import { environmentTable, htmlDocument } from './document.ts';
-import { seriesPlot } from './plot.ts';
-import { tableHtml } from './experiment.ts';
+import { measuredParts, tableHtml } from './experiment.ts';
 import { overallVerdict } from '../laws/verdict.ts';
 import type { Law, LawResult, LawVerdict, StatementResult } from '../laws/types.ts';
 
@@ -39,13 +37,7 @@ function statementHtml(s: StatementResult, md: (t: string) => string, level: num
  * page, 4 inside the report), ids prefixed so that several fit on one page.
  */
 export function lawSection(result: LawResult, level = 2, idPrefix = ''): string {
-  const h = (id: string, text: string) => `<h${level} id="${idPrefix}${id}">${text}</h${level}>`;
-  const md = (text: string) => renderMarkdown(text, { headingOffset: level });
-  const settings = Object.entries(result.settings)
-    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(typeof v === 'number' ? formatNumber(v) : v)}</dd>`).join('');
-  const figures = result.figures.map((f) =>
-    `<figure class="plot" id="${idPrefix}figure-${escapeHtml(f.id)}"><figcaption>${escapeHtml(f.title)}</figcaption>${seriesPlot(f.points, f.plot)}`
-    + `${f.caption ? `<p class="caption">${escapeHtml(f.caption)}</p>` : ''}</figure>`);
+  const { h, md, settings, figures } = measuredParts(result, level, idPrefix);
   return `${h('statements', 'Statements')}
 ${result.statements.map((s) => statementHtml(s, md, level, idPrefix)).join('\n')}
 ${h('setup', 'Setup')}
