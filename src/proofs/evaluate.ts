@@ -99,7 +99,7 @@ export class FileLanguage {
   }
 }
 
-/** The language of files checked without one of their own (tests, the report): default budgets, no deadline. */
+/** The language of a file whose Evaluator was built without one (tests, direct API use): default budgets, no deadline. */
 const defaultLanguages = new WeakMap<ProofFile, FileLanguage>();
 function defaultLanguage(file: ProofFile): FileLanguage {
   let l = defaultLanguages.get(file);
