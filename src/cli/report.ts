@@ -15,7 +15,7 @@ import { jobLabel, type Job, type JobSettings, type Outcome } from '../report/jo
 import { renderPage, uniqueIds } from '../report/page.ts';
 import { exportReport, type ExportResult } from '../report/export.ts';
 import { changesSince, readRecord, reportRecord, type ReportRecord } from '../report/since.ts';
-import { recordedRelaxations, replayRelaxations, TIGHT_POINTS, tightnessRows, type RelaxationsReport } from '../report/relaxations.ts';
+import { runRelaxations } from '../report/relaxations.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
 import { runJobs } from '../report/pool.ts';
 import { checkWritable, removeOnSignal, writeAtomically } from '../report/write.ts';
@@ -76,21 +76,15 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const settings: JobSettings = { seed, instances: passed.instances, steps: passed.steps, check };
 
   const bar = progress();
-  const outcomes = await runJobs(jobs, settings, (done, running) => {
+  // Relaxations and tightness (everything in the default report; with targets, the theorems
+  // named) run on this thread while the workers run the jobs, not after them.
+  const ids = positional.length ? jobs.flatMap((j) => (j.kind === 'theorem' ? [j.id] : [])) : undefined;
+  const pool = runJobs(jobs, settings, (done, running) => {
     bar.update(`report: ${done}/${jobs.length} done${running.length ? `; running ${running.map(jobLabel).join(', ')}` : ''}…`);
   });
-  // Relaxations and tightness: everything in the default report; with targets, the theorems named.
-  const ids = positional.length ? jobs.flatMap((j) => (j.kind === 'theorem' ? [j.id] : [])) : undefined;
-  let relaxations: RelaxationsReport | undefined;
-  if (!ids || ids.length) {
-    const recorded = recordedRelaxations(ids);
-    const tight = ids ? TIGHT_POINTS.filter((p) => ids.includes(p.theorem)) : TIGHT_POINTS;
-    if (tight.length) bar.update(`report: tightness of ${tight.map((p) => p.theorem).join(', ')}…`);
-    const rows = tight.length ? await tightnessRows(settings.seed, ids) : [];
-    if (recorded.entries?.length && !options.fast) bar.update(`report: replaying ${recorded.entries.length} recorded relaxations…`);
-    const replays = recorded.entries?.length && !options.fast ? await replayRelaxations(recorded.entries) : undefined;
-    if (recorded.error || recorded.entries?.length || rows.length) relaxations = { ...recorded, tightness: rows, ...(replays ? { replays } : {}) };
-  }
+  const relaxationsWork = !ids || ids.length ? runRelaxations(ids, settings.seed, options.fast === true) : Promise.resolve(undefined);
+  const outcomes = await pool;
+  const relaxations = await relaxationsWork;
   bar.update(`report: writing ${join(dir, 'index.html')}…`);
   const items = outcomes.map((o) => toItem(o, limits.bytes));
   const backends = [...new Set(items.flatMap((i) => (i.kind === 'theorem' && i.result && i.result.backend !== 'float64' ? [i.result.backend] : [])))];

@@ -35,6 +35,26 @@ export type Outcome =
 export const jobLabel = (job: Job): string => (job.kind === 'proof' ? job.file : job.id);
 
 /**
+ * Which jobs to start first: the long ones, so that no long job starts last and
+ * keeps one core busy while the other waits (longest-first scheduling). An
+ * ordinal, not a time: in a run of the default report one by one, law checks
+ * took 0.1–12 s, theorems checked in expectation 3.8–6.8 s, other theorems
+ * 0.2–5.8 s and proof files 0.3–2.7 s of CPU each.
+ */
+export function startRank(job: Job): number {
+  if (job.kind === 'law') return 0;
+  if (job.kind === 'theorem') {
+    try {
+      const kind = resolveTheorem(job.id, 'report').kind;
+      return kind === 'expectation' ? 1 : kind === 'run' ? 2 : 3;
+    } catch {
+      return 4; // its error comes back from the job itself
+    }
+  }
+  return job.kind === 'experiment' ? 3 : 4;
+}
+
+/**
  * Runs one job; never throws. A theorem that cannot be verified comes back
  * with its error (the report shows it, the exit status is 2); a proof file
  * that cannot be read or parsed is an `error` FileResult, as `boundlab check`

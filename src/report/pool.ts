@@ -1,12 +1,13 @@
 /**
  * Jobs across the machine's cores: one worker thread per core (at most one
- * per job), each taking the next job when it finishes one. A job's outcome
+ * per job), each taking the next job when it finishes one, the long kinds
+ * first (startRank); outcomes come back in the order given. A job's outcome
  * depends only on the job and its seed, so the report is the same whichever
  * worker ran what.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { jobLabel, runJob, type Job, type JobSettings, type Outcome } from './jobs.ts';
+import { jobLabel, runJob, startRank, type Job, type JobSettings, type Outcome } from './jobs.ts';
 
 /** Called as jobs start and finish: how many are done, and which are running. */
 export type PoolProgress = (done: number, running: readonly Job[]) => void;
@@ -29,6 +30,8 @@ async function runInline(jobs: readonly Job[], settings: JobSettings, onProgress
 function runInWorkers(jobs: readonly Job[], settings: JobSettings, count: number, onProgress: PoolProgress): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(jobs.length);
   const running = new Map<Worker, number>();
+  // indices in the order they start: stable within a rank
+  const queue = jobs.map((job, i) => ({ i, rank: startRank(job) })).sort((a, b) => a.rank - b.rank || a.i - b.i).map((q) => q.i);
   let next = 0;
   let done = 0;
   const report = () => onProgress(done, [...running.values()].map((i) => jobs[i]));
@@ -37,8 +40,8 @@ function runInWorkers(jobs: readonly Job[], settings: JobSettings, count: number
     const stop = () => Promise.all(pool.map((w) => w.terminate()));
     const feed = (w: Worker) => {
       if (next >= jobs.length) { running.delete(w); return; }
-      running.set(w, next);
-      w.postMessage({ index: next, job: jobs[next], settings });
+      running.set(w, queue[next]);
+      w.postMessage({ index: queue[next], job: jobs[queue[next]], settings });
       next++;
     };
     for (let k = 0; k < count; k++) {

@@ -173,3 +173,13 @@ function tightnessTable(rows: readonly TightnessRow[]): string {
   return `<table class="tightness"><thead><tr><th>theorem</th><th>parameters</th><th>worst witness</th><th>worst found</th><th>bound</th><th>ratio</th><th>time</th></tr></thead>
 <tbody>${body.join('\n')}</tbody></table>`;
 }
+
+/** The report's relaxations section: the recorded relaxations of these theorems (all: undefined), their stored counterexamples replayed unless `fast`, and the tightness rows. */
+export async function runRelaxations(ids: string[] | undefined, seed: number, fast: boolean): Promise<RelaxationsReport | undefined> {
+  const recorded = recordedRelaxations(ids);
+  const tight = ids ? TIGHT_POINTS.filter((p) => ids.includes(p.theorem)) : TIGHT_POINTS;
+  const rows = tight.length ? await tightnessRows(seed, ids) : [];
+  const replays = recorded.entries?.length && !fast ? await replayRelaxations(recorded.entries) : undefined;
+  if (!recorded.error && !recorded.entries?.length && !rows.length) return undefined;
+  return { ...recorded, tightness: rows, ...(replays ? { replays } : {}) };
+}
