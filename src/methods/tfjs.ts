@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BatchedLoss, MinibatchLoss } from '../classes/types.ts';
 import { batchedGradient } from '../optimizers/common.ts';
 import { softThreshold } from '../optimizers/proximal-gd.ts';
+import { askewDirection } from '../optimizers/quantised/quantisers.ts';
 import { drawMinibatch, minibatchRng } from '../optimizers/sampling.ts';
 import type { Hyper, RuleContext, UpdateRule } from '../optimizers/types.ts';
 import { hostSequences, hostValue, nodesOf, type Method, type MethodNode } from './describe.ts';
@@ -100,6 +101,7 @@ export function compileTfjs(method: Method, hyper: Hyper, ctx: RuleContext): Upd
             case 'exp': return tf.exp(a[0]);
             case 'log': return tf.log(a[0]);
             case 'clip': return tf.minimum(tf.maximum(a[0], a[1]), a[2]);
+            case 'askew': return askewDirection(a[0], a[1], a[2], a[3]);
             case 'norm': return tf.norm(a[0], 'euclidean', 1, true) as tf.Tensor2D;
             case 'dot': return tf.sum(tf.mul(a[0], a[1]), 1, true);
             case 'max': return tf.maximum(a[0], a[1]);
