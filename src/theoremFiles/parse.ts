@@ -311,7 +311,7 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
       if (n.type !== 'SymbolNode' || (parent?.type === 'FunctionNode' && path === 'fn')) return;
       const name = (n as unknown as { name: string }).name;
       if (!known.includes(name) && !['pi', 'e'].includes(name)) {
-        throw err(line, `${what} uses the unknown symbol '${name}'${closest(name, known)}; it may use ${known.join(', ')}`);
+        throw err(line, `${what} uses the unknown symbol '${name}'${closest(name, known)}; it may use ${[...new Set(known)].join(', ')}`);
       }
     });
   }
