@@ -227,6 +227,29 @@ describe('every function of the method language: TensorFlow.js and float64 agree
   });
 });
 
+describe('rules that use x0 or only copy a value', () => {
+  it('an anchored update (Halpern: x0 in the update) and a copy rule run on TensorFlow.js within rounding of their float64 steps', async () => {
+    const method = describe1([
+      ['x(0)', 'x0'], ['y(0)', 'x0'],
+      ['x(k+1)', '1 / (k + 2) * x0 + (k + 1) / (k + 2) * (y(k) - gamma * grad(f, y(k)))'],
+      ['y(k+1)', 'x(k+1)'],
+    ], ['gamma']);
+    registerOptimizer(describedOptimizer('test:halpern', 'halpern', method));
+    const hyper = { gamma: [0.2, 0.1, 0.09] };
+    const run = await iterates('test:halpern', hyper);
+    expect(run).toHaveLength(STEPS + 1);
+    for (let r = 0; r < instances.length; r++) {
+      for (let t = 1; t < STEPS; t++) {
+        const x = run[t].subarray(3 * r, 3 * r + 3), prev = Float64Array.from(run[t - 1].subarray(3 * r, 3 * r + 3));
+        const exact = referenceStep('test:halpern', instances[r], { gamma: hyper.gamma[r] }, prev, t >= 2 ? Float64Array.from(run[t - 2].subarray(3 * r, 3 * r + 3)) : prev, t - 1)!;
+        exact.forEach((v, j) => expect(Math.abs(v - x[j])).toBeLessThanOrEqual(16 * EPS32 * (1 + Math.abs(v))));
+      }
+    }
+    // and the iterates move
+    expect(Math.abs(run[STEPS][0] - run[0][0])).toBeGreaterThan(1e-3);
+  });
+});
+
 describe('askew: ASkewSGD’s direction as a function of the method language', () => {
   // Starts inside the box with coordinates far from ±1, so that the constraint fails and K acts.
   const starts = [[0.1, -0.3, 0.95], [-0.05, 0.6, -0.2], [0.4, 0.02, -0.9]];
