@@ -8,7 +8,7 @@ import { quadratic, quadraticFromSpectrum, noisyQuadratic } from '../src/classes
 import { initEngine } from '../src/engine/backend.ts';
 import { builtinMethod, DESCRIBED_BUILTINS } from '../src/methods/builtins.ts';
 import { describeMethod, type Method } from '../src/methods/describe.ts';
-import { referenceObstacle } from '../src/methods/float64.ts';
+import { askewCoordinate, referenceObstacle } from '../src/methods/float64.ts';
 import { linearForm, linearObstacle, matchBuiltin } from '../src/methods/linear.ts';
 import { describedOptimizer } from '../src/methods/optimizer.ts';
 import { registerOptimizer } from '../src/optimizers/index.ts';
@@ -224,5 +224,98 @@ describe('every function of the method language: TensorFlow.js and float64 agree
     }
     // and the step does something: the iterates move
     expect(Math.abs(run[STEPS][0] - run[0][0])).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('rules that use x0 or only copy a value', () => {
+  it('an anchored update (Halpern: x0 in the update) and a copy rule run on TensorFlow.js within rounding of their float64 steps', async () => {
+    const method = describe1([
+      ['x(0)', 'x0'], ['y(0)', 'x0'],
+      ['x(k+1)', '1 / (k + 2) * x0 + (k + 1) / (k + 2) * (y(k) - gamma * grad(f, y(k)))'],
+      ['y(k+1)', 'x(k+1)'],
+    ], ['gamma']);
+    registerOptimizer(describedOptimizer('test:halpern', 'halpern', method));
+    const hyper = { gamma: [0.2, 0.1, 0.09] };
+    const run = await iterates('test:halpern', hyper);
+    expect(run).toHaveLength(STEPS + 1);
+    for (let r = 0; r < instances.length; r++) {
+      for (let t = 1; t < STEPS; t++) {
+        const x = run[t].subarray(3 * r, 3 * r + 3), prev = Float64Array.from(run[t - 1].subarray(3 * r, 3 * r + 3));
+        const exact = referenceStep('test:halpern', instances[r], { gamma: hyper.gamma[r] }, prev, t >= 2 ? Float64Array.from(run[t - 2].subarray(3 * r, 3 * r + 3)) : prev, t - 1)!;
+        exact.forEach((v, j) => expect(Math.abs(v - x[j])).toBeLessThanOrEqual(16 * EPS32 * (1 + Math.abs(v))));
+      }
+    }
+    // and the iterates move
+    expect(Math.abs(run[STEPS][0] - run[0][0])).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('askew: ASkewSGD’s direction as a function of the method language', () => {
+  // Starts inside the box with coordinates far from ±1, so that the constraint fails and K acts.
+  const starts = [[0.1, -0.3, 0.95], [-0.05, 0.6, -0.2], [0.4, 0.02, -0.9]];
+  const boxed = starts.map((x0, i) => quadratic.instantiate(quadraticFromSpectrum([0.5, 4, 2], { rotationSeed: 3 + i, x0, xstar: [0.3, -0.2, 0.1] })));
+  const ASKEW: [string, string][] = [['x(0)', 'x0'], ['x(k+1)', 'clip(x(k) + lr * askew(x(k), grad(f, x(k)), eps0 * epsDecay^k, alpha), -1, 1)']];
+  const hyper = { lr: [0.1, 0.05, 0.2], alpha: [1, 0.1, 3], eps0: [0.01, 0.3, 0.05], epsDecay: [1, 0.95, 0.99] };
+  const run = async (optimizer: string, h: Record<string, readonly number[]>) => {
+    const out: Float32Array[] = [];
+    await runBatch({ family: quadratic, instances: boxed, optimizer, hyper: h, steps: STEPS, onStep: (_t, x) => { out.push(x); } });
+    return out;
+  };
+
+  it('the method written with askew is the built-in askewsgd: the same float32 iterates, and K really acts', async () => {
+    registerOptimizer(describedOptimizer('test:askew', 'askew', describe1(ASKEW, Object.keys(hyper))));
+    const [a, b] = [await run('askewsgd', hyper), await run('test:askew', hyper)];
+    expect(b).toHaveLength(STEPS + 1);
+    // The same tensor operations in the same order (the described method calls the built-in's
+    // direction, and ε_k = ε₀δ^k is computed in float64 by both): equal to the last bit.
+    a.forEach((x, t) => expect(Array.from(b[t])).toEqual(Array.from(x)));
+    // Some coordinate took the step K (the constraint failed and −g did not restore it faster).
+    let usedK = 0;
+    for (let t = 0; t < 10; t++) {
+      for (let r = 0; r < boxed.length; r++) {
+        const x = Float64Array.from(a[t].subarray(3 * r, 3 * r + 3)), g = boxed[r].grad(x);
+        const eps = hyper.eps0[r] * hyper.epsDecay[r] ** t;
+        x.forEach((w, j) => { if (eps - (w * w - 1) ** 2 < 0 && askewCoordinate(w, g[j], eps, hyper.alpha[r]) !== -g[j]) usedK++; });
+      }
+    }
+    expect(usedK).toBeGreaterThan(0);
+  });
+
+  it('float64 and TensorFlow.js forms agree: each float32 step within rounding of the exact step from the same point', async () => {
+    const method = describe1(ASKEW, Object.keys(hyper));
+    registerOptimizer(describedOptimizer('test:askew64', 'askew', method));
+    const x32 = await run('test:askew64', hyper);
+    for (let r = 0; r < boxed.length; r++) {
+      const h = Object.fromEntries(Object.entries(hyper).map(([k, v]) => [k, v[r]]));
+      for (let t = 1; t < STEPS; t++) {
+        const x = x32[t].subarray(3 * r, 3 * r + 3), prev = Float64Array.from(x32[t - 1].subarray(3 * r, 3 * r + 3));
+        const exact = referenceStep('test:askew64', boxed[r], h, prev, prev, t - 1)!;
+        exact.forEach((v, j) => expect(Math.abs(v - x[j])).toBeLessThanOrEqual(16 * EPS32 * (1 + Math.abs(v))));
+      }
+    }
+  });
+
+  it('askewCoordinate: −g inside the constraint and at w = 0, the faster of −g and K outside, K = αc/(4w(w² − 1)) with c′(w)·K = −α·c(w)', () => {
+    const [eps, alpha] = [0.01, 1];
+    expect(askewCoordinate(0.98, 0.5, eps, alpha)).toBe(-0.5); // (0.98² − 1)² < ε: inside
+    expect(askewCoordinate(0, 0.3, eps, alpha)).toBe(-0.3);
+    for (const [w, g] of [[0.5, -1], [0.5, 0.2], [-0.5, 1], [-0.5, -0.8], [0.2, -0.1], [1.2, 0.3]]) {
+      const c = eps - (w * w - 1) ** 2;
+      const K = (alpha * c) / (4 * w * (w * w - 1));
+      // K moves w so that the constraint rises at rate α|c| to first order: c′(w)·K = −α·c
+      expect(-4 * w * (w * w - 1) * K).toBeCloseTo(-alpha * c, 12);
+      const s = askewCoordinate(w, g, eps, alpha);
+      expect(s).toBe(-g * K > K * K ? -g : K);
+    }
+    expect(askewCoordinate(0.5, -1, eps, alpha)).toBe(1); // −g = 1 beats K = 0.5525/1.5 ≈ 0.368
+    expect(askewCoordinate(0.5, 0.2, eps, alpha)).toBeCloseTo((0.01 - 0.5625) / (4 * 0.5 * -0.75), 14);
+    expect(askewCoordinate(NaN, 0.2, eps, alpha)).toBeNaN();
+  });
+
+  it('askew is type-checked and is not a linear method', () => {
+    expect(() => describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) + askew(x(k), 1, 0.1, 1)']], [], 'm.md')).toThrow(/m\.md:3: .*askew\(w, g, eps, alpha\) takes the point w and the gradient g as vectors/);
+    expect(() => describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) + askew(x(k), grad(f, x(k)), x(k), 1)']], [], 'm.md')).toThrow(/m\.md:3: .*eps and alpha .* are scalars/);
+    expect(() => describe1([['x(0)', 'x0'], ['x(k+1)', 'x(k) + askew(x(k), grad(f, x(k)), 1)']], [], 'm.md')).toThrow(/m\.md:3: .*takes 4 arguments, got 3/);
+    expect(linearObstacle(describe1(ASKEW, Object.keys(hyper)))).toMatch(/not linear/);
   });
 });

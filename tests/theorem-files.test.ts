@@ -5,11 +5,12 @@
  * file:line, what is wrong and the fix, and no stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { quadratic, type QuadraticParams } from '../src/classes/index.ts';
 import { RESOLVED_FRACTION } from '../src/engine/precision.ts';
 import { theoremById } from '../src/theorems/index.ts';
 import { loadTheoremFile, loadTheoremText } from '../src/theoremFiles/load.ts';
@@ -89,6 +90,42 @@ describe('a method that diverges', () => {
   });
 });
 
+describe('a method that overflows', () => {
+  // x ← x·(2 + γL·f(x)²) grows doubly exponentially: the float32 run overflows first, the
+  // engine goes on in float64 from there, and that overflows too, while the bound is finite.
+  const text = `---
+title: overflow
+given:
+  - f: R^d -> R, convex, L-smooth
+  - 0 < gamma <= 1 / L
+method:
+  "x(0)": x0
+  "x(k+1)": x(k) * (2 + gamma * L * f(x(k))^2)
+bound: f_t - fstar <= 1e300 * (Delta0 + 1)
+families: [quadratic]
+---
+`;
+  it.each([0, 1])('is a divergence at the step where it overflowed, never holds (seed %i)', async (seed) => {
+    const th = loadTheoremText(text, 'overflow.md').theorem;
+    const r = await verifyTheorem(th, { instances: 4, steps: 100, seed });
+    expect(r.verdict).toBe('violated');
+    const c = r.counterexample!;
+    expect(c.divergence).toBe(true);
+    // That step, recomputed in float64 on the witness from its float32 start: the first step
+    // whose iterate or value is not finite (the float32 run only overflows earlier).
+    const inst = quadratic.instantiate(c.params as QuadraticParams);
+    const { gamma } = c.parameters as { gamma: number };
+    let x = Float64Array.from(Float32Array.from(inst.x0));
+    let t = 0;
+    while (x.every(Number.isFinite) && Number.isFinite(inst.value(x)) && t < 100) {
+      const scale = 2 + gamma * inst.cert.L! * inst.value(x) ** 2;
+      x = x.map((v) => v * scale);
+      t++;
+    }
+    expect(c.step).toBe(t);
+  });
+});
+
 describe('bad theorem files: exit 2, file:line, the fix, no stack trace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'boundlab-theorem-'));
   const write = (name: string, text: string) => {
@@ -97,12 +134,13 @@ describe('bad theorem files: exit 2, file:line, the fix, no stack trace', () => 
     return p;
   };
   it.each([
-    ['unknown-function.md', FILE_HEAD.replace('grad(f, x(k))', 'gradf(x(k))') + 'bound: f_t - fstar <= R^2\n---\n', /unknown-function\.md:8: .*unknown function 'gradf'/],
-    ['before-defined.md', FILE_HEAD.replace('"x(k+1)": x(k)', '"x(k+1)": y(k+1)') + '  "y(0)": x0\n  "y(k+1)": x(k+1)\nbound: f_t - fstar <= R^2\n---\n', /before-defined\.md:8: .*y\(k\+1\) before it is defined/],
+    ['unknown-function.md', FILE_HEAD.replace('grad(f, x(k))', 'gradf(x(k))') + 'bound: f_t - fstar <= R^2\n---\n', /unknown-function\.md:8: .*unknown function 'gradf' \(did you mean: grad, .*the method language has grad, /],
+    ['before-defined.md', FILE_HEAD.replace('"x(k+1)": x(k)', '"x(k+1)": y(k+1)') + '  "y(0)": x0\n  "y(k+1)": x(k+1)\nbound: f_t - fstar <= R^2\n---\n', /before-defined\.md:8: .*y\(k\+1\) before it is defined.*; move "y\(k\+1\)" above "x\(k\+1\)" or use y\(k\)/],
     ['unknown-symbol.md', FILE_HEAD + 'bound: f_t - fstar <= R^2 / (2 * gama * t)\n---\n', /unknown-symbol\.md:9: the bound uses the unknown symbol 'gama' \(did you mean: gamma\?\)/],
-    ['type.md', FILE_HEAD.replace('x(k) - gamma * grad(f, x(k))', 'x(k) - gamma * norm(grad(f, x(k)))') + 'bound: f_t - fstar <= R^2\n---\n', /type\.md:8: .*subtracts a scalar from a vector/],
+    ['type.md', FILE_HEAD.replace('x(k) - gamma * grad(f, x(k))', 'x(k) - gamma * norm(grad(f, x(k)))') + 'bound: f_t - fstar <= R^2\n---\n', /type\.md:8: .*subtracts a scalar from a vector; both sides of \+ and - must be vectors, or both scalars/],
     ['no-method.md', '---\ntitle: t\ngiven:\n  - f: R^d -> R, convex\nbound: f_t - fstar <= 1\n---\n', /no-method\.md:\d+: the front matter has no `method:`/],
-    ['class-name.md', FILE_HEAD.replace('L-smooth', 'beta-smooth') + 'bound: f_t <= 1\n---\n', /class-name\.md:4: the constant of beta-smooth is named L/],
+    ['no-witness.md', FILE_HEAD + 'bound: f_t - fstar <= R^2\nfamilies: []\n---\n', /no-witness\.md:10: `families: \[\]` leaves no witness to run on; list families, or add witnesses under `witnesses:`/],
+    ['class-name.md', FILE_HEAD.replace('L-smooth', 'beta-smooth') + 'bound: f_t <= 1\n---\n', /class-name\.md:4: the constant of beta-smooth is named L.*; write L-smooth/],
   ])('%s', (name, text, message) => {
     const r = run('verify', write(name, text), '--instances', '2', '--steps', '5');
     expect(r.code).toBe(2);
@@ -120,7 +158,7 @@ describe('bad theorem files: exit 2, file:line, the fix, no stack trace', () => 
 });
 
 describe('our users’ statements in theorems/', () => {
-  for (const name of ['homework-strongly-convex-exp', 'homework-from-zero', 'regularised-shifted-optimum']) {
+  for (const name of ['homework-strongly-convex-exp', 'homework-from-zero', 'regularised-shifted-optimum', 'askewsgd-binary-target']) {
     it(`${name}: holds on two seeds, and its planted violation is caught`, async () => {
       const th = loadTheoremFile(join(ROOT, 'theorems', `${name}.md`)).theorem;
       for (const seed of [0, 1]) expect((await verifyTheorem(th, { instances: 8, steps: 100, seed })).verdict).toBe('holds');
@@ -128,4 +166,19 @@ describe('our users’ statements in theorems/', () => {
       expect((await verifyTheorem(th, { instances: 8, steps: 100, seed: 0, statement: faster.statement, from: 1 })).verdict).toBe('violated');
     }, 120_000);
   }
+});
+
+describe('ASkewSGD toward a binary minimiser: what the statement assumes is needed', () => {
+  it('with a minimiser inside (0, 1) the skewed direction pushes past it toward 1, and the contraction is refuted', async () => {
+    const file = readFileSync(join(ROOT, 'theorems/askewsgd-binary-target.md'), 'utf8');
+    const witnesses = /^witnesses:\n(?:  .*\n)+/m;
+    expect(file).toMatch(witnesses);
+    // f(x) = ½(x − 0.5)², x0 = 0.1, ε = 0.01: the constraint fails at 0.1 and K ≈ 2.45 beats −g = 0.4
+    const off = file.replace(witnesses, 'witnesses:\n  - family: quadratic\n    params: { dim: 1, eigenvalues: [1], rotationSeed: null, xstar: [0.5], x0: [0.1], fstar: 0 }\n    set: { gamma: 0.1, alpha: 1, eps0: 0.01, delta: 1 }\n');
+    const r = await verifyTheorem(loadTheoremText(off, 'askew-off-target.md').theorem, { instances: 1, steps: 30, seed: 0 });
+    expect(r.verdict).toBe('violated');
+    // and on the same witness with the binary minimiser 1 it holds
+    const on = off.replace('xstar: [0.5]', 'xstar: [1]');
+    expect((await verifyTheorem(loadTheoremText(on, 'askew-on-target.md').theorem, { instances: 1, steps: 30, seed: 0 })).verdict).toBe('holds');
+  });
 });

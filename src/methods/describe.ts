@@ -42,6 +42,7 @@ export const METHOD_FUNCTIONS = {
   prox: 'prox(h, gamma, v): the proximal step of a declared nonsmooth term h with step gamma',
   sign: 'sign(v): the sign, elementwise',
   clip: 'clip(v, lo, hi): v clipped to [lo, hi], elementwise',
+  askew: 'askew(w, g, eps, alpha): the direction of ASkewSGD at w for the gradient g, elementwise: −g where ε − (w² − 1)² ≥ 0, where w = 0, or where −g·K > K², else K = α(ε − (w² − 1)²)/(4w(w² − 1))',
   norm: 'norm(v): the Euclidean norm (a scalar)',
   dot: 'dot(u, v): the inner product (a scalar)',
   sqrt: 'sqrt(a)', exp: 'exp(a)', log: 'log(a)', abs: 'abs(a)', max: 'max(a, b)', min: 'min(a, b)',
@@ -292,6 +293,14 @@ export function describeMethod(rules: readonly RuleText[], opts: DescribeOptions
             const [v, lo, hi] = n.args.map((a) => convert(a, ctx));
             if (lo.type !== 'scalar' || hi.type !== 'scalar') throw err(line, `${where}: the bounds of clip(v, lo, hi) are scalars`);
             return call(fn, [v, lo, hi], v.type, v.host && lo.host && hi.host);
+          }
+          case 'askew': {
+            // a conditional per coordinate, which the expression language has not: a built-in, as sign and clip
+            arity(4);
+            const [w, g, eps, alpha] = n.args.map((a) => convert(a, ctx));
+            if (w.type !== 'vector' || g.type !== 'vector') throw err(line, `${where}: askew(w, g, eps, alpha) takes the point w and the gradient g as vectors`);
+            if (eps.type !== 'scalar' || alpha.type !== 'scalar') throw err(line, `${where}: the eps and alpha of askew(w, g, eps, alpha) are scalars`);
+            return call(fn, [w, g, eps, alpha], 'vector', false);
           }
           case 'norm': {
             arity(1);

@@ -143,7 +143,7 @@ function compileNode(node: MethodNode, method: Method, initial: boolean): Compil
         }
         return (c, t, i) => map(v(c, t, i), (p) => Math.min(Math.max(p, c.hyper[term.args[0]]), c.hyper[term.args[1]]));
       }
-      const [a, b, d] = node.args.map((n) => compileNode(n, method, initial));
+      const [a, b, d, e] = node.args.map((n) => compileNode(n, method, initial));
       switch (node.fn) {
         case 'grad': return (c, t, i) => c.inst.grad(a(c, t, i) as Vec);
         case 'f': return (c, t, i) => c.inst.value(a(c, t, i) as Vec);
@@ -154,6 +154,12 @@ function compileNode(node: MethodNode, method: Method, initial: boolean): Compil
         case 'exp': return (c, t, i) => Math.exp(a(c, t, i) as number);
         case 'log': return (c, t, i) => Math.log(a(c, t, i) as number);
         case 'clip': return (c, t, i) => { const lo = b(c, t, i) as number, hi = d(c, t, i) as number; return map(a(c, t, i), (p) => Math.min(Math.max(p, lo), hi)); };
+        case 'askew': return (c, t, i) => {
+          const w = a(c, t, i) as Vec, g = b(c, t, i) as Vec, eps = d(c, t, i) as number, alpha = e(c, t, i) as number;
+          const out = new Float64Array(w.length);
+          for (let j = 0; j < w.length; j++) out[j] = askewCoordinate(w[j], g[j], eps, alpha);
+          return out;
+        };
         case 'norm': return (c, t, i) => { const v = a(c, t, i); return typeof v === 'number' ? Math.abs(v) : Math.sqrt(v.reduce((s, q) => s + q * q, 0)); };
         case 'dot': return (c, t, i) => { const u = a(c, t, i) as Vec, v = b(c, t, i) as Vec; let s = 0; for (let j = 0; j < u.length; j++) s += u[j] * v[j]; return s; };
         case 'max': return (c, t, i) => Math.max(a(c, t, i) as number, b(c, t, i) as number);
@@ -162,6 +168,19 @@ function compileNode(node: MethodNode, method: Method, initial: boolean): Compil
     }
   }
   throw new Error(`${method.file}:${node.line}: cannot evaluate`);
+}
+
+/**
+ * ASkewSGD's direction in one coordinate (the float64 form of
+ * src/optimizers/quantised/quantisers.ts askewDirection): −g where the
+ * constraint c = ε − (w² − 1)² ≥ 0 holds, where w = 0, or where −g·K > K²;
+ * else K = αc/(4w(w² − 1)). NaN in w gives NaN, as there.
+ */
+export function askewCoordinate(w: number, g: number, eps: number, alpha: number): number {
+  const c = eps - (w * w - 1) ** 2;
+  if (c >= 0 || w === 0) return -g;
+  const K = (alpha * c) / (4 * w * (w * w - 1));
+  return -g * K > K * K ? -g : K;
 }
 
 // Plain loops: this runs at every step of every row, and typed-array `from` with a callback is slow.

@@ -9,16 +9,19 @@ import * as tf from '@tensorflow/tfjs';
 import type { BatchedLoss, MinibatchLoss } from '../classes/types.ts';
 import { batchedGradient } from '../optimizers/common.ts';
 import { softThreshold } from '../optimizers/proximal-gd.ts';
+import { askewDirection } from '../optimizers/quantised/quantisers.ts';
 import { drawMinibatch, minibatchRng } from '../optimizers/sampling.ts';
 import type { Hyper, RuleContext, UpdateRule } from '../optimizers/types.ts';
 import { hostSequences, hostValue, nodesOf, type Method, type MethodNode } from './describe.ts';
 
 export interface DescribedState {
-  /** Non-host sequences: [value at k, at k−1, …] as deep as the rules look back. */
+  /** Non-host sequences: [value at k, at k−1, …] as deep as the rules look back; the iterate: [x_{k−1}, …] only. */
   history: Map<string, tf.Tensor2D[]>;
   /** Host columns that never change (parameters and numbers only). */
   constants: Map<MethodNode, tf.Tensor2D>;
   minibatch: MinibatchLoss | null;
+  /** x_0, kept when an update uses it (an anchor, as in Halpern's iteration). */
+  start: tf.Tensor2D | null;
 }
 
 /** The update rule of a method for one batch (the OptimizerSpec's `rule`). */
@@ -100,6 +103,7 @@ export function compileTfjs(method: Method, hyper: Hyper, ctx: RuleContext): Upd
             case 'exp': return tf.exp(a[0]);
             case 'log': return tf.log(a[0]);
             case 'clip': return tf.minimum(tf.maximum(a[0], a[1]), a[2]);
+            case 'askew': return askewDirection(a[0], a[1], a[2], a[3]);
             case 'norm': return tf.norm(a[0], 'euclidean', 1, true) as tf.Tensor2D;
             case 'dot': return tf.sum(tf.mul(a[0], a[1]), 1, true);
             case 'max': return tf.maximum(a[0], a[1]);
@@ -112,48 +116,72 @@ export function compileTfjs(method: Method, hyper: Hyper, ctx: RuleContext): Upd
     return ev(node);
   }
 
+  // The iterate x_k is the runner's tensor (passed to update, disposed by the runner after it):
+  // it is read from there and the new iterate handed back as is; only x_{k−1}, … are kept here,
+  // as copies, when a rule looks that far back. Every other sequence keeps [value at k, k−1, …].
+  const iterate = method.iterate;
+  /** Whether a rule's value is another's tensor (the rule is a bare sequence or x0: nothing is computed). */
+  const copies = (node: MethodNode) => node.op === 'seq' || node.op === 'x0';
+  const anchored = method.sequences.some((s) => nodesOf(s.update).some((n) => n.op === 'x0'));
   return {
     init(x) {
       const state: DescribedState = {
-        history: new Map(),
+        history: new Map([[iterate, []]]),
         constants: new Map(),
         minibatch: method.stochastic ? ctx.family.tfMinibatchLoss!(ctx.instances) : null,
+        start: anchored ? tf.clone(x) : null,
       };
+      const others = tensorSeqs.filter((s) => s.name !== iterate);
       const values = tf.tidy(() => {
-        const made = new Map<string, tf.Tensor2D>();
-        for (const s of tensorSeqs) {
-          made.set(s.name, s.name === method.iterate ? tf.clone(x)
-            : evaluate(s.initial, 0, true, state, x, (name) => made.get(name)!, null, () => { throw new Error('sgrad in an initial value'); }));
+        const made = new Map<string, tf.Tensor2D>([[iterate, x]]);
+        for (const s of others) {
+          made.set(s.name, evaluate(s.initial, 0, true, state, x, (name) => made.get(name)!, null, () => { throw new Error('sgrad in an initial value'); }));
         }
-        return [...made.values()];
+        // a copy where a value is x itself (y(0) = x0) or another sequence's: each is disposed on its own
+        return others.map((s) => (copies(s.initial) ? tf.clone(made.get(s.name)!) : made.get(s.name)!));
       });
-      tensorSeqs.forEach((s, i) => state.history.set(s.name, [values[i]]));
+      others.forEach((s, i) => state.history.set(s.name, [values[i]]));
       return state;
     },
-    update(loss, _x, state, k) {
+    update(loss, x, state, k) {
       let drawn: tf.Tensor2D | null = null;
       const batch = () => (drawn ??= tf.tensor2d(drawMinibatch(rngs, samples, 1), [B, 1], 'int32'));
+      const past = state.history.get(iterate)!;
       const next = tf.tidy(() => {
         const made = new Map<string, tf.Tensor2D>();
         const seq = (name: string, lag: number): tf.Tensor2D => {
           if (lag === 0) return made.get(name)!;
+          if (name === iterate) return lag === 1 || past.length === 0 ? x : past[Math.min(lag - 2, past.length - 1)];
           const h = state.history.get(name)!;
           return h[Math.min(lag - 1, h.length - 1)];
         };
-        for (const s of tensorSeqs) made.set(s.name, evaluate(s.update, k, false, state, null, seq, loss, batch));
-        return [...made.values()];
+        for (const s of tensorSeqs) made.set(s.name, evaluate(s.update, k, false, state, state.start, seq, loss, batch));
+        // A rule that only copies a value (y(k+1) = x(k+1), or x(k+1) = x0) gets its own tensor:
+        // the kept values are disposed on their own schedules. Every other rule makes a new one.
+        return tensorSeqs.map((s) => (copies(s.update) ? tf.clone(made.get(s.name)!) : made.get(s.name)!));
       });
+      let xNext: tf.Tensor2D | undefined;
       tensorSeqs.forEach((s, i) => {
+        if (s.name === iterate) {
+          xNext = next[i];
+          // x_k becomes x_{k−1}: copied, since the runner disposes x
+          if (depth.get(iterate)! >= 2) {
+            past.unshift(tf.clone(x));
+            while (past.length > depth.get(iterate)! - 1) past.pop()!.dispose();
+          }
+          return;
+        }
         const h = state.history.get(s.name)!;
         h.unshift(next[i]);
         while (h.length > depth.get(s.name)!) h.pop()!.dispose();
       });
-      return { x: tf.clone(state.history.get(method.iterate)![0]), state };
+      return { x: xNext!, state };
     },
     dispose(state) {
       for (const h of state.history.values()) tf.dispose(h);
       tf.dispose([...state.constants.values()]);
       state.minibatch?.dispose();
+      state.start?.dispose();
     },
   };
 }

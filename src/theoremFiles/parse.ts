@@ -8,7 +8,8 @@
  */
 import type { MathNode } from 'mathjs';
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
-import { FAMILIES, familyById, huberWorstCase } from '../classes/index.ts';
+import { FAMILIES, familyById, huberWorstCase, quadraticFromSpectrum, spectrum, type QuadraticParams } from '../classes/index.ts';
+import { makeRng } from '../numeric/rng.ts';
 import { closest } from '../cli/closest.ts';
 import { describeMethod, type Method, type ProxTerm, type RuleText } from '../methods/describe.ts';
 import { parseUserExpression } from '../methods/expression.ts';
@@ -42,7 +43,22 @@ export const BOUND_SYMBOLS: Readonly<Record<string, string>> = {
 /** Tight witnesses computed from the run length (as the catalogue's). */
 const WITNESS_BUILDERS: Readonly<Record<string, { family: string; keys: readonly string[]; build: (a: Record<string, number>, steps: number) => Record<string, unknown> }>> = {
   'huber-worst-case': { family: 'huber', keys: ['L', 'R', 'h'], build: (a, steps) => huberWorstCase(a.L, a.R, steps, a.h) as unknown as Record<string, unknown> },
+  'binary-target-quadratic': { family: 'quadratic', keys: ['d', 'mu', 'L', 'seed'], build: (a) => binaryTargetQuadratic(a.d, a.mu, a.L, a.seed) as unknown as Record<string, unknown> },
 };
+
+/**
+ * A separable (diagonal) quadratic whose minimiser is a binary point x* ∈ {±1}^d
+ * and whose start lies in x*'s orthant inside the box: x0_j = x*_j·u_j, u_j in
+ * (0, 1]. The setting of theorems/askewsgd-binary-target.md; spectrum uniform in
+ * [mu, L] with both ends, signs and u drawn from `seed`.
+ */
+export function binaryTargetQuadratic(d: number, mu: number, L: number, seed: number): QuadraticParams {
+  if (!(Number.isInteger(d) && d >= 1)) throw new Error(`binary-target-quadratic: d must be a whole number ≥ 1, got ${d}`);
+  const rng = makeRng(seed);
+  const xstar = Array.from({ length: d }, () => (rng.next() < 0.5 ? -1 : 1));
+  const x0 = xstar.map((s) => s * (1 - rng.next()));
+  return quadraticFromSpectrum(spectrum(d, mu, L, 'uniform', seed + 1), { rotationSeed: null, xstar, x0, fstar: 0 });
+}
 
 export interface TheoremFile {
   file: string;
@@ -240,6 +256,9 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
     ranges[key] = v as [number, number];
   }
   const witnesses = list('witnesses').map(({ node, line }) => witnessEntry(node, line));
+  if (entries.has('families') && families.length === 0 && witnesses.length === 0) {
+    throw err(entries.get('families')!.line, '`families: []` leaves no witness to run on; list families, or add witnesses under `witnesses:`');
+  }
   const planted = plantEntry();
 
   const theorem: Theorem = {
@@ -254,7 +273,8 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
     statement: boundNode.toString(),
     ...(Object.keys(boundSequences).length ? { sequences: boundSequences } : {}),
     ...(from !== undefined ? { from } : {}),
-    ...(families.length ? { families } : {}),
+    // `families: []` says: no random witnesses, only those under `witnesses:` (a setting no family's draws fit)
+    ...(entries.has('families') ? { families } : {}),
     ...(witnesses.length ? { witnesses: ({ steps }: { steps: number }) => witnesses.map((w) => w(steps)) } : {}),
     planted,
     ...(text1('tight', false) ? { tight: text1('tight', false)!.text } : {}),
@@ -291,7 +311,7 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
       if (n.type !== 'SymbolNode' || (parent?.type === 'FunctionNode' && path === 'fn')) return;
       const name = (n as unknown as { name: string }).name;
       if (!known.includes(name) && !['pi', 'e'].includes(name)) {
-        throw err(line, `${what} uses the unknown symbol '${name}'${closest(name, known)}; it may use ${known.join(', ')}`);
+        throw err(line, `${what} uses the unknown symbol '${name}'${closest(name, known)}; it may use ${[...new Set(known)].join(', ')}`);
       }
     });
   }
