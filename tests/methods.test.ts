@@ -252,6 +252,22 @@ describe('rules that use x0 or only copy a value', () => {
 });
 
 describe('tensors', () => {
+  it('Nesterov and FISTA written as methods run the very kernels of the built-in nesterov (no copy, no extra op per step)', async () => {
+    const kernels = async (optimizer: string, hyper: Record<string, readonly number[]>) => {
+      const p = await tf.profile(async () => { await runBatch({ family: quadratic, instances, optimizer, hyper, steps: 10, onStep: () => {} }); });
+      const counts: Record<string, number> = {};
+      for (const k of p.kernels) counts[k.name] = (counts[k.name] ?? 0) + 1;
+      return counts;
+    };
+    for (const [id, hyper] of [['nesterov', { lr: [0.2, 0.1, 0.09], momentum: [0.5, 0.3, 0.7] }], ['fista', { lr: [0.2, 0.1, 0.09] }]] as const) {
+      registerOptimizer(describedOptimizer(`kernels:${id}`, id, builtinMethod(id)!));
+      const [a, b] = [await kernels('nesterov', hyper), await kernels(`kernels:${id}`, hyper)];
+      expect(b, id).toEqual(a);
+      expect(a.Multiply).toBeGreaterThan(0);
+    }
+  });
+
+
   it('a described run leaves no tensor behind (the iterate handed over, x(k-1) kept, x0 as an anchor, a copy rule)', async () => {
     const anchored = describe1([['x(0)', 'x0'], ['y(0)', 'x0'], ['x(k+1)', '1 / (k + 2) * x0 + (k + 1) / (k + 2) * (y(k) - lr * grad(f, y(k)))'], ['y(k+1)', 'x(k+1)']], ['lr']);
     for (const [id, m] of [['gd', builtinMethod('gd')!], ['heavy-ball', builtinMethod('heavy-ball')!], ['fista', builtinMethod('fista')!], ['anchored', anchored]] as const) {
