@@ -3,6 +3,7 @@
  * where they are the same method: the float32 TensorFlow.js iterates, the
  * float64 exact step, and the linear form (which also names the built-in).
  */
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quadratic, quadraticFromSpectrum, noisyQuadratic } from '../src/classes/index.ts';
 import { initEngine } from '../src/engine/backend.ts';
@@ -247,6 +248,35 @@ describe('rules that use x0 or only copy a value', () => {
     }
     // and the iterates move
     expect(Math.abs(run[STEPS][0] - run[0][0])).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('tensors', () => {
+  it('Nesterov and FISTA written as methods run the very kernels of the built-in nesterov (no copy, no extra op per step)', async () => {
+    const kernels = async (optimizer: string, hyper: Record<string, readonly number[]>) => {
+      const p = await tf.profile(async () => { await runBatch({ family: quadratic, instances, optimizer, hyper, steps: 10, onStep: () => {} }); });
+      const counts: Record<string, number> = {};
+      for (const k of p.kernels) counts[k.name] = (counts[k.name] ?? 0) + 1;
+      return counts;
+    };
+    for (const [id, hyper] of [['nesterov', { lr: [0.2, 0.1, 0.09], momentum: [0.5, 0.3, 0.7] }], ['fista', { lr: [0.2, 0.1, 0.09] }]] as const) {
+      registerOptimizer(describedOptimizer(`kernels:${id}`, id, builtinMethod(id)!));
+      const [a, b] = [await kernels('nesterov', hyper), await kernels(`kernels:${id}`, hyper)];
+      expect(b, id).toEqual(a);
+      expect(a.Multiply).toBeGreaterThan(0);
+    }
+  });
+
+
+  it('a described run leaves no tensor behind (the iterate handed over, x(k-1) kept, x0 as an anchor, a copy rule)', async () => {
+    const anchored = describe1([['x(0)', 'x0'], ['y(0)', 'x0'], ['x(k+1)', '1 / (k + 2) * x0 + (k + 1) / (k + 2) * (y(k) - lr * grad(f, y(k)))'], ['y(k+1)', 'x(k+1)']], ['lr']);
+    for (const [id, m] of [['gd', builtinMethod('gd')!], ['heavy-ball', builtinMethod('heavy-ball')!], ['fista', builtinMethod('fista')!], ['anchored', anchored]] as const) {
+      registerOptimizer(describedOptimizer(`leak:${id}`, id, m));
+      const hyper = Object.fromEntries(m.parameters.map((p) => [p, instances.map(() => (p === 'lr' ? 0.1 : 0.5))]));
+      const before = tf.memory().numTensors;
+      await runBatch({ family: quadratic, instances, optimizer: `leak:${id}`, hyper, steps: 12, onStep: () => {} });
+      expect(tf.memory().numTensors, id).toBe(before);
+    }
   });
 });
 

@@ -40,8 +40,27 @@ export function compileTfjs(method: Method, hyper: Hyper, ctx: RuleContext): Upd
   const samples = method.stochastic ? ctx.instances.map((inst) => ctx.family.samples!(inst)) : [];
 
   /** A host scalar as a [B, 1] column; in an update at step k, sequence lag j is index k + 1 − j. */
-  const hostColumn = (node: MethodNode, k: number, initial: boolean) =>
-    tf.tensor2d(Float32Array.from(rowParams, (p, i) => hostValue(node, p, k, (name, lag) => host[i](name, initial ? 0 : k + 1 - lag))), [B, 1]);
+  // A host value that uses no parameter (FISTA's (λ_k − 1)/λ_{k+1}) is the same in every row: one [1, 1] tensor, broadcast.
+  const rowFreeSeqs = new Set(method.sequences.filter((q) => q.host).map((q) => q.name));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const q of method.sequences) {
+      if (rowFreeSeqs.has(q.name) && ![...nodesOf(q.initial), ...nodesOf(q.update)].every((n) => n.op !== 'param' && (n.op !== 'seq' || rowFreeSeqs.has(n.name)))) {
+        rowFreeSeqs.delete(q.name);
+        changed = true;
+      }
+    }
+  }
+  const rowFree = new Map<MethodNode, boolean>();
+  const isRowFree = (node: MethodNode) => {
+    let r = rowFree.get(node);
+    if (r === undefined) rowFree.set(node, (r = nodesOf(node).every((n) => n.op !== 'param' && (n.op !== 'seq' || rowFreeSeqs.has(n.name)))));
+    return r;
+  };
+  const hostAt = (node: MethodNode, i: number, k: number, initial: boolean) =>
+    hostValue(node, rowParams[i], k, (name, lag) => host[i](name, initial ? 0 : k + 1 - lag));
+  const hostColumn = (node: MethodNode, k: number, initial: boolean): tf.Tensor2D =>
+    isRowFree(node) ? tf.tensor2d([hostAt(node, 0, k, initial)], [1, 1]) : tf.tensor2d(Float32Array.from(rowParams, (_p, i) => hostAt(node, i, k, initial)), [B, 1]);
   // Whether a host node is the same at every step (no k, no sequence): decided once per node.
   const constant = new Map<MethodNode, boolean>();
   const isConstant = (node: MethodNode) => {
