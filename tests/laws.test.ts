@@ -21,6 +21,9 @@ import { sphereData, trainWide } from '../src/laws/wide/twoLayer.ts';
 import { VARIANCE_LIMITED, varianceLimitedCheck } from '../src/laws/scaling/varianceLimited.ts';
 import { boundVerdict, checkBoundAtSize, type BoundTrace } from '../src/laws/bound.ts';
 import { makeRng } from '../src/numeric/rng.ts';
+import { tf } from '../src/engine/backend.ts';
+import { KAN_EXPONENT, kanCheck } from '../src/laws/kan/kanScaling.ts';
+import { bsplineBasis, greville } from '../src/laws/kan/spline.ts';
 
 const claim = (predicted: number, relation: Claim['relation'] = 'equal', tolerance = 0.1): Claim =>
   ({ id: 'c', relation, quantity: 'y against x', predicted, tolerance, source: 'test' });
@@ -331,4 +334,61 @@ describe('variance-limited scaling on real TensorFlow.js gradient descent', () =
       expect([seed, exponentVerdict({ ...VARIANCE_LIMITED, predicted: -0.5 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
     }
   }, 120_000);
+});
+
+describe('KAN grid scaling on real TensorFlow.js training (small sizes)', () => {
+  // Small: 600 training and 400 test points, 5 seeds, 15 steps per grid (the defaults are timed in bench/laws.ts).
+  // Grids from 8: at 6 the local slope is still about −4.5 (the error approaches G^(−4) from above).
+  const small = { sizes: [8, 12, 16, 20], seeds: 5, train: 600, test: 400, iterations: 15, mlpIterations: 10 };
+  const runs: { seed: number; truth: LawResult }[] = [];
+
+  beforeAll(async () => {
+    await initEngine();
+    for (const seed of [0, 1]) runs.push({ seed, truth: await kanCheck({ ...small, seed }) });
+  }, 300_000);
+
+  it('the cubic-spline exponent −4 is consistent on two data seeds', () => {
+    for (const { seed, truth } of runs) expect([seed, truth.statements[0].verdict]).toEqual([seed, 'consistent']);
+  });
+
+  it("planted wrong exponents (Liu et al.'s mean-error line −3, and −2) are inconsistent on the same fits", () => {
+    for (const { seed, truth } of runs) {
+      const fit = truth.statements[0].fit!;
+      expect([seed, exponentVerdict({ ...KAN_EXPONENT, predicted: -3 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
+      expect([seed, exponentVerdict({ ...KAN_EXPONENT, predicted: -2 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
+    }
+  });
+
+  it('the KAN is far below the MLP with as many parameters at the largest grid', () => {
+    for (const { truth } of runs) {
+      const last = truth.table.rows[truth.table.rows.length - 1];
+      expect((last.mlpTest as number) / (last.kanTest as number)).toBeGreaterThan(10);
+    }
+  });
+
+  it('two grids cannot give an exponent: inconclusive with the reason', async () => {
+    const r = await kanCheck({ ...small, sizes: [8, 12], seeds: 2, seed: 0 });
+    expect(r.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
+  }, 120_000);
+
+  it('the B-spline basis sums to 1 and reproduces x (its Greville abscissae), slopes summing to 0', () => {
+    const xs = [-1, -0.37, 0, 0.5, 0.999, 1];
+    const { basis, slope } = bsplineBasis(tf.tensor3d(xs, [1, xs.length, 1]), tf.scalar(-1), tf.scalar(2 / 5), 5);
+    const B = (basis.arraySync() as number[][][])[0], dB = (slope.arraySync() as number[][][])[0];
+    const g = greville({ lo: -1, hi: 1, G: 5 });
+    xs.forEach((x, i) => {
+      expect(B[i].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      expect(B[i].reduce((a, b, j) => a + b * g[j], 0)).toBeCloseTo(x, 6);
+      expect(dB[i].reduce((a, b) => a + b, 0)).toBeCloseTo(0, 5);
+    });
+  });
+
+  it('exits 2 naming --grids and its range', () => {
+    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+    for (const bad of ['2,4,8', '8,16,33']) {
+      const r = spawnSync(process.execPath, [BIN, 'law', 'kan', '--grids', bad], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--grids takes whole numbers in \[3, 32\]/);
+    }
+  });
 });

@@ -6,6 +6,7 @@
 import type { Law } from './types.ts';
 import { DISTILLATION_DEFAULTS } from './distillation/defaults.ts';
 import { ELASTICITY_DEFAULTS } from './elasticity/defaults.ts';
+import { KAN_DEFAULTS } from './kan/defaults.ts';
 import { SCALING_DEFAULTS } from './scaling/defaults.ts';
 import { LAZY_DEFAULTS } from './wide/defaults.ts';
 
@@ -17,6 +18,7 @@ export const lazyTraining: Law = {
   seeds: { min: 1, max: 64, default: LAZY_DEFAULTS.seeds },
   describe: `n ${LAZY_DEFAULTS.n} points on S^${LAZY_DEFAULTS.d - 1}, η = 1/λmax(H∞), steps until the bound falls by e^${LAZY_DEFAULTS.decay}; exponents fitted from width ${LAZY_DEFAULTS.fitFrom}, bound claimed from width ${LAZY_DEFAULTS.holdsFrom}`,
   tensorflow: true,
+  inDefaultReport: true,
   run: async (opts) => (await import('./wide/lazyTraining.ts')).lazyTrainingCheck(opts),
 };
 
@@ -28,6 +30,7 @@ export const localElasticity: Law = {
   seeds: { min: 1, max: 256, default: ELASTICITY_DEFAULTS.seeds },
   describe: `step sizes η = ηmax/k for the k given by --steps (ηmax below the first ReLU flip at x or x′, at most 1/(8·Θ(x,x))); width ${ELASTICITY_DEFAULTS.width}; two antipodal clusters of ${ELASTICITY_DEFAULTS.perClass} points in R^${ELASTICITY_DEFAULTS.d}`,
   tensorflow: true,
+  inDefaultReport: true,
   run: async (opts) => (await import('./elasticity/localElasticity.ts')).localElasticityCheck(opts),
 };
 
@@ -39,6 +42,7 @@ export const distillation: Law = {
   seeds: { min: 1, max: 64, default: DISTILLATION_DEFAULTS.seeds },
   describe: `d ${DISTILLATION_DEFAULTS.d}, teacher w* ~ N(0, ${DISTILLATION_DEFAULTS.teacherScale ** 2}I), inputs N(0, I/d), step 1/L, steps until the bound falls by e^${DISTILLATION_DEFAULTS.decay}`,
   tensorflow: true,
+  inDefaultReport: true,
   run: async (opts) => (await import('./distillation/linearStudent.ts')).distillationCheck(opts),
 };
 
@@ -50,9 +54,22 @@ export const varianceLimited: Law = {
   seeds: { min: 1, max: 64, default: SCALING_DEFAULTS.seeds },
   describe: `P ${SCALING_DEFAULTS.features} whitened random ReLU features, tanh teacher of width ${SCALING_DEFAULTS.teacherWidth} on S^${SCALING_DEFAULTS.manifoldDimension}, population ${SCALING_DEFAULTS.population} points, training sets drawn with replacement`,
   tensorflow: true,
+  inDefaultReport: true,
   run: async (opts) => (await import('./scaling/varianceLimited.ts')).varianceLimitedCheck(opts),
 };
 
-export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation, varianceLimited];
+export const kanGrid: Law = {
+  id: 'kan',
+  title: 'KAN grid scaling: test error of a cubic-spline Kolmogorov–Arnold network against the grid size',
+  summary: 'a [2,1,1] KAN on exp(sin πx + y²), grid extension: test RMSE ∝ G^(−4) (cubic splines); an MLP of the same size beside it',
+  sizes: { option: 'grids', min: 3, max: KAN_DEFAULTS.maxGrid, defaults: KAN_DEFAULTS.grids },
+  seeds: { min: 1, max: 32, default: KAN_DEFAULTS.seeds },
+  describe: `${KAN_DEFAULTS.train} training and ${KAN_DEFAULTS.test} test points on [−1, 1]², ${KAN_DEFAULTS.iterations} Levenberg–Marquardt steps per grid, best of ${KAN_DEFAULTS.starts} starts at a warm-up grid G = 3; tanh MLP with as many parameters`,
+  tensorflow: true,
+  inDefaultReport: false, // about 30 s with the defaults
+  run: async (opts) => (await import('./kan/kanScaling.ts')).kanCheck(opts),
+};
+
+export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation, varianceLimited, kanGrid];
 
 export const lawById = (id: string): Law | undefined => LAWS.find((l) => l.id === id);
