@@ -19,6 +19,7 @@ import { IDENTITY, LINEAR_NOT_ELASTIC, localElasticityCheck, NETWORK_ELASTIC } f
 import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
 import { sphereData, trainWide } from '../src/laws/wide/twoLayer.ts';
 import { VARIANCE_LIMITED, varianceLimitedCheck } from '../src/laws/scaling/varianceLimited.ts';
+import { resolutionClaim, resolutionLimitedCheck } from '../src/laws/scaling/resolutionLimited.ts';
 import { boundVerdict, checkBoundAtSize, type BoundTrace } from '../src/laws/bound.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 import { tf } from '../src/engine/backend.ts';
@@ -390,5 +391,35 @@ describe('KAN grid scaling on real TensorFlow.js training (small sizes)', () => 
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/--grids takes whole numbers in \[3, 32\]/);
     }
+  });
+});
+
+describe('resolution-limited scaling on a 2-dimensional manifold (small sizes)', () => {
+  // Small: P = 16, 32, 64 with 2048 training points (32 per unit at the largest), 16 seeds.
+  const small = { sizes: [16, 32, 64], seeds: 16, train: 2048, test: 1024 };
+
+  it('the exponent −4/d = −2 is consistent on two data seeds; the variance-limited −1 and d = 1\'s −4 planted in its place are inconsistent', async () => {
+    await initEngine();
+    for (const seed of [0, 1]) {
+      const r = await resolutionLimitedCheck({ ...small, seed });
+      expect([seed, r.statements[0].verdict]).toEqual([seed, 'consistent']);
+      const fit = r.statements[0].fit!;
+      expect([seed, exponentVerdict({ ...resolutionClaim(2), predicted: -1 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
+      expect([seed, exponentVerdict(resolutionClaim(1), { fit }).verdict]).toEqual([seed, 'inconsistent']);
+    }
+  }, 300_000);
+
+  it('two sizes or one seed: inconclusive with the reason', async () => {
+    const two = await resolutionLimitedCheck({ ...small, sizes: [16, 32], seeds: 3, seed: 0 });
+    expect(two.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
+    const one = await resolutionLimitedCheck({ ...small, seeds: 1, seed: 0 });
+    expect(one.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/1 seed/) });
+  }, 120_000);
+
+  it('exits 2 naming --features and its range', () => {
+    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [BIN, 'law', 'scaling-resolution', '--features', '16,32,1000'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--features takes whole numbers in \[2, 128\]/);
   });
 });

@@ -7,7 +7,7 @@ import type { Law } from './types.ts';
 import { DISTILLATION_DEFAULTS } from './distillation/defaults.ts';
 import { ELASTICITY_DEFAULTS } from './elasticity/defaults.ts';
 import { KAN_DEFAULTS } from './kan/defaults.ts';
-import { SCALING_DEFAULTS } from './scaling/defaults.ts';
+import { RESOLUTION_DEFAULTS, SCALING_DEFAULTS } from './scaling/defaults.ts';
 import { LAZY_DEFAULTS } from './wide/defaults.ts';
 
 export const lazyTraining: Law = {
@@ -70,6 +70,18 @@ export const kanGrid: Law = {
   run: async (opts) => (await import('./kan/kanScaling.ts')).kanCheck(opts),
 };
 
-export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation, varianceLimited, kanGrid];
+export const resolutionLimited: Law = {
+  id: 'scaling-resolution',
+  title: 'Resolution-limited scaling: loss of a ReLU student against its number of units, on a manifold of dimension d',
+  summary: `teacher–student on a ${RESOLUTION_DEFAULTS.manifoldDimension}-dimensional manifold, data plentiful: L(P) ∝ P^(−4/d) for a two-layer ReLU student with P random units and a fitted last layer`,
+  sizes: { option: 'features', min: 2, max: RESOLUTION_DEFAULTS.train / 32, defaults: RESOLUTION_DEFAULTS.features }, // above train/32 the data, not P, would limit the loss
+  seeds: { min: 1, max: 64, default: RESOLUTION_DEFAULTS.seeds },
+  describe: `d = ${RESOLUTION_DEFAULTS.manifoldDimension} cube embedded in R^${RESOLUTION_DEFAULTS.ambientDimension}, tanh teacher of width ${RESOLUTION_DEFAULTS.teacherWidth}, ${RESOLUTION_DEFAULTS.train} training and ${RESOLUTION_DEFAULTS.test} test points, last layer by least squares`,
+  tensorflow: true,
+  inDefaultReport: false, // about 30 s with the defaults
+  run: async (opts) => (await import('./scaling/resolutionLimited.ts')).resolutionLimitedCheck(opts),
+};
+
+export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation, varianceLimited, resolutionLimited, kanGrid];
 
 export const lawById = (id: string): Law | undefined => LAWS.find((l) => l.id === id);
