@@ -20,6 +20,7 @@ import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wid
 import { sphereData, trainWide } from '../src/laws/wide/twoLayer.ts';
 import { VARIANCE_LIMITED, varianceLimitedCheck } from '../src/laws/scaling/varianceLimited.ts';
 import { resolutionClaim, resolutionLimitedCheck } from '../src/laws/scaling/resolutionLimited.ts';
+import { BEATS_TRUNCATION, lowRankDistillationCheck, SAME_AS_LABELS } from '../src/laws/distillation/lowRankDistillation.ts';
 import { boundVerdict, checkBoundAtSize, type BoundTrace } from '../src/laws/bound.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 import { tf } from '../src/engine/backend.ts';
@@ -421,5 +422,32 @@ describe('resolution-limited scaling on a 2-dimensional manifold (small sizes)',
     const r = spawnSync(process.execPath, [BIN, 'law', 'scaling-resolution', '--features', '16,32,1000'], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--features takes whole numbers in \[2, 128\]/);
+  });
+});
+
+describe('distillation into a low-rank student (small sizes)', () => {
+  const small = { sizes: [1, 2], seeds: 8, steps: 400 };
+
+  it('beats the truncated teacher and equals the label-trained student on two data seeds; the planted opposites are inconsistent', async () => {
+    await initEngine();
+    const planted = {
+      truncation: { ...BEATS_TRUNCATION, relation: 'at-most' as const }, // "truncating is at least as good"
+      labels: { ...SAME_AS_LABELS, relation: 'at-least' as const, predicted: Math.log(1.05), tolerance: 0 }, // "distilling wins by 5 %"
+    };
+    for (const seed of [0, 1]) {
+      const truth = await lowRankDistillationCheck({ ...small, seed });
+      expect(truth.statements.map((st) => [seed, st.id, st.verdict])).toEqual([[seed, 'distilled-beats-truncation', 'consistent'], [seed, 'distilled-equals-labels', 'consistent']]);
+      // the two students end at the same model (same start, same steps, losses equal up to a constant)
+      for (const row of truth.table.rows) expect(Math.abs((row.labels as number) / (row.distilled as number) - 1)).toBeLessThan(1e-3);
+      const wrong = await lowRankDistillationCheck({ ...small, seed, claims: planted });
+      expect(wrong.statements.map((st) => [seed, st.verdict])).toEqual([[seed, 'inconsistent'], [seed, 'inconsistent']]);
+    }
+  }, 300_000);
+
+  it('exits 2 naming --ranks and its range', () => {
+    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [BIN, 'law', 'distillation-low-rank', '--ranks', '1,12'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--ranks takes whole numbers in \[1, 11\]/);
   });
 });

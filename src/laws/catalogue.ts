@@ -4,7 +4,7 @@
  * usage errors stay fast.
  */
 import type { Law } from './types.ts';
-import { DISTILLATION_DEFAULTS } from './distillation/defaults.ts';
+import { DISTILLATION_DEFAULTS, LOW_RANK_DISTILLATION_DEFAULTS } from './distillation/defaults.ts';
 import { ELASTICITY_DEFAULTS } from './elasticity/defaults.ts';
 import { KAN_DEFAULTS } from './kan/defaults.ts';
 import { RESOLUTION_DEFAULTS, SCALING_DEFAULTS } from './scaling/defaults.ts';
@@ -82,6 +82,18 @@ export const resolutionLimited: Law = {
   run: async (opts) => (await import('./scaling/resolutionLimited.ts')).resolutionLimitedCheck(opts),
 };
 
-export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation, varianceLimited, resolutionLimited, kanGrid];
+export const lowRankDistillation: Law = {
+  id: 'distillation-low-rank',
+  title: 'Distillation into a low-rank student, against truncating the teacher and against training on labels',
+  summary: 'linear teacher–student with anisotropic inputs: the distilled rank-r student beats the truncated SVD; on the same inputs it equals the student trained on labels',
+  sizes: { option: 'ranks', min: 1, max: LOW_RANK_DISTILLATION_DEFAULTS.k - 1, defaults: LOW_RANK_DISTILLATION_DEFAULTS.ranks },
+  seeds: { min: 2, max: 64, default: LOW_RANK_DISTILLATION_DEFAULTS.seeds },
+  describe: `d ${LOW_RANK_DISTILLATION_DEFAULTS.d} inputs, k ${LOW_RANK_DISTILLATION_DEFAULTS.k} outputs, n ${LOW_RANK_DISTILLATION_DEFAULTS.n} labelled points, noise ${LOW_RANK_DISTILLATION_DEFAULTS.noise}; students trained by Adam (${LOW_RANK_DISTILLATION_DEFAULTS.steps} steps)`,
+  tensorflow: true,
+  inDefaultReport: false, // about 15 s with the defaults on a loaded machine
+  run: async (opts) => (await import('./distillation/lowRankDistillation.ts')).lowRankDistillationCheck(opts),
+};
+
+export const LAWS: readonly Law[] = [lazyTraining, localElasticity, distillation, lowRankDistillation, varianceLimited, resolutionLimited, kanGrid];
 
 export const lawById = (id: string): Law | undefined => LAWS.find((l) => l.id === id);
