@@ -1,6 +1,7 @@
 /**
  * The default report (the whole catalogue, every proof in proofs/, the quick
- * experiments and every law check, with the commands' default settings, the
+ * experiments and the quick law checks (kan, scaling-resolution and
+ * distillation-low-rank, each over ten seconds, are left out), with the commands' default settings, the
  * recorded relaxations replayed): wall time, CPU time of the process (workers
  * included), and the page's size. Targets on the 2-core machine: ≤ 60 s and
  * ≤ 4 MB (measured 2026-12-03 on a quiet machine: 81 s wall, 128 s CPU,

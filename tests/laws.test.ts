@@ -19,8 +19,13 @@ import { IDENTITY, LINEAR_NOT_ELASTIC, localElasticityCheck, NETWORK_ELASTIC } f
 import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
 import { sphereData, trainWide } from '../src/laws/wide/twoLayer.ts';
 import { VARIANCE_LIMITED, varianceLimitedCheck } from '../src/laws/scaling/varianceLimited.ts';
+import { resolutionClaim, resolutionLimitedCheck } from '../src/laws/scaling/resolutionLimited.ts';
+import { BEATS_TRUNCATION, lowRankDistillationCheck, SAME_AS_LABELS } from '../src/laws/distillation/lowRankDistillation.ts';
 import { boundVerdict, checkBoundAtSize, type BoundTrace } from '../src/laws/bound.ts';
 import { makeRng } from '../src/numeric/rng.ts';
+import { tf } from '../src/engine/backend.ts';
+import { KAN_EXPONENT, kanCheck } from '../src/laws/kan/kanScaling.ts';
+import { bsplineBasis, greville } from '../src/laws/kan/spline.ts';
 
 const claim = (predicted: number, relation: Claim['relation'] = 'equal', tolerance = 0.1): Claim =>
   ({ id: 'c', relation, quantity: 'y against x', predicted, tolerance, source: 'test' });
@@ -331,4 +336,118 @@ describe('variance-limited scaling on real TensorFlow.js gradient descent', () =
       expect([seed, exponentVerdict({ ...VARIANCE_LIMITED, predicted: -0.5 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
     }
   }, 120_000);
+});
+
+describe('KAN grid scaling on real TensorFlow.js training (small sizes)', () => {
+  // Small: 600 training and 400 test points, 5 seeds, 15 steps per grid (the defaults are timed in bench/laws.ts).
+  // Grids from 8: at 6 the local slope is still about −4.5 (the error approaches G^(−4) from above).
+  const small = { sizes: [8, 12, 16, 20], seeds: 5, train: 600, test: 400, iterations: 15, mlpIterations: 10 };
+  const runs: { seed: number; truth: LawResult }[] = [];
+
+  beforeAll(async () => {
+    await initEngine();
+    for (const seed of [0, 1]) runs.push({ seed, truth: await kanCheck({ ...small, seed }) });
+  }, 300_000);
+
+  it('the cubic-spline exponent −4 is consistent on two data seeds', () => {
+    for (const { seed, truth } of runs) expect([seed, truth.statements[0].verdict]).toEqual([seed, 'consistent']);
+  });
+
+  it("planted wrong exponents (Liu et al.'s mean-error line −3, and −2) are inconsistent on the same fits", () => {
+    for (const { seed, truth } of runs) {
+      const fit = truth.statements[0].fit!;
+      expect([seed, exponentVerdict({ ...KAN_EXPONENT, predicted: -3 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
+      expect([seed, exponentVerdict({ ...KAN_EXPONENT, predicted: -2 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
+    }
+  });
+
+  it('the KAN is far below the MLP with as many parameters at the largest grid', () => {
+    for (const { truth } of runs) {
+      const last = truth.table.rows[truth.table.rows.length - 1];
+      expect((last.mlpTest as number) / (last.kanTest as number)).toBeGreaterThan(10);
+    }
+  });
+
+  it('two grids cannot give an exponent: inconclusive with the reason', async () => {
+    const r = await kanCheck({ ...small, sizes: [8, 12], seeds: 2, seed: 0 });
+    expect(r.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
+  }, 120_000);
+
+  it('the B-spline basis sums to 1 and reproduces x (its Greville abscissae), slopes summing to 0', () => {
+    const xs = [-1, -0.37, 0, 0.5, 0.999, 1];
+    const { basis, slope } = bsplineBasis(tf.tensor3d(xs, [1, xs.length, 1]), tf.scalar(-1), tf.scalar(2 / 5), 5);
+    const B = (basis.arraySync() as number[][][])[0], dB = (slope.arraySync() as number[][][])[0];
+    const g = greville({ lo: -1, hi: 1, G: 5 });
+    xs.forEach((x, i) => {
+      expect(B[i].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      expect(B[i].reduce((a, b, j) => a + b * g[j], 0)).toBeCloseTo(x, 6);
+      expect(dB[i].reduce((a, b) => a + b, 0)).toBeCloseTo(0, 5);
+    });
+  });
+
+  it('exits 2 naming --grids and its range', () => {
+    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+    for (const bad of ['2,4,8', '8,16,33']) {
+      const r = spawnSync(process.execPath, [BIN, 'law', 'kan', '--grids', bad], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--grids takes whole numbers in \[3, 32\]/);
+    }
+  });
+});
+
+describe('resolution-limited scaling on a 2-dimensional manifold (small sizes)', () => {
+  // Small: P = 16, 32, 64 with 2048 training points (32 per unit at the largest), 16 seeds.
+  const small = { sizes: [16, 32, 64], seeds: 16, train: 2048, test: 1024 };
+
+  it('the exponent −4/d = −2 is consistent on two data seeds; the variance-limited −1 and d = 1\'s −4 planted in its place are inconsistent', async () => {
+    await initEngine();
+    for (const seed of [0, 1]) {
+      const r = await resolutionLimitedCheck({ ...small, seed });
+      expect([seed, r.statements[0].verdict]).toEqual([seed, 'consistent']);
+      const fit = r.statements[0].fit!;
+      expect([seed, exponentVerdict({ ...resolutionClaim(2), predicted: -1 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
+      expect([seed, exponentVerdict(resolutionClaim(1), { fit }).verdict]).toEqual([seed, 'inconsistent']);
+    }
+  }, 300_000);
+
+  it('two sizes or one seed: inconclusive with the reason', async () => {
+    const two = await resolutionLimitedCheck({ ...small, sizes: [16, 32], seeds: 3, seed: 0 });
+    expect(two.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
+    const one = await resolutionLimitedCheck({ ...small, seeds: 1, seed: 0 });
+    expect(one.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/1 seed/) });
+  }, 120_000);
+
+  it('exits 2 naming --features and its range', () => {
+    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [BIN, 'law', 'scaling-resolution', '--features', '16,32,1000'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--features takes whole numbers in \[2, 128\]/);
+  });
+});
+
+describe('distillation into a low-rank student (small sizes)', () => {
+  const small = { sizes: [1, 2], seeds: 8, steps: 400 };
+
+  it('beats the truncated teacher and equals the label-trained student on two data seeds; the planted opposites are inconsistent', async () => {
+    await initEngine();
+    const planted = {
+      truncation: { ...BEATS_TRUNCATION, relation: 'at-most' as const }, // "truncating is at least as good"
+      labels: { ...SAME_AS_LABELS, relation: 'at-least' as const, predicted: Math.log(1.05), tolerance: 0 }, // "distilling wins by 5 %"
+    };
+    for (const seed of [0, 1]) {
+      const truth = await lowRankDistillationCheck({ ...small, seed });
+      expect(truth.statements.map((st) => [seed, st.id, st.verdict])).toEqual([[seed, 'distilled-beats-truncation', 'consistent'], [seed, 'distilled-equals-labels', 'consistent']]);
+      // the two students end at the same model (same start, same steps, losses equal up to a constant)
+      for (const row of truth.table.rows) expect(Math.abs((row.labels as number) / (row.distilled as number) - 1)).toBeLessThan(1e-3);
+      const wrong = await lowRankDistillationCheck({ ...small, seed, claims: planted });
+      expect(wrong.statements.map((st) => [seed, st.verdict])).toEqual([[seed, 'inconsistent'], [seed, 'inconsistent']]);
+    }
+  }, 300_000);
+
+  it('exits 2 naming --ranks and its range', () => {
+    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [BIN, 'law', 'distillation-low-rank', '--ranks', '1,12'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--ranks takes whole numbers in \[1, 11\]/);
+  });
 });

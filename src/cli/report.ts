@@ -44,7 +44,7 @@ const OPTIONS: OptionSpec[] = [
 
 export const REPORT_HELP = helpText(
   'boundlab report [TARGET...] [--out DIR] [--pdf] [--export DIR2] [--title TEXT] [--notes FILE.md] [--since FILE.json] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
-  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check. The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml; each stored counterexample\nreplayed, unless --fast) of the theorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
+  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check but the slow ones (' + LAWS.filter((l) => !l.inDefaultReport).map((l) => l.id).join(', ') + ': name them). The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml; each stored counterexample\nreplayed, unless --fast) of the theorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
   OPTIONS,
 );
 
@@ -157,13 +157,13 @@ function previousRecord(path: string, maxBytes: number): ReportRecord | undefine
  */
 const DEFAULT_EXPERIMENTS = ['binaryconnect-unbiased', 'proxquant-toy', 'gpfq', 'low-rank', 'low-rank-gpfq'];
 
-/** The whole catalogue, every proof file in proofs/ in name order, the quick experiments, then every law check. */
+/** The whole catalogue, every proof file in proofs/ in name order, the quick experiments, then the quick law checks (Law.inDefaultReport). */
 function catalogueJobs(): Job[] {
   return [
     ...THEOREMS.map((t): Job => ({ kind: 'theorem', id: t.id })),
     ...proofFiles().map((file): Job => ({ kind: 'proof', file })),
     ...DEFAULT_EXPERIMENTS.filter((id) => experimentById(id)).map((id): Job => ({ kind: 'experiment', id })),
-    ...LAWS.map((l): Job => ({ kind: 'law', id: l.id })),
+    ...LAWS.filter((l) => l.inDefaultReport).map((l): Job => ({ kind: 'law', id: l.id })),
   ];
 }
 

@@ -100,5 +100,10 @@ export interface Law {
   /** The other defaults in words (for --help and docs). */
   describe: string;
   tensorflow: boolean;
+  /**
+   * Whether the default report (no targets) runs it: false for checks whose defaults take more
+   * than about ten seconds, which would lengthen every default report; name the id to include one.
+   */
+  inDefaultReport: boolean;
   run(opts: LawOptions): Promise<LawResult>;
 }
