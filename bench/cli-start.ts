@@ -3,13 +3,14 @@
  * for): the median of 5 runs each of `--help`, `list`, `check` of a five-step
  * proof, and `verify gd-pl` with its defaults. Targets on the 2-core machine:
  * ≤ 0.3 s, ≤ 0.5 s, ≤ 1 s, ≤ 3 s. The load average is printed first because
- * other work on the machine stretches wall time. No assertions: timings never
- * go in tests.
+ * other work on the machine stretches wall time; the CPU time of the process
+ * (user + system, from GNU time when /usr/bin/time exists) is printed too, as
+ * it depends less on that load. No assertions: timings never go in tests.
  *
  * Run: npx tsx bench/cli-start.ts   (BOUNDLAB_BIN=path/to/boundlab.mjs to time another entry point)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -45,18 +46,25 @@ const CASES: { name: string; args: string[]; target: number }[] = [
   { name: 'verify gd-pl', args: ['verify', 'gd-pl'], target: 3 },
 ];
 
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuFile = join(dir, 'cpu');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`cores ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${bin}`);
 for (const c of CASES) {
   const times: number[] = [];
+  const cpu: number[] = [];
   let status: number | null = 0;
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [bin, ...c.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = TIME
+      ? spawnSync(TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, bin, ...c.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawnSync(process.execPath, [bin, ...c.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     times.push((performance.now() - t) / 1000);
+    if (TIME) cpu.push(readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0));
     status = r.status;
   }
-  console.log(`${c.name.padEnd(22)} median ${median(times).toFixed(2)} s (target ≤ ${c.target} s), runs ${times.map((t) => t.toFixed(2)).join(' ')}, exit ${status}`);
+  const cpuText = cpu.length ? `, CPU median ${median(cpu).toFixed(2)} s` : '';
+  console.log(`${c.name.padEnd(22)} median ${median(times).toFixed(2)} s (target ≤ ${c.target} s)${cpuText}, runs ${times.map((t) => t.toFixed(2)).join(' ')}, exit ${status}`);
 }
 rmSync(dir, { recursive: true, force: true });

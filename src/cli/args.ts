@@ -2,7 +2,7 @@
  * A small argument parser: each command declares its options, and anything
  * else is a usage error that names the option and the command's --help.
  */
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { closest } from './closest.ts';
 import { DEFAULT_LIMITS, LIMIT_HELP, MAX_SEED, type Limits } from '../language/limits.ts';
 

@@ -1,5 +1,6 @@
 /** boundlab's command line: dispatch, and the one place errors become exit codes. */
-import { UsageError } from '../verify/scope.ts';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../language/usage.ts';
 import { closest } from './closest.ts';
 import { warn } from './terminal.ts';
 
@@ -28,8 +29,17 @@ ${Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(10)} ${v.summary}`).joi
 exit status: 0 all good; 1 a check failed; 2 bad usage, bad input, or an error.
 `;
 
+/** The package's version, from its package.json (two folders up from src/cli/ and from dist/cli/). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`boundlab ${version()}\n`);
+    return 0;
+  }
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return command ? 0 : 2;

@@ -15,8 +15,9 @@ import type { Rng } from '../numeric/rng.ts';
 
 export type Scope = Record<string, unknown>;
 
-/** A user error: bad parameter, unknown id. The CLI prints it and exits 2. */
-export class UsageError extends Error {}
+// UsageError lives in a file of its own so that the command line can catch it without loading mathjs.
+import { UsageError } from '../language/usage.ts';
+export { UsageError };
 
 /**
  * Constants of an instance as the theorem names them. `mu` is the strong
