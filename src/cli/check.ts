@@ -44,6 +44,7 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
     bar.update(`checking ${path} (${i + 1}/${positional.length})…`);
     const r = checkFile(path, opts);
     files.push(r);
+    bar.item(`check: ${path} ${r.verdict} (${i + 1}/${positional.length})`);
     if (!options.json) { bar.done(); say(render(r)); }
   }
   bar.done();

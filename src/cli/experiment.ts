@@ -64,7 +64,7 @@ export async function experimentCommand(argv: readonly string[]): Promise<number
     seeds,
     out: (options.out as string | undefined) ?? 'reports',
     argv,
-    onProgress: (text) => bar.update(`${experiment.id}: ${text}…`),
+    onProgress: (text) => bar.item(`${experiment.id}: ${text}…`),
   });
   bar.done();
   if (options.json) {

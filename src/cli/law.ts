@@ -96,7 +96,7 @@ async function run(argv: readonly string[]): Promise<number> {
     seed: options.seed as number | undefined,
     out: (options.out as string | undefined) ?? 'reports',
     argv: ['law', ...argv],
-    onProgress: (text) => bar.update(`${law.id}: ${text}…`),
+    onProgress: (text) => bar.item(`${law.id}: ${text}…`),
   });
   bar.done();
   if (options.json) {

@@ -76,8 +76,11 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const settings: JobSettings = { seed, instances: passed.instances, steps: passed.steps, check };
 
   const bar = progress();
+  let finished = 0;
   const outcomes = await runJobs(jobs, settings, (done, running) => {
-    bar.update(`report: ${done}/${jobs.length} done${running.length ? `; running ${running.map(jobLabel).join(', ')}` : ''}…`);
+    const text = `report: ${done}/${jobs.length} done${running.length ? `; running ${running.map(jobLabel).join(', ')}` : ''}…`;
+    // a line of its own off a terminal for each finished job, not for each job started
+    if (done > finished) { finished = done; bar.item(text); } else bar.update(text);
   });
   // Relaxations and tightness: everything in the default report; with targets, the theorems named.
   const ids = positional.length ? jobs.flatMap((j) => (j.kind === 'theorem' ? [j.id] : [])) : undefined;
@@ -85,13 +88,13 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   if (!ids || ids.length) {
     const recorded = recordedRelaxations(ids);
     const tight = ids ? TIGHT_POINTS.filter((p) => ids.includes(p.theorem)) : TIGHT_POINTS;
-    if (tight.length) bar.update(`report: tightness of ${tight.map((p) => p.theorem).join(', ')}…`);
+    if (tight.length) bar.item(`report: tightness of ${tight.map((p) => p.theorem).join(', ')}…`);
     const rows = tight.length ? await tightnessRows(settings.seed, ids) : [];
-    if (recorded.entries?.length && !options.fast) bar.update(`report: replaying ${recorded.entries.length} recorded relaxations…`);
+    if (recorded.entries?.length && !options.fast) bar.item(`report: replaying ${recorded.entries.length} recorded relaxations…`);
     const replays = recorded.entries?.length && !options.fast ? await replayRelaxations(recorded.entries) : undefined;
     if (recorded.error || recorded.entries?.length || rows.length) relaxations = { ...recorded, tightness: rows, ...(replays ? { replays } : {}) };
   }
-  bar.update(`report: writing ${join(dir, 'index.html')}…`);
+  bar.item(`report: writing ${join(dir, 'index.html')}…`);
   const items = outcomes.map((o) => toItem(o, limits.bytes));
   const backends = [...new Set(items.flatMap((i) => (i.kind === 'theorem' && i.result && i.result.backend !== 'float64' ? [i.result.backend] : [])))];
   const env = environment({ backends, seed: settings.seed, options: passed, argv });
@@ -106,12 +109,12 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   writeAtomically(dir, 'index.json', JSON.stringify(record, null, 2) + '\n');
   let pdf: string | undefined;
   if (chromium) {
-    bar.update(`report: printing ${join(dir, 'index.pdf')}…`);
+    bar.item(`report: printing ${join(dir, 'index.pdf')}…`);
     pdf = printPdf(chromium, out, dir);
   }
   let exported: ExportResult | undefined;
   if (options.export !== undefined) {
-    bar.update(`report: exporting into ${options.export as string}…`);
+    bar.item(`report: exporting into ${options.export as string}…`);
     exported = exportReport(options.export as string, items, rows, uniqueIds(rows), env, findChromium());
   }
   bar.done();

@@ -40,7 +40,7 @@ export interface ExpectationOptions {
   seeds: number;
   /** Family-wise error rate of the whole verification. */
   alpha: number;
-  set?: Record<string, number>;
+  set?: Record<string, number | string>;
   from?: number;
   curvesPerFamily: number;
   /** Sees every checked step of witness `index` (its position in `witnesses`): searches score each witness by it. */

@@ -20,7 +20,7 @@ export interface LemmaOptions {
   points: number;
   /** Matrices drawn by a family-free lemma (each checked once). */
   matrices: number;
-  set?: Record<string, number>;
+  set?: Record<string, number | string>;
 }
 
 /** Check a lemma on every witness; family-free lemmas (matrices) draw their own. */

@@ -27,6 +27,9 @@ import {
   complexity, evaluate, pickStarts, refine, sampleCandidates, shrink, WEAKER, type Candidate, type Scored, type SearchContext,
 } from './search.ts';
 
+/** The largest excess as progress and result both print it (relative; ≤ 0 when nothing was violated). */
+export const excessText = (excess: number): string => excess.toExponential(2);
+
 export interface RelaxOptions {
   drop: readonly string[];
   add?: readonly string[];
@@ -130,10 +133,12 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
   let pool = scored;
   if (!expectation) {
     progress(`relax ${th.id}: refining the ${RELAX_DEFAULTS.starts} worst of ${scored.length} candidates…`);
+    const sampledBest = Math.max(...scored.filter((s) => s.valid).map((s) => s.objective));
     const starts = pickStarts(scored, RELAX_DEFAULTS.starts);
     const refined = await refine(ctx, starts, {
       rounds: opts.rounds ?? RELAX_DEFAULTS.rounds, rng,
-      onRound: (r, best) => progress(`relax ${th.id}: refinement round ${r + 1}, largest excess ${best.toPrecision(3)}`),
+      // The largest over every candidate, as the result reports it (the refined starts alone can lie below the sample's best).
+      onRound: (r, best) => progress(`relax ${th.id}: refinement round ${r + 1}, largest excess ${excessText(Math.max(best, sampledBest))}`),
     });
     evaluations += refined.evaluations;
     pool = [...refined.best, ...scored];

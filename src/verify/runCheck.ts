@@ -22,7 +22,7 @@ import type { Witness } from './witnesses.ts';
 export interface RunOptions {
   steps: number;
   seed: number;
-  set?: Record<string, number>;
+  set?: Record<string, number | string>;
   from?: number;
   /** Curves kept per family for plots. */
   curvesPerFamily: number;

@@ -11,6 +11,7 @@ import {
 import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../theorems/domain.ts';
 import { parse, type MathNode } from 'mathjs';
 import { OBSERVABLE_TEX } from './observables.ts';
+import { parseExpression } from '../language/expression.ts';
 import type { Rng } from '../numeric/rng.ts';
 
 export type Scope = Record<string, unknown>;
@@ -112,7 +113,7 @@ export function defineFunctions(th: Theorem, scope: Scope): void {
  * Runs start at x0 rounded to float32, so R, Δ0 and f_0 are measured there.
  */
 export function startScope(
-  th: Theorem, w: { instance: Instance; set?: Record<string, number> }, rng: Rng, set: Readonly<Record<string, number>> = {},
+  th: Theorem, w: { instance: Instance; set?: Record<string, number> }, rng: Rng, set: Readonly<Record<string, number | string>> = {},
 ): { parameters: Record<string, number>; scope: Scope } {
   const constants = constantsOf(th, w.instance);
   const parameters = theoremParameters(th, constants, rng, { ...set, ...w.set });
@@ -130,7 +131,8 @@ const NOT_PARAMETERS = new Set([...Object.keys(OBSERVABLE_TEX), 't', 'R', 'Delta
  * ones computed, the rest sampled inside the constraints. Throws UsageError
  * naming the constraint when a set value lies outside the domain.
  */
-export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, set: Readonly<Record<string, number>> = {}): Record<string, number> {
+export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, given: Readonly<Record<string, number | string>> = {}): Record<string, number> {
+  const set = resolveSet(given, constants);
   const cs = parseConstraints(th.constraints);
   const derived = th.derived ?? {};
   const free = freeParameters(th, constants);
@@ -150,6 +152,27 @@ export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, set: 
   const out: Record<string, number> = {};
   for (const name of [...free, ...Object.keys(derived)]) out[name] = scope[name] as number;
   return out;
+}
+
+/**
+ * The user's fixed parameters at one instance's constants. An expression is
+ * read in the closed language (it comes from the command line) and must
+ * name only constants the instance has.
+ */
+export function resolveSet(set: Readonly<Record<string, number | string>> | undefined, constants: Scope): Record<string, number> {
+  return Object.fromEntries(Object.entries(set ?? {}).map(([k, v]) => {
+    if (typeof v === 'number') return [k, v];
+    const node = parseExpression(v);
+    node.traverse((n, path, parent) => {
+      const name = (n as unknown as { name?: string }).name;
+      if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn') && !(name! in constants) && !['pi', 'e'].includes(name!)) {
+        throw new UsageError(`--set ${k}=${v}: '${name}' is not a constant of this witness (it has ${Object.keys(constants).filter((c) => typeof constants[c] === 'number').join(', ')})`);
+      }
+    });
+    const value = Number(node.compile().evaluate({ ...constants }));
+    if (!Number.isFinite(value)) throw new UsageError(`--set ${k}=${v} is not a finite number at this witness's constants`);
+    return [k, value];
+  }));
 }
 
 /** Parameters the constraints or derived parameters mention that the instance does not fix (freed constants first: others may be bounded by them). */

@@ -21,7 +21,6 @@
 import fc from 'fast-check';
 import { familyById } from '../classes/index.ts';
 import type { Instance } from '../classes/types.ts';
-import { parseExpression } from '../language/expression.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
 import type { Vec } from '../numeric/linalg.ts';
 import { intervalFor, parseConstraints, type Interval } from '../theorems/domain.ts';
@@ -32,7 +31,7 @@ import type { Counterexample } from './result.ts';
 import { checkExpectation } from './expectation.ts';
 import { checkRun, type StepCheck } from './runCheck.ts';
 import { DEFAULTS } from './verify.ts';
-import { constantsOf, freeParameters, theoremParameters, UsageError, type Scope } from './scope.ts';
+import { constantsOf, freeParameters, resolveSet, theoremParameters, UsageError, type Scope } from './scope.ts';
 import { Tally } from './tally.ts';
 import { candidateFamilies, DEFAULT_DIMS, satisfies, type Witness } from './witnesses.ts';
 
@@ -81,27 +80,6 @@ export interface SearchContext {
   set?: Record<string, number | string>;
   /** Expectation theorems: independent runs per witness (default: verify's). */
   seeds?: number;
-}
-
-/**
- * The user's fixed parameters at one instance's constants. An expression is
- * read in the closed language (it comes from the command line) and must
- * name only constants the instance has.
- */
-export function resolveSet(set: SearchContext['set'], constants: Scope): Record<string, number> {
-  return Object.fromEntries(Object.entries(set ?? {}).map(([k, v]) => {
-    if (typeof v === 'number') return [k, v];
-    const node = parseExpression(v);
-    node.traverse((n, path, parent) => {
-      const name = (n as unknown as { name?: string }).name;
-      if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn') && !(name! in constants) && !['pi', 'e'].includes(name!)) {
-        throw new UsageError(`--set ${k}=${v}: '${name}' is not a constant of this witness (it has ${Object.keys(constants).filter((c) => typeof constants[c] === 'number').join(', ')})`);
-      }
-    });
-    const value = Number(node.compile().evaluate({ ...constants }));
-    if (!Number.isFinite(value)) throw new UsageError(`--set ${k}=${v} is not a finite number at this witness's constants`);
-    return [k, value];
-  }));
 }
 
 /** Keys of family params that are structure, not numbers to move (the dimension, a rank, a rotation seed; f*, which only shifts). */

@@ -90,7 +90,8 @@ export async function tightness(th: Theorem, opts: TightnessOptions = {}): Promi
   progress(`tightness ${th.id}: refining the ${starts.length} worst of ${scored.length}…`);
   const refined = await refine(ctx, starts, {
     rounds: opts.rounds ?? TIGHTNESS_DEFAULTS.rounds, rng, coordsPerRound: 6, joint: 2,
-    onRound: (r, best) => progress(`tightness ${th.id}: round ${r + 1}, ratio ${best.toFixed(5)}`),
+    // The float64 search's ratio; the result's ratio is the float32 run's of the worst witnesses found.
+    onRound: (r, best) => progress(`tightness ${th.id}: round ${r + 1}, float64 search ratio ${best.toFixed(6)}`),
   });
   evaluations += refined.evaluations;
   const best = [...refined.best].sort((a, b) => b.objective - a.objective);

@@ -21,7 +21,7 @@ export interface VerifyOptions {
   seed?: number;
   family?: string;
   /** Fixed theorem parameters (checked against the domain). */
-  set?: Record<string, number>;
+  set?: Record<string, number | string>;
   /** Check this statement instead of the theorem's (planted violations). */
   statement?: Statement;
   /** Runs: check from this step on instead of the theorem's own first step. */
@@ -41,6 +41,7 @@ export const DEFAULTS = {
 } as const;
 
 export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  checkArguments(th, opts);
   const started = performance.now();
   const seed = opts.seed ?? DEFAULTS.seed;
   // Lemmas without sampled points, or over matrices only, check each instance once.
@@ -103,4 +104,26 @@ export function plantedStatements(th: Theorem): { name: string; statement: State
   const { bound, ...subs } = th.planted.faster;
   out.push({ name: 'faster', statement: bound !== undefined ? replaceBound(st, bound) : substituteInBounds(st, subs) });
   return out;
+}
+
+/**
+ * The public API's input, checked before anything runs: a script that passes
+ * `theoremById('typo')` (undefined) or `steps: -3` gets one message naming the
+ * argument (a UsageError, exit 2 from a script), not a TypeError from deep inside.
+ */
+function checkArguments(th: Theorem, opts: VerifyOptions): void {
+  if (!th || typeof th !== 'object' || typeof th.id !== 'string' || typeof th.statement !== 'string') {
+    throw new UsageError(`verifyTheorem: the first argument must be a theorem (from theoremById, loadTheorem or registerTheorem), got ${th === undefined ? 'undefined (an unknown id?)' : JSON.stringify(th)?.slice(0, 80)}`);
+  }
+  if (opts === null || typeof opts !== 'object') throw new UsageError(`verifyTheorem ${th.id}: options must be an object, got ${String(opts)}`);
+  const whole: [keyof VerifyOptions, number][] = [['instances', 0], ['steps', 1], ['seeds', 2], ['seed', 0], ['curvesPerFamily', 0], ['from', 0]];
+  for (const [name, min] of whole) {
+    const v = opts[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) {
+      throw new UsageError(`verifyTheorem ${th.id}: ${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (opts.alpha !== undefined && !(typeof opts.alpha === 'number' && opts.alpha > 0 && opts.alpha < 1)) {
+    throw new UsageError(`verifyTheorem ${th.id}: alpha must be a number in (0, 1), got ${JSON.stringify(opts.alpha)}`);
+  }
 }
