@@ -21,6 +21,7 @@ import { sphereData, trainWide } from '../src/laws/wide/twoLayer.ts';
 import { VARIANCE_LIMITED, varianceLimitedCheck } from '../src/laws/scaling/varianceLimited.ts';
 import { boundVerdict, checkBoundAtSize, type BoundTrace } from '../src/laws/bound.ts';
 import { makeRng } from '../src/numeric/rng.ts';
+import { HANG_MS } from './hang.ts';
 
 const claim = (predicted: number, relation: Claim['relation'] = 'equal', tolerance = 0.1): Claim =>
   ({ id: 'c', relation, quantity: 'y against x', predicted, tolerance, source: 'test' });
@@ -104,7 +105,7 @@ describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
         wrong: await lazyTrainingCheck({ sizes: widths, seeds: 6, seed, rateFactor: 4, claims: planted }),
       });
     }
-  }, 300_000);
+  });
 
   it("the papers' statements are consistent on every data seed", () => {
     for (const { seed, truth } of runs) {
@@ -148,13 +149,13 @@ describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
     expect(r.statements[2]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/no width ≥ 1024/) });
     const one = await lazyTrainingCheck({ sizes: [16, 64, 256], seeds: 1, seed: 0 });
     expect(one.statements[1]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/1 seed/) });
-  }, 120_000);
+  });
 });
 
 describe('boundlab law (command line)', () => {
   const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, 'law', ...args], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [BIN, 'law', ...args], { encoding: 'utf8', timeout: HANG_MS });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
@@ -208,7 +209,7 @@ describe('local-elasticity on real TensorFlow.js SGD steps', () => {
         wrong: await localElasticityCheck({ seeds: 12, seed, claims: planted }),
       });
     }
-  }, 300_000);
+  });
 
   it("He and Su's statements are consistent on every data seed", () => {
     for (const { seed, truth } of runs) {
@@ -330,5 +331,5 @@ describe('variance-limited scaling on real TensorFlow.js gradient descent', () =
       expect([seed, exponentVerdict({ ...VARIANCE_LIMITED, predicted: -2 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
       expect([seed, exponentVerdict({ ...VARIANCE_LIMITED, predicted: -0.5 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
     }
-  }, 120_000);
+  });
 });

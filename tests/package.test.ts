@@ -44,7 +44,7 @@ beforeAll(() => {
     mkdirSync(dirname(join(app, 'node_modules', d)), { recursive: true });
     symlinkSync(realpathSync(join(ROOT, 'node_modules', d)), join(app, 'node_modules', d), 'dir');
   }
-}, 600_000);
+});
 
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
