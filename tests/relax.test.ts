@@ -9,11 +9,12 @@ import { initEngine } from '../src/engine/backend.ts';
 import { familyById } from '../src/classes/index.ts';
 import { theoremById } from '../src/theorems/index.ts';
 import { assumptionsOf, relaxTheorem } from '../src/theorems/assumptions.ts';
-import { relax, replayRelaxation } from '../src/verify/relax.ts';
-import { tightness } from '../src/verify/tightness.ts';
+import { relax, replayRelaxation } from '../src/search/relax.ts';
+import { tightness } from '../src/search/tightness.ts';
 import { relaxCommand } from '../src/cli/relax.ts';
 import { tightnessCommand } from '../src/cli/tightness.ts';
-import { constantsOf, freeParameters, UsageError } from '../src/verify/scope.ts';
+import { constantsOf, freeParameters } from '../src/verify/scope.ts';
+import { UsageError } from '../src/language/usage.ts';
 import { HANG_MS } from './hang.ts';
 
 beforeAll(async () => { await initEngine(); });

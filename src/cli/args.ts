@@ -3,7 +3,7 @@
  * else is a usage error that names the option and the command's --help.
  */
 import { UsageError } from '../language/usage.ts';
-import { closest } from './closest.ts';
+import { closest } from '../language/closest.ts';
 import { setQuiet } from './progress.ts';
 import { DEFAULT_LIMITS, LIMIT_HELP, MAX_SEED, type Limits } from '../language/limits.ts';
 

@@ -5,7 +5,7 @@
  * `npx tsx scripts/docs.ts` writes them; tests/docs.test.ts fails when a
  * committed page differs from what the code says now.
  */
-import { parseStatement } from '../theorems/statement.ts';
+import { parseStatement } from '../language/statement.ts';
 import { THEOREMS } from '../theorems/index.ts';
 import { COMMANDS, main } from './main.ts';
 

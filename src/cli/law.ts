@@ -7,9 +7,9 @@
  */
 import { LAWS, lawById } from '../laws/catalogue.ts';
 import type { Law } from '../laws/types.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
-import { closest } from './closest.ts';
+import { closest } from '../language/closest.ts';
 import { progress } from './progress.ts';
 
 /** Every law's size option (widths, grids, …), declared once each. */
@@ -89,7 +89,7 @@ async function run(argv: readonly string[]): Promise<number> {
   }
 
   const bar = progress();
-  const { runLaw } = await import('../laws/index.ts'); // TensorFlow.js and the page load only now
+  const { runLaw } = await import('../report/standalone.ts'); // TensorFlow.js and the page load only now
   const { result, verdict, file, bytes } = await runLaw(law, {
     sizes,
     seeds,

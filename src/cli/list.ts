@@ -4,7 +4,7 @@ import { initEngine } from '../engine/backend.ts';
 import { OPTIMIZERS } from '../optimizers/index.ts';
 import { THEOREMS } from '../theorems/index.ts';
 import { assumptionsOf } from '../theorems/assumptions.ts';
-import { parseStatement } from '../theorems/statement.ts';
+import { parseStatement } from '../language/statement.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
 import { UsageError } from '../language/usage.ts';
 

@@ -1,7 +1,7 @@
 /** boundlab's command line: dispatch, and the one place errors become exit codes. */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../language/usage.ts';
-import { closest } from './closest.ts';
+import { closest } from '../language/closest.ts';
 import { sayJson, warn } from './terminal.ts';
 
 // Commands load on demand: checking a proof file need not start TensorFlow.js.

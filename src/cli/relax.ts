@@ -2,8 +2,8 @@
 import { locateError, resolveTheorem } from '../theoremFiles/load.ts';
 import { assumptionsOf } from '../theorems/assumptions.ts';
 import type { Theorem } from '../theorems/types.ts';
-import { excessText, RELAX_DEFAULTS, relax, type RelaxResult } from '../verify/relax.ts';
-import { UsageError } from '../verify/scope.ts';
+import { excessText, RELAX_DEFAULTS, relax, type RelaxResult } from '../search/relax.ts';
+import { UsageError } from '../language/usage.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { say, sayJson } from './terminal.ts';
 import { progress } from './progress.ts';

@@ -1,6 +1,6 @@
 /** `boundlab tightness ID --set k=v,...`: the worst instance the search finds against the bound. */
-import { TIGHTNESS_DEFAULTS, tightness, type TightnessResult } from '../verify/tightness.ts';
-import { UsageError } from '../verify/scope.ts';
+import { TIGHTNESS_DEFAULTS, tightness, type TightnessResult } from '../search/tightness.ts';
+import { UsageError } from '../language/usage.ts';
 import { parseSet } from './set.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { say, sayJson } from './terminal.ts';

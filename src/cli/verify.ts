@@ -1,11 +1,11 @@
 /** `boundlab verify ID...`: each theorem checked on its witnesses. */
 import { THEOREMS } from '../theorems/index.ts';
 import { locateError, resolveTheorem } from '../theoremFiles/load.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import type { VerifyResult } from '../verify/result.ts';
 import { DEFAULTS, plantedStatements, verifyTheorem } from '../verify/verify.ts';
 import type { Theorem } from '../theorems/types.ts';
-import type { Statement } from '../theorems/statement.ts';
+import type { Statement } from '../language/statement.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { parseSet } from './set.ts';
 import { say, sayJson, warn } from './terminal.ts';

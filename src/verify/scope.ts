@@ -5,20 +5,17 @@
  */
 import type { Instance } from '../classes/types.ts';
 import type { Theorem } from '../theorems/types.ts';
-import {
-  dist, dot, norm, mat, lambdaMax, lambdaMin, eigenvalues, spectralNorm, type Mat,
-} from '../numeric/linalg.ts';
-import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../theorems/domain.ts';
+import { dist } from '../numeric/linalg.ts';
+import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../language/domain.ts';
 import { parse, type MathNode } from 'mathjs';
-import { OBSERVABLE_TEX } from './observables.ts';
+import { OBSERVABLE_TEX } from '../language/observables.ts';
 import { parseExpression } from '../language/expression.ts';
 import type { Rng } from '../numeric/rng.ts';
 
-export type Scope = Record<string, unknown>;
+export type { Scope };
 
-// UsageError lives in a file of its own so that the command line can catch it without loading mathjs.
 import { UsageError } from '../language/usage.ts';
-export { UsageError };
+import { toArray, toPlain, type Scope } from '../language/builtins.ts';
 
 /**
  * Constants of an instance as the theorem names them. `mu` is the strong
@@ -49,45 +46,6 @@ export function constantsOf(th: Theorem, inst: Instance): Scope {
   for (const k of th.freeConstants ?? []) delete s[k];
   return s;
 }
-
-const toArray = (v: ArrayLike<number>): number[] => Array.from(v);
-const asMat = (a: unknown, square = false): Mat => {
-  const rows = toPlain(a) as number[][];
-  if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r) && r.length === rows[0].length)) throw new Error('expected a matrix');
-  if (square && rows.length !== rows[0].length) throw new Error(`expected a square matrix, got ${rows.length} × ${rows[0].length}`);
-  return mat(rows.length, rows[0].length, rows.flat());
-};
-/** mathjs may hand us a Matrix; we work on nested arrays. */
-function toPlain(a: unknown): unknown {
-  return a && typeof a === 'object' && 'toArray' in a ? (a as { toArray(): unknown }).toArray() : a;
-}
-
-const isFlat = (a: unknown): a is number[] => Array.isArray(a) && a.every((x) => typeof x === 'number');
-
-/** Built-ins of the statement language (shared with the proof format). */
-export const BUILTINS: Scope = {
-  dot: (u: unknown, v: unknown) => {
-    const a = toPlain(u), b = toPlain(v);
-    if (!isFlat(a) || !isFlat(b)) throw new Error('dot takes two vectors (for matrices write A * B or transpose(u) * v)');
-    // read past the shorter one, the sum would be NaN, taken for overflow and skipped
-    if (a.length !== b.length) throw new Error(`dot of vectors of different lengths (${a.length} and ${b.length})`);
-    return dot(a, b);
-  },
-  norm: (v: unknown) => {
-    const p = toPlain(v);
-    if (typeof p === 'number') return Math.abs(p);
-    return Array.isArray((p as unknown[])[0]) ? spectralNorm(asMat(p)) : norm(p as number[]);
-  },
-  lambda_max: (a: unknown) => lambdaMax(asMat(a, true)),
-  lambda_min: (a: unknown) => lambdaMin(asMat(a, true)),
-  /** Smallest eigenvalue above the numerical zero (relative 1e-10 of the largest). */
-  lambda_min_pos: (a: unknown) => {
-    const v = eigenvalues(asMat(a, true));
-    const cut = 1e-10 * Math.max(...v.map(Math.abs));
-    return v.find((x) => x > cut) ?? 0;
-  },
-  eigenvalues: (a: unknown) => toArray(eigenvalues(asMat(a, true))),
-};
 
 /** The oracle of an instance as statement functions. */
 export function oracleScope(inst: Instance): Scope {

@@ -2,14 +2,14 @@
  * `verify`: a theorem checked on its witnesses, with a verdict.
  */
 import { initEngine } from '../engine/backend.ts';
-import { parseStatement, replaceBound, scaleBound, substituteInBounds, type Statement } from '../theorems/statement.ts';
+import { parseStatement, replaceBound, scaleBound, substituteInBounds, type Statement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import { checkLemma } from './lemma.ts';
-import type { Curve, VerifyResult } from './result.ts';
+import type { Curve, ExpectationStatistics, VerifyResult } from './result.ts';
 import { checkRun } from './runCheck.ts';
-import { checkExpectation, type ExpectationStatistics } from './expectation.ts';
+import { checkExpectation } from './expectation.ts';
 import { DEFAULT_ALPHA } from './statistics.ts';
-import { UsageError } from './scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { Tally } from './tally.ts';
 import { witnessesFor } from './witnesses.ts';
 

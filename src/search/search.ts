@@ -23,17 +23,18 @@ import { familyById } from '../classes/index.ts';
 import type { Instance } from '../classes/types.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
 import type { Vec } from '../numeric/linalg.ts';
-import { intervalFor, parseConstraints, type Interval } from '../theorems/domain.ts';
-import type { Statement } from '../theorems/statement.ts';
+import { intervalFor, parseConstraints, type Interval } from '../language/domain.ts';
+import type { Statement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
-import { evaluatePoint, partsWithTerms, pointSampler, prepareLemmaWitness, type LemmaWitness } from './lemma.ts';
-import type { Counterexample } from './result.ts';
-import { checkExpectation } from './expectation.ts';
-import { checkRun, type StepCheck } from './runCheck.ts';
-import { DEFAULTS } from './verify.ts';
-import { constantsOf, freeParameters, resolveSet, theoremParameters, UsageError, type Scope } from './scope.ts';
-import { Tally } from './tally.ts';
-import { candidateFamilies, DEFAULT_DIMS, satisfies, type Witness } from './witnesses.ts';
+import { evaluatePoint, partsWithTerms, pointSampler, prepareLemmaWitness, type LemmaWitness } from '../verify/lemma.ts';
+import type { Counterexample } from '../verify/result.ts';
+import { checkExpectation } from '../verify/expectation.ts';
+import { checkRun, type StepCheck } from '../verify/runCheck.ts';
+import { DEFAULTS } from '../verify/verify.ts';
+import { constantsOf, freeParameters, resolveSet, theoremParameters, type Scope } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
+import { Tally } from '../verify/tally.ts';
+import { candidateFamilies, DEFAULT_DIMS, satisfies, type Witness } from '../verify/witnesses.ts';
 
 export interface Candidate {
   family: string;

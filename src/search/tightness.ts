@@ -11,9 +11,10 @@
  */
 import { initEngine, type BackendName } from '../engine/backend.ts';
 import { makeRng } from '../numeric/rng.ts';
-import { parseStatement } from '../theorems/statement.ts';
+import { parseStatement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
-import { freeParameters, UsageError } from './scope.ts';
+import { freeParameters } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { evaluate, pickStarts, refine, sampleCandidates, type Scored, type SearchContext } from './search.ts';
 
 export interface TightnessOptions {

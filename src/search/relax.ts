@@ -19,10 +19,11 @@
 import { initEngine, type BackendName } from '../engine/backend.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { emptyDomain, relaxTheorem, type RelaxedTheorem } from '../theorems/assumptions.ts';
-import { parseStatement } from '../theorems/statement.ts';
+import { parseStatement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
-import type { Counterexample } from './result.ts';
-import { freeParameters, UsageError } from './scope.ts';
+import type { Counterexample } from '../verify/result.ts';
+import { freeParameters } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import {
   complexity, evaluate, pickStarts, refine, sampleCandidates, shrink, WEAKER, type Candidate, type Scored, type SearchContext,
 } from './search.ts';
