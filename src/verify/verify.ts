@@ -112,11 +112,12 @@ export function plantedStatements(th: Theorem): { name: string; statement: State
  * argument (a UsageError, exit 2 from a script), not a TypeError from deep inside.
  */
 function checkArguments(th: Theorem, opts: VerifyOptions): void {
+  // Only the form is checked here; what a theorem needs (2 seeds for an interval) is said where it is used.
   if (!th || typeof th !== 'object' || typeof th.id !== 'string' || typeof th.statement !== 'string') {
     throw new UsageError(`verifyTheorem: the first argument must be a theorem (from theoremById, loadTheorem or registerTheorem), got ${th === undefined ? 'undefined (an unknown id?)' : JSON.stringify(th)?.slice(0, 80)}`);
   }
   if (opts === null || typeof opts !== 'object') throw new UsageError(`verifyTheorem ${th.id}: options must be an object, got ${String(opts)}`);
-  const whole: [keyof VerifyOptions, number][] = [['instances', 0], ['steps', 1], ['seeds', 2], ['seed', 0], ['curvesPerFamily', 0], ['from', 0]];
+  const whole: [keyof VerifyOptions, number][] = [['instances', 0], ['steps', 1], ['seeds', 1], ['seed', 0], ['curvesPerFamily', 0], ['from', 0]];
   for (const [name, min] of whole) {
     const v = opts[name];
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) {
