@@ -1,6 +1,8 @@
 // boundlab's extension API for scripts (docs/api.md): `import { ... } from 'boundlab/api'`.
-// The library is TypeScript; tsx compiles it on load, so a plain .mjs or .ts script needs no build step.
+// The library runs compiled from dist/ (bin/entry.mjs says when its TypeScript sources run instead);
+// tsx is registered either way so that a script written in TypeScript (.ts) runs with plain `node`.
 import { register } from 'tsx/esm/api';
+import { load } from './bin/entry.mjs';
 
 register();
 
@@ -17,7 +19,7 @@ const report = (e) => {
 process.on('uncaughtException', report);
 process.on('unhandledRejection', report);
 
-const api = await import('./src/api.ts');
+const api = await load('api');
 
 export const {
   tf, fc, UserCodeError, registerFamily, registerOptimizer, defineMethod, loadTheorem, loadTheoremFile, registerTheorem,

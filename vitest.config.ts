@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { HANG_MS } from './tests/hang.ts';
 
 export default defineConfig({
   test: {
@@ -6,7 +7,8 @@ export default defineConfig({
     // TensorFlow.js runs are CPU-bound; two workers match the two cores here.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // Only a hang fails by time (tests/hang.ts): a loaded machine must never turn a slow pass into a failure.
+    testTimeout: HANG_MS,
+    hookTimeout: HANG_MS,
   },
 });

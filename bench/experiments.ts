@@ -12,7 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXPERIMENTS, runExperiment } from '../src/experiments/index.ts';
+import { EXPERIMENTS } from '../src/experiments/index.ts';
+import { runExperiment } from '../src/report/standalone.ts';
 
 const TARGET_SECONDS = 60;
 const args = process.argv.slice(2);

@@ -11,7 +11,7 @@ import type { BatchedLoss, Family, Instance } from '../src/classes/types.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { fromSpectrum, matVec, randomOrthogonal, type Mat } from '../src/numeric/linalg.ts';
 import { makeRng } from '../src/numeric/rng.ts';
-import { runBatch } from '../src/verify/run.ts';
+import { runBatch } from '../src/runs/run.ts';
 
 const D = 50;
 const BATCHES = [1, 16, 256];

@@ -9,9 +9,9 @@
  */
 import { initEngine } from '../src/engine/backend.ts';
 import { theoremById } from '../src/theorems/index.ts';
-import { relax, RELAX_DEFAULTS } from '../src/verify/relax.ts';
-import { describeEntry, readRelaxations } from '../src/verify/regressions.ts';
-import { tightness } from '../src/verify/tightness.ts';
+import { relax, RELAX_DEFAULTS } from '../src/search/relax.ts';
+import { describeEntry, readRelaxations } from '../src/search/regressions.ts';
+import { tightness } from '../src/search/tightness.ts';
 
 const backend = await initEngine();
 console.log(`backend ${backend}; budget: ${RELAX_DEFAULTS.instances} instances per family, ${RELAX_DEFAULTS.rounds} rounds, ${RELAX_DEFAULTS.steps} steps; bounds in expectation: ${RELAX_DEFAULTS.expectationInstances} per family, ${RELAX_DEFAULTS.seeds} seeds, no refinement`);

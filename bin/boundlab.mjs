@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx compiles it on load so there is no build step.
-import { register } from 'tsx/esm/api';
+// The command line: compiled JavaScript from dist/ (bin/entry.mjs says when the sources are run instead).
+import { load } from './entry.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await load('cli/main');
 process.exitCode = await main(process.argv.slice(2));

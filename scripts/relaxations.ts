@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { theoremById } from '../src/theorems/index.ts';
-import { relax } from '../src/verify/relax.ts';
-import { describeEntry, readRelaxations, RELAXATIONS_FILE, storedRecord } from '../src/verify/regressions.ts';
+import { relax } from '../src/search/relax.ts';
+import { describeEntry, readRelaxations, RELAXATIONS_FILE, storedRecord } from '../src/search/regressions.ts';
 
 const write = process.argv.includes('--write');
 const doc = parseDocument(readFileSync(RELAXATIONS_FILE, 'utf8'));

@@ -16,7 +16,7 @@ import { batchedGradient, column } from './optimizers/common.ts';
 import { optimizerById, registerOptimizer as addOptimizer } from './optimizers/index.ts';
 import type { OptimizerSpec, UpdateRule } from './optimizers/types.ts';
 import { addTheorem } from './theorems/index.ts';
-import { parseStatement } from './theorems/statement.ts';
+import { parseStatement } from './language/statement.ts';
 import type { Theorem } from './theorems/types.ts';
 import { loadTheoremFile as loadFile, loadTheoremText } from './theoremFiles/load.ts';
 
@@ -24,8 +24,8 @@ export { initEngine } from './engine/backend.ts';
 /** The TensorFlow.js and fast-check that boundlab runs on: a script must use these (one engine, one registry). */
 export { tf, fc };
 export { verifyTheorem, plantedStatements } from './verify/verify.ts';
-export { relax } from './verify/relax.ts';
-export { tightness } from './verify/tightness.ts';
+export { relax } from './search/relax.ts';
+export { tightness } from './search/tightness.ts';
 export { familyById, FAMILIES } from './classes/index.ts';
 export { optimizerById, OPTIMIZERS } from './optimizers/index.ts';
 export { theoremById, THEOREMS } from './theorems/index.ts';

@@ -34,7 +34,7 @@ describe('boundlab/api', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^half-gd-convex: holds on \d+ instances, worst margin 0\.\d+$/m);
     expect(r.out).toMatch(/^planted faster rate: violated$/m);
-  }, 120_000);
+  });
 
   const HEAD = "import { tf, fc, registerOptimizer, registerTheorem, verifyTheorem, registerFamily } from 'boundlab/api';\n";
   const THEOREM = `const th = registerTheorem({ id: 't', title: 't', source: 's', kind: 'run', classes: ['convex', 'L-smooth'], constraints: ['0 < gamma <= 1 / L'],
@@ -59,5 +59,18 @@ await verifyTheorem(th, { instances: 2, steps: 5 });\n`;
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
     expect(r.err.length).toBeLessThan(500);
-  }, 120_000);
+  });
+
+  it.each([
+    ['an unknown theorem id', "import { theoremById, verifyTheorem } from 'boundlab/api';\nawait verifyTheorem(theoremById('gd-pll'));\n",
+      /^boundlab: verifyTheorem: the first argument must be a theorem .*got undefined \(an unknown id\?\)$/],
+    ['a negative number of steps', "import { theoremById, verifyTheorem } from 'boundlab/api';\nawait verifyTheorem(theoremById('gd-pl'), { steps: -3 });\n",
+      /^boundlab: verifyTheorem gd-pl: steps must be a whole number ≥ 1, got -3$/],
+  ])('bad input to the API (%s): one line naming the argument, exit 2', (name, text, message) => {
+    const r = script(`${name.replace(/\W+/g, '-')}.mjs`, text);
+    expect(r.code).toBe(2);
+    const lines = r.err.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
 });

@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { HANG_MS } from './hang.ts';
 
 const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
 const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: HANG_MS });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -72,5 +73,65 @@ describe('boundlab', () => {
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/usage: boundlab/);
     }
+  });
+
+  it('prints its version, and help CMD is CMD --help', () => {
+    const version = run('--version');
+    expect(version.code).toBe(0);
+    expect(version.out).toMatch(/^boundlab \d+\.\d+\.\d+\n$/);
+    for (const cmd of ['verify', 'check', 'relax']) {
+      const a = run('help', cmd);
+      expect(a.code).toBe(0);
+      expect(a.out).toBe(run(cmd, '--help').out);
+      expect(a.out).toMatch(new RegExp(`^usage: boundlab ${cmd}`));
+    }
+  });
+
+  it('with --json, an error is one JSON object on stdout and the message on stderr', () => {
+    const r = run('verify', 'gd-pll', '--json');
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.out);
+    expect(j.error.code).toBe('usage');
+    expect(j.error.message).toMatch(/unknown theorem 'gd-pll'/);
+    expect(r.err).toContain(j.error.message);
+    // a malformed proof file is reported in check's own document, naming file and line
+    const bad = run('check', 'README.md', '--json');
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.out).files[0].error).toMatch(/^README\.md:1: /);
+    const unknown = run('list', '--jsno', '--json');
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.out).error.message).toMatch(/unknown option --jsno/);
+  });
+
+  it('refuses positional arguments a command does not take', () => {
+    const r = run('list', 'extra-positional');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/list: takes no arguments, got 'extra-positional'/);
+    expect(run('verify', 'gd-pl', '--all').code).toBe(2);
+  });
+
+  it('takes --set as an expression in the constants in verify, as in tightness', () => {
+    const r = run('verify', 'gd-convex', '--family', 'huber', '--instances', '3', '--steps', '20', '--set', 'gamma=1/L', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).results[0].verdict).toBe('holds');
+    // beyond the domain at every witness: refused, naming the constraint
+    const far = run('verify', 'gd-convex', '--family', 'huber', '--instances', '3', '--steps', '20', '--set', 'gamma=3/L');
+    expect(far.code).toBe(2);
+    expect(far.err).toMatch(/gamma <= 1 \/ L fails/);
+    expect(run('verify', 'gd-convex', '--set', 'gamma=1/Q').err).toMatch(/'Q' is not a constant/);
+  });
+
+  it('off a terminal, one progress line per finished item on stderr; --quiet silences it', () => {
+    const args = ['verify', 'gd-pl', 'gd-convex', '--family', 'quadratic', '--instances', '3', '--steps', '10', '--json'];
+    const r = run(...args);
+    expect(r.code).toBe(0);
+    expect(r.err.trim().split('\n')).toEqual([
+      expect.stringMatching(/^verify: gd-pl holds \(1\/2, [\d.]+ s\)$/),
+      expect.stringMatching(/^verify: gd-convex holds \(2\/2, [\d.]+ s\)$/),
+    ]);
+    expect(JSON.parse(r.out).results).toHaveLength(2);
+    const quiet = run(...args, '--quiet');
+    expect(quiet.err).toBe('');
+    expect(JSON.parse(quiet.out).results).toHaveLength(2);
   });
 });

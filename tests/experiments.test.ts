@@ -20,12 +20,14 @@ import { parseHTML } from 'linkedom';
 import { main } from '../src/cli/main.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { askewsgdLogistic } from '../src/experiments/askewsgdLogistic.ts';
-import { EXPERIMENTS, experimentById, runExperiment } from '../src/experiments/index.ts';
+import { EXPERIMENTS, experimentById } from '../src/experiments/index.ts';
+import { runExperiment } from '../src/report/standalone.ts';
 import { quantisedMethods } from '../src/experiments/methods.ts';
 import { compareMethods, METRICS, type MethodRun } from '../src/experiments/quantisedTraining.ts';
 import { MOONS_DEFAULTS, moonsProblem } from '../src/experiments/twoMoonsExperiment.ts';
 import { moonsData, moonsLogit, MOONS_DIM, MOONS_HIDDEN, twoMoons } from '../src/experiments/twoMoons.ts';
 import { makeRng } from '../src/numeric/rng.ts';
+import { HANG_MS } from './hang.ts';
 
 const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'boundlab-experiments-'));
@@ -96,7 +98,7 @@ function checkClaims(claims: { claims: ClaimJson[] }, seeds: number, status: num
 describe('boundlab experiment', () => {
   it('runs two-moons through the CLI: --json data with claims over seeds, the page, exit 0 or 1 by the claims', () => {
     const out = join(root, 'cli');
-    const r = spawnSync(process.execPath, [BIN, 'experiment', 'two-moons', '--steps', '12', '--seed', '3', '--seeds', '2', '--json', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [BIN, 'experiment', 'two-moons', '--steps', '12', '--seed', '3', '--seeds', '2', '--json', '--out', out], { encoding: 'utf8', timeout: HANG_MS });
     expect(r.stderr).not.toMatch(/Error/);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ experiment: 'two-moons', seed: 3, seeds: 2, out: join(out, 'two-moons.html') });

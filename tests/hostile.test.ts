@@ -16,6 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { exitCode } from '../src/cli/check.ts';
 import { main } from '../src/cli/main.ts';
 import type { FileResult } from '../src/proofs/result.ts';
+import { HANG_MS } from './hang.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/boundlab.mjs');
@@ -27,7 +28,7 @@ const manifest = parseYaml(readFileSync(join(H, 'cases.yaml'), 'utf8')) as { fil
 
 /** boundlab under a 1 GB heap: an input that needs more makes the process die, and the test fail. */
 const run = (args: string[]) => {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=1024', BIN, ...args], { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=1024', BIN, ...args], { encoding: 'utf8', timeout: HANG_MS, maxBuffer: 64 << 20 });
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
 };
 

@@ -26,6 +26,7 @@ import { makeRng } from '../src/numeric/rng.ts';
 import { tf } from '../src/engine/backend.ts';
 import { KAN_EXPONENT, kanCheck } from '../src/laws/kan/kanScaling.ts';
 import { bsplineBasis, greville } from '../src/laws/kan/spline.ts';
+import { HANG_MS } from './hang.ts';
 
 const claim = (predicted: number, relation: Claim['relation'] = 'equal', tolerance = 0.1): Claim =>
   ({ id: 'c', relation, quantity: 'y against x', predicted, tolerance, source: 'test' });
@@ -109,7 +110,7 @@ describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
         wrong: await lazyTrainingCheck({ sizes: widths, seeds: 6, seed, rateFactor: 4, claims: planted }),
       });
     }
-  }, 300_000);
+  });
 
   it("the papers' statements are consistent on every data seed", () => {
     for (const { seed, truth } of runs) {
@@ -153,13 +154,13 @@ describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
     expect(r.statements[2]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/no width ≥ 1024/) });
     const one = await lazyTrainingCheck({ sizes: [16, 64, 256], seeds: 1, seed: 0 });
     expect(one.statements[1]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/1 seed/) });
-  }, 120_000);
+  });
 });
 
 describe('boundlab law (command line)', () => {
   const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, 'law', ...args], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [BIN, 'law', ...args], { encoding: 'utf8', timeout: HANG_MS });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
@@ -213,7 +214,7 @@ describe('local-elasticity on real TensorFlow.js SGD steps', () => {
         wrong: await localElasticityCheck({ seeds: 12, seed, claims: planted }),
       });
     }
-  }, 300_000);
+  });
 
   it("He and Su's statements are consistent on every data seed", () => {
     for (const { seed, truth } of runs) {
@@ -335,7 +336,7 @@ describe('variance-limited scaling on real TensorFlow.js gradient descent', () =
       expect([seed, exponentVerdict({ ...VARIANCE_LIMITED, predicted: -2 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
       expect([seed, exponentVerdict({ ...VARIANCE_LIMITED, predicted: -0.5 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
     }
-  }, 120_000);
+  });
 });
 
 describe('KAN grid scaling on real TensorFlow.js training (small sizes)', () => {
@@ -347,7 +348,7 @@ describe('KAN grid scaling on real TensorFlow.js training (small sizes)', () => 
   beforeAll(async () => {
     await initEngine();
     for (const seed of [0, 1]) runs.push({ seed, truth: await kanCheck({ ...small, seed }) });
-  }, 300_000);
+  }, HANG_MS);
 
   it('the cubic-spline exponent −4 is consistent on two data seeds', () => {
     for (const { seed, truth } of runs) expect([seed, truth.statements[0].verdict]).toEqual([seed, 'consistent']);
@@ -371,7 +372,7 @@ describe('KAN grid scaling on real TensorFlow.js training (small sizes)', () => 
   it('two grids cannot give an exponent: inconclusive with the reason', async () => {
     const r = await kanCheck({ ...small, sizes: [8, 12], seeds: 2, seed: 0 });
     expect(r.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
-  }, 120_000);
+  }, HANG_MS);
 
   it('the B-spline basis sums to 1 and reproduces x (its Greville abscissae), slopes summing to 0', () => {
     const xs = [-1, -0.37, 0, 0.5, 0.999, 1];
@@ -388,7 +389,7 @@ describe('KAN grid scaling on real TensorFlow.js training (small sizes)', () => 
   it('exits 2 naming --grids and its range', () => {
     const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
     for (const bad of ['2,4,8', '8,16,33']) {
-      const r = spawnSync(process.execPath, [BIN, 'law', 'kan', '--grids', bad], { encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, [BIN, 'law', 'kan', '--grids', bad], { encoding: 'utf8', timeout: HANG_MS });
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/--grids takes whole numbers in \[3, 32\]/);
     }
@@ -408,18 +409,18 @@ describe('resolution-limited scaling on a 2-dimensional manifold (small sizes)',
       expect([seed, exponentVerdict({ ...resolutionClaim(2), predicted: -1 }, { fit }).verdict]).toEqual([seed, 'inconsistent']);
       expect([seed, exponentVerdict(resolutionClaim(1), { fit }).verdict]).toEqual([seed, 'inconsistent']);
     }
-  }, 300_000);
+  }, HANG_MS);
 
   it('two sizes or one seed: inconclusive with the reason', async () => {
     const two = await resolutionLimitedCheck({ ...small, sizes: [16, 32], seeds: 3, seed: 0 });
     expect(two.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/2 distinct sizes/) });
     const one = await resolutionLimitedCheck({ ...small, seeds: 1, seed: 0 });
     expect(one.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/1 seed/) });
-  }, 120_000);
+  }, HANG_MS);
 
   it('exits 2 naming --features and its range', () => {
     const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [BIN, 'law', 'scaling-resolution', '--features', '16,32,1000'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [BIN, 'law', 'scaling-resolution', '--features', '16,32,1000'], { encoding: 'utf8', timeout: HANG_MS });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--features takes whole numbers in \[2, 128\]/);
   });
@@ -442,11 +443,11 @@ describe('distillation into a low-rank student (small sizes)', () => {
       const wrong = await lowRankDistillationCheck({ ...small, seed, claims: planted });
       expect(wrong.statements.map((st) => [seed, st.verdict])).toEqual([[seed, 'inconsistent'], [seed, 'inconsistent']]);
     }
-  }, 300_000);
+  }, HANG_MS);
 
   it('exits 2 naming --ranks and its range', () => {
     const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [BIN, 'law', 'distillation-low-rank', '--ranks', '1,12'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [BIN, 'law', 'distillation-low-rank', '--ranks', '1,12'], { encoding: 'utf8', timeout: HANG_MS });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--ranks takes whole numbers in \[1, 11\]/);
   });

@@ -14,7 +14,7 @@ import { linearForm, linearObstacle, matchBuiltin } from '../src/methods/linear.
 import { describedOptimizer } from '../src/methods/optimizer.ts';
 import { registerOptimizer } from '../src/optimizers/index.ts';
 import { referenceStep } from '../src/optimizers/referenceStep.ts';
-import { runBatch } from '../src/verify/run.ts';
+import { runBatch } from '../src/runs/run.ts';
 
 const describe1 = (rules: [string, string][], scalars: string[], file = 'test.md'): Method =>
   describeMethod(rules.map(([key, text], i) => ({ key, text, line: i + 2 })), { file, scalars });

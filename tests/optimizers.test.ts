@@ -18,7 +18,7 @@ import { project } from '../src/optimizers/projected-gd.ts';
 import { softThreshold } from '../src/optimizers/proximal-gd.ts';
 import { drawMinibatch, minibatchRng } from '../src/optimizers/sgd.ts';
 import type { Hyper, RuleContext } from '../src/optimizers/types.ts';
-import { runBatch, type RunSpec } from '../src/verify/run.ts';
+import { runBatch, type RunSpec } from '../src/runs/run.ts';
 
 const FC_SEED = Number(process.env.FC_SEED ?? 424242);
 const f32 = Math.fround;

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PL_STEP } from './fixtures/proofs.ts';
+import { HANG_MS } from './hang.ts';
 
 const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
 const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: HANG_MS });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 

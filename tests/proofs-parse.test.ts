@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseProof, ProofError } from '../src/proofs/parse.ts';
 import { checkNames } from '../src/proofs/names.ts';
-import { UsageError } from '../src/verify/scope.ts';
+import { UsageError } from '../src/language/usage.ts';
 import { PL_STEP as EXAMPLE } from './fixtures/proofs.ts';
 
 

@@ -21,7 +21,7 @@ import { binarisationRng, rowUniforms } from '../src/optimizers/quantised/quanti
 import { ESTIMATORS } from '../src/optimizers/quantised/ste.ts';
 import { drawMinibatch, minibatchRng } from '../src/optimizers/sampling.ts';
 import type { Hyper } from '../src/optimizers/types.ts';
-import { runBatch } from '../src/verify/run.ts';
+import { runBatch } from '../src/runs/run.ts';
 import { askewDirectionRef, clampTo, hardSigmoidRef, proxRef, sgnPlus, steClosedForm, type AskewBranch } from './fixtures/quantised.ts';
 
 const f32 = Math.fround;

@@ -9,11 +9,13 @@ import { initEngine } from '../src/engine/backend.ts';
 import { familyById } from '../src/classes/index.ts';
 import { theoremById } from '../src/theorems/index.ts';
 import { assumptionsOf, relaxTheorem } from '../src/theorems/assumptions.ts';
-import { relax, replayRelaxation } from '../src/verify/relax.ts';
-import { tightness } from '../src/verify/tightness.ts';
+import { relax, replayRelaxation } from '../src/search/relax.ts';
+import { tightness } from '../src/search/tightness.ts';
 import { relaxCommand } from '../src/cli/relax.ts';
 import { tightnessCommand } from '../src/cli/tightness.ts';
-import { constantsOf, freeParameters, UsageError } from '../src/verify/scope.ts';
+import { constantsOf, freeParameters } from '../src/verify/scope.ts';
+import { UsageError } from '../src/language/usage.ts';
+import { HANG_MS } from './hang.ts';
 
 beforeAll(async () => { await initEngine(); });
 
@@ -195,7 +197,7 @@ describe('tightness', () => {
 const RUNNER = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
 /** A separate process, as bin/boundlab.mjs runs a command (exit status and streams). */
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [RUNNER, ...args], { encoding: 'utf8', timeout: 180_000 });
+  const r = spawnSync(process.execPath, [RUNNER, ...args], { encoding: 'utf8', timeout: HANG_MS });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 /** In this process: the command's exit status and what it wrote to stdout. */
@@ -210,8 +212,8 @@ async function inProcess(run: (argv: string[]) => Promise<number>, ...argv: stri
 }
 
 describe('command line', () => {
-  it('relax: exit 1 with a counterexample, JSON per the contract, nothing on stderr', () => {
-    const r = cli('relax', 'cocoercivity', '--drop', 'convex', '--json', '--instances', '8', '--rounds', '4');
+  it('relax: exit 1 with a counterexample, JSON per the contract, nothing on stderr with --quiet', () => {
+    const r = cli('relax', 'cocoercivity', '--drop', 'convex', '--json', '--quiet', '--instances', '8', '--rounds', '4');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ theorem: 'cocoercivity', verdict: 'counterexample', relaxation: { drop: ['convex'], add: [] } });

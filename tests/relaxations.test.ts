@@ -8,9 +8,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../src/engine/backend.ts';
 import { theoremById } from '../src/theorems/index.ts';
-import { parseStatement } from '../src/theorems/statement.ts';
-import { relax, replayRelaxation } from '../src/verify/relax.ts';
-import { describeEntry, readRelaxations } from '../src/verify/regressions.ts';
+import { parseStatement } from '../src/language/statement.ts';
+import { relax, replayRelaxation } from '../src/search/relax.ts';
+import { describeEntry, readRelaxations } from '../src/search/regressions.ts';
 
 const entries = readRelaxations();
 

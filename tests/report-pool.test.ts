@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runJob, startRank, type Job } from '../src/report/jobs.ts';
 import { runJobs } from '../src/report/pool.ts';
+import { HANG_MS } from './hang.ts';
 
 describe('report job pool', () => {
   it('ranks law checks, then theorems in expectation, then runs, then lemmas, experiments and proofs', () => {
@@ -38,5 +39,5 @@ describe('report job pool', () => {
       expect(verdict(pooled[i])).toBe(verdict(alone));
       expect(verdict(pooled[i])).toMatch(/^(valid|holds)$/);
     }
-  }, 300_000);
+  }, HANG_MS);
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { powerTick } from '../src/report/plot.ts';
 import { reportCommand } from '../src/cli/report.ts';
-import { UsageError } from '../src/verify/scope.ts';
+import { UsageError } from '../src/language/usage.ts';
 import { writeAtomically } from '../src/report/write.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { renderPage } from '../src/report/page.ts';

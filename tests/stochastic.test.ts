@@ -10,7 +10,7 @@ import { logistic } from '../src/classes/families/logistic.ts';
 import { logGamma, tQuantileUpper, tUpperTail } from '../src/numeric/studentT.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 import { THEOREMS, theoremById } from '../src/theorems/index.ts';
-import { runBatch } from '../src/verify/run.ts';
+import { runBatch } from '../src/runs/run.ts';
 import { candidateFamilies } from '../src/verify/witnesses.ts';
 import { halfWidthFactor, meanInterval } from '../src/verify/statistics.ts';
 import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';

@@ -30,7 +30,7 @@ describe('the worked example of docs/theorem-format.md', () => {
   writeFileSync(file, docExample());
 
   it('verify: holds, as JSON', () => {
-    const r = run('verify', file, '--instances', '6', '--steps', '30', '--json');
+    const r = run('verify', file, '--instances', '6', '--steps', '30', '--json', '--quiet');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).results[0]).toMatchObject({ verdict: 'holds' });

@@ -51,7 +51,7 @@ describe('the catalogue rewritten as theorem files', () => {
         // compiled program rounds exactly as the built-in one, as for gradient descent).
         expect(Math.abs(b.worst_margin! - a.worst_margin!)).toBeLessThanOrEqual(2 * RESOLVED_FRACTION);
       }
-    }, 120_000);
+    });
   }
 
   it('gradient descent compiled rounds as tf.train.sgd does: identical margins', async () => {
@@ -164,7 +164,7 @@ describe('our users’ statements in theorems/', () => {
       for (const seed of [0, 1]) expect((await verifyTheorem(th, { instances: 8, steps: 100, seed })).verdict).toBe('holds');
       const faster = plantedStatements(th).find((p) => p.name === 'faster')!;
       expect((await verifyTheorem(th, { instances: 8, steps: 100, seed: 0, statement: faster.statement, from: 1 })).verdict).toBe('violated');
-    }, 120_000);
+    });
   }
 });
 

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import katex from 'katex';
 import { THEOREMS, theoremById } from '../src/theorems/index.ts';
-import { parseStatement, scaleBound, substituteInBounds } from '../src/theorems/statement.ts';
-import { theoremParameters, UsageError } from '../src/verify/scope.ts';
+import { parseStatement, scaleBound, substituteInBounds } from '../src/language/statement.ts';
+import { theoremParameters } from '../src/verify/scope.ts';
+import { UsageError } from '../src/language/usage.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 
 // The lemmas, deterministic and stochastic theorems of the catalogue, in order.

@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../src/engine/backend.ts';
 import { theoremById } from '../src/theorems/index.ts';
 import type { Theorem } from '../src/theorems/types.ts';
-import { parseStatement } from '../src/theorems/statement.ts';
+import { parseStatement } from '../src/language/statement.ts';
 import { verifyTheorem } from '../src/verify/verify.ts';
-import { UsageError } from '../src/verify/scope.ts';
+import { UsageError } from '../src/language/usage.ts';
 import { familyById } from '../src/classes/index.ts';
 
 beforeAll(async () => { await initEngine(); });

@@ -21,6 +21,11 @@ export const CLASS_NAMES = [
 ] as const;
 export type ClassName = (typeof CLASS_NAMES)[number];
 
+/** The one table of the classes with a constant: the name statements give it (a witness's certificate fills it). */
+export const CLASS_CONSTANT: Readonly<Partial<Record<ClassName, string>>> = {
+  'L-smooth': 'L', 'mu-strongly-convex': 'mu', 'mu-PL': 'mu', 'G-Lipschitz': 'G',
+};
+
 /**
  * What an instance certifies. A constant that is undefined means the instance
  * is not known to be in that class. Every number here is exact or a proven

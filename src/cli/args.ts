@@ -2,8 +2,9 @@
  * A small argument parser: each command declares its options, and anything
  * else is a usage error that names the option and the command's --help.
  */
-import { UsageError } from '../verify/scope.ts';
-import { closest } from './closest.ts';
+import { UsageError } from '../language/usage.ts';
+import { closest } from '../language/closest.ts';
+import { setQuiet } from './progress.ts';
 import { DEFAULT_LIMITS, LIMIT_HELP, MAX_SEED, type Limits } from '../language/limits.ts';
 
 export interface OptionSpec {
@@ -28,6 +29,7 @@ export interface Parsed {
 export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'json', type: 'flag', help: 'machine-readable output on stdout, nothing else there' },
   { name: 'seed', type: 'int', help: `seed for every random choice, 0 to ${MAX_SEED} (default 0)`, placeholder: 'N', max: MAX_SEED },
+  { name: 'quiet', type: 'flag', help: 'no progress on stderr (off a terminal it is one line per finished item)' },
   { name: 'help', type: 'flag', help: 'this help' },
 ];
 
@@ -65,6 +67,7 @@ export function parseArgs(command: string, argv: readonly string[], specs: reado
       options[spec.name] = [...((options[spec.name] as string[] | undefined) ?? []), value];
     } else options[spec.name] = value;
   }
+  setQuiet(options.quiet === true);
   const limits = parseLimits(command, (options.limit as string[] | undefined) ?? []);
   for (const spec of all) {
     const v = options[spec.name];
@@ -106,17 +109,6 @@ export function assignmentPairs(command: string, items: readonly string[], value
     seen.add(m[1]);
     return [m[1], m[2]];
   });
-}
-
-/** `k=v,k=v` (repeatable) into numbers. */
-export function parseAssignments(command: string, items: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, text] of assignmentPairs(command, items)) {
-    const v = Number(text);
-    if (!Number.isFinite(v)) throw new UsageError(`${command}: --set takes name=number pairs separated by commas, got '${name}=${text}'`);
-    out[name] = v;
-  }
-  return out;
 }
 
 export function helpText(usage: string, description: string, specs: readonly OptionSpec[]): string {

@@ -1,10 +1,11 @@
 /** `boundlab check FILE...`: every step of each proof file with its verdict. */
-import { describe, type CheckOptions } from '../proofs/check.ts';
-import type { FileResult, StepResult, Counterexample } from '../proofs/result.ts';
-import { UsageError } from '../verify/scope.ts';
+import type { CheckOptions } from '../proofs/check.ts';
+import type { FileResult, StepResult } from '../proofs/result.ts';
+import { UsageError } from '../language/usage.ts';
 import { DEFAULT_TIMEOUT_SECONDS, LOOSE_TOLERANCE } from '../language/limits.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { checkFile } from '../proofs/file.ts';
+import { counterexampleLines } from '../proofs/counterexample.ts';
 import { progress } from './progress.ts';
 import { say, sayJson } from './terminal.ts';
 
@@ -44,6 +45,7 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
     bar.update(`checking ${path} (${i + 1}/${positional.length})…`);
     const r = checkFile(path, opts);
     files.push(r);
+    bar.item(`check: ${path} ${r.verdict} (${i + 1}/${positional.length})`);
     if (!options.json) { bar.done(); say(render(r)); }
   }
   bar.done();
@@ -70,17 +72,6 @@ function stepLine(s: StepResult, label: string): string {
   if (s.verdict === 'refuted' && s.message) out += `            ${s.message}\n`;
   if (s.counterexample) out += counterexampleLines(s.counterexample, s).map((l) => `            ${l}\n`).join('');
   return out;
-}
-
-/** A step's counterexample as lines of text: the sampled values, each witness, both sides' values (also the report's). */
-export function counterexampleLines(c: Counterexample, s: StepResult): string[] {
-  const fmt = (v: unknown) => describe({ v }).slice(4);
-  const lines = [`counterexample: ${describe(c.values)}`];
-  for (const [name, w] of Object.entries(c.witnesses)) {
-    lines.push(`${name} = ${w.scale === 1 ? '' : `${Number(w.scale.toPrecision(6))} × `}${w.family} ${JSON.stringify(w.params)} (${describe(w.constants)})`);
-  }
-  lines.push(`left  ${s.lhs} = ${fmt(c.lhs)}`, `right ${s.rhs} = ${fmt(c.rhs)}`);
-  return lines;
 }
 
 export function render(r: FileResult): string {

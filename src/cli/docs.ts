@@ -5,7 +5,7 @@
  * `npx tsx scripts/docs.ts` writes them; tests/docs.test.ts fails when a
  * committed page differs from what the code says now.
  */
-import { parseStatement } from '../theorems/statement.ts';
+import { parseStatement } from '../language/statement.ts';
 import { THEOREMS } from '../theorems/index.ts';
 import { COMMANDS, main } from './main.ts';
 
@@ -29,7 +29,7 @@ export async function commandReference(): Promise<string> {
   for (const [name, { summary }] of Object.entries(COMMANDS)) {
     sections.push(`## boundlab ${name}\n\n${summary}.\n\n\`\`\`text\n${await helpOf(name)}\n\`\`\``);
   }
-  return `# Commands\n\n${GENERATED}\n\nEvery command takes \`--help\`, \`--json\` (machine output on stdout, nothing else there) and \`--seed N\`\n(0 to 4294967295, default 0: the same seed gives the same result). Exit status: 0 all good, 1 a check\nfailed (a violation, a refuted step), 2 bad usage or input, or no verdict (an error, nothing checked,\ninconclusive).\n\n${sections.join('\n\n')}\n`;
+  return `# Commands\n\n${GENERATED}\n\nEvery command takes \`--help\` (\`boundlab help COMMAND\` is the same), \`--json\` (machine output on stdout, nothing else\nthere; an error is the object \`{"error": {"code", "message", "file"?, "line"?}}\` there too), \`--quiet\` (no progress\non stderr; off a terminal progress is one line per finished item) and \`--seed N\` (0 to 4294967295, default 0:\nthe same seed gives the same result). \`boundlab --version\` prints the version. Exit status: 0 all good, 1 a check\nfailed (a violation, a refuted step), 2 bad usage or input, or no verdict (an error, nothing checked,\ninconclusive).\n\n${sections.join('\n\n')}\n`;
 }
 
 export function theoremCatalogue(): string {

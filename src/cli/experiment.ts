@@ -1,10 +1,11 @@
 /** `boundlab experiment NAME`: runs one named experiment and writes DIR/NAME.html with its plots and comparison table. */
-import { EXPERIMENTS, experimentById, runExperiment } from '../experiments/index.ts';
+import { EXPERIMENTS, experimentById } from '../experiments/index.ts';
+import { runExperiment } from '../report/standalone.ts';
 import { claimLine } from '../experiments/claims.ts';
 import { tableText } from '../experiments/page.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
-import { closest } from './closest.ts';
+import { closest } from '../language/closest.ts';
 import { progress } from './progress.ts';
 
 const OPTIONS: OptionSpec[] = [
@@ -64,7 +65,7 @@ export async function experimentCommand(argv: readonly string[]): Promise<number
     seeds,
     out: (options.out as string | undefined) ?? 'reports',
     argv,
-    onProgress: (text) => bar.update(`${experiment.id}: ${text}…`),
+    onProgress: (text) => bar.item(`${experiment.id}: ${text}…`),
   });
   bar.done();
   if (options.json) {

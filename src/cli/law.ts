@@ -7,9 +7,9 @@
  */
 import { LAWS, lawById } from '../laws/catalogue.ts';
 import type { Law } from '../laws/types.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
-import { closest } from './closest.ts';
+import { closest } from '../language/closest.ts';
 import { progress } from './progress.ts';
 
 /** Every law's size option (widths, grids, …), declared once each. */
@@ -89,14 +89,14 @@ async function run(argv: readonly string[]): Promise<number> {
   }
 
   const bar = progress();
-  const { runLaw } = await import('../laws/index.ts'); // TensorFlow.js and the page load only now
+  const { runLaw } = await import('../report/standalone.ts'); // TensorFlow.js and the page load only now
   const { result, verdict, file, bytes } = await runLaw(law, {
     sizes,
     seeds,
     seed: options.seed as number | undefined,
     out: (options.out as string | undefined) ?? 'reports',
     argv: ['law', ...argv],
-    onProgress: (text) => bar.update(`${law.id}: ${text}…`),
+    onProgress: (text) => bar.item(`${law.id}: ${text}…`),
   });
   bar.done();
   if (options.json) {

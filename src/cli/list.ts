@@ -4,8 +4,9 @@ import { initEngine } from '../engine/backend.ts';
 import { OPTIMIZERS } from '../optimizers/index.ts';
 import { THEOREMS } from '../theorems/index.ts';
 import { assumptionsOf } from '../theorems/assumptions.ts';
-import { parseStatement } from '../theorems/statement.ts';
+import { parseStatement } from '../language/statement.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
+import { UsageError } from '../language/usage.ts';
 
 const OPTIONS: OptionSpec[] = [];
 
@@ -19,8 +20,9 @@ export const LIST_HELP = helpText(
 export { assumptionsOf };
 
 export async function listCommand(argv: readonly string[]): Promise<number> {
-  const { options } = parseArgs('list', argv, OPTIONS);
+  const { positional, options } = parseArgs('list', argv, OPTIONS);
   if (options.help) { process.stdout.write(LIST_HELP); return 0; }
+  if (positional.length) throw new UsageError(`list: takes no arguments, got '${positional.join(' ')}'; see boundlab list --help`);
   const backend = await initEngine();
   const theorems = THEOREMS.map((th) => ({
     id: th.id, title: th.title, kind: th.kind, assumptions: assumptionsOf(th),

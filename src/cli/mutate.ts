@@ -1,7 +1,7 @@
 /** `boundlab mutate FILE`: wrong versions of each step, checked; the share the checker kills. */
 import { parseProof } from '../proofs/parse.ts';
 import { mutateProof, type MutantResult, type MutationReport } from '../proofs/mutate.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { readInput } from '../language/input.ts';
 import { say, sayJson } from './terminal.ts';

@@ -2,8 +2,8 @@
 import { locateError, resolveTheorem } from '../theoremFiles/load.ts';
 import { assumptionsOf } from '../theorems/assumptions.ts';
 import type { Theorem } from '../theorems/types.ts';
-import { RELAX_DEFAULTS, relax, type RelaxResult } from '../verify/relax.ts';
-import { UsageError } from '../verify/scope.ts';
+import { excessText, RELAX_DEFAULTS, relax, type RelaxResult } from '../search/relax.ts';
+import { UsageError } from '../language/usage.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { say, sayJson } from './terminal.ts';
 import { progress } from './progress.ts';
@@ -57,7 +57,7 @@ export async function relaxCommand(argv: readonly string[]): Promise<number> {
       seed: options.seed as number | undefined, steps: options.steps as number | undefined,
       instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
       seeds: options.seeds as number | undefined,
-      onProgress: (t) => bar.update(t),
+      onProgress: (t) => bar.item(t),
     }).catch((e: unknown) => { throw locateError(th, e); });
   } finally {
     bar.done();
@@ -94,7 +94,7 @@ function describe(r: RelaxResult): string {
     if (c.point) lines.push(`  point ${JSON.stringify(c.point)}`);
     if (c.float64) lines.push(`  float64 run of the same witness: step ${c.float64.step}, measured ${c.float64.measured.toPrecision(8)}, bound ${c.float64.bound.toPrecision(8)}`);
   } else if (r.verdict === 'holds') {
-    lines.push(`  closest approach: excess ${r.search.best_excess.toExponential(2)} (relative to both sides; > 0 would be a violation)`);
+    lines.push(`  closest approach: excess ${excessText(r.search.best_excess)} (relative to both sides; > 0 would be a violation)`);
   }
   for (const n of r.search.notes) lines.push(`  note: ${n}`);
   return lines.join('\n') + '\n';

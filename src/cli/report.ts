@@ -6,10 +6,10 @@ import { THEOREMS, theoremById } from '../theorems/index.ts';
 import { EXPERIMENTS, experimentById } from '../experiments/index.ts';
 import { LAWS, lawById } from '../laws/catalogue.ts';
 import { isTheoremFileText, loadTheoremFile, resolveTheorem } from '../theoremFiles/load.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { DEFAULTS as VERIFY_DEFAULTS } from '../verify/verify.ts';
 import { environment } from '../report/environment.ts';
-import { formatMargin, formatSeconds } from '../report/format.ts';
+import { formatMargin, formatSeconds } from '../numeric/format.ts';
 import { exitCode, summaryRow, type ReportItem } from '../report/items.ts';
 import { jobLabel, type Job, type JobSettings, type Outcome } from '../report/jobs.ts';
 import { renderPage, uniqueIds } from '../report/page.ts';
@@ -23,7 +23,7 @@ import { readInput } from '../language/input.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
 import { PROOF_OPTIONS, checkOptions } from './check.ts';
 import { say, sayJson, warn } from './terminal.ts';
-import { closest } from './closest.ts';
+import { closest } from '../language/closest.ts';
 import { progress } from './progress.ts';
 
 const PROOFS_DIR = 'proofs';
@@ -79,13 +79,16 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   // Relaxations and tightness (everything in the default report; with targets, the theorems
   // named) run on this thread while the workers run the jobs, not after them.
   const ids = positional.length ? jobs.flatMap((j) => (j.kind === 'theorem' ? [j.id] : [])) : undefined;
+  let finished = 0;
   const pool = runJobs(jobs, settings, (done, running) => {
-    bar.update(`report: ${done}/${jobs.length} done${running.length ? `; running ${running.map(jobLabel).join(', ')}` : ''}…`);
+    const text = `report: ${done}/${jobs.length} done${running.length ? `; running ${running.map(jobLabel).join(', ')}` : ''}…`;
+    // a line of its own off a terminal for each finished job, not for each job started
+    if (done > finished) { finished = done; bar.item(text); } else bar.update(text);
   });
   const relaxationsWork = !ids || ids.length ? runRelaxations(ids, settings.seed, options.fast === true) : Promise.resolve(undefined);
   const outcomes = await pool;
   const relaxations = await relaxationsWork;
-  bar.update(`report: writing ${join(dir, 'index.html')}…`);
+  bar.item(`report: writing ${join(dir, 'index.html')}…`);
   const items = outcomes.map((o) => toItem(o, limits.bytes));
   const backends = [...new Set(items.flatMap((i) => (i.kind === 'theorem' && i.result && i.result.backend !== 'float64' ? [i.result.backend] : [])))];
   const env = environment({ backends, seed: settings.seed, options: passed, argv });
@@ -100,12 +103,12 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   writeAtomically(dir, 'index.json', JSON.stringify(record, null, 2) + '\n');
   let pdf: string | undefined;
   if (chromium) {
-    bar.update(`report: printing ${join(dir, 'index.pdf')}…`);
+    bar.item(`report: printing ${join(dir, 'index.pdf')}…`);
     pdf = printPdf(chromium, out, dir);
   }
   let exported: ExportResult | undefined;
   if (options.export !== undefined) {
-    bar.update(`report: exporting into ${options.export as string}…`);
+    bar.item(`report: exporting into ${options.export as string}…`);
     exported = exportReport(options.export as string, items, rows, uniqueIds(rows), env, findChromium());
   }
   bar.done();

@@ -1,8 +1,8 @@
 /** `boundlab tightness ID --set k=v,...`: the worst instance the search finds against the bound. */
-import { TIGHTNESS_DEFAULTS, tightness, type TightnessResult } from '../verify/tightness.ts';
-import { UsageError } from '../verify/scope.ts';
-import { parseExpression, isLanguageFunction, FORMAT_FUNCTIONS } from '../language/expression.ts';
-import { assignmentPairs, helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
+import { TIGHTNESS_DEFAULTS, tightness, type TightnessResult } from '../search/tightness.ts';
+import { UsageError } from '../language/usage.ts';
+import { parseSet } from './set.ts';
+import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
 import { say, sayJson } from './terminal.ts';
 import { progress } from './progress.ts';
 import { theoremArg } from './relax.ts';
@@ -40,7 +40,7 @@ export async function tightnessCommand(argv: readonly string[]): Promise<number>
   const { positional, options } = parseArgs('tightness', argv, OPTIONS);
   if (options.help) { say(TIGHTNESS_HELP); return 0; }
   const th = theoremArg('tightness', positional);
-  const set = parseSet((options.set as string[] | undefined) ?? []);
+  const set = parseSet('tightness', (options.set as string[] | undefined) ?? []);
   let steps = options.steps as number | undefined;
   if ('N' in set && th.kind === 'run') {
     const N = set.N;
@@ -55,7 +55,7 @@ export async function tightnessCommand(argv: readonly string[]): Promise<number>
     r = await tightness(th, {
       set, steps, family: options.family as string | undefined, seed: options.seed as number | undefined,
       instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
-      tight: !options['random-starts'], onProgress: (t) => bar.update(t),
+      tight: !options['random-starts'], onProgress: (t) => bar.item(t),
     }).catch((e: unknown) => { throw locateError(th, e); });
   } finally {
     bar.done();
@@ -80,31 +80,4 @@ function describe(r: TightnessResult): string {
   lines.push(`  search: ${r.search.candidates} sampled, ${r.search.evaluations} evaluated, ${r.search.tight_seeds ? 'seeded with the tight witnesses' : 'random starts only'}`);
   if (exceeds(r)) lines.push('  the worst instance is beyond the bound by more than the tolerance: the theorem is violated');
   return lines.join('\n') + '\n';
-}
-
-/** Names an expression in --set may use: the witnesses' constants (constantsOf) and pi, e. */
-const SET_CONSTANTS = ['L', 'mu', 'lambda', 'd', 'M', 'MV', 'sigma2star', 'Lmax', 'fstar', 'pi', 'e'];
-
-/** `k=v,k=v`: numbers stay numbers; anything else must be an expression (evaluated at each instance's constants). */
-function parseSet(items: readonly string[]): Record<string, number | string> {
-  const out: Record<string, number | string> = {};
-  for (const [name, text] of assignmentPairs('tightness', items, 'value')) {
-    const n = Number(text);
-    if (Number.isFinite(n)) { out[name] = n; continue; }
-    try {
-      parseExpression(text).traverse((n, path, parent) => {
-        if (n.type !== 'SymbolNode') return;
-        const sym = (n as unknown as { name: string }).name;
-        if (parent?.type === 'FunctionNode' && path === 'fn') {
-          if (!isLanguageFunction(sym) || Object.hasOwn(FORMAT_FUNCTIONS, sym)) throw new Error(`unknown function '${sym}'`);
-        } else if (!SET_CONSTANTS.includes(sym)) {
-          throw new Error(`'${sym}' is not a constant; the constants are ${SET_CONSTANTS.join(', ')}`);
-        }
-      });
-    } catch (e) {
-      throw new UsageError(`tightness: --set ${name}=${text} is neither a number nor an expression in the constants, e.g. ${name}=1/L (${(e as Error).message})`);
-    }
-    out[name] = text;
-  }
-  return out;
 }

@@ -1,12 +1,13 @@
 /** `boundlab verify ID...`: each theorem checked on its witnesses. */
 import { THEOREMS } from '../theorems/index.ts';
 import { locateError, resolveTheorem } from '../theoremFiles/load.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import type { VerifyResult } from '../verify/result.ts';
 import { DEFAULTS, plantedStatements, verifyTheorem } from '../verify/verify.ts';
 import type { Theorem } from '../theorems/types.ts';
-import type { Statement } from '../theorems/statement.ts';
-import { helpText, parseArgs, parseAssignments, LIMIT_OPTION, type OptionSpec } from './args.ts';
+import type { Statement } from '../language/statement.ts';
+import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
+import { parseSet } from './set.ts';
 import { say, sayJson, warn } from './terminal.ts';
 import { progress } from './progress.ts';
 
@@ -15,7 +16,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'instances', type: 'int', min: 1, max: 'instances', help: `random instances per family (default ${DEFAULTS.instances}; ${DEFAULTS.expectationInstances} for bounds in expectation)`, placeholder: 'N' },
   { name: 'steps', type: 'int', min: 1, max: 'steps', help: `steps per run (default ${DEFAULTS.runSteps}; ${DEFAULTS.expectationSteps} for bounds in expectation); points per instance for lemmas (default ${DEFAULTS.lemmaPoints})`, placeholder: 'T' },
   { name: 'seeds', type: 'int', min: 2, max: 'seeds', help: `bounds in expectation: independent runs per witness (default ${DEFAULTS.seeds}); the mean is compared by a confidence interval`, placeholder: 'S' },
-  { name: 'set', type: 'list', help: 'fix theorem parameters, e.g. gamma=0.1 or h=1 (checked against the domain)', placeholder: 'k=v,...' },
+  { name: 'set', type: 'list', help: 'fix theorem parameters: a number (gamma=0.1, h=1) or an expression in L, mu, ... (gamma=1/L), checked against the domain', placeholder: 'k=v,...' },
   { name: 'all', type: 'flag', help: 'every theorem in the catalogue' },
   { name: 'plant', type: 'string', help: "check a planted violation instead: 'tight' (bound ×0.5) or 'faster' (a faster rate); it should be violated", placeholder: 'KIND' },
   LIMIT_OPTION,
@@ -30,10 +31,11 @@ export const VERIFY_HELP = helpText(
 export async function verifyCommand(argv: readonly string[]): Promise<number> {
   const { positional, options } = parseArgs('verify', argv, OPTIONS);
   if (options.help) { say(VERIFY_HELP); return 0; }
+  if (options.all && positional.length) throw new UsageError(`verify: --all checks every theorem; give it or ids (${positional.join(' ')}), not both`);
   const ids = options.all ? THEOREMS.map((t) => t.id) : positional;
   if (ids.length === 0) throw new UsageError('verify: name at least one theorem id, or --all (boundlab list shows the ids)');
   const theorems = ids.map((id) => resolveTheorem(id, 'verify'));
-  const set = parseAssignments('verify', (options.set as string[] | undefined) ?? []);
+  const set = parseSet('verify', (options.set as string[] | undefined) ?? []);
   const bar = progress();
   const results: VerifyResult[] = [];
   for (const [i, th] of theorems.entries()) {
@@ -50,6 +52,7 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
       set,
     }).catch((e: unknown) => { throw locateError(th, e); });
     results.push(r);
+    bar.item(`verify: ${th.id} ${r.verdict} (${i + 1}/${theorems.length}, ${r.seconds.toFixed(1)} s)`);
     if (!options.json) { bar.done(); say(describe(r)); }
   }
   bar.done();

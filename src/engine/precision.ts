@@ -37,6 +37,7 @@
  * is resolved is `inconclusive`: the bound fell below the float32 floor
  * before anything could be seen.
  */
+import type { MathNode } from 'mathjs';
 /** Float64 checks (lemmas, proofs): relative to the magnitude of the terms. */
 export const FLOAT64_RELATIVE_TOLERANCE = 1e-9;
 
@@ -83,6 +84,17 @@ export const FLOAT64_EVALUATION = 64 * 2 ** -52;
 export const evaluationTolerance = (magnitude: number): number => 2 * FLOAT64_EVALUATION * magnitude;
 
 export type ToleranceKind = 'value' | 'distance' | 'distance-squared' | 'gradient-squared';
+
+/** Which tolerance applies to a statement's left-hand side. */
+export function toleranceKind(lhs: MathNode): ToleranceKind {
+  const src = lhs.toString();
+  if (/\bdist_t\s*\^\s*2\b/.test(src)) return 'distance-squared';
+  if (/\bdist_t\b/.test(src)) return 'distance';
+  if (/\b(min|avg)?grad2_t\b/.test(src)) return 'gradient-squared';
+  if (/\bf_t\b/.test(src)) return 'value';
+  throw new Error(`no tolerance model for the quantity "${src}": it must be built from f_t, dist_t, grad2_t, mingrad2_t or avggrad2_t`);
+}
+
 
 /**
  * How much the observable may exceed its exact-arithmetic value, given the

@@ -18,7 +18,7 @@
 import { logistic } from '../classes/families/logistic.ts';
 import { dot } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import type { ClaimSpec, ClaimsCheck } from './claims.ts';
 import { ASKEW_NOTE, PROXQUANT_NOTE, UPDATE_RULES } from './methods.ts';
 import { accuracy, binarise, type LabelledData, type QuantisedProblem } from './quantisedTraining.ts';

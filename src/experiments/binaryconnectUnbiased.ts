@@ -12,8 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { binarisationRng, binarise, rowUniforms, stochasticBinarise } from '../optimizers/quantised/quantisers.ts';
-import { formatNumber } from '../report/format.ts';
-import type { SeriesPoint } from '../report/plot.ts';
+import { formatNumber } from '../numeric/format.ts';
+import type { SeriesPoint } from './series.ts';
 import { checkClaims, type ClaimSpec } from './claims.ts';
 import { numericColumns, type Experiment, type ExperimentOptions, type ExperimentResult } from './types.ts';
 

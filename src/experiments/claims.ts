@@ -13,7 +13,7 @@
  * diverged run measures nothing). Identical draws give a zero-width interval:
  * equal losses make "A is below B" refuted and "A is at most B" hold.
  */
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import { halfWidthFactor, meanInterval, methodText, type Interval } from '../verify/statistics.ts';
 
 /**

@@ -6,7 +6,7 @@
  * what sign() costs the full-precision weights, over the seeds. Plain text
  * (no TeX): the command prints these lines too.
  */
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import type { MethodRun } from './quantisedTraining.ts';
 
 const names = (runs: readonly MethodRun[]): string => runs.map((r) => r.label).join('; ');

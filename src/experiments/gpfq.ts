@@ -7,8 +7,8 @@
  * tabulates them.
  */
 import { gpfqDecayExperiment, GPFQ_DECAY_DEFAULTS, logLogFit, logLogSlope } from '../compression/index.ts';
-import { formatNumber } from '../report/format.ts';
-import type { SeriesPoint } from '../report/plot.ts';
+import { formatNumber } from '../numeric/format.ts';
+import type { SeriesPoint } from './series.ts';
 import { checkClaims, type ClaimSpec } from './claims.ts';
 import { numericColumns, type Experiment, type ExperimentOptions, type ExperimentResult } from './types.ts';
 

@@ -6,8 +6,8 @@
  * residual itself; this file only sizes, plots and tabulates them.
  */
 import { lowRankExperiment, LOW_RANK_DEFAULTS } from '../compression/index.ts';
-import { formatNumber } from '../report/format.ts';
-import type { SeriesPoint } from '../report/plot.ts';
+import { formatNumber } from '../numeric/format.ts';
+import type { SeriesPoint } from './series.ts';
 import { numericColumns, type Experiment, type ExperimentOptions, type ExperimentResult } from './types.ts';
 
 /** Rows beyond columns: the library's default 32 × 24. */

@@ -6,8 +6,8 @@
  * (factorisedExperiment); this file sizes, plots, tabulates and judges them.
  */
 import { factorisedExperiment, FACTORISED_DEFAULTS } from '../compression/index.ts';
-import { formatNumber } from '../report/format.ts';
-import type { SeriesPoint } from '../report/plot.ts';
+import { formatNumber } from '../numeric/format.ts';
+import type { SeriesPoint } from './series.ts';
 import { checkClaims, type ClaimSpec } from './claims.ts';
 import { numericColumns, type Experiment, type ExperimentOptions, type ExperimentResult } from './types.ts';
 

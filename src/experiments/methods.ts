@@ -10,7 +10,7 @@
  * AdaSTE takes the step and gradient multiplier of the paper's code.
  */
 import { ESTIMATORS } from '../optimizers/quantised/ste.ts';
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import type { Method } from './quantisedTraining.ts';
 
 export interface MethodSettings {

@@ -9,8 +9,8 @@
 import { networkOutput, quantiseNetwork, type DenseLayer } from '../compression/index.ts';
 import { mat, type Mat } from '../numeric/linalg.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
-import { formatNumber } from '../report/format.ts';
-import type { SeriesPoint } from '../report/plot.ts';
+import { formatNumber } from '../numeric/format.ts';
+import type { SeriesPoint } from './series.ts';
 import { checkClaims, type ClaimSpec } from './claims.ts';
 import { moonsData } from './twoMoons.ts';
 import { numericColumns, type Experiment, type ExperimentOptions, type ExperimentResult } from './types.ts';

@@ -1,5 +1,5 @@
 /** An experiment's comparison table as aligned plain text (the command's summary on stdout); the HTML is src/report/experiment.ts. */
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import type { Table } from './types.ts';
 
 /** The comparison table as aligned plain text (the command's summary on stdout). */

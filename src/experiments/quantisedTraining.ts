@@ -16,8 +16,8 @@
  * figures and the comparison table here.
  */
 import type { Family, Instance } from '../classes/types.ts';
-import { runBatch } from '../verify/run.ts';
-import type { SeriesPoint } from '../report/plot.ts';
+import { runBatch } from '../runs/run.ts';
+import type { SeriesPoint } from './series.ts';
 import { numericColumns, type Figure, type Table } from './types.ts';
 
 /** A labelled point set: rows X (n × p) with labels s ∈ {−1, +1}. */

@@ -11,7 +11,7 @@ import { checkClaims, type ClaimSpec, type ClaimsCheck } from './claims.ts';
 import { bestBinary, compareMethods, comparisonTable, metricFigures, runsData, type FinalId, type MethodRun, type QuantisedProblem, type Reference } from './quantisedTraining.ts';
 import { quantisedFindings } from './findings.ts';
 import { epsDecay, quantisedMethods, WARM_EPS0, type MethodSettings } from './methods.ts';
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import type { ExperimentResult } from './types.ts';
 
 /** The hyperparameters every method shares (the step size, the minibatch) and ASkewSGD's. */

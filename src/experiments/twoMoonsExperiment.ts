@@ -17,7 +17,7 @@
  * both layers, and its ASkewSGD steps with Adam.
  */
 import { makeRng } from '../numeric/rng.ts';
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import type { ClaimSpec, ClaimsCheck } from './claims.ts';
 import { ASKEW_NOTE, PROXQUANT_NOTE, UPDATE_RULES } from './methods.ts';
 import type { QuantisedProblem } from './quantisedTraining.ts';

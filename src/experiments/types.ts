@@ -4,7 +4,7 @@
  * them (for --json), and, where a paper claims something the run can test, the
  * claims with their verdicts over seeds (claims.ts).
  */
-import type { SeriesPlotOptions, SeriesPoint } from '../report/plot.ts';
+import type { SeriesPlotOptions, SeriesPoint } from './series.ts';
 import type { ClaimsCheck } from './claims.ts';
 
 export interface ExperimentOptions {

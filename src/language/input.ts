@@ -1,6 +1,6 @@
 /** Reading an input file that may be anything a user names: held to a byte budget, regular files only. */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { DEFAULT_LIMITS } from '../language/limits.ts';
 
 /**

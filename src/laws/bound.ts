@@ -5,7 +5,7 @@
  * when the measured value exceeds the bound by more than the rounding floor of
  * the measurement; smaller sizes are reported (holding or not) but decide nothing.
  */
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import type { LawVerdict, StatementResult } from './types.ts';
 
 /** One seed's run at one size: measured value, bound and rounding floor per step. */

@@ -5,7 +5,7 @@
  * centre of the fitted data so that only their slopes differ.
  */
 import type { Figure } from '../experiments/types.ts';
-import type { SeriesPoint } from '../report/plot.ts';
+import type { SeriesPoint } from '../experiments/series.ts';
 import type { FitOutcome } from './fit.ts';
 import type { Claim } from './types.ts';
 

@@ -14,7 +14,7 @@
  * consistent when the interval lies below it, inconsistent when above it;
  * an `at-least` claim likewise at p − δ.
  */
-import { formatNumber } from '../report/format.ts';
+import { formatNumber } from '../numeric/format.ts';
 import type { FitOutcome } from './fit.ts';
 import type { Claim, LawVerdict, StatementResult } from './types.ts';
 

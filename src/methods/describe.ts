@@ -11,8 +11,8 @@
  * unless named.
  */
 import type { MathNode } from 'mathjs';
-import { closest } from '../cli/closest.ts';
-import { ProofError } from '../proofs/parse.ts';
+import { closest } from '../language/closest.ts';
+import { ProofError } from '../language/usage.ts';
 import { parseUserExpression } from './expression.ts';
 
 export type ValueType = 'scalar' | 'vector';

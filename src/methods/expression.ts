@@ -9,7 +9,7 @@
  */
 import * as mathjs from 'mathjs';
 import type { MathNode } from 'mathjs';
-import { ProofError } from '../proofs/parse.ts';
+import { ProofError } from '../language/usage.ts';
 import { checkLanguage, isLanguageFunction, LanguageError, parseRelationOfSides } from '../language/expression.ts';
 
 /** mathjs's own functions that the language leaves out: a call of one is refused wherever it stands. */

@@ -9,7 +9,7 @@
  */
 import { create, all, type MathNode, type EvalFunction } from 'mathjs';
 import type { Instance } from '../classes/types.ts';
-import { BUILTINS } from '../verify/scope.ts';
+import { BUILTINS } from '../language/builtins.ts';
 import type { ProofFile, Expr, Define } from './parse.ts';
 import { closedMath, type ClosedMath } from '../language/expression.ts';
 import { DEFAULT_LIMITS, Deadline, TimedOut, type Limits } from '../language/limits.ts';

@@ -3,7 +3,7 @@ import { parseProof, ProofError } from './parse.ts';
 import { checkProof, type CheckOptions } from './check.ts';
 import type { FileResult } from './result.ts';
 import { readInput } from '../language/input.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 
 /**
  * Read, parse and check one file. A file that cannot be read or is malformed

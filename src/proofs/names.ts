@@ -5,7 +5,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { ProofError, MATH_CONSTANTS, type ProofFile, type Expr } from './parse.ts';
-import { closest } from '../cli/closest.ts';
+import { closest } from '../language/closest.ts';
 import { FORMAT_FUNCTIONS, MATH_FUNCTIONS, ALL_FUNCTIONS } from '../language/expression.ts';
 
 type Kind = 'real scalar' | 'integer' | 'vector' | 'matrix' | 'function' | 'define' | 'sequence' | 'dimension' | 'constant' | 'bound';

@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check';
 import type { MathNode } from 'mathjs';
-import { intervalFor, type Constraint, type Interval } from '../theorems/domain.ts';
+import { intervalFor, type Constraint, type Interval } from '../language/domain.ts';
 import { fromSpectrum, randomOrthogonal, symEig, mat, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import type { Instance } from '../classes/types.ts';

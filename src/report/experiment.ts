@@ -6,7 +6,7 @@
  */
 import type { Experiment, ExperimentResult, Figure, Table } from '../experiments/types.ts';
 import type { Environment } from './environment.ts';
-import { formatNumber, formatSeconds } from './format.ts';
+import { formatNumber, formatSeconds } from '../numeric/format.ts';
 import { escapeHtml, itemFrame } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { environmentTable, htmlDocument } from './document.ts';

@@ -5,7 +5,7 @@
  * of the report, from the same pieces.
  */
 import type { Environment } from './environment.ts';
-import { formatNumber, formatSeconds } from './format.ts';
+import { formatNumber, formatSeconds } from '../numeric/format.ts';
 import { escapeHtml, itemFrame } from './html.ts';
 import { environmentTable, htmlDocument } from './document.ts';
 import { measuredParts, tableHtml } from './experiment.ts';

@@ -9,7 +9,7 @@
  */
 import type { Environment } from './environment.ts';
 import { environmentTable, htmlDocument, type Paper } from './document.ts';
-import { formatMargin, formatSeconds } from './format.ts';
+import { formatMargin, formatSeconds } from '../numeric/format.ts';
 import { anchorId, escapeHtml, isSettled } from './html.ts';
 import { summaryRow, type ReportItem, type SummaryRow } from './items.ts';
 import { renderMarkdown } from './markdown.ts';

@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync, mkdtempSync, renameSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { tempName } from './write.ts';
 
 /** Flags for a headless Chromium that contacts nothing (the profile directory is added per run). */

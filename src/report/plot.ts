@@ -7,6 +7,8 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { Curve } from '../verify/result.ts';
+import type { SeriesPlotOptions, SeriesPoint } from '../experiments/series.ts';
+export type { SeriesPlotOptions, SeriesPoint };
 import { escapeHtml } from './html.ts';
 import { renderTex, stripSvgNamespace } from './katex.ts';
 
@@ -142,26 +144,6 @@ export function renderPlot(options: PlotOptions): string {
     style: { fontSize: '12px', background: 'transparent' },
   }) as unknown as { outerHTML: string };
   return roundPaths(stripSvgNamespace(figure.outerHTML));
-}
-
-/** One point of a named series (a method, an instance) for seriesPlot. */
-export interface SeriesPoint { x: number; y: number; series: string }
-
-export interface SeriesPlotOptions {
-  xLabel: string;
-  yLabel: string;
-  /** A log y axis (values that are not positive are left out). */
-  log?: boolean;
-  /** A log x axis (likewise). */
-  logX?: boolean;
-  /** Horizontal reference lines (dashed, grey), each labelled at its right end. */
-  references?: readonly { label: string; y: number }[];
-  /** The series in legend order (default: order of first appearance). */
-  order?: readonly string[];
-  /** Series drawn dashed (fits, theoretical values) rather than solid. */
-  dashed?: readonly string[];
-  /** A dot at every point too (for short series whose lines overlap). */
-  dots?: boolean;
 }
 
 /** Tableau's ten colours and two more, so a dozen series stay apart (beyond that, colours repeat). */

@@ -10,6 +10,10 @@ import { Worker } from 'node:worker_threads';
 import { jobLabel, runJob, startRank, type Job, type JobSettings, type Outcome } from './jobs.ts';
 
 /** Called as jobs start and finish: how many are done, and which are running. */
+// Compiled (dist/report/pool.js) the worker is plain JavaScript; from the sources,
+// worker.mjs registers tsx first so the worker can load TypeScript.
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.mjs' : './worker.js', import.meta.url);
+
 export type PoolProgress = (done: number, running: readonly Job[]) => void;
 
 export async function runJobs(jobs: readonly Job[], settings: JobSettings, onProgress: PoolProgress = () => {}): Promise<Outcome[]> {
@@ -46,7 +50,7 @@ function runInWorkers(jobs: readonly Job[], settings: JobSettings, count: number
     };
     for (let k = 0; k < count; k++) {
       // stdout: true keeps anything a library prints in a worker off our stdout (--json owns it).
-      const w = new Worker(new URL('./worker.mjs', import.meta.url), { stdout: true });
+      const w = new Worker(WORKER, { stdout: true });
       w.stdout.pipe(process.stderr);
       pool.push(w);
       w.on('message', ({ index, outcome }: { index: number; outcome: Outcome }) => {

@@ -4,11 +4,12 @@
  * step in KaTeX beside its verdict, samples, justification and counterexample.
  */
 import { parse } from 'mathjs';
-import type { Chain, Given, ProofFile, TypeName } from '../proofs/parse.ts';
+import type { Chain, ProofFile } from '../proofs/parse.ts';
+import type { Given, TypeName } from '../language/given.ts';
 import type { ClaimResult, Counterexample, FileResult, StepResult } from '../proofs/result.ts';
-import { counterexampleLines } from '../cli/check.ts';
-import type { TexVocabulary } from '../theorems/tex.ts';
-import { formatSeconds } from './format.ts';
+import { counterexampleLines } from '../proofs/counterexample.ts';
+import type { TexVocabulary } from '../language/tex.ts';
+import { formatSeconds } from '../numeric/format.ts';
 import { escapeHtml, itemFrame } from './html.ts';
 import { renderTex } from './katex.ts';
 import { renderMarkdown } from './markdown.ts';

@@ -1,11 +1,11 @@
 /**
  * TeX for proof-file expressions (docs/proof-format.md): the statement names and
- * common functions of src/theorems/tex.ts, plus the format's built-ins, where
+ * common functions of src/language/tex.ts, plus the format's built-ins, where
  * the function is an argument (`grad(f, w)` is ∇f(w)).
  */
 import type { MathNode } from 'mathjs';
-import { COMMON_FUNCTION_TEX, NAME_TEX, nameTex, texWith, type FunctionTex, type TexVocabulary } from '../theorems/tex.ts';
-import type { Rel } from '../proofs/parse.ts';
+import { COMMON_FUNCTION_TEX, NAME_TEX, nameTex, texWith, type FunctionTex, type TexVocabulary } from '../language/tex.ts';
+import type { Rel } from '../language/given.ts';
 
 /** A summand or an operand in parentheses when it is an operation. */
 const group = (tex: string, node: MathNode): string => (node.type === 'OperatorNode' ? `\\left(${tex}\\right)` : tex);

@@ -6,10 +6,10 @@
  * and a small tightness search on the tight theorems.
  */
 import { theoremById } from '../theorems/index.ts';
-import { readRelaxations, type RelaxationEntry, type StoredCounterexample } from '../verify/regressions.ts';
-import { replayRelaxation } from '../verify/relax.ts';
-import { tightness, type TightnessOptions } from '../verify/tightness.ts';
-import { formatNumber, formatSeconds } from './format.ts';
+import { readRelaxations, type RelaxationEntry, type StoredCounterexample } from '../search/regressions.ts';
+import { replayRelaxation } from '../search/relax.ts';
+import { tightness, type TightnessOptions } from '../search/tightness.ts';
+import { formatNumber, formatSeconds } from '../numeric/format.ts';
 import { escapeHtml } from './html.ts';
 
 /** The tight theorems and the parameter points searched (as in tests/relax.test.ts), with small budgets (about 2 s for the three). */

@@ -6,7 +6,7 @@
  * file is refused with the reason; the report is then written without the
  * comparison.
  */
-import { formatMargin } from './format.ts';
+import { formatMargin } from '../numeric/format.ts';
 import { escapeHtml } from './html.ts';
 import type { SummaryRow } from './items.ts';
 

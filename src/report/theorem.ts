@@ -4,12 +4,12 @@
  * curves against the bound, and any counterexample.
  */
 import { parse } from 'mathjs';
-import { parseStatement } from '../theorems/statement.ts';
-import { toTex } from '../theorems/tex.ts';
+import { parseStatement } from '../language/statement.ts';
+import { toTex } from '../language/tex.ts';
 import { optimizerById } from '../optimizers/index.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, VerifyResult } from '../verify/result.ts';
-import { formatCount, formatMargin, formatNumber, formatSeconds } from './format.ts';
+import { formatCount, formatMargin, formatNumber, formatSeconds } from '../numeric/format.ts';
 import { escapeHtml, itemFrame } from './html.ts';
 import { renderTex } from './katex.ts';
 import { familyFigures, type FamilyFigure } from './plot.ts';

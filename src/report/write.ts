@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 
 /** Temporary files being written now. */
 const live = new Set<string>();

@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { readInput } from '../language/input.ts';
 import { relative, resolve } from 'node:path';
-import { closest } from '../cli/closest.ts';
+import { closest } from '../language/closest.ts';
 import { describedOptimizer } from '../methods/optimizer.ts';
 import { registerOptimizer } from '../optimizers/index.ts';
-import { ProofError } from '../proofs/parse.ts';
+import { ProofError } from '../language/usage.ts';
 import { THEOREMS, theoremById } from '../theorems/index.ts';
 import type { Theorem } from '../theorems/types.ts';
-import { UsageError } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { parseTheoremFile, type TheoremFile } from './parse.ts';
 
 const LOADED = new Map<string, TheoremFile>();

@@ -9,15 +9,17 @@
 import type { MathNode } from 'mathjs';
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { FAMILIES, familyById, huberWorstCase, quadraticFromSpectrum, spectrum, type QuadraticParams } from '../classes/index.ts';
+import { CLASS_CONSTANT } from '../classes/types.ts';
 import { makeRng } from '../numeric/rng.ts';
-import { closest } from '../cli/closest.ts';
+import { closest } from '../language/closest.ts';
 import { describeMethod, type Method, type ProxTerm, type RuleText } from '../methods/describe.ts';
 import { parseUserExpression } from '../methods/expression.ts';
 import { referenceObstacle } from '../methods/float64.ts';
-import { MATH_CONSTANTS, parseGiven, plainSymbols, ProofError, type Given } from '../proofs/parse.ts';
+import { MATH_CONSTANTS, parseGiven, plainSymbols, type Given } from '../language/given.ts';
+import { ProofError } from '../language/usage.ts';
 import type { StructuralAssumption, Theorem } from '../theorems/types.ts';
-import { OBSERVABLE_TEX } from '../verify/observables.ts';
-import { toleranceKind } from '../verify/runCheck.ts';
+import { OBSERVABLE_TEX } from '../language/observables.ts';
+import { toleranceKind } from '../engine/precision.ts';
 
 export const THEOREM_FILE_KEYS = [
   'id', 'title', 'source', 'given', 'define', 'structure', 'nonsmooth', 'method', 'iterate', 'bound', 'from',
@@ -26,8 +28,6 @@ export const THEOREM_FILE_KEYS = [
 
 const STRUCTURES: readonly StructuralAssumption[] = ['L2-regularized', 'stochastic-gradient', 'convex-samples', 'interpolation'];
 
-/** The name each class's constant has in the statements (the witness's certificate fills it). */
-const CLASS_CONSTANT: Readonly<Record<string, string>> = { 'L-smooth': 'L', 'mu-strongly-convex': 'mu', 'mu-PL': 'mu', 'G-Lipschitz': 'G' };
 
 /** Constants each structural assumption brings (src/verify/scope.ts constantsOf). */
 const STRUCTURE_CONSTANTS: Readonly<Record<StructuralAssumption, readonly string[]>> = {
@@ -158,7 +158,7 @@ export function parseTheoremFile(text: string, file: string, optimizerId: string
     if (!(STRUCTURES as readonly string[]).includes(s)) throw err(line, `unknown structure '${s}'${closest(s, STRUCTURES)}; the structures are ${STRUCTURES.join(', ')}`);
     return s as StructuralAssumption;
   });
-  const constants = new Set(['fstar', 'd', ...classes.map((c) => CLASS_CONSTANT[c]).filter(Boolean), ...structural.flatMap((s) => STRUCTURE_CONSTANTS[s])]);
+  const constants = new Set(['fstar', 'd', ...classes.flatMap((c) => CLASS_CONSTANT[c] ?? []), ...structural.flatMap((s) => STRUCTURE_CONSTANTS[s])]);
 
   // Parameters: the constraints' names that are not constants.
   const constraints: string[] = [];

@@ -14,12 +14,13 @@
  */
 import { parse, type MathNode } from 'mathjs';
 import { checkLanguage, LanguageError, MATH_FUNCTIONS } from '../language/expression.ts';
-import { CLASS_NAMES, type ClassName } from '../classes/types.ts';
-import { closest } from '../cli/closest.ts';
-import { parseGiven } from '../proofs/parse.ts';
-import { UsageError, type Scope } from '../verify/scope.ts';
-import { comparisons, intervalFor, parseConstraints } from './domain.ts';
-import { symbolsOf } from './statement.ts';
+import { CLASS_CONSTANT, CLASS_NAMES, type ClassName } from '../classes/types.ts';
+import { closest } from '../language/closest.ts';
+import { parseGiven } from '../language/given.ts';
+import type { Scope } from '../language/builtins.ts';
+import { UsageError } from '../language/usage.ts';
+import { comparisons, intervalFor, parseConstraints } from '../language/domain.ts';
+import { symbolsOf } from '../language/statement.ts';
 import type { StructuralAssumption, Theorem } from './types.ts';
 
 const STRUCTURAL: readonly StructuralAssumption[] = ['L2-regularized', 'stochastic-gradient', 'convex-samples', 'interpolation'];
@@ -47,10 +48,6 @@ export interface RelaxedTheorem {
   freed: string[];
 }
 
-/** The constant a class gives the statement, in the catalogue's names. */
-const CLASS_CONSTANT: Partial<Record<ClassName, string>> = {
-  'L-smooth': 'L', 'mu-strongly-convex': 'mu', 'mu-PL': 'mu', 'G-Lipschitz': 'G',
-};
 
 /** What a freed constant is: a constraint that keeps it meaningful, and a range where it is unbounded. */
 const FREED: Record<string, { constraint: string; range?: readonly [number, number] }> = {

@@ -3,7 +3,7 @@
  * gradient methods, checked at every step of real TensorFlow.js runs.
  *
  * Symbols: f_t = f(x_t), f_prev = f(x_{t−1}), dist_t = ‖x_t − x*‖,
- * mingrad2_t = min_{k<t} ‖∇f(x_k)‖² (src/verify/observables.ts);
+ * mingrad2_t = min_{k<t} ‖∇f(x_k)‖² (src/language/observables.ts);
  * R = ‖x_0 − x*‖, Delta0 = f(x_0) − f*; L, mu are the witness's constants
  * (mu is the strong-convexity constant, or the PL constant for a PL theorem).
  */

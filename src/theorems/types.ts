@@ -1,7 +1,7 @@
 /**
  * A theorem is data: its assumptions, the algorithm it is about, and the bound
  * as one mathjs expression. The KaTeX statement and the executable check are
- * both derived from that expression (src/theorems/statement.ts), so they
+ * both derived from that expression (src/language/statement.ts), so they
  * cannot drift apart.
  */
 import type { ClassName } from '../classes/types.ts';

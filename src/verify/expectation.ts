@@ -23,11 +23,12 @@ import { evaluationTolerance, RESOLVED_FRACTION, tolerance } from '../engine/pre
 import { dist, norm } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { optimizerById } from '../optimizers/index.ts';
-import { magnitudeOf, type Statement } from '../theorems/statement.ts';
+import { magnitudeOf, type Statement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
-import type { Counterexample, Curve } from './result.ts';
-import { runBatch } from './run.ts';
-import { curveLabel, nudgedBound, perturbations, toleranceKind } from './runCheck.ts';
+import type { Counterexample, Curve, ExpectationStatistics } from './result.ts';
+import { runBatch } from '../runs/run.ts';
+import { curveLabel, nudgedBound, perturbations } from './runCheck.ts';
+import { toleranceKind } from '../engine/precision.ts';
 import { startScope, type Scope } from './scope.ts';
 import { halfWidthFactor, meanInterval, methodText, type Interval } from './statistics.ts';
 import type { Tally } from './tally.ts';
@@ -40,7 +41,7 @@ export interface ExpectationOptions {
   seeds: number;
   /** Family-wise error rate of the whole verification. */
   alpha: number;
-  set?: Record<string, number>;
+  set?: Record<string, number | string>;
   from?: number;
   curvesPerFamily: number;
   /** Sees every checked step of witness `index` (its position in `witnesses`): searches score each witness by it. */
@@ -58,19 +59,6 @@ export interface ExpectationCheck {
   resolved: boolean;
   /** The whole interval is above the bound plus the tolerance: the record. */
   counterexample?: Counterexample;
-}
-
-/** The numbers behind a statistical verdict (VerifyResult.statistics). */
-export interface ExpectationStatistics {
-  method: string;
-  seeds: number;
-  /** Intervals compared (witnesses × checked steps): the Bonferroni K. */
-  comparisons: number;
-  alpha: number;
-  /** Half-width multiplier of every interval. */
-  q: number;
-  /** The comparison closest to (or furthest beyond) its bound: the largest (lo − bound)/bound. */
-  closest?: { family: string; step: number; mean: number; lo: number; hi: number; bound: number; tolerance: number };
 }
 
 const EPS32 = 2 ** -23;

@@ -7,10 +7,11 @@ import type { Instance } from '../classes/types.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
 import { fromSpectrum, randomOrthogonal, symEig, mat, axpy, norm, sub, type Vec } from '../numeric/linalg.ts';
-import { magnitudeOf, type Statement, type StatementPart } from '../theorems/statement.ts';
+import { magnitudeOf, type Statement, type StatementPart } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample } from './result.ts';
-import { BUILTINS, constantsOf, defineFunctions, oracleScope, theoremParameters, type Scope } from './scope.ts';
+import { constantsOf, defineFunctions, oracleScope, theoremParameters, type Scope } from './scope.ts';
+import { BUILTINS } from '../language/builtins.ts';
 import type { Witness } from './witnesses.ts';
 import { Tally } from './tally.ts';
 
@@ -20,7 +21,7 @@ export interface LemmaOptions {
   points: number;
   /** Matrices drawn by a family-free lemma (each checked once). */
   matrices: number;
-  set?: Record<string, number>;
+  set?: Record<string, number | string>;
 }
 
 /** Check a lemma on every witness; family-free lemmas (matrices) draw their own. */

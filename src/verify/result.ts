@@ -1,6 +1,5 @@
 /** What a verification returns (the `results` entries of `boundlab verify --json`). */
 import type { BackendName } from '../engine/backend.ts';
-import type { ExpectationStatistics } from './expectation.ts';
 
 export type Verdict = 'holds' | 'violated' | 'inconclusive';
 
@@ -60,4 +59,17 @@ export interface VerifyResult {
   curves?: Curve[];
   /** Expectation theorems: the statistical method and the comparison closest to its bound. */
   statistics?: ExpectationStatistics;
+}
+
+/** The numbers behind a statistical verdict (VerifyResult.statistics). */
+export interface ExpectationStatistics {
+  method: string;
+  seeds: number;
+  /** Intervals compared (witnesses × checked steps): the Bonferroni K. */
+  comparisons: number;
+  alpha: number;
+  /** Half-width multiplier of every interval. */
+  q: number;
+  /** The comparison closest to (or furthest beyond) its bound: the largest (lo − bound)/bound. */
+  closest?: { family: string; step: number; mean: number; lo: number; hi: number; bound: number; tolerance: number };
 }

@@ -3,18 +3,18 @@
  * TensorFlow.js optimisers, float32), the statement checked at every step in
  * float64 on the downloaded iterate, with the tolerance of src/engine/precision.ts.
  */
-import { parse, type EvalFunction, type MathNode } from 'mathjs';
+import { parse, type EvalFunction } from 'mathjs';
 import type { Instance } from '../classes/types.ts';
-import { errorGain, evaluationTolerance, FLOAT64_EVALUATION, RESOLVED_FRACTION, tolerance, type ToleranceKind } from '../engine/precision.ts';
+import { errorGain, evaluationTolerance, FLOAT64_EVALUATION, RESOLVED_FRACTION, tolerance, toleranceKind, type ToleranceKind } from '../engine/precision.ts';
 import { referenceStep } from '../optimizers/referenceStep.ts';
 import { optimizerById } from '../optimizers/index.ts';
 import { dist, norm, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
-import { magnitudeOf, type Statement, type StatementPart } from '../theorems/statement.ts';
+import { magnitudeOf, type Statement, type StatementPart } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve } from './result.ts';
-import { runBatch } from './run.ts';
-import { runFloat64 } from './run64.ts';
+import { runBatch } from '../runs/run.ts';
+import { runFloat64 } from '../runs/run64.ts';
 import { startScope, type Scope } from './scope.ts';
 import type { Tally } from './tally.ts';
 import type { Witness } from './witnesses.ts';
@@ -22,7 +22,7 @@ import type { Witness } from './witnesses.ts';
 export interface RunOptions {
   steps: number;
   seed: number;
-  set?: Record<string, number>;
+  set?: Record<string, number | string>;
   from?: number;
   /** Curves kept per family for plots. */
   curvesPerFamily: number;
@@ -51,16 +51,6 @@ export interface StepCheck {
   upperTolerance?: number;
   /** Beyond the tolerance at the nudged bound too: the record is the counterexample. */
   counterexample?: Counterexample;
-}
-
-/** Which tolerance applies to a statement's left-hand side. */
-export function toleranceKind(lhs: MathNode): ToleranceKind {
-  const src = lhs.toString();
-  if (/\bdist_t\s*\^\s*2\b/.test(src)) return 'distance-squared';
-  if (/\bdist_t\b/.test(src)) return 'distance';
-  if (/\b(min|avg)?grad2_t\b/.test(src)) return 'gradient-squared';
-  if (/\bf_t\b/.test(src)) return 'value';
-  throw new Error(`no tolerance model for the quantity "${src}": it must be built from f_t, dist_t, grad2_t, mingrad2_t or avggrad2_t`);
 }
 
 /** Per-instance state of a run being checked. */

@@ -5,18 +5,17 @@
  */
 import type { Instance } from '../classes/types.ts';
 import type { Theorem } from '../theorems/types.ts';
-import {
-  dist, dot, norm, mat, lambdaMax, lambdaMin, eigenvalues, spectralNorm, type Mat,
-} from '../numeric/linalg.ts';
-import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../theorems/domain.ts';
+import { dist } from '../numeric/linalg.ts';
+import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../language/domain.ts';
 import { parse, type MathNode } from 'mathjs';
-import { OBSERVABLE_TEX } from './observables.ts';
+import { OBSERVABLE_TEX } from '../language/observables.ts';
+import { parseExpression } from '../language/expression.ts';
 import type { Rng } from '../numeric/rng.ts';
 
-export type Scope = Record<string, unknown>;
+export type { Scope };
 
-/** A user error: bad parameter, unknown id. The CLI prints it and exits 2. */
-export class UsageError extends Error {}
+import { UsageError } from '../language/usage.ts';
+import { toArray, toPlain, type Scope } from '../language/builtins.ts';
 
 /**
  * Constants of an instance as the theorem names them. `mu` is the strong
@@ -48,45 +47,6 @@ export function constantsOf(th: Theorem, inst: Instance): Scope {
   return s;
 }
 
-const toArray = (v: ArrayLike<number>): number[] => Array.from(v);
-const asMat = (a: unknown, square = false): Mat => {
-  const rows = toPlain(a) as number[][];
-  if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r) && r.length === rows[0].length)) throw new Error('expected a matrix');
-  if (square && rows.length !== rows[0].length) throw new Error(`expected a square matrix, got ${rows.length} × ${rows[0].length}`);
-  return mat(rows.length, rows[0].length, rows.flat());
-};
-/** mathjs may hand us a Matrix; we work on nested arrays. */
-function toPlain(a: unknown): unknown {
-  return a && typeof a === 'object' && 'toArray' in a ? (a as { toArray(): unknown }).toArray() : a;
-}
-
-const isFlat = (a: unknown): a is number[] => Array.isArray(a) && a.every((x) => typeof x === 'number');
-
-/** Built-ins of the statement language (shared with the proof format). */
-export const BUILTINS: Scope = {
-  dot: (u: unknown, v: unknown) => {
-    const a = toPlain(u), b = toPlain(v);
-    if (!isFlat(a) || !isFlat(b)) throw new Error('dot takes two vectors (for matrices write A * B or transpose(u) * v)');
-    // read past the shorter one, the sum would be NaN, taken for overflow and skipped
-    if (a.length !== b.length) throw new Error(`dot of vectors of different lengths (${a.length} and ${b.length})`);
-    return dot(a, b);
-  },
-  norm: (v: unknown) => {
-    const p = toPlain(v);
-    if (typeof p === 'number') return Math.abs(p);
-    return Array.isArray((p as unknown[])[0]) ? spectralNorm(asMat(p)) : norm(p as number[]);
-  },
-  lambda_max: (a: unknown) => lambdaMax(asMat(a, true)),
-  lambda_min: (a: unknown) => lambdaMin(asMat(a, true)),
-  /** Smallest eigenvalue above the numerical zero (relative 1e-10 of the largest). */
-  lambda_min_pos: (a: unknown) => {
-    const v = eigenvalues(asMat(a, true));
-    const cut = 1e-10 * Math.max(...v.map(Math.abs));
-    return v.find((x) => x > cut) ?? 0;
-  },
-  eigenvalues: (a: unknown) => toArray(eigenvalues(asMat(a, true))),
-};
-
 /** The oracle of an instance as statement functions. */
 export function oracleScope(inst: Instance): Scope {
   return {
@@ -111,7 +71,7 @@ export function defineFunctions(th: Theorem, scope: Scope): void {
  * Runs start at x0 rounded to float32, so R, Δ0 and f_0 are measured there.
  */
 export function startScope(
-  th: Theorem, w: { instance: Instance; set?: Record<string, number> }, rng: Rng, set: Readonly<Record<string, number>> = {},
+  th: Theorem, w: { instance: Instance; set?: Record<string, number> }, rng: Rng, set: Readonly<Record<string, number | string>> = {},
 ): { parameters: Record<string, number>; scope: Scope } {
   const constants = constantsOf(th, w.instance);
   const parameters = theoremParameters(th, constants, rng, { ...set, ...w.set });
@@ -129,7 +89,8 @@ const NOT_PARAMETERS = new Set([...Object.keys(OBSERVABLE_TEX), 't', 'R', 'Delta
  * ones computed, the rest sampled inside the constraints. Throws UsageError
  * naming the constraint when a set value lies outside the domain.
  */
-export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, set: Readonly<Record<string, number>> = {}): Record<string, number> {
+export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, given: Readonly<Record<string, number | string>> = {}): Record<string, number> {
+  const set = resolveSet(given, constants);
   const cs = parseConstraints(th.constraints);
   const derived = th.derived ?? {};
   const free = freeParameters(th, constants);
@@ -149,6 +110,27 @@ export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, set: 
   const out: Record<string, number> = {};
   for (const name of [...free, ...Object.keys(derived)]) out[name] = scope[name] as number;
   return out;
+}
+
+/**
+ * The user's fixed parameters at one instance's constants. An expression is
+ * read in the closed language (it comes from the command line) and must
+ * name only constants the instance has.
+ */
+export function resolveSet(set: Readonly<Record<string, number | string>> | undefined, constants: Scope): Record<string, number> {
+  return Object.fromEntries(Object.entries(set ?? {}).map(([k, v]) => {
+    if (typeof v === 'number') return [k, v];
+    const node = parseExpression(v);
+    node.traverse((n, path, parent) => {
+      const name = (n as unknown as { name?: string }).name;
+      if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn') && !(name! in constants) && !['pi', 'e'].includes(name!)) {
+        throw new UsageError(`--set ${k}=${v}: '${name}' is not a constant of this witness (it has ${Object.keys(constants).filter((c) => typeof constants[c] === 'number').join(', ')})`);
+      }
+    });
+    const value = Number(node.compile().evaluate({ ...constants }));
+    if (!Number.isFinite(value)) throw new UsageError(`--set ${k}=${v} is not a finite number at this witness's constants`);
+    return [k, value];
+  }));
 }
 
 /** Parameters the constraints or derived parameters mention that the instance does not fix (freed constants first: others may be bounded by them). */

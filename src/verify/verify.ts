@@ -2,14 +2,14 @@
  * `verify`: a theorem checked on its witnesses, with a verdict.
  */
 import { initEngine } from '../engine/backend.ts';
-import { parseStatement, replaceBound, scaleBound, substituteInBounds, type Statement } from '../theorems/statement.ts';
+import { parseStatement, replaceBound, scaleBound, substituteInBounds, type Statement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import { checkLemma } from './lemma.ts';
-import type { Curve, VerifyResult } from './result.ts';
+import type { Curve, ExpectationStatistics, VerifyResult } from './result.ts';
 import { checkRun } from './runCheck.ts';
-import { checkExpectation, type ExpectationStatistics } from './expectation.ts';
+import { checkExpectation } from './expectation.ts';
 import { DEFAULT_ALPHA } from './statistics.ts';
-import { UsageError } from './scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { Tally } from './tally.ts';
 import { witnessesFor } from './witnesses.ts';
 
@@ -21,7 +21,7 @@ export interface VerifyOptions {
   seed?: number;
   family?: string;
   /** Fixed theorem parameters (checked against the domain). */
-  set?: Record<string, number>;
+  set?: Record<string, number | string>;
   /** Check this statement instead of the theorem's (planted violations). */
   statement?: Statement;
   /** Runs: check from this step on instead of the theorem's own first step. */
@@ -41,6 +41,7 @@ export const DEFAULTS = {
 } as const;
 
 export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  checkArguments(th, opts);
   const started = performance.now();
   const seed = opts.seed ?? DEFAULTS.seed;
   // Lemmas without sampled points, or over matrices only, check each instance once.
@@ -103,4 +104,27 @@ export function plantedStatements(th: Theorem): { name: string; statement: State
   const { bound, ...subs } = th.planted.faster;
   out.push({ name: 'faster', statement: bound !== undefined ? replaceBound(st, bound) : substituteInBounds(st, subs) });
   return out;
+}
+
+/**
+ * The public API's input, checked before anything runs: a script that passes
+ * `theoremById('typo')` (undefined) or `steps: -3` gets one message naming the
+ * argument (a UsageError, exit 2 from a script), not a TypeError from deep inside.
+ */
+function checkArguments(th: Theorem, opts: VerifyOptions): void {
+  // Only the form is checked here; what a theorem needs (2 seeds for an interval) is said where it is used.
+  if (!th || typeof th !== 'object' || typeof th.id !== 'string' || typeof th.statement !== 'string') {
+    throw new UsageError(`verifyTheorem: the first argument must be a theorem (from theoremById, loadTheorem or registerTheorem), got ${th === undefined ? 'undefined (an unknown id?)' : JSON.stringify(th)?.slice(0, 80)}`);
+  }
+  if (opts === null || typeof opts !== 'object') throw new UsageError(`verifyTheorem ${th.id}: options must be an object, got ${String(opts)}`);
+  const whole: [keyof VerifyOptions, number][] = [['instances', 0], ['steps', 1], ['seeds', 1], ['seed', 0], ['curvesPerFamily', 0], ['from', 0]];
+  for (const [name, min] of whole) {
+    const v = opts[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) {
+      throw new UsageError(`verifyTheorem ${th.id}: ${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (opts.alpha !== undefined && !(typeof opts.alpha === 'number' && opts.alpha > 0 && opts.alpha < 1)) {
+    throw new UsageError(`verifyTheorem ${th.id}: alpha must be a number in (0, 1), got ${JSON.stringify(opts.alpha)}`);
+  }
 }

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { FAMILIES, familyById } from '../classes/index.ts';
 import { belongsTo, type Family, type Instance } from '../classes/types.ts';
 import type { Theorem } from '../theorems/types.ts';
-import { UsageError } from './scope.ts';
-import { closest } from '../cli/closest.ts';
+import { UsageError } from '../language/usage.ts';
+import { closest } from '../language/closest.ts';
 
 export interface Witness {
   family: Family;

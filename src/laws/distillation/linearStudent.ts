@@ -17,7 +17,7 @@
 import { tf } from '../../engine/backend.ts';
 import { eigenvalues, mat, matMul, matVec, solveSPD, transpose, type Mat } from '../../numeric/linalg.ts';
 import { makeRng } from '../../numeric/rng.ts';
-import type { SeriesPoint } from '../../report/plot.ts';
+import type { SeriesPoint } from '../../experiments/series.ts';
 import { boundStatement, checkBoundAtSize, resolved, type BoundTrace } from '../bound.ts';
 import { replicateSeed } from '../fit.ts';
 import type { LawOptions, LawResult } from '../types.ts';

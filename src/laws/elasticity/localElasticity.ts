@@ -14,7 +14,7 @@
  * network's kernel can (the neurons active at x are mostly inactive at −x).
  */
 import { makeRng, type Rng } from '../../numeric/rng.ts';
-import type { SeriesPoint } from '../../report/plot.ts';
+import type { SeriesPoint } from '../../experiments/series.ts';
 import { fitExponent, meanEstimate, replicateSeed } from '../fit.ts';
 import { exponentFigure } from '../figures.ts';
 import type { Claim, LawOptions, LawResult } from '../types.ts';

@@ -14,7 +14,7 @@
  */
 import { eigenvalues, mat, type Mat } from '../../numeric/linalg.ts';
 import { makeRng } from '../../numeric/rng.ts';
-import type { SeriesPoint } from '../../report/plot.ts';
+import type { SeriesPoint } from '../../experiments/series.ts';
 import { boundStatement, checkBoundAtSize, type BoundTrace } from '../bound.ts';
 import { exponentFigure } from '../figures.ts';
 import { fitExponent, replicateSeed, type FitOutcome } from '../fit.ts';

@@ -1,11 +1,11 @@
 /**
  * TeX for statement expressions: mathjs's toTex with our names. Run
- * observables (f_t, dist_t, ...) are defined once in src/verify/observables.ts
+ * observables (f_t, dist_t, ...) are defined once in src/language/observables.ts
  * with their TeX; the rest of the vocabulary is here. Proof files share the
  * names and the common functions (src/report/proofTex.ts adds their built-ins).
  */
 import type { MathNode } from 'mathjs';
-import { OBSERVABLE_TEX } from '../verify/observables.ts';
+import { OBSERVABLE_TEX } from './observables.ts';
 
 /** Names written the same way in statements and proof files. */
 export const NAME_TEX: Readonly<Record<string, string>> = {

@@ -21,20 +21,20 @@
 import fc from 'fast-check';
 import { familyById } from '../classes/index.ts';
 import type { Instance } from '../classes/types.ts';
-import { parseExpression } from '../language/expression.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
 import type { Vec } from '../numeric/linalg.ts';
-import { intervalFor, parseConstraints, type Interval } from '../theorems/domain.ts';
-import type { Statement } from '../theorems/statement.ts';
+import { intervalFor, parseConstraints, type Interval } from '../language/domain.ts';
+import type { Statement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
-import { evaluatePoint, partsWithTerms, pointSampler, prepareLemmaWitness, type LemmaWitness } from './lemma.ts';
-import type { Counterexample } from './result.ts';
-import { checkExpectation } from './expectation.ts';
-import { checkRun, type StepCheck } from './runCheck.ts';
-import { DEFAULTS } from './verify.ts';
-import { constantsOf, freeParameters, theoremParameters, UsageError, type Scope } from './scope.ts';
-import { Tally } from './tally.ts';
-import { candidateFamilies, DEFAULT_DIMS, satisfies, type Witness } from './witnesses.ts';
+import { evaluatePoint, partsWithTerms, pointSampler, prepareLemmaWitness, type LemmaWitness } from '../verify/lemma.ts';
+import type { Counterexample } from '../verify/result.ts';
+import { checkExpectation } from '../verify/expectation.ts';
+import { checkRun, type StepCheck } from '../verify/runCheck.ts';
+import { DEFAULTS } from '../verify/verify.ts';
+import { constantsOf, freeParameters, resolveSet, theoremParameters, type Scope } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
+import { Tally } from '../verify/tally.ts';
+import { candidateFamilies, DEFAULT_DIMS, satisfies, type Witness } from '../verify/witnesses.ts';
 
 export interface Candidate {
   family: string;
@@ -81,27 +81,6 @@ export interface SearchContext {
   set?: Record<string, number | string>;
   /** Expectation theorems: independent runs per witness (default: verify's). */
   seeds?: number;
-}
-
-/**
- * The user's fixed parameters at one instance's constants. An expression is
- * read in the closed language (it comes from the command line) and must
- * name only constants the instance has.
- */
-export function resolveSet(set: SearchContext['set'], constants: Scope): Record<string, number> {
-  return Object.fromEntries(Object.entries(set ?? {}).map(([k, v]) => {
-    if (typeof v === 'number') return [k, v];
-    const node = parseExpression(v);
-    node.traverse((n, path, parent) => {
-      const name = (n as unknown as { name?: string }).name;
-      if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn') && !(name! in constants) && !['pi', 'e'].includes(name!)) {
-        throw new UsageError(`--set ${k}=${v}: '${name}' is not a constant of this witness (it has ${Object.keys(constants).filter((c) => typeof constants[c] === 'number').join(', ')})`);
-      }
-    });
-    const value = Number(node.compile().evaluate({ ...constants }));
-    if (!Number.isFinite(value)) throw new UsageError(`--set ${k}=${v} is not a finite number at this witness's constants`);
-    return [k, value];
-  }));
 }
 
 /** Keys of family params that are structure, not numbers to move (the dimension, a rank, a rotation seed; f*, which only shifts). */

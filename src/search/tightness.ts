@@ -11,9 +11,10 @@
  */
 import { initEngine, type BackendName } from '../engine/backend.ts';
 import { makeRng } from '../numeric/rng.ts';
-import { parseStatement } from '../theorems/statement.ts';
+import { parseStatement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
-import { freeParameters, UsageError } from './scope.ts';
+import { freeParameters } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import { evaluate, pickStarts, refine, sampleCandidates, type Scored, type SearchContext } from './search.ts';
 
 export interface TightnessOptions {
@@ -90,7 +91,8 @@ export async function tightness(th: Theorem, opts: TightnessOptions = {}): Promi
   progress(`tightness ${th.id}: refining the ${starts.length} worst of ${scored.length}…`);
   const refined = await refine(ctx, starts, {
     rounds: opts.rounds ?? TIGHTNESS_DEFAULTS.rounds, rng, coordsPerRound: 6, joint: 2,
-    onRound: (r, best) => progress(`tightness ${th.id}: round ${r + 1}, ratio ${best.toFixed(5)}`),
+    // The float64 search's ratio; the result's ratio is the float32 run's of the worst witnesses found.
+    onRound: (r, best) => progress(`tightness ${th.id}: round ${r + 1}, float64 search ratio ${best.toFixed(6)}`),
   });
   evaluations += refined.evaluations;
   const best = [...refined.best].sort((a, b) => b.objective - a.objective);

@@ -19,13 +19,17 @@
 import { initEngine, type BackendName } from '../engine/backend.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { emptyDomain, relaxTheorem, type RelaxedTheorem } from '../theorems/assumptions.ts';
-import { parseStatement } from '../theorems/statement.ts';
+import { parseStatement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
-import type { Counterexample } from './result.ts';
-import { freeParameters, UsageError } from './scope.ts';
+import type { Counterexample } from '../verify/result.ts';
+import { freeParameters } from '../verify/scope.ts';
+import { UsageError } from '../language/usage.ts';
 import {
   complexity, evaluate, pickStarts, refine, sampleCandidates, shrink, WEAKER, type Candidate, type Scored, type SearchContext,
 } from './search.ts';
+
+/** The largest excess as progress and result both print it (relative; ≤ 0 when nothing was violated). */
+export const excessText = (excess: number): string => excess.toExponential(2);
 
 export interface RelaxOptions {
   drop: readonly string[];
@@ -130,10 +134,12 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
   let pool = scored;
   if (!expectation) {
     progress(`relax ${th.id}: refining the ${RELAX_DEFAULTS.starts} worst of ${scored.length} candidates…`);
+    const sampledBest = Math.max(...scored.filter((s) => s.valid).map((s) => s.objective));
     const starts = pickStarts(scored, RELAX_DEFAULTS.starts);
     const refined = await refine(ctx, starts, {
       rounds: opts.rounds ?? RELAX_DEFAULTS.rounds, rng,
-      onRound: (r, best) => progress(`relax ${th.id}: refinement round ${r + 1}, largest excess ${best.toPrecision(3)}`),
+      // The largest over every candidate, as the result reports it (the refined starts alone can lie below the sample's best).
+      onRound: (r, best) => progress(`relax ${th.id}: refinement round ${r + 1}, largest excess ${excessText(Math.max(best, sampledBest))}`),
     });
     evaluations += refined.evaluations;
     pool = [...refined.best, ...scored];
