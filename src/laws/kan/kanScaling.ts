@@ -11,7 +11,7 @@
  */
 import { numericColumns } from '../../experiments/types.ts';
 import { makeRng } from '../../numeric/rng.ts';
-import type { SeriesPoint } from '../../report/plot.ts';
+import type { SeriesPoint } from '../../experiments/series.ts';
 import { exponentFigure } from '../figures.ts';
 import { fitExponent, replicateSeed } from '../fit.ts';
 import type { Claim, LawOptions, LawResult } from '../types.ts';
