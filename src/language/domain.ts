@@ -16,10 +16,18 @@ export interface Interval { lo: number; hi: number; loOpen: boolean; hiOpen: boo
 
 export function parseConstraints(sources: readonly string[]): Constraint[] {
   return sources.map((source) => {
-    const node = parse(source);
-    return { source, node, holds: node.compile() };
+    let c = PARSED.get(source);
+    if (!c) {
+      const node = parse(source);
+      c = { source, node, holds: node.compile() };
+      PARSED.set(source, c);
+    }
+    return c;
   });
 }
+
+/** Constraints by their text, parsed once: a theorem's are read again for every witness it runs on. */
+const PARSED = new Map<string, Constraint>();
 
 /** The first constraint that fails in `scope`, with the values involved; null when all hold. */
 export function failingConstraint(cs: readonly Constraint[], scope: Record<string, unknown>): string | null {

@@ -81,6 +81,14 @@ export function startScope(
   return { parameters, scope: { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 } };
 }
 
+/** A derived parameter's expression, parsed once (it is read again for every witness). */
+const PARSED = new Map<string, MathNode>();
+function parsedOnce(expr: string): MathNode {
+  let node = PARSED.get(expr);
+  if (!node) PARSED.set(expr, (node = parse(expr)));
+  return node;
+}
+
 /** Names that are not parameters: observables, constants, sequences, built-ins. */
 const NOT_PARAMETERS = new Set([...Object.keys(OBSERVABLE_TEX), 't', 'R', 'Delta0', 'fstar', 'L', 'mu', 'd', 'n']);
 
@@ -104,7 +112,7 @@ export function theoremParameters(th: Theorem, constants: Scope, rng: Rng, given
   for (const name of free) {
     if (!(name in set)) scope[name] = sampleInterval(intervalFor(name, cs, scope), rng, th.ranges?.[name]);
   }
-  for (const [name, expr] of Object.entries(derived)) scope[name] = parse(expr).evaluate({ ...scope });
+  for (const [name, expr] of Object.entries(derived)) scope[name] = parsedOnce(expr).evaluate({ ...scope });
   const failed = failingConstraint(cs, scope);
   if (failed) throw new UsageError(`${th.id}: parameter outside the theorem's domain: ${failed}`);
   const out: Record<string, number> = {};
@@ -144,6 +152,6 @@ export function freeParameters(th: Theorem, constants: Scope): string[] {
   });
   for (const c of parseConstraints(th.constraints)) collect(c.node);
   // A parameter only a derived one uses is still one: a relaxation may have dropped its last constraint (b > 1).
-  for (const expr of Object.values(derived)) collect(parse(expr));
+  for (const expr of Object.values(derived)) collect(parsedOnce(expr));
   return [...free];
 }
