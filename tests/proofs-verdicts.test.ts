@@ -1,0 +1,52 @@
+/**
+ * Verdicts on the steps issue 14 found misjudged: correct steps never refuted
+ * (at any of 20 seeds), wrong ones refuted at each.
+ */
+import { describe, it, expect } from 'vitest';
+import { parseProof } from '../src/proofs/parse.ts';
+import { checkProof } from '../src/proofs/check.ts';
+import type { FileResult, StepResult } from '../src/proofs/result.ts';
+
+const SEEDS = Array.from({ length: 20 }, (_, i) => i);
+const check = (text: string, seed: number, samples?: number): FileResult => checkProof(parseProof(text, 'p.md'), { seed, samples });
+const all = (r: FileResult): StepResult[] => [...r.steps, ...(r.claim ? [r.claim] : [])];
+const refutedAt = (r: FileResult) => all(r).filter((s) => s.verdict === 'refuted').map((s) => s.line);
+
+/** A gradient step summed over one term: its terms round at the size of ‖∇f‖²/L, far above the sum. */
+const ONE_TERM_SUM = (factor: string) => `---
+title: A one-term sum around a gradient step
+source: issue 14, a false alarm
+given:
+  - L > 0
+  - f: R^d -> R, L-smooth
+  - w in R^d
+define:
+  w1: w - 1/L * grad(f, w)
+claim: sumover(j, 1, 1, dot(grad(f, w), w1 - w) + ${factor} * norm(grad(f, w))^2) == 0
+---
+
+The sum has one term.
+
+\`\`\`chain
+maxover(j, 1, 1, dot(grad(f, w), w1 - w) + ${factor} * norm(grad(f, w))^2)
+  = minover(j, 1, 1, dot(grad(f, w), w1 - w) + ${factor} * norm(grad(f, w))^2)   # one term
+  = 0                                                                          # w1 - w = -grad/L
+\`\`\`
+`;
+
+describe('rounding inside an aggregate is allowed for', () => {
+  it('a one-term sumover/minover/maxover around a gradient step is never refuted (20 seeds)', () => {
+    for (const seed of SEEDS) {
+      const r = check(ONE_TERM_SUM('1/L'), seed, 100);
+      expect(refutedAt(r), `seed ${seed}`).toEqual([]);
+      expect(r.verdict, `seed ${seed}`).toBe('valid');
+    }
+  });
+
+  it('its wrong twin (factor 1/(2L)) is refuted at the changed steps at every seed', () => {
+    for (const seed of SEEDS) {
+      const r = check(ONE_TERM_SUM('1/(2*L)'), seed, 100);
+      expect(refutedAt(r), `seed ${seed}`).toEqual([18, 10]);
+    }
+  });
+});
