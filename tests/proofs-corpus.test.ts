@@ -61,6 +61,11 @@ const TWINS: Record<string, Twin[]> = {
     { what: 'exponent of v changed in the last step', find: '   = 3/2 * v^2 * x^2                                                     # abs(u) = v^2 abs(x)', replace: '   = 3/2 * v^4 * x^2                                                     # abs(u) = v^2 abs(x)' },
     { what: 'factor 2 dropped from the first derivative', find: '   = (sigmoid(u) - y) * 2*v*x                          # sigmoid(u) + sigmoid(-u) = 1', replace: '   = (sigmoid(u) - y) * v*x                          # sigmoid(u) + sigmoid(-u) = 1' },
   ],
+  'two-layer-hessian.md': [
+    { what: 'factor 2 dropped from the second term of the Hessian', find: '   = 4*v^2*x^2*yhat*(1 - yhat) + 2*x*(yhat - y)                 # algebra', replace: '   = 4*v^2*x^2*yhat*(1 - yhat) + x*(yhat - y)                 # algebra' },
+    { what: 'factor 2 dropped from the first derivative', find: '   = (yhat - y) * 2*v*x                 # chain rule', replace: '   = (yhat - y) * v*x                 # chain rule' },
+    { what: 'sign of the label flipped in the claim', find: 'claim: diff(diff(loss, v), v) == 4*v^2*x^2*yhat*(1 - yhat) + 2*x*(yhat - y)', replace: 'claim: diff(diff(loss, v), v) == 4*v^2*x^2*yhat*(1 - yhat) + 2*x*(yhat + y)' },
+  ],
   'spectral-norm-symmetric.md': [
     { what: 'the absolute value of λ_min dropped from the claim', find: 'claim: norm(A) == max(abs(lambda_max(A)), abs(lambda_min(A)))', replace: 'claim: norm(A) == abs(lambda_max(A))' },
     { what: 'λ_max(B) replaced by λ_min(B)', find: '   = lambda_max(B)                                            # lambda_min(B) <= lambda_max(B)', replace: '   = lambda_min(B)                                            # lambda_min(B) <= lambda_max(B)' },
@@ -95,7 +100,7 @@ function makeTwin(text: string, twin: Twin, name: string): { text: string; line:
 }
 
 describe('the proof corpus', () => {
-  it('has the nine topic files, each with wrong twins', () => {
+  it('has the ten topic files, each with wrong twins', () => {
     expect(corpus).toEqual(Object.keys(TWINS).sort());
     for (const twins of Object.values(TWINS)) expect(twins.length).toBeGreaterThanOrEqual(2);
   });

@@ -50,3 +50,39 @@ describe('rounding inside an aggregate is allowed for', () => {
     }
   });
 });
+
+const NESTED = (rhs: string) => `---
+title: Derivatives of derivatives
+source: issue 14, a homework that exited 2
+given:
+  - v in R
+  - -3 <= x <= 3
+define:
+  g: diff(v^3 * x, v)
+claim: diff(g, v) == 6*v*x
+---
+
+The second derivative, nested and through a defined first derivative.
+
+\`\`\`chain
+diff(g, v)
+  = diff(diff(v^3 * x, v), v)                # g is the first derivative
+  = diff(diff(diff(v^4, v), v), v) * x / 4   # the third derivative of v^4 is 24 v
+  = ${rhs}                                   # power rule twice
+\`\`\`
+`;
+
+describe('higher derivatives', () => {
+  it('diff nested to depth 3 and diff of a defined derivative are proved, for negative v too', () => {
+    for (const seed of SEEDS.slice(0, 5)) {
+      const r = check(NESTED('6*v*x'), seed, 50);
+      expect(r.verdict, `seed ${seed}`).toBe('valid');
+      expect(all(r).map((s) => s.verdict), `seed ${seed}`).toEqual(['proved', 'proved', 'proved', 'proved']);
+      expect(r.claim?.established).toBe(true);
+    }
+  });
+
+  it('a wrong second derivative is refuted at its line, at every seed', () => {
+    for (const seed of SEEDS) expect(refutedAt(check(NESTED('3*v*x'), seed, 50)), `seed ${seed}`).toEqual([18]);
+  });
+});

@@ -48,7 +48,7 @@ export interface CheckOptions {
   allowLooseTolerance?: boolean;
 }
 
-type Outcome = { kind: 'holds' } | { kind: 'fails'; l: Value; r: Value } | { kind: 'skip' } | { kind: 'error'; message: string };
+type Outcome = { kind: 'holds' } | { kind: 'fails'; l: Value; r: Value } | { kind: 'skip' } | { kind: 'error'; message: string; atAPoint: boolean };
 
 /** The message of an evaluation error without a second file:line (the step's own is added once). */
 const detailOf = (e: unknown): string => (e instanceof EvalError ? e.detail : (e as Error).message);
@@ -84,6 +84,9 @@ export class FileChecker {
       defines: new Map(pf.define.flatMap((d) => (d.kind === 'value' ? [[d.name, d.expr.node] as const] : []))),
       sequences: new Set(pf.names.sequences),
     };
+    // a derivative's tree has its defines expanded and nothing but scalars and elementary functions
+    const plain: MagnitudeContext = { functions: new Set(), defines: new Map(), sequences: new Set() };
+    this.lang.magnitudeOf = (node) => magnitudeNode(node, plain);
   }
 
   private at(draw: Draw): { sampled: Sampled; ev: Evaluator } | Rejection {
@@ -133,11 +136,11 @@ export class FileChecker {
       r = ev.evaluate(rhs);
     } catch (e) {
       if (e instanceof TimedOut) throw e;
-      return { kind: 'error', message: detailOf(e) };
+      return { kind: 'error', message: detailOf(e), atAPoint: !(e instanceof EvalError) || e.atAPoint };
     }
     if (!allFinite(l) || !allFinite(r)) return { kind: 'skip' };
     const scalar = typeof l === 'number' && typeof r === 'number';
-    if (!scalar && rel !== '==') return { kind: 'error', message: `${rel} compares numbers, but the left side is ${shapeOf(l)} and the right side ${shapeOf(r)}` };
+    if (!scalar && rel !== '==') return { kind: 'error', message: `${rel} compares numbers, but the left side is ${shapeOf(l)} and the right side ${shapeOf(r)}`, atAPoint: true };
     if (scalar ? holds(l as number, rel, r as number, 0) : equalWithin(l, r, 0)) return { kind: 'holds' };
     // only now the rounding allowance (most comparisons never need it)
     let scale: number;
@@ -149,7 +152,7 @@ export class FileChecker {
       scale = Math.max(size(l), size(r));
     }
     const slack = this.tolerance * scale;
-    if (!scalar && (shapeOf(l) !== shapeOf(r))) return { kind: 'error', message: `the two sides have different shapes: ${shapeOf(l)} and ${shapeOf(r)}` };
+    if (!scalar && (shapeOf(l) !== shapeOf(r))) return { kind: 'error', message: `the two sides have different shapes: ${shapeOf(l)} and ${shapeOf(r)}`, atAPoint: true };
     const ok = scalar ? holds(l as number, rel, r as number, slack) : equalWithin(l, r, slack);
     if (ok) return { kind: 'holds' };
     // A finite side computed through an overflow (e^355 squared, then divided into) is not a
@@ -199,7 +202,7 @@ export class FileChecker {
       if (!shrinking) accepted++;
       if (out.kind === 'error') {
         // a draw tried while shrinking a refutation does not turn it into an error
-        if (!shrinking) error ??= `${out.message} (at ${describe(s.sampled.values)})`;
+        if (!shrinking) error ??= out.atAPoint ? `${out.message} (at ${describe(s.sampled.values)})` : out.message;
         return true;
       }
       if (out.kind === 'skip') { if (!shrinking) skipped++; return true; }

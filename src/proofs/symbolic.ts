@@ -10,6 +10,9 @@ import type { MathNode } from 'mathjs';
 import { math } from './evaluate.ts';
 import type { ProofFile } from './parse.ts';
 import { isIdenticallyZero } from './polynomial.ts';
+import { derivativeOf, type DerivativeMath } from './derivative.ts';
+
+const DIFFERENTIATION: DerivativeMath = { derivative: math.derivative, ConstantNode: math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
 
 /** mathjs functions simplify can reason about; any other call is opaque. */
 const ELEMENTARY = new Set(['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh']);
@@ -37,7 +40,7 @@ export function expand(node: MathNode, pf: ProofFile, expanding: ReadonlySet<str
       if (name === 'diff' && args.length === 2 && args[1].type === 'SymbolNode') {
         const inner = expand(args[0], pf, expanding);
         if (hasCall(inner, (c) => !ELEMENTARY.has(c))) return n; // relu's branch, f(x): leave it to the numbers
-        return new math.ParenthesisNode(math.derivative(inner, nameOf(args[1]), { simplify: false }));
+        return new math.ParenthesisNode(derivativeOf(inner, nameOf(args[1]), DIFFERENTIATION));
       }
     }
     return n;

@@ -17,7 +17,7 @@
 import type { MathNode } from 'mathjs';
 import { math } from './evaluate.ts';
 import type { Rel } from './parse.ts';
-import { toValue, type Value } from './evaluate.ts';
+import { toValue, DIFF_MAGNITUDE, type Value } from './evaluate.ts';
 import type { Instance } from '../classes/types.ts';
 
 const abs = (n: MathNode) => new math.FunctionNode(new math.SymbolNode('abs'), [n]);
@@ -75,6 +75,7 @@ export function magnitudeNode(node: MathNode, ctx: MagnitudeContext, expanding: 
         const [k, a, b, body] = n.args;
         return call(name === 'sumover' ? 'sumover' : 'maxover', [k, a, b, m(body)]);
       }
+      if (name === 'diff' && n.args.length === 2) return call(DIFF_MAGNITUDE, n.args);
       if (SAME_AGGREGATE.has(name)) return call(name, n.args.map(m));
       if (name === 'min' || name === 'max') return call('max', n.args.map(m));
       if ((name === 'square' || name === 'cube') && n.args.length === 1) return call(name, [m(n.args[0])]);
