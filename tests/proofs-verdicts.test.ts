@@ -3,8 +3,13 @@
  * (at any of 20 seeds), wrong ones refuted at each.
  */
 import { describe, it, expect } from 'vitest';
-import { parseProof } from '../src/proofs/parse.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseProof, ProofError } from '../src/proofs/parse.ts';
 import { checkProof } from '../src/proofs/check.ts';
+import { checkFile } from '../src/proofs/file.ts';
+import { render } from '../src/cli/check.ts';
 import type { FileResult, StepResult } from '../src/proofs/result.ts';
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i);
@@ -84,5 +89,41 @@ describe('higher derivatives', () => {
 
   it('a wrong second derivative is refuted at its line, at every seed', () => {
     for (const seed of SEEDS) expect(refutedAt(check(NESTED('3*v*x'), seed, 50)), `seed ${seed}`).toEqual([18]);
+  });
+});
+
+describe('messages', () => {
+  it('a YAML error names one line, with no second file:line and no dangling colon', () => {
+    const bad = ['---', 'title: Broken front matter', 'given:', '  - v > 0', '  - w: [1, 2', 'claim: v == v', '---', ''].join('\n');
+    let message = '';
+    try { parseProof(bad, 'p.md'); } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/^p\.md:\d+: invalid YAML/);
+    expect(message.split('p.md:').length).toBe(2);
+    expect(message).not.toMatch(/:\s*$/);
+    // a wrapped error keeps one place
+    expect(new ProofError('p.md', 13, 'p.md:12: cannot parse: ').message).toBe('p.md:13: cannot parse');
+  });
+
+  it('the result of a file that cannot be parsed keeps its title', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boundlab-'));
+    const path = join(dir, 'broken.md');
+    writeFileSync(path, ['---', 'title: "A derivation with a typo"', 'given:', '  - v >', 'claim: v == v', '---', ''].join('\n'));
+    const r = checkFile(path, { seed: 0 });
+    expect(r.verdict).toBe('error');
+    expect(r.title).toBe('A derivation with a typo');
+    expect(r.error).toMatch(/broken\.md:4: /);
+  });
+
+  it('a chain with a refuted step establishes nothing, and no output ticks it', () => {
+    // the middle expression changed: the chain still runs from the claim's left side to its right side
+    const wrong = ONE_TERM_SUM('1/L').replace('  = minover(j, 1, 1, dot(grad(f, w), w1 - w) + 1/L', '  = minover(j, 1, 1, dot(grad(f, w), w1 - w) + 2/L');
+    const r = check(wrong, 0, 50);
+    expect(refutedAt(r)).toEqual([17, 18]);
+    expect(r.claim).toMatchObject({ verdict: 'sampled', established: false });
+    expect(r.claim!.establishedNote).toMatch(/would establish the claim, but its step at line 17 is refuted/);
+    expect(render(r)).not.toMatch(/✓/);
+    expect(render(r)).toMatch(/✗ the chain at line 15 would establish the claim/);
+    // and a valid file's chain is ticked
+    expect(render(check(ONE_TERM_SUM('1/L'), 0, 50))).toMatch(/✓ the chain at line 15 establishes the claim/);
   });
 });

@@ -348,13 +348,27 @@ const STRENGTH: Record<Rel, Rel[]> = {
   '==': ['=='], '<=': ['<=', '<', '=='], '<': ['<'], '>=': ['>=', '>', '=='], '>': ['>'],
 };
 
-function establishes(checker: FileChecker, pf: ProofFile): { established: boolean; establishedNote: string } {
+/** Verdicts that are evidence for a step. */
+const EVIDENCE = new Set(['proved', 'certified', 'sampled']);
+
+/**
+ * Whether a chain runs from the claim's left side to its right side with a
+ * relation at least as strong, every step of it with evidence: a chain with a
+ * refuted, erroneous or inconclusive step establishes nothing.
+ */
+function establishes(checker: FileChecker, pf: ProofFile, steps: readonly StepResult[]): { established: boolean; establishedNote: string } {
   const claim = pf.claim!;
   const [left, right] = claim.terms;
   const rel = claim.relations[0];
   const matching = (c: Chain) => checker.agree(c.first, left) && checker.agree(c.steps[c.steps.length - 1].expr, right);
-  const found = pf.chains.find((c) => STRENGTH[rel].includes(c.composed) && matching(c));
+  const lacking = (c: Chain) => c.steps.map((st) => steps.find((r) => r.line === st.line)).find((r) => !r || !EVIDENCE.has(r.verdict));
+  const candidates = pf.chains.filter((c) => STRENGTH[rel].includes(c.composed) && matching(c));
+  const found = candidates.find((c) => !lacking(c));
   if (found) return { established: true, establishedNote: `the chain at line ${found.line} establishes the claim` };
+  if (candidates.length) {
+    const c = candidates[0], bad = lacking(c)!;
+    return { established: false, establishedNote: `the chain at line ${c.line} would establish the claim, but its step at line ${bad?.line ?? '?'} is ${bad?.verdict ?? 'unchecked'}` };
+  }
   const weak = pf.chains.find(matching);
   if (weak) return { established: false, establishedNote: `the chain at line ${weak.line} runs from the claim's left side to its right side, but its relation ${weak.composed} is weaker than the claim's ${rel}` };
   return { established: false, establishedNote: 'no chain starts at the claim\'s left side and ends at its right side' };
@@ -385,7 +399,7 @@ export function checkProof(pf: ProofFile, opts: CheckOptions): FileResult {
   if (pf.claim) {
     const [l, r] = pf.claim.terms;
     const res = checker.checkRelation(l, pf.claim.relations[0], r, pf.claim.line);
-    claim = { ...res, ...(checker.deadline.passed ? { established: false, establishedNote: 'not looked for: the time ran out' } : establishes(checker, pf)) };
+    claim = { ...res, ...(checker.deadline.passed ? { established: false, establishedNote: 'not looked for: the time ran out' } : establishes(checker, pf, steps)) };
   }
   const all = [...steps, ...(claim ? [claim] : [])];
   const timedOut = checker.deadline.passed ? { reason: `timed out after ${checker.deadline.seconds} s (raise it with --timeout SECONDS)` } : {};

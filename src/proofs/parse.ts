@@ -14,9 +14,40 @@ import { closest } from '../cli/closest.ts';
 
 /** A malformed proof file; the message names file:line and what to change. */
 export class ProofError extends UsageError {
-  constructor(readonly file: string, readonly line: number, readonly detail: string) {
-    super(`${file}:${line}: ${detail}`);
+  readonly detail: string;
+  constructor(readonly file: string, readonly line: number, detail: string) {
+    // one place per message: a detail that already says file:line (a wrapped error) loses it, and no colon dangles
+    const clean = stripPlace(detail, file);
+    super(`${file}:${line}: ${clean}`);
+    this.detail = clean;
   }
+}
+
+/** `detail` without leading `file:line:` prefixes and without a trailing colon. */
+export function stripPlace(detail: string, file: string): string {
+  let out = detail.trim();
+  const prefix = `${file}:`;
+  for (;;) {
+    const m = out.startsWith(prefix) ? /^:(\d+):\s*/.exec(out.slice(file.length)) : null;
+    if (!m) break;
+    out = out.slice(file.length + m[0].length);
+  }
+  return out.replace(/\s*:\s*$/, '');
+}
+
+/**
+ * The title of a file that cannot be parsed, read from its `title:` line (so
+ * that an error result still says which derivation it is); '' when none.
+ */
+export function titleOf(text: string): string {
+  const lines = text.split(/\r?\n/, 200);
+  if (lines[0]?.trim() !== '---') return '';
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '---' || line.trim() === '...') break;
+    const m = /^title:\s*(.*?)\s*$/.exec(line);
+    if (m) return m[1].replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return '';
 }
 
 /** Relations after normalisation (≤ → <=, ≥ → >=, = → ==). */
