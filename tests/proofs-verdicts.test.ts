@@ -127,3 +127,43 @@ describe('messages', () => {
     expect(render(check(ONE_TERM_SUM('1/L'), 0, 50))).toMatch(/✓ the chain at line 15 establishes the claim/);
   });
 });
+
+const LAWS = (steps: string) => `---
+title: Power and exp/log laws
+source: issue 14
+given:
+  - x in R
+  - t in N
+  - a in R
+  - b in R
+  - c in R
+  - p > 0
+claim: exp(-x)^t == exp(-t*x)
+---
+
+Text.
+
+\`\`\`chain
+${steps}
+\`\`\`
+`;
+
+describe('scalar facts proved, not sampled', () => {
+  it('the power and exp/log laws prove identities whose side conditions the givens imply', () => {
+    const r = check(LAWS('(p^b)^c\n  = p^(b*c)                  # p > 0\n  = exp(b*c*log(p))         # definition of a power\n  = exp(log(p^(b*c)))       # log of a power\n  = exp(-x/2)^2 * exp(x) * p^(b*c)   # exp(-x/2)^2 exp(x) = 1'), 0, 50);
+    expect(all(r).map((s) => s.verdict)).toEqual(['proved', 'proved', 'proved', 'proved', 'proved']);
+  });
+
+  it('a law whose side condition the givens do not imply is not applied; a wrong law is refuted', () => {
+    const unproved = check(LAWS('(a^b)^c\n  = a^(b*c)       # needs a > 0\n  = a^(b*c) + log(a^2) - 2*log(a)   # needs a > 0'), 0, 50);
+    expect(unproved.steps.map((s) => s.verdict)).not.toContain('proved');
+    for (const seed of SEEDS.slice(0, 5)) {
+      expect(refutedAt(check(LAWS('(p^b)^c\n  = p^(b+c)      # wrong law'), seed, 50)), `seed ${seed}`).toEqual([18]);
+      expect(refutedAt(check(LAWS('exp(-x)^t\n  = exp(-2*t*x)   # wrong'), seed, 50)), `seed ${seed}`).toEqual([18]);
+    }
+  });
+
+  it('a power that underflowed to 0 is not a counterexample', () => {
+    for (const seed of SEEDS) expect(refutedAt(check(LAWS('(p^b)^c\n  = p^(b*c)   # p > 0'), seed, 100)), `seed ${seed}`).toEqual([]);
+  });
+});

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { MathNode } from 'mathjs';
-import { Evaluator, EvalError, FileLanguage, type Value } from './evaluate.ts';
+import { Evaluator, EvalError, FileLanguage, math, type Value } from './evaluate.ts';
 import type { ProofFile, Expr, Rel, Chain } from './parse.ts';
 import { ProofError } from './parse.ts';
 import { checkNames } from './names.ts';
@@ -27,6 +27,9 @@ import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, Tim
  * costs a symbolic derivative's enclosure, so a larger budget mostly buys time.
  */
 const CERTIFY_BOXES = 2000;
+/** Boxes for the positivity of a power's base or a log's argument: easy facts settle in a few. */
+const SIDE_CONDITION_BOXES = 200;
+const ZERO = new math.ConstantNode(0) as MathNode;
 
 /** Built-ins whose arguments bind a name: their parts have no value on their own. */
 const BOUND_INDEX = new Set(['sumover', 'minover', 'maxover', 'diff']);
@@ -160,12 +163,26 @@ export class FileChecker {
     return this.overflowsInside(ev, lhs) || this.overflowsInside(ev, rhs) ? { kind: 'skip' } : { kind: 'fails', l, r };
   }
 
-  /** Whether some sub-expression of `e` is ±∞ or NaN at this assignment (checked only when a comparison fails). */
+  /**
+   * Whether some sub-expression of `e` is ±∞ or NaN at this assignment, or
+   * underflowed: a product, quotient, power or exp of nonzero numbers that
+   * came out 0 or subnormal (0.001^1000 is 0 in float64, and 0^c is then 0,
+   * not 1). Checked only when a comparison fails.
+   */
   private overflowsInside(ev: Evaluator, e: Expr): boolean {
+    const at = (n: MathNode): Value => ev.evaluate({ source: n.toString(), node: n, line: e.line });
+    const underflowed = (n: MathNode, v: Value): boolean => {
+      if (typeof v !== 'number' || Math.abs(v) >= 2.2250738585072014e-308) return false;
+      const o = n as unknown as { fn: string | { name: string }; args: MathNode[] };
+      const fn = typeof o.fn === 'string' ? o.fn : o.fn?.name;
+      if (!['multiply', 'divide', 'pow', 'exp'].includes(fn)) return false;
+      return o.args.every((a) => { const x = at(a); return typeof x === 'number' && x !== 0; });
+    };
     const bad = (n: MathNode): boolean => {
       if (n.type === 'SymbolNode' || n.type === 'ConstantNode') return false;
       try {
-        if (!allFinite(ev.evaluate({ source: n.toString(), node: n, line: e.line }))) return true;
+        const v = at(n);
+        if (!allFinite(v) || underflowed(n, v)) return true;
       } catch {
         return false;
       }
@@ -252,13 +269,20 @@ export class FileChecker {
         return false;
       }
     };
+    const scalars = new Set([...this.pf.names.reals, ...this.pf.names.integers]);
+    const integers = new Set(this.pf.names.integers);
+    const variables = [...scalars].map((name) => ({ name, integer: integers.has(name) }));
+    const constraints = this.plan.constraints.map((c) => c.node);
     if (rel === '==') {
-      const how = provedEqual(lhs.node, rhs.node, this.pf, isScalar);
+      // a side condition of a power or log law: a > 0 over the whole region of the givens
+      const positive = (a: MathNode) => {
+        const c = certifyScalarStep(a, '>', ZERO, variables, constraints, { maxBoxes: SIDE_CONDITION_BOXES });
+        return !!c && 'method' in c;
+      };
+      const how = provedEqual(lhs.node, rhs.node, this.pf, isScalar, positive);
       return how ? { verdict: 'proved', how } : null;
     }
     const l = expand(lhs.node, this.pf), r = expand(rhs.node, this.pf);
-    const scalars = new Set([...this.pf.names.reals, ...this.pf.names.integers]);
-    const integers = new Set(this.pf.names.integers);
     let onlyScalars = true;
     for (const side of [l, r]) {
       side.traverse((n, path, parent) => {
@@ -269,8 +293,6 @@ export class FileChecker {
       });
     }
     if (!onlyScalars) return null;
-    const variables = [...scalars].map((name) => ({ name, integer: integers.has(name) }));
-    const constraints = this.plan.constraints.map((c) => c.node);
     const cert = certifyScalarStep(l, rel, r, variables, constraints, { maxBoxes: CERTIFY_BOXES });
     if (!cert) return null;
     if ('method' in cert) return { verdict: 'certified', how: cert.method };
