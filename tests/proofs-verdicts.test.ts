@@ -167,3 +167,32 @@ describe('scalar facts proved, not sampled', () => {
     for (const seed of SEEDS) expect(refutedAt(check(LAWS('(p^b)^c\n  = p^(b*c)   # p > 0'), seed, 100)), `seed ${seed}`).toEqual([]);
   });
 });
+
+/** Gradient descent with γ = 1/L on convex L-smooth functions: the exact worst case is L R²/(4t + 2) (Drori–Teboulle, attained by a Huber function). */
+const GD_RATE = (denominator: string) => `---
+title: Gradient descent on smooth convex functions, the rate after t steps
+source: issue 14 (the sharp rate, and a constant a little too strong)
+given:
+  - L > 0
+  - t in N
+  - t >= 1
+  - f: R^d -> R, convex, L-smooth
+  - w0 in R^d
+define:
+  "w(0)": w0
+  "w(k+1)": w(k) - 1/L * grad(f, w(k))
+claim: f(w(t)) - fstar(f) <= L * norm(w0 - xstar(f, w0))^2 / (${denominator})
+---
+
+The rate, as a claim without a chain.
+`;
+
+describe('sharp witnesses before a step is called sampled', () => {
+  it('a gradient-descent rate with a constant 10% too strong is refuted at every seed, in any dimension', () => {
+    for (const seed of SEEDS) expect(check(GD_RATE('4.4*t + 2'), seed, 50).verdict, `seed ${seed}`).toBe('refuted');
+  });
+
+  it('the sharp rate itself is never refuted', () => {
+    for (const seed of SEEDS) expect(check(GD_RATE('4*t + 2'), seed, 50).verdict, `seed ${seed}`).toBe('valid');
+  });
+});

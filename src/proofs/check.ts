@@ -17,6 +17,7 @@ import { planOf, drawArb, assignmentOf, type Plan, type Draw, type Sampled, type
 import { magnitudeNode, oracleMagnitudes, type MagnitudeContext, size, allFinite, holds, equalWithin, shapeOf } from './tolerance.ts';
 import { provedEqual, expand } from './symbolic.ts';
 import { certifyScalarStep } from './certify.ts';
+import { tightChoices } from './witness.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, TimedOut, type Limits } from '../language/limits.ts';
@@ -27,6 +28,8 @@ import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, Tim
  * costs a symbolic derivative's enclosure, so a larger budget mostly buys time.
  */
 const CERTIFY_BOXES = 2000;
+/** Sampled assignments whose functions are replaced by the sharp witnesses of their classes (each tried at ~16 witnesses). */
+const TIGHT_STARTS = 8;
 /** Boxes for the positivity of a power's base or a log's argument: easy facts settle in a few. */
 const SIDE_CONDITION_BOXES = 200;
 const ZERO = new math.ConstantNode(0) as MathNode;
@@ -238,10 +241,52 @@ export class FileChecker {
     if (compared === 0) {
       return { ...base, verdict: 'inconclusive', samples: 0, skipped, message: `no sample gave finite values on both sides (${skipped} skipped), so there is no evidence either way; check for overflow, log of 0 or 0/0` };
     }
+    const sharp = this.atTightWitnesses(lhs, rel, rhs);
+    if (sharp) return { ...base, verdict: 'refuted', samples: compared + 1, skipped, counterexample: this.counterexample(sharp, lhs, rhs), message: 'refuted at a sharp witness (the class constant attained, the start at its worst point), which sampling had missed' };
     const proof = this.opts.prove === false ? null : this.prove(lhs, rel, rhs);
     if (proof && 'breach' in proof) return { ...base, verdict: 'refuted', samples: compared, skipped, counterexample: proof.breach, message: proof.how };
     if (proof) return { ...base, verdict: proof.verdict, samples: compared, skipped, message: proof.how };
     return { ...base, verdict: 'sampled', samples: compared, skipped };
+  }
+
+  /**
+   * A draw at which the step fails when its functions' witnesses are the
+   * sharp cases of their classes (tightChoices; a horizon taken from the
+   * file's integers) and its vectors start where those witnesses start;
+   * null when none of these fails. Only for steps of files with functions.
+   */
+  private atTightWitnesses(lhs: Expr, rel: Rel, rhs: Expr): Draw | null {
+    if (this.plan.functions.length === 0) return null;
+    const draws = this.draws();
+    for (const [i, fn] of this.plan.functions.entries()) {
+      for (const { choice, family } of tightChoices(this.opts.seed)) {
+        // the first draws at whose constants this sharp witness fits (sin-pl fits only when pl ≤ 0.022 L)
+        let used = 0;
+        for (const d of draws) {
+          if (used >= TIGHT_STARTS) break;
+          for (const atStart of [true, false]) {
+            if (this.deadline.passed) return null;
+            const draw: Draw = {
+              ...d,
+              functions: d.functions.map((f, j) => (j === i ? { ...choice, seed: f.seed } : f)),
+              vectors: atStart ? d.vectors.map((v) => ({ ...v, mode: 3 })) : d.vectors,
+            };
+            const s = this.at(draw);
+            if ('rejected' in s || s.sampled.witnesses[fn.name]?.family !== family) break;
+            if (atStart) used++;
+            let out: Outcome;
+            try {
+              out = this.compare(s.ev, lhs, rel, rhs);
+            } catch (e) {
+              if (e instanceof TimedOut) return null;
+              throw e;
+            }
+            if (out.kind === 'fails') return draw;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private counterexample(draw: Draw, lhs: Expr, rhs: Expr): Counterexample {

@@ -18,6 +18,8 @@ export interface WitnessRecord {
   scale: number;
   /** the certified constants after scaling */
   constants: Record<string, number>;
+  /** a one-dimensional family used on R^n as a function of the first coordinate (witness.ts `embedded`) */
+  embedded?: number;
 }
 
 export type PlainValue = number | number[] | number[][];
