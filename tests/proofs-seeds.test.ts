@@ -2,7 +2,7 @@
  * Seed robustness of the proof corpus: every file of proofs/ checks valid at
  * each of 20 seeds, and every wrong twin is refuted at exactly its changed
  * line at each of them. Sampling only (no symbolic or interval proof: they
- * do not depend on the seed), with fewer samples per step than the default so
+ * do not depend on the seed), with 50 samples per step rather than the default 200 so
  * that 20 seeds stay cheap; a twin that needs the default 200 to be caught
  * would fail here.
  */
@@ -16,7 +16,7 @@ import { TWINS, makeTwin } from './fixtures/proof-twins.ts';
 
 const DIR = join(import.meta.dirname, '..', 'proofs');
 const SEEDS = Array.from({ length: 20 }, (_, i) => i);
-const SAMPLES = 30;
+const SAMPLES = 50;
 const TIMEOUT = 600_000;
 
 const corpus = readdirSync(DIR).filter((f) => f.endsWith('.md')).sort();
