@@ -326,7 +326,7 @@ describe('report', () => {
     expect(r.code).toBe(1);
     const { document } = parseHTML(r.html);
     expect(document.querySelector('.established')).toBeNull();
-    expect(document.querySelector('.not-established')!.textContent).toMatch(/✗ the chain would establish the claim, but the file is refuted/);
+    expect(document.querySelector('.not-established')!.textContent).toMatch(/✗ the chain at line \d+ would establish the claim, but its step at line \d+ is refuted/);
   });
 
   it('refuses unknown targets with the closest names (exit 2 through main)', async () => {

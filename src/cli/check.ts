@@ -1,6 +1,6 @@
 /** `boundlab check FILE...`: every step of each proof file with its verdict. */
 import type { CheckOptions } from '../proofs/check.ts';
-import type { FileResult, StepResult } from '../proofs/result.ts';
+import { establishment, type FileResult, type StepResult } from '../proofs/result.ts';
 import { UsageError } from '../language/usage.ts';
 import { DEFAULT_TIMEOUT_SECONDS, LOOSE_TOLERANCE } from '../language/limits.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
@@ -80,7 +80,8 @@ export function render(r: FileResult): string {
   for (const s of r.steps) out += stepLine(s, `line ${s.line}`);
   if (r.claim) {
     out += stepLine(r.claim, 'claim').replace(/^ {2}claim {5}/, `  claim     ${r.claim.lhs} `);
-    out += `            ${r.claim.establishedNote}\n`;
+    const e = establishment(r)!;
+    out += `            ${e.tick ? '✓' : '✗'} ${e.note}\n`;
   }
   const counts = new Map<string, number>();
   for (const s of [...r.steps, ...(r.claim ? [r.claim] : [])]) counts.set(s.verdict, (counts.get(s.verdict) ?? 0) + 1);

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { MathNode } from 'mathjs';
-import { Evaluator, EvalError, FileLanguage, type Value } from './evaluate.ts';
+import { Evaluator, EvalError, FileLanguage, math, type Value } from './evaluate.ts';
 import type { ProofFile, Expr, Rel, Chain } from './parse.ts';
 import { ProofError } from './parse.ts';
 import { checkNames } from './names.ts';
@@ -17,6 +17,7 @@ import { planOf, drawArb, assignmentOf, type Plan, type Draw, type Sampled, type
 import { magnitudeNode, oracleMagnitudes, type MagnitudeContext, size, allFinite, holds, equalWithin, shapeOf } from './tolerance.ts';
 import { provedEqual, expand } from './symbolic.ts';
 import { certifyScalarStep } from './certify.ts';
+import { tightChoices } from './witness.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, TimedOut, type Limits } from '../language/limits.ts';
@@ -27,6 +28,13 @@ import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, Tim
  * costs a symbolic derivative's enclosure, so a larger budget mostly buys time.
  */
 const CERTIFY_BOXES = 2000;
+/** Draws per sharp witness at which it is tried (where it fits), each with the vectors at its start and as drawn: two catch the planted rates at every seed and keep a step within ~1.3× its sampling time. */
+const TIGHT_STARTS = 2;
+/** Draws looked through for those at which a sharp witness fits (sin-pl needs pl ≤ 0.022 L, which few draws give). */
+const TIGHT_SCAN = 40;
+/** Boxes for the positivity of a power's base or a log's argument: easy facts settle in a few. */
+const SIDE_CONDITION_BOXES = 200;
+const ZERO = new math.ConstantNode(0) as MathNode;
 
 /** Built-ins whose arguments bind a name: their parts have no value on their own. */
 const BOUND_INDEX = new Set(['sumover', 'minover', 'maxover', 'diff']);
@@ -48,7 +56,7 @@ export interface CheckOptions {
   allowLooseTolerance?: boolean;
 }
 
-type Outcome = { kind: 'holds' } | { kind: 'fails'; l: Value; r: Value } | { kind: 'skip' } | { kind: 'error'; message: string };
+type Outcome = { kind: 'holds' } | { kind: 'fails'; l: Value; r: Value } | { kind: 'skip' } | { kind: 'error'; message: string; atAPoint: boolean };
 
 /** The message of an evaluation error without a second file:line (the step's own is added once). */
 const detailOf = (e: unknown): string => (e instanceof EvalError ? e.detail : (e as Error).message);
@@ -84,6 +92,9 @@ export class FileChecker {
       defines: new Map(pf.define.flatMap((d) => (d.kind === 'value' ? [[d.name, d.expr.node] as const] : []))),
       sequences: new Set(pf.names.sequences),
     };
+    // a derivative's tree has its defines expanded and nothing but scalars and elementary functions
+    const plain: MagnitudeContext = { functions: new Set(), defines: new Map(), sequences: new Set() };
+    this.lang.magnitudeOf = (node) => magnitudeNode(node, plain);
   }
 
   private at(draw: Draw): { sampled: Sampled; ev: Evaluator } | Rejection {
@@ -133,11 +144,11 @@ export class FileChecker {
       r = ev.evaluate(rhs);
     } catch (e) {
       if (e instanceof TimedOut) throw e;
-      return { kind: 'error', message: detailOf(e) };
+      return { kind: 'error', message: detailOf(e), atAPoint: !(e instanceof EvalError) || e.atAPoint };
     }
     if (!allFinite(l) || !allFinite(r)) return { kind: 'skip' };
     const scalar = typeof l === 'number' && typeof r === 'number';
-    if (!scalar && rel !== '==') return { kind: 'error', message: `${rel} compares numbers, but the left side is ${shapeOf(l)} and the right side ${shapeOf(r)}` };
+    if (!scalar && rel !== '==') return { kind: 'error', message: `${rel} compares numbers, but the left side is ${shapeOf(l)} and the right side ${shapeOf(r)}`, atAPoint: true };
     if (scalar ? holds(l as number, rel, r as number, 0) : equalWithin(l, r, 0)) return { kind: 'holds' };
     // only now the rounding allowance (most comparisons never need it)
     let scale: number;
@@ -149,7 +160,7 @@ export class FileChecker {
       scale = Math.max(size(l), size(r));
     }
     const slack = this.tolerance * scale;
-    if (!scalar && (shapeOf(l) !== shapeOf(r))) return { kind: 'error', message: `the two sides have different shapes: ${shapeOf(l)} and ${shapeOf(r)}` };
+    if (!scalar && (shapeOf(l) !== shapeOf(r))) return { kind: 'error', message: `the two sides have different shapes: ${shapeOf(l)} and ${shapeOf(r)}`, atAPoint: true };
     const ok = scalar ? holds(l as number, rel, r as number, slack) : equalWithin(l, r, slack);
     if (ok) return { kind: 'holds' };
     // A finite side computed through an overflow (e^355 squared, then divided into) is not a
@@ -157,12 +168,26 @@ export class FileChecker {
     return this.overflowsInside(ev, lhs) || this.overflowsInside(ev, rhs) ? { kind: 'skip' } : { kind: 'fails', l, r };
   }
 
-  /** Whether some sub-expression of `e` is ±∞ or NaN at this assignment (checked only when a comparison fails). */
+  /**
+   * Whether some sub-expression of `e` is ±∞ or NaN at this assignment, or
+   * underflowed: a product, quotient, power or exp of nonzero numbers that
+   * came out 0 or subnormal (0.001^1000 is 0 in float64, and 0^c is then 0,
+   * not 1). Checked only when a comparison fails.
+   */
   private overflowsInside(ev: Evaluator, e: Expr): boolean {
+    const at = (n: MathNode): Value => ev.evaluate({ source: n.toString(), node: n, line: e.line });
+    const underflowed = (n: MathNode, v: Value): boolean => {
+      if (typeof v !== 'number' || Math.abs(v) >= 2.2250738585072014e-308) return false;
+      const o = n as unknown as { fn: string | { name: string }; args: MathNode[] };
+      const fn = typeof o.fn === 'string' ? o.fn : o.fn?.name;
+      if (!['multiply', 'divide', 'pow', 'exp'].includes(fn)) return false;
+      return o.args.every((a) => { const x = at(a); return typeof x === 'number' && x !== 0; });
+    };
     const bad = (n: MathNode): boolean => {
       if (n.type === 'SymbolNode' || n.type === 'ConstantNode') return false;
       try {
-        if (!allFinite(ev.evaluate({ source: n.toString(), node: n, line: e.line }))) return true;
+        const v = at(n);
+        if (!allFinite(v) || underflowed(n, v)) return true;
       } catch {
         return false;
       }
@@ -199,7 +224,7 @@ export class FileChecker {
       if (!shrinking) accepted++;
       if (out.kind === 'error') {
         // a draw tried while shrinking a refutation does not turn it into an error
-        if (!shrinking) error ??= `${out.message} (at ${describe(s.sampled.values)})`;
+        if (!shrinking) error ??= out.atAPoint ? `${out.message} (at ${describe(s.sampled.values)})` : out.message;
         return true;
       }
       if (out.kind === 'skip') { if (!shrinking) skipped++; return true; }
@@ -218,10 +243,52 @@ export class FileChecker {
     if (compared === 0) {
       return { ...base, verdict: 'inconclusive', samples: 0, skipped, message: `no sample gave finite values on both sides (${skipped} skipped), so there is no evidence either way; check for overflow, log of 0 or 0/0` };
     }
+    const sharp = this.atTightWitnesses(lhs, rel, rhs);
+    if (sharp) return { ...base, verdict: 'refuted', samples: compared + 1, skipped, counterexample: this.counterexample(sharp, lhs, rhs), message: 'refuted at a sharp witness (the class constant attained, the start at its worst point), which sampling had missed' };
     const proof = this.opts.prove === false ? null : this.prove(lhs, rel, rhs);
     if (proof && 'breach' in proof) return { ...base, verdict: 'refuted', samples: compared, skipped, counterexample: proof.breach, message: proof.how };
     if (proof) return { ...base, verdict: proof.verdict, samples: compared, skipped, message: proof.how };
     return { ...base, verdict: 'sampled', samples: compared, skipped };
+  }
+
+  /**
+   * A draw at which the step fails when its functions' witnesses are the
+   * sharp cases of their classes (tightChoices; a horizon taken from the
+   * file's integers) and its vectors start where those witnesses start;
+   * null when none of these fails. Only for steps of files with functions.
+   */
+  private atTightWitnesses(lhs: Expr, rel: Rel, rhs: Expr): Draw | null {
+    if (this.plan.functions.length === 0) return null;
+    const draws = this.draws();
+    for (const [i, fn] of this.plan.functions.entries()) {
+      for (const { choice, family } of tightChoices(this.opts.seed)) {
+        // the first draws at whose constants this sharp witness fits (sin-pl fits only when pl ≤ 0.022 L)
+        let used = 0;
+        for (const d of draws.slice(0, TIGHT_SCAN)) {
+          if (used >= TIGHT_STARTS) break;
+          for (const atStart of [true, false]) {
+            if (this.deadline.passed) return null;
+            const draw: Draw = {
+              ...d,
+              functions: d.functions.map((f, j) => (j === i ? { ...choice, seed: f.seed } : f)),
+              vectors: atStart ? d.vectors.map((v) => ({ ...v, mode: 3 })) : d.vectors,
+            };
+            const s = this.at(draw);
+            if ('rejected' in s || s.sampled.witnesses[fn.name]?.family !== family) break;
+            if (atStart) used++;
+            let out: Outcome;
+            try {
+              out = this.compare(s.ev, lhs, rel, rhs);
+            } catch (e) {
+              if (e instanceof TimedOut) return null;
+              throw e;
+            }
+            if (out.kind === 'fails') return draw;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private counterexample(draw: Draw, lhs: Expr, rhs: Expr): Counterexample {
@@ -249,13 +316,20 @@ export class FileChecker {
         return false;
       }
     };
+    const scalars = new Set([...this.pf.names.reals, ...this.pf.names.integers]);
+    const integers = new Set(this.pf.names.integers);
+    const variables = [...scalars].map((name) => ({ name, integer: integers.has(name) }));
+    const constraints = this.plan.constraints.map((c) => c.node);
     if (rel === '==') {
-      const how = provedEqual(lhs.node, rhs.node, this.pf, isScalar);
+      // a side condition of a power or log law: a > 0 over the whole region of the givens
+      const positive = (a: MathNode) => {
+        const c = certifyScalarStep(a, '>', ZERO, variables, constraints, { maxBoxes: SIDE_CONDITION_BOXES });
+        return !!c && 'method' in c;
+      };
+      const how = provedEqual(lhs.node, rhs.node, this.pf, isScalar, positive);
       return how ? { verdict: 'proved', how } : null;
     }
     const l = expand(lhs.node, this.pf), r = expand(rhs.node, this.pf);
-    const scalars = new Set([...this.pf.names.reals, ...this.pf.names.integers]);
-    const integers = new Set(this.pf.names.integers);
     let onlyScalars = true;
     for (const side of [l, r]) {
       side.traverse((n, path, parent) => {
@@ -266,8 +340,6 @@ export class FileChecker {
       });
     }
     if (!onlyScalars) return null;
-    const variables = [...scalars].map((name) => ({ name, integer: integers.has(name) }));
-    const constraints = this.plan.constraints.map((c) => c.node);
     const cert = certifyScalarStep(l, rel, r, variables, constraints, { maxBoxes: CERTIFY_BOXES });
     if (!cert) return null;
     if ('method' in cert) return { verdict: 'certified', how: cert.method };
@@ -345,13 +417,27 @@ const STRENGTH: Record<Rel, Rel[]> = {
   '==': ['=='], '<=': ['<=', '<', '=='], '<': ['<'], '>=': ['>=', '>', '=='], '>': ['>'],
 };
 
-function establishes(checker: FileChecker, pf: ProofFile): { established: boolean; establishedNote: string } {
+/** Verdicts that are evidence for a step. */
+const EVIDENCE = new Set(['proved', 'certified', 'sampled']);
+
+/**
+ * Whether a chain runs from the claim's left side to its right side with a
+ * relation at least as strong, every step of it with evidence: a chain with a
+ * refuted, erroneous or inconclusive step establishes nothing.
+ */
+function establishes(checker: FileChecker, pf: ProofFile, steps: readonly StepResult[]): { established: boolean; establishedNote: string } {
   const claim = pf.claim!;
   const [left, right] = claim.terms;
   const rel = claim.relations[0];
   const matching = (c: Chain) => checker.agree(c.first, left) && checker.agree(c.steps[c.steps.length - 1].expr, right);
-  const found = pf.chains.find((c) => STRENGTH[rel].includes(c.composed) && matching(c));
+  const lacking = (c: Chain) => c.steps.map((st) => steps.find((r) => r.line === st.line)).find((r) => !r || !EVIDENCE.has(r.verdict));
+  const candidates = pf.chains.filter((c) => STRENGTH[rel].includes(c.composed) && matching(c));
+  const found = candidates.find((c) => !lacking(c));
   if (found) return { established: true, establishedNote: `the chain at line ${found.line} establishes the claim` };
+  if (candidates.length) {
+    const c = candidates[0], bad = lacking(c)!;
+    return { established: false, establishedNote: `the chain at line ${c.line} would establish the claim, but its step at line ${bad?.line ?? '?'} is ${bad?.verdict ?? 'unchecked'}` };
+  }
   const weak = pf.chains.find(matching);
   if (weak) return { established: false, establishedNote: `the chain at line ${weak.line} runs from the claim's left side to its right side, but its relation ${weak.composed} is weaker than the claim's ${rel}` };
   return { established: false, establishedNote: 'no chain starts at the claim\'s left side and ends at its right side' };
@@ -382,7 +468,7 @@ export function checkProof(pf: ProofFile, opts: CheckOptions): FileResult {
   if (pf.claim) {
     const [l, r] = pf.claim.terms;
     const res = checker.checkRelation(l, pf.claim.relations[0], r, pf.claim.line);
-    claim = { ...res, ...(checker.deadline.passed ? { established: false, establishedNote: 'not looked for: the time ran out' } : establishes(checker, pf)) };
+    claim = { ...res, ...(checker.deadline.passed ? { established: false, establishedNote: 'not looked for: the time ran out' } : establishes(checker, pf, steps)) };
   }
   const all = [...steps, ...(claim ? [claim] : [])];
   const timedOut = checker.deadline.passed ? { reason: `timed out after ${checker.deadline.seconds} s (raise it with --timeout SECONDS)` } : {};

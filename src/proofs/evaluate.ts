@@ -13,6 +13,7 @@ import { BUILTINS } from '../language/builtins.ts';
 import type { ProofFile, Expr, Define } from './parse.ts';
 import { closedMath, type ClosedMath } from '../language/expression.ts';
 import { DEFAULT_LIMITS, Deadline, TimedOut, type Limits } from '../language/limits.ts';
+import { derivativeOf, type DerivativeMath } from './derivative.ts';
 
 /** A value of the language: a scalar, a vector or a matrix. */
 export type Value = number | number[] | number[][];
@@ -27,10 +28,14 @@ export interface Assignment {
 
 /** Evaluation failed (wrong shapes, a missing Hessian, a sequence index out of range). */
 export class EvalError extends Error {
-  constructor(readonly file: string, readonly line: number, readonly detail: string) {
+  /** `atAPoint`: false when the expression fails wherever it is evaluated (a message then names no point) */
+  constructor(readonly file: string, readonly line: number, readonly detail: string, readonly atAPoint = true) {
     super(`${file}:${line}: ${detail}`);
   }
 }
+
+/** An error of the expression itself, not of the point it was evaluated at (messages name no point). */
+export class NotAtAPoint extends Error {}
 
 type RawFn = ((args: MathNode[], m: unknown, scope: MapLike) => unknown) & { rawArgs?: boolean };
 
@@ -40,7 +45,9 @@ type RawFn = ((args: MathNode[], m: unknown, scope: MapLike) => unknown) & { raw
  * through the closed instance of their FileLanguage.
  */
 export const math = create(all, { matrix: 'Array' });
-const RAW_NAMES = ['sumover', 'minover', 'maxover', 'diff'];
+/** The magnitude of diff(e, x) (see tolerance.ts): the magnitude of the derivative's own expression at the point. */
+export const DIFF_MAGNITUDE = 'diff_magnitude__';
+const RAW_NAMES = ['sumover', 'minover', 'maxover', 'diff', DIFF_MAGNITUDE];
 
 /**
  * One file's closed mathjs instance (see src/language/expression.ts), the
@@ -54,6 +61,14 @@ export class FileLanguage {
   private readonly parsed = new Map<string, MathNode>();
   readonly sigmoidPositive: MathNode;
   readonly sigmoidNegative: MathNode;
+  /**
+   * The magnitude transform of the tolerance model, set by the checker: a
+   * derivative rounds at the size of its own expression's terms, which only
+   * the evaluator sees (it depends on the branch of relu and sigmoid).
+   */
+  magnitudeOf: ((node: MathNode) => MathNode) | undefined;
+  /** what `diff` needs of the closed instance */
+  readonly differentiation: DerivativeMath;
 
   constructor(readonly limits: Readonly<Limits> = DEFAULT_LIMITS, readonly deadline: Deadline = Deadline.none()) {
     // raw-argument placeholders: the real ones live in each scope
@@ -63,7 +78,11 @@ export class FileLanguage {
     // 1/(1+e^-u) squares e^-u in its derivative: below 0 the other form cannot overflow
     this.sigmoidPositive = this.parse('1 / (1 + exp(-(U__)))');
     this.sigmoidNegative = this.parse('exp(U__) / (1 + exp(U__))');
+    this.differentiation = { derivative: this.closed.derivative, ConstantNode: this.closed.math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
   }
+
+  /** Derivatives by the node differentiated and the variable and branches at the point: the same at every sample of a branch. */
+  readonly derivatives = new WeakMap<MathNode, Map<string, { tree: MathNode; deriv: EvalFunction; magnitude?: EvalFunction; consts: [string, EvalFunction][] }>>();
 
   /** Entries of the values this file's evaluators keep (defines, sequence terms), at every sample. */
   private retained = 0;
@@ -186,7 +205,6 @@ export class Evaluator {
   private seqCache = new Map<string, Value[]>();
   private fnInfo = new WeakMap<object, { name: string; inst: Instance; scalar: boolean }>();
   private valueDefines = new Map<string, Define & { kind: 'value' }>();
-  private diffCache = new WeakMap<MathNode, Map<string, { deriv: EvalFunction; consts: [string, EvalFunction][] }>>();
 
   readonly lang: FileLanguage;
 
@@ -210,7 +228,17 @@ export class Evaluator {
     for (const d of file.define) {
       if (d.kind === 'value') {
         this.valueDefines.set(d.name, d);
-        lazy.set(d.name, () => this.lang.hold(this.evalExpr(d.expr, this.scope)));
+        lazy.set(d.name, () => {
+          try {
+            return this.lang.hold(this.evalExpr(d.expr, this.scope));
+          } catch (e) {
+            // said where it happened: the step that uses the define names its own line
+            if (e instanceof EvalError && e.line === d.line && !e.detail.startsWith('in the define')) {
+              throw new EvalError(e.file, e.line, `in the define of ${d.name} (line ${d.line}): ${e.detail}`, e.atAPoint);
+            }
+            throw e;
+          }
+        });
       } else {
         const seq = d;
         lazy.set(d.name, () => (k: unknown) => this.sequence(seq.name, toValue(k) as number));
@@ -236,7 +264,7 @@ export class Evaluator {
       return toValue(this.lang.compileSource(expr.source).evaluate(scope as unknown as Map<string, unknown>));
     } catch (err) {
       if (err instanceof EvalError || err instanceof TimedOut) throw err;
-      throw new EvalError(this.file.file, expr.line, `cannot evaluate "${expr.source}": ${(err as Error).message}`);
+      throw new EvalError(this.file.file, expr.line, `cannot evaluate "${expr.source}": ${(err as Error).message}`, !(err instanceof NotAtAPoint));
     }
   }
 
@@ -312,9 +340,12 @@ export class Evaluator {
     root.set('sumover', over('sum'));
     root.set('minover', over('min'));
     root.set('maxover', over('max'));
-    const diff: RawFn = (args, _m, scope) => this.diff(args, scope);
+    const diff: RawFn = (args, _m, scope) => this.diff(args, scope, false);
     diff.rawArgs = true;
     root.set('diff', diff);
+    const diffMagnitude: RawFn = (args, _m, scope) => this.diff(args, scope, true);
+    diffMagnitude.rawArgs = true;
+    root.set(DIFF_MAGNITUDE, diffMagnitude);
   }
 
   private over(kind: 'sum' | 'min' | 'max', args: MathNode[], scope: MapLike): Value {
@@ -348,18 +379,20 @@ export class Evaluator {
   }
 
   /** diff(expr, x): substitute defines, sigmoid and relu (by branch), differentiate in x, evaluate. */
-  private diff(args: MathNode[], scope: MapLike): Value {
+  private diff(args: MathNode[], scope: MapLike, magnitude: boolean): Value {
     if (args.length !== 2 || args[1].type !== 'SymbolNode') throw new Error('diff(expr, x) takes an expression and the name of a scalar');
     const x = (args[1] as unknown as { name: string }).name;
     const xv = scope.get(x);
     if (typeof xv !== 'number') throw new Error(`diff: ${x} must be a scalar`);
+    // the branches at this point first: the derivative of a branch is the same at every sample
     const branches: string[] = [];
-    const rewritten = this.rewriteForDiff(args[0], scope, branches, new Set());
+    this.rewriteForDiff(args[0], scope, branches, new Set(), false);
     const sig = `${x}|${branches.join('')}`;
-    let byNode = this.diffCache.get(args[0]);
-    if (!byNode) { byNode = new Map(); this.diffCache.set(args[0], byNode); }
+    let byNode = this.lang.derivatives.get(args[0]);
+    if (!byNode) { byNode = new Map(); this.lang.derivatives.set(args[0], byNode); }
     let entry = byNode.get(sig);
     if (!entry) {
+      const rewritten = this.rewriteForDiff(args[0], scope, [], new Set(), true);
       const consts: [string, EvalFunction][] = [];
       const folded = rewritten.transform((n) => {
         if (n.type === 'ConstantNode' || n.type === 'SymbolNode' || dependsOn(n, x)) return n;
@@ -369,48 +402,77 @@ export class Evaluator {
       });
       let deriv: MathNode;
       try {
-        deriv = this.lang.closed.derivative(folded, x, { simplify: false });
+        deriv = derivativeOf(folded, x, this.lang.differentiation);
       } catch (e) {
-        throw new Error(`diff: cannot differentiate "${args[0].toString()}" in ${x}: ${(e as Error).message}`);
+        throw new NotAtAPoint(`diff: cannot differentiate "${args[0].toString()}" in ${x}: ${(e as Error).message}`);
       }
-      entry = { deriv: deriv.compile(), consts };
+      entry = { tree: deriv, deriv: deriv.compile(), consts };
       byNode.set(sig, entry);
     }
     const child = new Scope(scope);
     for (const [name, c] of entry.consts) child.set(name, toValue(c.evaluate(scope as unknown as Map<string, unknown>)));
+    if (magnitude && this.lang.magnitudeOf) {
+      entry.magnitude ??= this.lang.magnitudeOf(entry.tree).compile();
+      return toValue(entry.magnitude.evaluate(child as unknown as Map<string, unknown>));
+    }
     return toValue(entry.deriv.evaluate(child as unknown as Map<string, unknown>));
   }
 
-  /** Bottom-up: defined names → their (rewritten) definitions; sigmoid → its stable formula at the point's sign; relu → its branch at the point. */
-  private rewriteForDiff(node: MathNode, scope: MapLike, branches: string[], expanding: Set<string>): MathNode {
+  /**
+   * Bottom-up: defined names → their (rewritten) definitions; sigmoid → its
+   * stable formula at the point's sign; relu → its branch at the point; a
+   * nested diff → its derivative. With `build` false only the branches are
+   * recorded (in the same order) and the node is returned as it is.
+   */
+  private rewriteForDiff(node: MathNode, scope: MapLike, branches: string[], expanding: Set<string>, build: boolean): MathNode {
+    const at = (u: MathNode) => toValue(this.lang.compileNode(u).evaluate(scope as unknown as Map<string, unknown>));
     if (node.type === 'SymbolNode') {
       const name = (node as unknown as { name: string }).name;
       const def = this.valueDefines.get(name);
       if (!def || expanding.has(name)) return node;
-      const inner = this.rewriteForDiff(this.lang.parse(def.expr.source), scope, branches, new Set([...expanding, name]));
-      return new this.lang.closed.math.ParenthesisNode(inner);
+      const inner = this.rewriteForDiff(this.lang.parse(def.expr.source), scope, branches, new Set([...expanding, name]), build);
+      return build ? new this.lang.closed.math.ParenthesisNode(inner) : node;
     }
     if (node.type === 'FunctionNode') {
       const fn = (node as unknown as { fn: MathNode }).fn;
       const fname = fn.type === 'SymbolNode' ? (fn as unknown as { name: string }).name : '';
-      const args = (node as unknown as { args: MathNode[] }).args.map((a) => this.rewriteForDiff(a, scope, branches, expanding));
+      const raw = (node as unknown as { args: MathNode[] }).args;
+      if (fname === 'diff' && raw.length === 2 && raw[1].type === 'SymbolNode') {
+        // a nested derivative: differentiate its (rewritten) body symbolically; the outer one differentiates the result
+        const inner = this.rewriteForDiff(raw[0], scope, branches, expanding, build);
+        const y = (raw[1] as unknown as { name: string }).name;
+        branches.push(`d${y}(`);
+        if (!build) return node;
+        try {
+          return new this.lang.closed.math.ParenthesisNode(derivativeOf(inner, y, this.lang.differentiation));
+        } catch (e) {
+          throw new NotAtAPoint(`diff: cannot differentiate "${raw[0].toString()}" in ${y}: ${(e as Error).message}`);
+        }
+      }
+      const args = raw.map((a) => this.rewriteForDiff(a, scope, branches, expanding, build));
       if (fname === 'sigmoid' && args.length === 1) {
         // the form that cannot overflow on this side of 0 (1/(1+e^-u) squares e^-u in its derivative)
-        const u = toValue(args[0].compile().evaluate(scope as unknown as Map<string, unknown>));
+        const u = at(raw[0]);
         const negative = typeof u === 'number' && u < 0;
         branches.push(negative ? 's-' : 's+');
+        if (!build) return node;
         return fill(negative ? this.lang.sigmoidNegative : this.lang.sigmoidPositive, args[0]);
       }
       if (fname === 'relu' && args.length === 1) {
-        const u = toValue(args[0].compile().evaluate(scope as unknown as Map<string, unknown>));
+        const u = at(raw[0]);
         if (typeof u !== 'number') throw new Error('diff: relu inside diff needs a scalar argument');
         branches.push(u > 0 ? '+' : '0');
+        if (!build) return node;
         const m = this.lang.closed.math;
         return u > 0 ? new m.ParenthesisNode(args[0]) : new m.ConstantNode(0);
       }
-      return new this.lang.closed.math.FunctionNode(fn as never, args);
+      return build ? new this.lang.closed.math.FunctionNode(fn as never, args) : node;
     }
-    return node.map((child, path) => (path === 'fn' ? child : this.rewriteForDiff(child, scope, branches, expanding)));
+    if (!build) {
+      node.forEach((child, path) => { if (path !== 'fn') this.rewriteForDiff(child, scope, branches, expanding, false); });
+      return node;
+    }
+    return node.map((child, path) => (path === 'fn' ? child : this.rewriteForDiff(child, scope, branches, expanding, true)));
   }
 }
 

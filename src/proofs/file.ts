@@ -1,5 +1,5 @@
 /** One proof file from disk to its result, as `check` and the report run it. */
-import { parseProof, ProofError } from './parse.ts';
+import { parseProof, ProofError, titleOf } from './parse.ts';
 import { checkProof, type CheckOptions } from './check.ts';
 import type { FileResult } from './result.ts';
 import { readInput } from '../language/input.ts';
@@ -11,7 +11,8 @@ import { UsageError } from '../language/usage.ts';
  * while checking it, so that the other files of a run keep their results.
  */
 export function checkFile(path: string, opts: CheckOptions): FileResult {
-  const failed = (error: string): FileResult => ({ file: path, title: '', verdict: 'error', steps: [], error, seed: opts.seed, seconds: 0 });
+  let title = '';
+  const failed = (error: string): FileResult => ({ file: path, title, verdict: 'error', steps: [], error, seed: opts.seed, seconds: 0 });
   let text: string;
   try {
     text = readInput(path, opts.limits?.bytes);
@@ -19,6 +20,7 @@ export function checkFile(path: string, opts: CheckOptions): FileResult {
     if (e instanceof UsageError) return failed(e.message);
     throw e;
   }
+  title = titleOf(text);
   try {
     return checkProof(parseProof(text, path), opts);
   } catch (e) {

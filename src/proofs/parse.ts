@@ -14,6 +14,21 @@ export { ProofError };
 export { CLASS_FORMS_TEXT, MATH_CONSTANTS, parseExpr, parseGiven, parseRelation, plainSymbols } from '../language/given.ts';
 export type { Expr, FunctionClass, Given, Rel, Relation, TypeName } from '../language/given.ts';
 
+/**
+ * The title of a file that cannot be parsed, read from its `title:` line (so
+ * that an error result still says which derivation it is); '' when none.
+ */
+export function titleOf(text: string): string {
+  const lines = text.split(/\r?\n/, 200);
+  if (lines[0]?.trim() !== '---') return '';
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '---' || line.trim() === '...') break;
+    const m = /^title:\s*(.*?)\s*$/.exec(line);
+    if (m) return m[1].replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return '';
+}
+
 export type Define =
   | { kind: 'value'; name: string; key: string; line: number; expr: Expr }
   | {

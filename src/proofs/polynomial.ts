@@ -70,7 +70,16 @@ function exactConstant(text: string): Q | null {
 
 const MAX_POWER = 24;
 
-function toRational(node: MathNode, atom: (n: MathNode) => string): Rational {
+/** A text that equal rational functions share when their denominators are constants (enough for exp's arguments). */
+function canonicalText(r: Rational): string {
+  let { p, q: den } = r;
+  const c = den.size === 1 ? den.get(ONE_KEY) : undefined;
+  if (c) { p = mul(p, constant(q(c.d, c.n))); den = constant(q(1n)); }
+  const text = (x: Poly) => [...x.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${v.n}/${v.d}:${k}`).join(' ');
+  return `${text(p)} | ${text(den)}`;
+}
+
+function toRational(node: MathNode, atom: (n: MathNode, key?: string) => string): Rational {
   const n = node as unknown as { type: string; fn: string; args: MathNode[]; content: MathNode; value: unknown; name: string };
   const one = constant(q(1n));
   switch (node.type) {
@@ -108,6 +117,16 @@ function toRational(node: MathNode, atom: (n: MathNode) => string): Rational {
       }
       return { p: variable(atom(node)), q: one };
     }
+    case 'FunctionNode': {
+      // exp(A) is the same indeterminate for every A with the same normal form; exp(0) = 1
+      const f = node as unknown as { fn: { name: string }; args: MathNode[] };
+      if (f.fn?.name === 'exp' && f.args.length === 1) {
+        const r = toRational(f.args[0], atom);
+        if (r.p.size === 0) return { p: one, q: one };
+        return { p: variable(atom(node, `exp(${canonicalText(r)})`)), q: one };
+      }
+      return { p: variable(atom(node)), q: one };
+    }
     default: return { p: variable(atom(node)), q: one };
   }
 }
@@ -119,8 +138,8 @@ function toRational(node: MathNode, atom: (n: MathNode) => string): Rational {
  */
 export function isIdenticallyZero(node: MathNode): boolean {
   const keys = new Map<string, string>();
-  const atom = (m: MathNode) => {
-    const text = m.toString();
+  const atom = (m: MathNode, key?: string) => {
+    const text = key ?? m.toString();
     let k = keys.get(text);
     if (!k) { k = `[${keys.size}]`; keys.set(text, k); }
     return k;

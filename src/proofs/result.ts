@@ -18,6 +18,8 @@ export interface WitnessRecord {
   scale: number;
   /** the certified constants after scaling */
   constants: Record<string, number>;
+  /** a one-dimensional family used on R^n as a function of the first coordinate (witness.ts `embedded`) */
+  embedded?: number;
 }
 
 export type PlainValue = number | number[] | number[][];
@@ -72,4 +74,16 @@ export interface FileResult {
   /** assignments drawn, accepted by the givens, and the default per step */
   seed: number;
   seconds: number;
+}
+
+/**
+ * What the output says about the claim's chain: a tick only when a chain
+ * establishes the claim and every step of the file has evidence (the text,
+ * the report and the JSON's `established` agree).
+ */
+export function establishment(r: FileResult): { tick: boolean; note: string } | null {
+  const c = r.claim;
+  if (!c) return null;
+  if (c.established && r.verdict === 'valid') return { tick: true, note: c.establishedNote };
+  return { tick: false, note: c.established ? `the chain would establish the claim, but the file is ${r.verdict}: not every step of it holds up` : c.establishedNote };
 }

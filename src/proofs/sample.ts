@@ -157,7 +157,8 @@ export function assignmentOf(plan: Plan, draw: Draw): Sampled | Rejection {
   const functions: Record<string, Instance> = {};
   const witnesses: Record<string, WitnessRecord> = {};
   for (const [i, f] of plan.functions.entries()) {
-    const demand = demandOf(f.given.classes, values as Record<string, number>);
+    const found = demandOf(f.given.classes, values as Record<string, number>);
+    const demand = found && { ...found, horizons: plan.scalars.filter((x) => x.integer).map((x) => values[x.name] as number) };
     const w = demand && makeWitness(demand, size(f.dim), draw.functions[i], plan.needs);
     if (!w) return { rejected: 'witness', detail: `${f.given.source}` };
     functions[f.name] = w.instance;

@@ -10,6 +10,10 @@ import type { MathNode } from 'mathjs';
 import { math } from './evaluate.ts';
 import type { ProofFile } from './parse.ts';
 import { isIdenticallyZero } from './polynomial.ts';
+import { derivativeOf, type DerivativeMath } from './derivative.ts';
+import { expLogNormalForm } from './exponentials.ts';
+
+const DIFFERENTIATION: DerivativeMath = { derivative: math.derivative, ConstantNode: math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
 
 /** mathjs functions simplify can reason about; any other call is opaque. */
 const ELEMENTARY = new Set(['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh']);
@@ -37,7 +41,7 @@ export function expand(node: MathNode, pf: ProofFile, expanding: ReadonlySet<str
       if (name === 'diff' && args.length === 2 && args[1].type === 'SymbolNode') {
         const inner = expand(args[0], pf, expanding);
         if (hasCall(inner, (c) => !ELEMENTARY.has(c))) return n; // relu's branch, f(x): leave it to the numbers
-        return new math.ParenthesisNode(math.derivative(inner, nameOf(args[1]), { simplify: false }));
+        return new math.ParenthesisNode(derivativeOf(inner, nameOf(args[1]), DIFFERENTIATION));
       }
     }
     return n;
@@ -71,7 +75,7 @@ const isZero = (n: MathNode) => n.type === 'ConstantNode' && Number((n as unknow
  * opaque call is scalar-valued (the caller evaluates it at a sample); a
  * vector or matrix anywhere means no symbolic attempt.
  */
-export function provedEqual(lhs: MathNode, rhs: MathNode, pf: ProofFile, isScalar: (node: MathNode) => boolean): string | null {
+export function provedEqual(lhs: MathNode, rhs: MathNode, pf: ProofFile, isScalar: (node: MathNode) => boolean, positive: (a: MathNode) => boolean = () => false): string | null {
   let difference: MathNode;
   try {
     difference = new math.OperatorNode('-', 'subtract', [new math.ParenthesisNode(expand(lhs, pf)), new math.ParenthesisNode(expand(rhs, pf))]);
@@ -87,5 +91,12 @@ export function provedEqual(lhs: MathNode, rhs: MathNode, pf: ProofFile, isScala
     if (isZero(math.simplify(node))) return 'the difference of the two sides simplifies to 0 (mathjs simplify)';
   } catch { /* fall through to the exact normal form */ }
   if (isIdenticallyZero(node)) return 'the difference of the two sides is the zero rational function (exact polynomial arithmetic)';
+  let lawful: MathNode;
+  try {
+    lawful = expLogNormalForm(node, positive);
+  } catch {
+    return null;
+  }
+  if (isIdenticallyZero(lawful)) return 'the difference is 0 by the power and exp/log laws (their positivity conditions shown over the givens by interval arithmetic) and exact polynomial arithmetic';
   return null;
 }

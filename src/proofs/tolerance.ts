@@ -5,7 +5,9 @@
  * far below the size of their terms, and float64 rounding is relative to the
  * terms. The magnitude of an expression is the same expression with sums and
  * differences over absolute values (a − b → |a| + |b|), carried through
- * products, quotients' numerators, small integer powers, abs, dot and norm; any
+ * products, quotients' numerators, small integer powers, abs, dot, norm and
+ * every aggregate (sumover, minover, maxover, sum, mean, prod, min, max, hypot,
+ * trace); any
  * other function is taken at its value, so the magnitude never balloons
  * through exp or a power of a large index (which would hide real violations).
  * A witness's value and gradient get the size of their own rounding (see
@@ -15,7 +17,7 @@
 import type { MathNode } from 'mathjs';
 import { math } from './evaluate.ts';
 import type { Rel } from './parse.ts';
-import { toValue, type Value } from './evaluate.ts';
+import { toValue, DIFF_MAGNITUDE, type Value } from './evaluate.ts';
 import type { Instance } from '../classes/types.ts';
 
 const abs = (n: MathNode) => new math.FunctionNode(new math.SymbolNode('abs'), [n]);
@@ -68,11 +70,29 @@ export function magnitudeNode(node: MathNode, ctx: MagnitudeContext, expanding: 
       if (name === 'abs' && n.args.length === 1) return m(n.args[0]);
       if (name === 'norm' && n.args.length === 1) return call('norm', [m(n.args[0])]);
       if (name === 'dot' && n.args.length === 2) return call('dot', n.args.map(m));
+      // aggregates carry their terms' magnitudes: a sum that cancels to 0 rounds at the size of its terms
+      if (OVER.has(name) && n.args.length === 4) {
+        const [k, a, b, body] = n.args;
+        return call(name === 'sumover' ? 'sumover' : 'maxover', [k, a, b, m(body)]);
+      }
+      if (name === 'diff' && n.args.length === 2) return call(DIFF_MAGNITUDE, n.args);
+      if (SAME_AGGREGATE.has(name)) return call(name, n.args.map(m));
+      if (name === 'min' || name === 'max') return call('max', n.args.map(m));
+      if ((name === 'square' || name === 'cube') && n.args.length === 1) return call(name, [m(n.args[0])]);
       return abs(node);
     }
     default: return abs(node);
   }
 }
+
+/** Aggregates over a bound index: a sum's magnitude is the sum of its terms' magnitudes, a min's or max's the largest of them. */
+const OVER = new Set(['sumover', 'minover', 'maxover']);
+/**
+ * Aggregates monotone in the absolute values of their entries: the same
+ * aggregate of the magnitudes bounds the rounding (sum, mean, hypot of
+ * |terms|; a product of magnitudes; the trace and transpose entrywise).
+ */
+const SAME_AGGREGATE = new Set(['sum', 'mean', 'prod', 'hypot', 'trace', 'transpose']);
 
 const VALUE_MAGNITUDE = 'value_magnitude__';
 const GRAD_MAGNITUDE = 'grad_magnitude__';

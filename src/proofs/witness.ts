@@ -25,6 +25,8 @@ export interface Demand {
   pl?: number;
   /** an upper bound on the Lipschitz constant of f */
   G?: number;
+  /** the file's integer scalars at this draw: the horizons a worst case may be built for (t in a rate) */
+  horizons?: number[];
 }
 
 /** The demand of a class list at the sampled scalars; null when no function can meet it (a negative L, say). */
@@ -151,17 +153,54 @@ const spectrumQuadratic: Maker = {
   },
 };
 
-/** The Huber function on which gradient descent meets the Drori–Teboulle bound. */
+/**
+ * The Huber function on which gradient descent meets the Drori–Teboulle
+ * bound, for the horizon of one of the file's integer scalars (a rate's t)
+ * when it has one, so that the bound is attained exactly at the step's t; in
+ * any dimension as a function of the first coordinate (see `embedded`).
+ */
 const huberWorst: Maker = {
   name: 'Huber worst case',
-  make(d, dim, c) {
-    if (dim !== 1 || d.mu !== undefined || d.pl !== undefined || d.quadratic) return null;
+  make(d, _dim, c) {
+    if (d.mu !== undefined || d.pl !== undefined || d.quadratic) return null;
     const rng = makeRng(c.seed);
     const L = d.L ?? 1;
-    const p = huberWorstCase(L, 10 ** (2 * rng.next() - 1), 1 + rng.int(100), c.tight === 0 ? 1 : 0.1 + 0.9 * rng.next()); // h = γL, the normalised step
+    const horizons = (d.horizons ?? []).filter((t) => t >= 1);
+    const N = horizons.length && c.tight !== 2 ? horizons[c.seed % horizons.length] : 1 + rng.int(100);
+    const p = huberWorstCase(L, 10 ** (2 * rng.next() - 1), N, c.tight !== 2 ? 1 : 0.1 + 0.9 * rng.next()); // h = γL, the normalised step (1 for γ = 1/L)
     return { family: 'huber', params: p as unknown as Record<string, unknown> };
   },
 };
+
+/**
+ * A one-dimensional instance as a function on R^dim of its first coordinate:
+ * g(x) = f(x₁). Its constants are f's (convexity, smoothness, the Lipschitz
+ * constant and f* carry over; the minimisers are a hyperplane, the nearest
+ * one keeps the other coordinates), and it starts at (x0₁, 0, …, 0).
+ */
+export function embedded(inst: Instance, dim: number): Instance {
+  if (dim === inst.dim) return inst;
+  const first = (x: ArrayLike<number>) => [x[0]];
+  const widen = (v: ArrayLike<number>) => { const out = new Float64Array(dim); out[0] = v[0]; return out; };
+  return {
+    ...inst,
+    dim,
+    x0: widen(inst.x0),
+    value: (x) => inst.value(first(x)),
+    grad: (x) => widen(inst.grad(first(x))),
+    hess: inst.hess ? (x) => { const h = new Float64Array(dim * dim); h[0] = inst.hess!(first(x))[0]; return h; } : undefined,
+    nearestMinimiser: (x) => {
+      const m = inst.nearestMinimiser(first(x));
+      if (!m) return null;
+      const out = Float64Array.from(x);
+      out[0] = m[0];
+      return out;
+    },
+  };
+}
+
+/** Families used in every dimension by `embedded` (their one-dimensional worst cases). */
+const EMBEDDABLE = new Set(['huber']);
 
 /** A random instance of a family of the core (its own arbitrary, boundary and extreme cases included). */
 const fromFamily = (family: Family): Maker => ({
@@ -177,6 +216,17 @@ const fromFamily = (family: Family): Maker => ({
 const MAKERS: readonly Maker[] = [spectrumQuadratic, huberWorst, ...FAMILIES.filter((f) => !f.byName).map(fromFamily)];
 
 /**
+ * Choices that start from the makers of the sharp cases (the spectrum
+ * quadratic, the Huber worst case, the family instances of huber and sin-pl)
+ * with their upper and lower constants attained: tried at every step that
+ * speaks of a declared function before it is called `sampled`.
+ */
+export function tightChoices(seed: number): { choice: WitnessChoice; family: string }[] {
+  const sharp: [number, string][] = MAKERS.flatMap((m, i): [number, string][] => (m === spectrumQuadratic ? [[i, 'quadratic']] : m === huberWorst || m.name === 'huber' ? [[i, 'huber']] : m.name === 'sin-pl' ? [[i, 'sin-pl']] : []));
+  return sharp.flatMap(([pick, family]) => [0, 1].map((tight) => ({ choice: { pick, seed, tight, u: 0.5 }, family })));
+}
+
+/**
  * A witness for a function with demand `d` on R^dim, starting from the maker
  * `c.pick` and taking the first that fits; null when none does. `needs` are
  * the oracles the file uses (a Hessian, a known minimiser).
@@ -186,7 +236,8 @@ export function makeWitness(d: Demand, dim: number, c: WitnessChoice, needs: { h
     const maker = MAKERS[(c.pick + k) % MAKERS.length];
     const made = maker.make(d, dim, c);
     if (!made) continue;
-    const base = familyById(made.family)!.instantiate(made.params);
+    const raw = familyById(made.family)!.instantiate(made.params);
+    const base = raw.dim === 1 && dim > 1 && EMBEDDABLE.has(made.family) ? embedded(raw, dim) : raw;
     if (base.dim !== dim || !flagsFit(base.cert, d)) continue;
     if (needs.hess && !base.hess) continue;
     if (needs.xstar && !base.nearestMinimiser(base.x0)) continue;
@@ -198,7 +249,7 @@ export function makeWitness(d: Demand, dim: number, c: WitnessChoice, needs: { h
       const v = instance.cert[k];
       if (v !== undefined) constants[k] = v;
     }
-    return { instance, record: { family: made.family, params: made.params, scale: s, constants } };
+    return { instance, record: { family: made.family, params: made.params, scale: s, constants, ...(base !== raw ? { embedded: dim } : {}) } };
   }
   return null;
 }

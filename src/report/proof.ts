@@ -6,7 +6,7 @@
 import { parse } from 'mathjs';
 import type { Chain, ProofFile } from '../proofs/parse.ts';
 import type { Given, TypeName } from '../language/given.ts';
-import type { ClaimResult, Counterexample, FileResult, StepResult } from '../proofs/result.ts';
+import { establishment, type ClaimResult, type Counterexample, type FileResult, type StepResult } from '../proofs/result.ts';
 import { counterexampleLines } from '../proofs/counterexample.ts';
 import type { TexVocabulary } from '../language/tex.ts';
 import { formatSeconds } from '../numeric/format.ts';
@@ -44,7 +44,7 @@ function proofBody(pf: ProofFile, r: FileResult): string {
   if (defines.length) parts.push(`<dt>Definitions</dt><dd>${defines.map(([k, node]) => renderTex(`${k} := ${proofTex(node, vocab)}`)).join('; ')}</dd>`);
   if (pf.claim) {
     const c = r.claim;
-    parts.push(`<dt>Claim</dt><dd>${renderTex(proofTex(pf.claim.node, vocab))}${c ? ` ${stepVerdict(c)}<br>${establishment(c, r)}${details(c)}` : ''}</dd>`);
+    parts.push(`<dt>Claim</dt><dd>${renderTex(proofTex(pf.claim.node, vocab))}${c ? ` ${stepVerdict(c)}<br>${establishmentHtml(r)}${details(c)}` : ''}</dd>`);
   }
   // Prose and chains in the order of the file.
   const blocks: { line: number; html: string }[] = [
@@ -55,10 +55,9 @@ function proofBody(pf: ProofFile, r: FileResult): string {
 }
 
 /** Whether the chain establishes the claim: a tick only when it does and every step of the file has evidence. */
-function establishment(c: ClaimResult, r: FileResult): string {
-  if (c.established && r.verdict === 'valid') return `<span class="established">✓ ${escapeHtml(c.establishedNote)}</span>`;
-  const why = c.established ? `the chain would establish the claim, but the file is ${r.verdict}: not every step of it holds up` : c.establishedNote;
-  return `<span class="not-established">✗ ${escapeHtml(why)}</span>`;
+function establishmentHtml(r: FileResult): string {
+  const e = establishment(r)!;
+  return e.tick ? `<span class="established">✓ ${escapeHtml(e.note)}</span>` : `<span class="not-established">✗ ${escapeHtml(e.note)}</span>`;
 }
 
 const SETS: Record<TypeName, string> = { N: '\\mathbb{N}', R: '\\mathbb{R}', vector: '\\mathbb{R}', matrix: '\\mathbb{R}', Sym: '\\mathbb{S}', PSD: '\\mathbb{S}_{+}' };
