@@ -28,6 +28,7 @@ export const PEP_MEASURES = {
   'grad-norm2': '‖∇f(x_N)‖²',
   dist2: '‖x_N − x*‖²',
   'min-grad-norm2': 'min over k = 0…N of ‖∇f(x_k)‖²',
+  'min-f-gap': 'min over k = 0…N of f(x_k) − f*',
 } as const;
 export type PepMeasure = keyof typeof PEP_MEASURES;
 
@@ -113,7 +114,7 @@ export function buildPep(spec: PepSpec): PepModel {
     extra.push(x);
   };
   const wanted: number[][] = [];
-  if (spec.measure === 'min-grad-norm2') wanted.push(...iterates);
+  if (spec.measure.startsWith('min-')) wanted.push(...iterates);
   else wanted.push(iterates[iterates.length - 1]);
   if (spec.init.some((i) => i.kind === 'f-gap')) wanted.push(iterates[0]);
   for (const x of wanted) needsGradient(x);
@@ -197,6 +198,14 @@ export function buildPep(spec: PepSpec): PepModel {
       iterates.forEach((it, k) => {
         const g = pointAt(it).g;
         constraints.push({ expr: sum([1, { ...zero(), t: 1 }], [-1, inner(g, g)]), label: `t ≤ ‖∇f(x_${k})‖²`, kind: 'measure' });
+      });
+      break;
+    }
+    case 'min-f-gap': {
+      hasT = true;
+      objective = { ...zero(), t: 1 };
+      iterates.forEach((it, k) => {
+        constraints.push({ expr: sum([1, { ...zero(), t: 1 }], [-1, fval(pointAt(it))]), label: `t ≤ f(x_${k}) − f*`, kind: 'measure' });
       });
       break;
     }

@@ -1,13 +1,14 @@
 /**
  * A semidefinite program in the form both csdp and sdpa read (the SDPA sparse
- * format): minimise cᵀy subject to Σ_i y_i F_i − F_0 ⪰ 0, the matrices
- * block diagonal. y is free; the blocks are dense symmetric or diagonal (a
- * diagonal block is a list of scalar inequalities, each an affine function of
- * y that must be ≥ 0).
+ * format), in csdp's words: the primal is max tr(F_0 X) subject to
+ * tr(F_i X) = c_i (i = 1…m), X ⪰ 0; the dual is min cᵀy subject to
+ * Σ_i y_i F_i − F_0 ⪰ 0. The matrices are block diagonal; a block is dense
+ * symmetric or diagonal (a diagonal block holds nonnegative scalars).
  *
- * Performance estimation puts its own unknowns (Gram matrix entries, function
- * values) in y, so the solver's other side, the matrix X with
- * tr(F_i X) = c_i, X ⪰ 0, holds the dual multipliers: the certificate.
+ * Performance estimation puts its unknowns (the Gram matrix, the function
+ * values, a slack per inequality) in X, one equality per constraint, so y
+ * holds the multipliers of the constraints and the dual slack matrix's Gram
+ * block is the PSD part of the certificate.
  */
 
 export interface SdpBlock {

@@ -5,16 +5,14 @@
  * (Debian coinor-csdp) is the one used; sdpa (Debian sdpa) is the second
  * opinion tests/pep.test.ts compares it with.
  *
- * Statuses are in performance-estimation terms. Our unknowns are the solver's
- * y (see sdp.ts), which csdp calls the dual and sdpa the primal, so the names
- * are translated once, here:
- *   success          both sides solved to the solver's accuracy
- *   unbounded        the worst case is +∞: no multipliers exist (csdp: "primal
- *                    infeasible", exit 1; sdpa: pUNBD)
- *   infeasible       no point satisfies the constraints (csdp: "dual
- *                    infeasible", exit 2; sdpa: dUNBD)
- *   partial          solved, but short of full accuracy (csdp exit 3)
- *   failure          anything else: iteration limit, numerical trouble, timeout
+ * Statuses are in csdp's words (primal: max tr(F_0 X); dual: min cᵀy; see
+ * sdp.ts); sdpa names the two sides the other way round, translated here:
+ *   success           both sides solved to the solver's accuracy
+ *   primal-infeasible no X satisfies the equalities (csdp exit 1; sdpa pUNBD)
+ *   dual-infeasible   no y makes the dual matrix PSD; with a feasible primal,
+ *                     the primal objective is unbounded (csdp exit 2; sdpa dUNBD)
+ *   partial           solved, but short of full accuracy (csdp exit 3; sdpa pdFEAS)
+ *   failure           anything else: iteration limit, numerical trouble, timeout
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +22,7 @@ import { UsageError } from '../verify/scope.ts';
 import { writeSdpa, type Sdp } from './sdp.ts';
 
 export type SolverName = 'csdp' | 'sdpa';
-export type SolveStatus = 'success' | 'unbounded' | 'infeasible' | 'partial' | 'failure';
+export type SolveStatus = 'success' | 'primal-infeasible' | 'dual-infeasible' | 'partial' | 'failure';
 
 export interface SdpSolution {
   solver: SolverName;
@@ -33,14 +31,15 @@ export interface SdpSolution {
   message: string;
   /** The solver's exit code. */
   exitCode: number | null;
-  /** min cᵀy and its certificate's value max tr(F_0 X) (equal at an optimum). */
+  /** The dual's value min cᵀy and the primal's max tr(F_0 X) (equal at an optimum). */
   yObjective: number;
   xObjective: number;
   /** Relative duality gap |yObjective − xObjective| / (1 + |yObjective| + |xObjective|). */
   gap: number;
   y: number[];
-  /** X by block, as dense matrices (diagonal blocks as 1 × size rows of their diagonal); empty from sdpa. */
+  /** X and the dual slack Z = Σ y_i F_i − F_0 by block, dense (a diagonal block as one row of its diagonal); empty from sdpa. */
   X: number[][][];
+  Z: number[][][];
   seconds: number;
 }
 
@@ -76,17 +75,17 @@ export async function solveSdp(p: Sdp, opts: SolveOptions = {}): Promise<SdpSolu
   try {
     writeFileSync(join(dir, 'problem.dat-s'), writeSdpa(p));
     const args = solver === 'csdp' ? ['problem.dat-s', 'solution.txt'] : ['problem.dat-s', 'solution.txt', '-pt', '2'];
-    const run = await runChild(exe, args, dir, (opts.timeoutSeconds ?? 120) * 1000);
+    const run = await runChild(exe, args, dir, (opts.timeoutSeconds ?? 600) * 1000);
     const seconds = (performance.now() - started) / 1000;
     const base = { solver, exitCode: run.code, seconds };
-    if (run.timedOut) return { ...base, ...empty(), status: 'failure', message: `${solver} ran out of time (${opts.timeoutSeconds ?? 120} s)` };
+    if (run.timedOut) return { ...base, ...empty(), status: 'failure', message: `${solver} ran out of time (${opts.timeoutSeconds ?? 600} s)` };
     return solver === 'csdp' ? readCsdp(dir, run, p, base) : readSdpa(dir, run, base);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const empty = () => ({ yObjective: NaN, xObjective: NaN, gap: NaN, y: [] as number[], X: [] as number[][][] });
+const empty = () => ({ yObjective: NaN, xObjective: NaN, gap: NaN, y: [] as number[], X: [] as number[][][], Z: [] as number[][][] });
 
 function runChild(exe: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
@@ -103,10 +102,10 @@ function runChild(exe: string, args: string[], cwd: string, timeoutMs: number): 
 
 // csdp's exit codes (csdp's README): 0 solved, 1 primal infeasible, 2 dual
 // infeasible, 3 partial success, 4 iteration limit, 5–9 numerical trouble.
-const CSDP_STATUS: Record<number, SolveStatus> = { 0: 'success', 1: 'unbounded', 2: 'infeasible', 3: 'partial' };
+const CSDP_STATUS: Record<number, SolveStatus> = { 0: 'success', 1: 'primal-infeasible', 2: 'dual-infeasible', 3: 'partial' };
 const CSDP_WHY: Record<number, string> = {
-  1: 'no dual multipliers exist (csdp: primal infeasible): the worst case is unbounded',
-  2: 'the constraints admit no point (csdp: dual infeasible)',
+  1: 'csdp: primal infeasible',
+  2: 'csdp: dual infeasible',
   3: 'csdp stopped short of full accuracy (partial success)',
   4: 'csdp reached its iteration limit',
   5: 'csdp stuck at the edge of primal feasibility',
@@ -129,11 +128,11 @@ function readCsdp(dir: string, run: { code: number | null; stdout: string }, p: 
   }
   const lines = text.trim().split('\n');
   const y = lines[0].trim().split(/\s+/).map(Number);
-  const X = p.blocks.map((b) => (b.diagonal ? [new Array(b.size).fill(0)] : Array.from({ length: b.size }, () => new Array(b.size).fill(0))));
+  const blank = () => p.blocks.map((b) => (b.diagonal ? [new Array(b.size).fill(0)] : Array.from({ length: b.size }, () => new Array(b.size).fill(0))));
+  const X = blank(), Z = blank();
   for (const line of lines.slice(1)) {
     const [which, blk, i, j, v] = line.trim().split(/\s+/).map(Number);
-    if (which !== 2) continue; // 1 is Z = Σ y_i F_i − F_0, recomputable; 2 is X
-    const B = X[blk - 1];
+    const B = (which === 1 ? Z : X)[blk - 1];
     if (p.blocks[blk - 1].diagonal) B[0][i - 1] = v;
     else { B[i - 1][j - 1] = v; B[j - 1][i - 1] = v; }
   }
@@ -147,7 +146,7 @@ function readCsdp(dir: string, run: { code: number | null; stdout: string }, p: 
     xObjective += p.blocks[e.block - 1].diagonal ? e.value * B[0][e.i - 1] : (e.i === e.j ? 1 : 2) * e.value * B[e.i - 1][e.j - 1];
   }
   const gap = Math.abs(yObjective - xObjective) / (1 + Math.abs(yObjective) + Math.abs(xObjective));
-  return { ...base, status, message, y, X, yObjective, xObjective, gap };
+  return { ...base, status, message, y, X, Z, yObjective, xObjective, gap };
 }
 
 // sdpa's phase (its manual, §"phase.value"): pdOPT solved; pUNBD the y side unbounded; dUNBD its dual unbounded.
@@ -159,10 +158,11 @@ function readSdpa(dir: string, run: { code: number | null; stdout: string }, bas
     return { ...base, ...empty(), status: 'failure', message: `sdpa wrote no result (exit ${run.code})` };
   }
   const phase = /phase\.value\s*=\s*(\S+)/.exec(text)?.[1] ?? 'noINFO';
-  const status: SolveStatus = phase === 'pdOPT' ? 'success' : phase === 'pUNBD' ? 'unbounded' : phase === 'dUNBD' ? 'infeasible'
+  // sdpa's primal is csdp's dual: its pUNBD (min cᵀy unbounded) is csdp's primal infeasible.
+  const status: SolveStatus = phase === 'pdOPT' ? 'success' : phase === 'pUNBD' ? 'primal-infeasible' : phase === 'dUNBD' ? 'dual-infeasible'
     : phase === 'pdFEAS' ? 'partial' : 'failure';
-  const yObjective = Number(/objValPrimal\s*=\s*(\S+)/.exec(text)?.[1]);
+  const yObjective = Number(/objValPrimal\s*=\s*(\S+)/.exec(text)?.[1]); // sdpa's primal: min cᵀy
   const xObjective = Number(/objValDual\s*=\s*(\S+)/.exec(text)?.[1]);
   const gap = Math.abs(yObjective - xObjective) / (1 + Math.abs(yObjective) + Math.abs(xObjective));
-  return { ...base, status, message: status === 'success' ? '' : `sdpa phase ${phase}`, y: [], X: [], yObjective, xObjective, gap };
+  return { ...base, status, message: status === 'success' ? '' : `sdpa phase ${phase}`, y: [], X: [], Z: [], yObjective, xObjective, gap };
 }
