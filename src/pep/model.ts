@@ -18,10 +18,17 @@ import type { LinearForm } from '../methods/linear.ts';
 export const PEP_CLASSES = {
   'smooth-convex': 'convex and L-smooth (Taylor–Hendrickx–Glineur 2017, Thm 4 with μ = 0)',
   'smooth-strongly-convex': 'μ-strongly convex and L-smooth, 0 ≤ μ < L (Taylor–Hendrickx–Glineur 2017, Thm 4)',
-  smooth: 'L-smooth, possibly nonconvex, bounded below by f* (Taylor–Hendrickx–Glineur 2017, Thm 3.10, plus f ≥ f*)',
+  smooth: 'L-smooth, possibly nonconvex, with minimum f* (Taylor–Hendrickx–Glineur 2017, Thm 3.10, plus f_i − f* ≥ ‖g_i‖²/(2L)); conditions that are necessary, not known sufficient: τ is an upper bound on the worst case',
   'lipschitz-convex': 'convex and M-Lipschitz: subgradients of norm at most M (Taylor–Hendrickx–Glineur 2017, Thm 1 with bounded subgradients)',
 } as const;
 export type PepClass = keyof typeof PEP_CLASSES;
+
+/**
+ * Classes whose conditions are interpolation conditions (necessary and
+ * sufficient), so that τ is the worst case itself and a τ above a bound is a
+ * counterexample. For the others τ is only an upper bound on the worst case.
+ */
+export const EXACT_CLASSES: ReadonlySet<PepClass> = new Set(['smooth-convex', 'smooth-strongly-convex', 'lipschitz-convex']);
 
 export const PEP_MEASURES = {
   'f-gap': 'f(x_N) − f*',
@@ -44,6 +51,12 @@ export interface PepSpec {
   measure: PepMeasure;
   /** One or more initial conditions with their right-hand sides (R², Delta0). */
   init: { kind: PepInit; value: number }[];
+  /**
+   * Subtract margin·(trace G + Σ f_i) from the measure: the multipliers then
+   * leave a PSD matrix ⪰ margin·I and f-slacks ≥ margin, room enough to round
+   * them to rationals (proof.ts). τ grows by about margin·(trace G + Σ f).
+   */
+  margin?: number;
 }
 
 /** A scalar affine in the unknowns: Σ G[a][b]·q(a,b) + Σ f_p·l(p) + t·tCoef + constant. */
@@ -71,6 +84,9 @@ export interface PepModel {
   /** Whether the measure is a minimum (an extra unknown t ≤ each term). */
   hasT: boolean;
   objective: Affine;
+  /** The last iterate x_N over the basis, and its index in points (−1 when no gradient is taken there). */
+  last: number[];
+  lastPoint: number;
   /** Each must be ≤ 0. */
   constraints: PepConstraint[];
 }
@@ -177,8 +193,9 @@ export function buildPep(spec: PepSpec): PepModel {
   }
   for (const p of all.slice(1)) {
     if (spec.cls === 'lipschitz-convex') constraints.push({ expr: sum([1, inner(p.g, p.g)], [-1, constant(M * M)]), label: `‖g at ${p.label}‖ ≤ M`, kind: 'interpolation' });
-    // f* is the infimum: nonconvex interpolation alone does not say so.
-    if (spec.cls === 'smooth') constraints.push({ expr: sum([-1, fval(p)]), label: `f at ${p.label} ≥ f*`, kind: 'interpolation' });
+    // f* is the minimum, which nonconvex interpolation alone does not say: one step of length 1/L from
+    // x_i goes down by at least ‖g_i‖²/(2L) and cannot go below f*, so f_i − f* ≥ ‖g_i‖²/(2L).
+    if (spec.cls === 'smooth') constraints.push({ expr: sum([-1, fval(p)], [1 / (2 * L), inner(p.g, p.g)]), label: `f at ${p.label} ≥ f* + ‖g‖²/(2L)`, kind: 'interpolation' });
   }
   const x0 = spec.init.some((i) => i.kind === 'f-gap') ? pointAt(iterates[0]) : null;
   for (const init of spec.init) {
@@ -210,5 +227,10 @@ export function buildPep(spec: PepSpec): PepModel {
       break;
     }
   }
-  return { spec, basis, points: all, nf, hasT, objective, constraints };
+  if (spec.margin) {
+    for (let a = 0; a < n; a++) objective.G.set(a * n + a, (objective.G.get(a * n + a) ?? 0) - spec.margin);
+    for (let p = 0; p < nf; p++) objective.f.set(p, (objective.f.get(p) ?? 0) - spec.margin);
+  }
+  const lastPoint = all.findIndex((p, i) => i > 0 && same(p.x, xN));
+  return { spec, basis, points: all, nf, hasT, objective, last: xN, lastPoint, constraints };
 }

@@ -9,7 +9,7 @@ import type { Method } from '../methods/describe.ts';
 import { isTheoremPath, resolveTheorem } from '../theoremFiles/load.ts';
 import { theoremById } from '../theorems/index.ts';
 import { freeParameters, UsageError } from '../verify/scope.ts';
-import { type PepClass, type PepInit, type PepMeasure, type PepSpec } from './model.ts';
+import { EXACT_CLASSES, type PepClass, type PepInit, type PepMeasure, type PepSpec } from './model.ts';
 import { PEP_REFUSED, pepMethodById, pepMethods } from './methods.ts';
 import { solvePep, type PepResult } from './solve.ts';
 import type { SolverName } from './solver.ts';
@@ -166,7 +166,7 @@ export async function runPep(req: PepRequest): Promise<PepReport> {
   r.tau = r.tau === null ? null : tau;
   r.bound = bound;
   if (r.status === 'success' || r.status === 'partial' || r.status === 'unbounded') {
-    r.verdict = pepVerdict(tau, bound, r.status, r.result.gap);
+    r.verdict = pepVerdict(tau, bound, r.status, r.result.gap, EXACT_CLASSES.has(tp.cls));
     r.ratio = r.status === 'unbounded' ? null : tau / bound;
   }
   return r;

@@ -29,6 +29,8 @@ export interface PepResult {
   /** The worst Gram matrix and function values (f − f* per value index). */
   G?: number[][];
   f?: number[];
+  /** The other side's value (the multipliers', an upper bound when they are feasible); τ is the Gram side's. */
+  yObjective?: number;
   /** The measure's minimum when the measure is a minimum over iterates. */
   t?: number;
   /** One multiplier per constraint of the model (same order), and the PSD matrix S. */
@@ -140,11 +142,11 @@ async function solveOn(model: PepModel, active: number[], opts: SolveOptions): P
   const base = { status, gap: s.gap, message, solver: s.solver, seconds: s.seconds, model };
   if (status !== 'success' && status !== 'partial') return { ...base, tau: NaN };
   const tau = s.xObjective;
-  if (s.solver !== 'csdp') return { ...base, tau };
+  if (s.solver !== 'csdp') return { ...base, tau, yObjective: s.yObjective };
   const G = s.X[0];
   const f = s.X[1][0].slice(0, model.nf);
   const t = model.hasT ? s.X[1][0][model.nf] : undefined;
   const multipliers = new Array(model.constraints.length).fill(0);
   active.forEach((index, r) => { multipliers[index] = s.y[r]; });
-  return { ...base, tau, G, f, t, multipliers, S: s.Z[0] };
+  return { ...base, tau, yObjective: s.yObjective, G, f, t, multipliers, S: s.Z[0] };
 }

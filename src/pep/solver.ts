@@ -74,7 +74,7 @@ export async function solveSdp(p: Sdp, opts: SolveOptions = {}): Promise<SdpSolu
   const dir = mkdtempSync(join(tmpdir(), 'boundlab-pep-'));
   try {
     writeFileSync(join(dir, 'problem.dat-s'), writeSdpa(p));
-    const args = solver === 'csdp' ? ['problem.dat-s', 'solution.txt'] : ['problem.dat-s', 'solution.txt', '-pt', '2'];
+    const args = ['problem.dat-s', 'solution.txt'];
     const run = await runChild(exe, args, dir, (opts.timeoutSeconds ?? 600) * 1000);
     const seconds = (performance.now() - started) / 1000;
     const base = { solver, exitCode: run.code, seconds };

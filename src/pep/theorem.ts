@@ -106,15 +106,20 @@ export function theoremValues(th: Theorem, constants: Record<string, number>, se
   return theoremParameters(th, { fstar: 0, d: 1, ...constants }, makeRng(0), set);
 }
 
-export type PepVerdict = 'tight' | 'valid' | 'violated' | 'unbounded';
+/**
+ * `inconclusive`: τ is above the bound but the class's model is a relaxation
+ * (EXACT_CLASSES), so the excess may be the model's, not the theorem's.
+ */
+export type PepVerdict = 'tight' | 'valid' | 'violated' | 'unbounded' | 'inconclusive';
 
 /** Relative accuracy we trust τ to: csdp's default tolerances are 1e-8; τ matched closed forms to 1e-7 at N = 10. */
 export const PEP_RELATIVE_TOLERANCE = 1e-6;
 
-export function pepVerdict(tau: number, bound: number, status: string, gap: number): PepVerdict {
-  if (status === 'unbounded') return 'unbounded';
+export function pepVerdict(tau: number, bound: number, status: string, gap: number, exact: boolean): PepVerdict {
+  if (status === 'unbounded') return exact ? 'unbounded' : 'inconclusive';
   const tol = (PEP_RELATIVE_TOLERANCE + 10 * (Number.isFinite(gap) ? gap : 0)) * Math.max(Math.abs(bound), Math.abs(tau), 1e-300);
-  if (tau > bound + tol) return 'violated';
-  if (tau >= bound - tol) return 'tight';
+  if (tau > bound + tol) return exact ? 'violated' : 'inconclusive';
+  // Below a relaxation's τ the worst case is at most as large, but not known to reach it: never `tight`.
+  if (tau >= bound - tol) return exact ? 'tight' : 'valid';
   return 'valid';
 }
