@@ -52,9 +52,10 @@ export interface PepSpec {
   /** One or more initial conditions with their right-hand sides (R², Delta0). */
   init: { kind: PepInit; value: number }[];
   /**
-   * Subtract margin·(trace G + Σ f_i) from the measure: the multipliers then
-   * leave a PSD matrix ⪰ margin·I and f-slacks ≥ margin, room enough to round
-   * them to rationals (proof.ts). τ grows by about margin·(trace G + Σ f).
+   * Add margin·(trace G + Σ f_i) to the measure: the multipliers of that
+   * problem, used for the measure itself, leave a PSD matrix ⪰ margin·I and
+   * f-slacks ≥ margin, room enough to round them to rationals (proof.ts). Their
+   * bound is above τ by about margin·(trace G + Σ f).
    */
   margin?: number;
 }
@@ -228,8 +229,8 @@ export function buildPep(spec: PepSpec): PepModel {
     }
   }
   if (spec.margin) {
-    for (let a = 0; a < n; a++) objective.G.set(a * n + a, (objective.G.get(a * n + a) ?? 0) - spec.margin);
-    for (let p = 0; p < nf; p++) objective.f.set(p, (objective.f.get(p) ?? 0) - spec.margin);
+    for (let a = 0; a < n; a++) objective.G.set(a * n + a, (objective.G.get(a * n + a) ?? 0) + spec.margin);
+    for (let p = 0; p < nf; p++) objective.f.set(p, (objective.f.get(p) ?? 0) + spec.margin);
   }
   const lastPoint = all.findIndex((p, i) => i > 0 && same(p.x, xN));
   return { spec, basis, points: all, nf, hasT, objective, last: xN, lastPoint, constraints };

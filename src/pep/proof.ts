@@ -66,7 +66,7 @@ export async function pepProof(spec: PepSpec, title: string, opts: SolveOptions 
   if (r.status !== 'success' || !r.multipliers) throw new UsageError(`pep --proof: the problem with a margin is ${r.status}: no certificate to write`);
   const model = buildPep(spec); // without the margin: the identity is about the measure itself
   const cert = exactCertificate(model, r.multipliers);
-  return { ...cert, markdown: proofMarkdown(model, cert, title), tau: plain.tau, bound: Number(cert.T.n) / Number(cert.T.d) };
+  return { ...cert, markdown: proofMarkdown(model, cert, title, plain.tau), tau: plain.tau, bound: Number(cert.T.n) / Number(cert.T.d) };
 }
 
 interface Certificate {
@@ -139,7 +139,7 @@ export function exactCertificate(model: PepModel, solved: readonly number[]): Ce
   return { T, lambda, z, pivots, rows, multipliers };
 }
 
-function proofMarkdown(model: PepModel, cert: Certificate, title: string): string {
+function proofMarkdown(model: PepModel, cert: Certificate, title: string, tau: number): string {
   const { spec } = model;
   const L = exactRational(spec.constants.L!);
   const mu = exactRational(spec.constants.mu ?? 0);
@@ -174,7 +174,7 @@ function proofMarkdown(model: PepModel, cert: Certificate, title: string): strin
       ? `${c} * (norm(${dg})^2 / L + mu * norm(${dx})^2 - 2 * mu / L * dot(${dg}, ${dx}))`
       : `1 / (2 * L) * norm(${dg})^2`;
     define.push(`  P${k}: ${fv(a)} - ${fv(b)} - dot(${grad(b)}, ${dx}) - ${curvature}`);
-    steps.push(`${text(l)} * P${k}|${strongly ? 'mu-strongly convex' : 'convex'}, L-smooth: interpolation inequality between ${m[1]} and ${m[2]} (P${k} >= 0)`);
+    steps.push(`${text(l)} * P${k}|${strongly ? 'mu-strongly convex' : 'convex'}, L-smooth: interpolation inequality between ${name(a)} and ${name(b)} (P${k} >= 0)`);
   }
   cert.z.forEach((v, p) => { if (!isZero(v)) steps.push(`${text(v)} * (${fv(p + 1)} - fs)|f >= fstar at ${name(p + 1)}`); });
   const measure = MEASURE_TEXT[spec.measure as keyof typeof MEASURE_TEXT](model.lastPoint > 0 ? name(model.lastPoint) : 'xN');
@@ -217,7 +217,7 @@ identity between inner products, T‖w − x*‖² minus a weighted sum of squar
 
   measure ≤ T‖x0 − x*‖², T = ${Tf.toPrecision(12)}.
 
-The worst case found by the solver is ${'{{tau}}'}; T exceeds it by the margin left for rounding.
+The worst case the solver found is τ = ${tau.toPrecision(12)}; T exceeds it by the margin left for rounding.
 
 \`\`\`chain
 ${lines.join('\n')}
