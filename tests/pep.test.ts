@@ -6,7 +6,7 @@
  * Small sizes; no wall time asserted.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,5 +205,37 @@ describe('solvers and sizes', () => {
   it('N = 50 works (gradient descent, 1/(4N + 2))', async () => {
     const tau = await tauOf('gd', 50);
     expect(rel(tau, 1 / 202)).toBeLessThan(1e-6);
+  });
+});
+
+describe('proofs from the certificate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pep-proof-'));
+  for (const N of [1, 2, 3]) {
+    it(`gradient descent N = ${N}: the generated proof is valid under boundlab check`, () => {
+      const file = join(dir, `gd${N}.md`);
+      const r = cli(['pep', 'gd', '--steps', String(N), '--proof', file, '--json']);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out);
+      // the proof's constant is τ up to the margin left for rounding (1e-7 relative, plus rounding)
+      expect(j.proof.bound).toBeGreaterThanOrEqual(1 / (4 * N + 2) * (1 - 1e-8));
+      expect(rel(j.proof.bound, 1 / (4 * N + 2))).toBeLessThan(1e-5);
+      const c = cli(['check', file, '--samples', '20', '--json']);
+      expect(c.code).toBe(0);
+      expect(JSON.parse(c.out).files[0].verdict).toBe('valid');
+    });
+  }
+  it('the same proof with one multiplier perturbed is refuted', () => {
+    const file = join(dir, 'gd2.md');
+    const text = readFileSync(file, 'utf8');
+    // the weight of P2 in every chain line, times 1.01
+    const m = /\+ \((\d+)\/(\d+)\) \* P2\b/.exec(text)!;
+    const perturbed = text.split(m[0]).join(`+ (${BigInt(m[1]) * 101n}/${BigInt(m[2]) * 100n}) * P2`);
+    const bad = join(dir, 'gd2-perturbed.md');
+    writeFileSync(bad, perturbed);
+    const c = cli(['check', bad, '--samples', '20', '--json']);
+    expect(c.code).toBe(1);
+    const f = JSON.parse(c.out).files[0];
+    expect(f.verdict).toBe('refuted');
+    expect(f.steps.find((s: { verdict: string }) => s.verdict === 'refuted').relation).toBe('==');
   });
 });

@@ -4,6 +4,7 @@ import { standaloneSvg } from '../report/export.ts';
 import { seriesPlot } from '../report/plot.ts';
 import { PEP_CLASSES, PEP_INITS, PEP_MEASURES, type PepClass, type PepInit, type PepMeasure } from '../pep/model.ts';
 import { pepMethods } from '../pep/methods.ts';
+import { pepProof } from '../pep/proof.ts';
 import { MAX_PEP_STEPS, PEP_CONSTANTS, runPep, type PepReport, type PepRequest } from '../pep/run.ts';
 import type { SolverName } from '../pep/solver.ts';
 import { UsageError } from '../verify/scope.ts';
@@ -19,6 +20,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'init', type: 'string', placeholder: 'I', help: `the initial condition: ${Object.keys(PEP_INITS).join(' (≤ R²), ').replace(/$/, ' (≤ Delta0)')}` },
   { name: 'sweep', type: 'string', placeholder: 'k=a:b:n', help: 'solve at n values of k from a to b (e.g. h=0.1:1.9:37) and print τ (and the bound) against k' },
   { name: 'plot', type: 'string', placeholder: 'FILE.svg', help: 'with --sweep: write τ (and the bound) against the swept value as an SVG figure' },
+  { name: 'proof', type: 'string', placeholder: 'FILE.md', help: 'write a proof file from the dual certificate (smooth-convex or smooth-strongly-convex, init dist2), checked exactly first; `boundlab check FILE.md` checks it' },
   { name: 'solver', type: 'string', placeholder: 'S', help: 'csdp (default) or sdpa' },
   { name: 'timeout', type: 'seconds', placeholder: 'S', help: 'seconds the solver may take per problem (default 600)' },
 ];
@@ -120,7 +122,16 @@ async function run(argv: readonly string[], json: boolean): Promise<number> {
     return points.some((r) => r.verdict === 'violated' || r.verdict === 'unbounded') ? 1 : 0;
   }
   const r = await runPep(req);
-  if (json) sayJson(summary(r)); else say(line(r));
+  let proof: Record<string, unknown> | undefined;
+  if (options.proof) {
+    if (!solved(r) || r.status === 'unbounded') throw new UsageError(`pep --proof: the problem is ${r.status}: there is no certificate to write`);
+    const title = `Worst case of ${r.target}, N = ${r.steps}, from the performance estimation certificate`;
+    const p = await pepProof(r.spec, title, { solver: req.solver, timeoutSeconds: req.timeoutSeconds });
+    writeFileSync(options.proof as string, p.markdown);
+    proof = { file: options.proof, T: `${p.T.n}/${p.T.d}`, bound: p.bound, multipliers: p.multipliers.length, pivots: p.pivots.length };
+  }
+  if (json) sayJson({ ...summary(r), ...(proof ? { proof } : {}) });
+  else say(line(r) + (proof ? `  proof: ${proof.file} (measure ≤ ${(proof.bound as number).toPrecision(10)}·‖x0 − x*‖², ${proof.multipliers} multipliers, verified exactly; check it with boundlab check ${proof.file})\n` : ''));
   if (!solved(r)) return 2;
   return r.verdict === 'violated' || r.verdict === 'unbounded' ? 1 : 0;
 }
