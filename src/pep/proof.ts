@@ -61,11 +61,23 @@ export async function pepProof(spec: PepSpec, title: string, opts: SolveOptions 
   if (!(spec.measure in MEASURE_TEXT)) throw new UsageError(`pep --proof: proofs are written for the measures ${Object.keys(MEASURE_TEXT).join(', ')}`);
   const plain = await solvePep(spec, opts);
   if (plain.status !== 'success') throw new UsageError(`pep --proof: the problem is ${plain.status}${plain.message ? ` (${plain.message})` : ''}: no certificate to write`);
-  const margin = 1e-7 * Math.max(plain.tau, 1e-12);
+  const margin = 1e-6 * Math.max(plain.tau, 1e-12);
   const r = await solvePep({ ...spec, margin }, opts);
   if (r.status !== 'success' || !r.multipliers) throw new UsageError(`pep --proof: the problem with a margin is ${r.status}: no certificate to write`);
   const model = buildPep(spec); // without the margin: the identity is about the measure itself
-  const cert = exactCertificate(model, r.multipliers);
+  // Multipliers far below the largest are the interior point's residue: leave them out for a
+  // shorter proof when the exact check still passes, else keep every one above rounding.
+  const top = Math.max(...r.multipliers);
+  let cert: Certificate | undefined;
+  for (const drop of [1e-3 * top, 1e-5 * top, 1e-7 * top, 1e-11]) {
+    try {
+      cert = exactCertificate(model, r.multipliers, drop);
+      break;
+    } catch (e) {
+      if (!(e instanceof UsageError) || drop === 1e-11) throw e;
+    }
+  }
+  if (!cert) throw new Error('internal: no certificate');
   return { ...cert, markdown: proofMarkdown(model, cert, title, plain.tau), tau: plain.tau, bound: Number(cert.T.n) / Number(cert.T.d) };
 }
 
@@ -82,14 +94,14 @@ interface Certificate {
 }
 
 /** The rational certificate: round the multipliers, compute S and z exactly, factor S; throws when it does not verify. */
-export function exactCertificate(model: PepModel, solved: readonly number[]): Certificate {
+export function exactCertificate(model: PepModel, solved: readonly number[], drop = 1e-11): Certificate {
   const n = model.basis.length;
   const lambda = new Map<number, Q>();
   let T: Q | undefined;
   model.constraints.forEach((c, i) => {
     const v = solved[i];
     if (c.kind === 'init') T = rounded(Math.max(0, v));
-    else if (c.kind === 'interpolation' && v > 1e-11) lambda.set(i, rounded(v));
+    else if (c.kind === 'interpolation' && v > drop) lambda.set(i, rounded(v));
     else if (c.kind === 'measure') throw new UsageError('pep --proof: a minimum over iterates is not written as a proof here');
   });
   if (!T) throw new Error('no initial condition in the model');
