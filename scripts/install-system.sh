@@ -9,6 +9,8 @@
 #   jupyter-nbconvert             executes the notebooks headlessly (scripts/run-notebooks.sh)
 #   jupyter-client                `jupyter kernelspec`, the kernel launcher
 #   python3-ipykernel             IPython, which tslab's kernel installer imports
+#   coinor-csdp                   the `csdp` SDP solver behind `boundlab pep` (performance estimation)
+#   sdpa                          a second SDP solver, the cross-check of csdp in tests/pep.test.ts
 #
 # jupyter-notebook (the browser UI) is not installed: executing notebooks does
 # not need it. `apt-get install jupyter-notebook` to open them interactively.
@@ -21,7 +23,7 @@ root=$PWD
 
 log() { echo "install-system: $*"; }
 
-packages=(jupyter-nbconvert jupyter-client python3-ipykernel)
+packages=(coinor-csdp sdpa jupyter-nbconvert jupyter-client python3-ipykernel)
 if [ "${BOUNDLAB_SKIP_CHROMIUM:-}" != 1 ]; then packages=(chromium "${packages[@]}"); fi
 
 # --- Debian packages: only the missing ones, one index update at most --------

@@ -24,6 +24,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['verify'], // the checkers and their verdicts
   ['search'], // counterexample search: relax, tightness, recorded relaxations
   ['proofs'], // proof files checked step by step
+  ['pep'], // performance estimation: worst cases by SDP, proofs from the certificate
   ['compression'], // quantisation and low-rank methods
   ['experiments'], // experiments with claims
   ['laws'], // law checks over sizes and seeds

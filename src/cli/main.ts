@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promis
   tightness: { run: async (argv) => (await import('./tightness.ts')).tightnessCommand(argv), summary: 'the worst instance found against a bound, and their ratio' },
   experiment: { run: async (argv) => (await import('./experiment.ts')).experimentCommand(argv), summary: 'quantised training and compression experiments, each into one HTML page with plots' },
   law: { run: async (argv) => (await import('./law.ts')).lawCommand(argv), summary: "check a paper's exponent or bound over sizes and seeds on real training (consistent / inconsistent / inconclusive)" },
+  pep: { run: async (argv) => (await import('./pep.ts')).pepCommand(argv), summary: 'the exact worst case of N steps by performance estimation (an SDP solved by csdp), against a bound' },
   report: { run: async (argv) => (await import('./report.ts')).reportCommand(argv), summary: 'verify theorems and check proofs into one self-contained HTML page (the main job)' },
 };
 

@@ -9,11 +9,11 @@
 import type { MathNode } from 'mathjs';
 
 /** A rational number n/d, d > 0, in lowest terms. */
-type Q = { n: bigint; d: bigint };
+export type Q = { n: bigint; d: bigint };
 const gcd = (a: bigint, b: bigint): bigint => { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b) [a, b] = [b, a % b]; return a; };
-const q = (n: bigint, d = 1n): Q => { if (d < 0n) { n = -n; d = -d; } const g = gcd(n, d) || 1n; return { n: n / g, d: d / g }; };
-const qAdd = (a: Q, b: Q) => q(a.n * b.d + b.n * a.d, a.d * b.d);
-const qMul = (a: Q, b: Q) => q(a.n * b.n, a.d * b.d);
+export const q = (n: bigint, d = 1n): Q => { if (d < 0n) { n = -n; d = -d; } const g = gcd(n, d) || 1n; return { n: n / g, d: d / g }; };
+export const qAdd = (a: Q, b: Q) => q(a.n * b.d + b.n * a.d, a.d * b.d);
+export const qMul = (a: Q, b: Q) => q(a.n * b.n, a.d * b.d);
 
 /** A polynomial: monomial key ("x^2*y") → coefficient. */
 type Poly = Map<string, Q>;

@@ -1,0 +1,248 @@
+/**
+ * Performance estimation against worst cases published in closed form (each
+ * test names its source), every catalogue theorem about a PEP-able method at
+ * three parameter points, a planted too-strong bound `violated`, an unbounded
+ * worst case `unbounded`, csdp against sdpa, csdp missing (exit 2), N = 50.
+ * Small sizes; no wall time asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { builtinMethod } from '../src/methods/builtins.ts';
+import { linearForm } from '../src/methods/linear.ts';
+import { runPep } from '../src/pep/run.ts';
+import { solvePep } from '../src/pep/solve.ts';
+import { theoremPep } from '../src/pep/theorem.ts';
+import { THEOREMS } from '../src/theorems/index.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/boundlab.mjs');
+const cli = (args: string[], env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+const tauOf = async (target: string, steps: number, set: Record<string, string | number> = {}, extra: object = {}) => {
+  const r = await runPep({ target, steps, set, ...extra });
+  expect(r.status).toBe('success');
+  return r.tau!;
+};
+
+describe('closed forms', () => {
+  // Drori–Teboulle 2014, Thm 3.1: N steps of gradient descent with step h/L, 0 < h ≤ 1, on convex L-smooth f:
+  // f(x_N) − f* ≤ L R² / (4Nh + 2), attained.
+  for (const [N, h, L, R] of [[1, 1, 1, 1], [2, 1, 1, 1], [5, 1, 2, 1.5], [4, 0.5, 1, 1], [3, 0.25, 3, 0.5]]) {
+    it(`gradient descent N = ${N}, h = ${h}, L = ${L}, R = ${R}: L R²/(4Nh + 2)`, async () => {
+      const tau = await tauOf('gd', N, { L, R, h, gamma: 'h/L' });
+      expect(rel(tau, (L * R * R) / (4 * N * h + 2))).toBeLessThan(1e-6);
+    });
+  }
+  // Teboulle–Vaisbourd 2023 (Math. Program., "An elementary approach to tight worst case complexity
+  // analysis of gradient based methods"), for 0 < h < 2: L R²/2 · max(1/(2Nh + 1), (1 − h)^{2N}).
+  for (const [N, h] of [[2, 1.5], [4, 1.8], [3, 1.95]]) {
+    it(`gradient descent N = ${N}, h = ${h} (1 < h < 2): L R²/2 · max(1/(2Nh + 1), (1 − h)^{2N})`, async () => {
+      const tau = await tauOf('gd', N, { h, gamma: 'h/L' });
+      expect(rel(tau, 0.5 * Math.max(1 / (2 * N * h + 1), (1 - h) ** (2 * N)))).toBeLessThan(1e-6);
+    });
+  }
+  // Taylor–Hendrickx–Glineur 2018 (the catalogue's gd-contraction-tight): on μ-strongly convex L-smooth f,
+  // ‖x_N − x*‖² ≤ max(|1 − hμ/L|, |1 − h|)^{2N} ‖x_0 − x*‖², attained on a quadratic.
+  for (const [N, h, mu] of [[1, 1, 0.1], [3, 0.5, 0.1], [2, 1.5, 0.2]]) {
+    it(`gradient descent, strongly convex, N = ${N}, h = ${h}, μ = ${mu}: max(|1 − hμ/L|, |1 − h|)^{2N}`, async () => {
+      const tau = await tauOf('gd', N, { mu, h, gamma: 'h/L' }, { cls: 'smooth-strongly-convex', measure: 'dist2' });
+      expect(rel(tau, Math.max(Math.abs(1 - h * mu), Math.abs(1 - h)) ** (2 * N))).toBeLessThan(1e-6);
+    });
+  }
+  // Kim–Fessler 2016, Thm 2 (OGM1): f(x_N) − f* ≤ L R²/(2θ_N²), θ_0 = 1, θ_{k+1} = (1 + √(1 + 4θ_k²))/2, the last with 8θ².
+  for (const N of [1, 2, 4]) {
+    it(`OGM N = ${N}: L R²/(2θ_N²)`, async () => {
+      let theta = 1;
+      for (let k = 0; k < N; k++) theta = (1 + Math.sqrt(1 + (k + 1 === N ? 8 : 4) * theta * theta)) / 2;
+      const tau = await tauOf('ogm', N, { L: 2 });
+      expect(rel(tau, 2 / (2 * theta * theta))).toBeLessThan(1e-6);
+    });
+  }
+  // Nesterov 2004 §3.2.3, tight by Drori–Teboulle 2016 (as in PEPit's wc_subgradient_method): the subgradient
+  // method with step R/(M√(N+1)) on convex M-Lipschitz f: min_{k ≤ N} f(x_k) − f* ≤ M R/√(N+1).
+  for (const [N, M] of [[2, 1], [6, 2]]) {
+    it(`subgradient method N = ${N}, M = ${M}: M R/√(N + 1)`, async () => {
+      const tau = await tauOf('subgradient', N, { M });
+      expect(rel(tau, M / Math.sqrt(N + 1))).toBeLessThan(1e-6);
+    });
+  }
+  // PEPit's wc_heavy_ball_momentum docstring (μ = 0.1, L = 1, α = 1/2, β = √((1 − αμ)(1 − Lα)), n = 2,
+  // f(x_0) − f* ≤ 1): the PEP value 0.7534930 (MOSEK: primal 0.7534930185, dual 0.7534930170).
+  it('heavy ball: the value PEPit publishes', async () => {
+    const tau = await tauOf('heavy-ball', 2, { mu: 0.1, gamma: 0.5, beta: 'sqrt((1 - gamma*mu)*(1 - L*gamma))' },
+      { cls: 'smooth-strongly-convex', measure: 'f-gap', init: 'f-gap' });
+    expect(rel(tau, 0.753493018)).toBeLessThan(1e-6);
+  });
+});
+
+/** Three parameter points for every catalogue theorem PEP takes (a new one fails here until it is given some). */
+const POINTS: Record<string, { steps: number; set: Record<string, number | string> }[]> = {
+  'gd-convex': [{ steps: 2, set: { gamma: 1 } }, { steps: 3, set: { gamma: 0.5 } }, { steps: 5, set: { L: 2, R: 2, gamma: 0.3 } }],
+  'gd-convex-tight': [{ steps: 1, set: { h: 1 } }, { steps: 3, set: { h: 0.5 } }, { steps: 4, set: { L: 3, h: 0.8 } }],
+  'gd-convex-any-step': [{ steps: 2, set: { gamma: 1.5 } }, { steps: 3, set: { gamma: 1.9 } }, { steps: 4, set: { Delta0: 0.3, gamma: 0.7 } }],
+  'gd-strongly-convex': [{ steps: 2, set: { mu: 0.1, gamma: '2/(mu + L)' } }, { steps: 3, set: { mu: 0.5, gamma: 0.5 } }, { steps: 4, set: { L: 2, mu: 0.2, gamma: 0.3 } }],
+  'gd-contraction-tight': [{ steps: 2, set: { mu: 0.1, gamma: 1.5 } }, { steps: 3, set: { mu: 0.3, gamma: 0.5 } }, { steps: 2, set: { mu: 0.2, gamma: 1.9 } }],
+  'gd-nonconvex': [{ steps: 2, set: { gamma: 1 } }, { steps: 4, set: { gamma: 0.5 } }, { steps: 3, set: { L: 2, Delta0: 2, gamma: 0.25 } }],
+  'nesterov-convex': [{ steps: 1, set: {} }, { steps: 3, set: {} }, { steps: 5, set: { L: 2, R: 0.5 } }],
+  'nesterov-strongly-convex': [{ steps: 2, set: { mu: 0.1 } }, { steps: 3, set: { mu: 0.3 } }, { steps: 4, set: { L: 2, mu: 0.1, R: 2, Delta0: 0.5 } }],
+};
+
+describe('every catalogue theorem about a PEP-able method: τ ≤ bound at three points', () => {
+  const pepable = THEOREMS.filter((th) => { try { theoremPep(th); return true; } catch { return false; } }).map((th) => th.id);
+  it('each has its points', () => {
+    expect(pepable.sort()).toEqual(Object.keys(POINTS).sort());
+  });
+  for (const [id, points] of Object.entries(POINTS)) {
+    for (const p of points) {
+      it(`${id} at N = ${p.steps}, ${JSON.stringify(p.set)}`, async () => {
+        const r = await runPep({ target: id, steps: p.steps, set: p.set });
+        expect(r.status).toBe('success');
+        expect(['tight', 'valid']).toContain(r.verdict);
+        expect(r.tau!).toBeLessThanOrEqual(r.bound! * (1 + 1e-6));
+      });
+    }
+  }
+  it('the tight theorems are tight at their tight points', async () => {
+    expect((await runPep({ target: 'gd-convex-tight', steps: 3, set: { h: 0.5 } })).verdict).toBe('tight');
+    expect((await runPep({ target: 'gd-contraction-tight', steps: 2, set: { mu: 0.1, gamma: 1.5 } })).verdict).toBe('tight');
+  });
+  it('theorem files: as their catalogue entries', async () => {
+    const file = await runPep({ target: 'theorems/gd-convex.md', steps: 3, set: { gamma: 1 } });
+    const entry = await runPep({ target: 'gd-convex', steps: 3, set: { gamma: 1 } });
+    expect(rel(file.tau!, entry.tau!)).toBeLessThan(1e-6);
+    expect(file.verdict).toBe('valid');
+  });
+});
+
+describe('verdicts that must be caught', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pep-test-'));
+  // Drori–Teboulle's worst case times 0.9: false at every N ≥ 1.
+  const planted = join(dir, 'too-strong.md');
+  writeFileSync(planted, `---
+title: A too strong bound for gradient descent (planted)
+given:
+  - f: R^d -> R, convex, L-smooth
+  - 0 < h <= 1
+method:
+  "x(0)": x0
+  "x(k+1)": x(k) - h / L * grad(f, x(k))
+bound: f_t - fstar <= 0.9 * L * R^2 / (4 * t * h + 2)
+from: 1
+---
+Planted: ten per cent below the exact worst case.
+`);
+  for (const [N, h] of [[1, 1], [3, 0.5], [5, 1]]) {
+    it(`a planted too-strong bound is violated (N = ${N}, h = ${h}), exit 1`, async () => {
+      const r = await runPep({ target: planted, steps: N, set: { h } });
+      expect(r.verdict).toBe('violated');
+      expect(r.ratio!).toBeGreaterThan(1.1);
+    });
+  }
+  it('the CLI exits 1 on it, with the verdict in the JSON', () => {
+    const r = cli(['pep', planted, '--steps', '2', '--set', 'h=1', '--json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.verdict).toBe('violated');
+    expect(j).toHaveProperty('tau');
+    expect(j).toHaveProperty('gap');
+    expect(j.status).toBe('success');
+  });
+  it('an unbounded worst case is `unbounded`, never a number', async () => {
+    // ‖x_N − x*‖² given only f(x_0) − f* ≤ 1: x_0 may be as far from x* as one likes.
+    const r = await runPep({ target: 'gd', steps: 2, cls: 'smooth-convex', measure: 'dist2', init: 'f-gap' });
+    expect(r.status).toBe('unbounded');
+    expect(r.tau).toBeNull();
+    const c = cli(['pep', 'gd', '--steps', '2', '--measure', 'dist2', '--init', 'f-gap', '--json']);
+    expect(JSON.parse(c.out)).toMatchObject({ status: 'unbounded', tau: null });
+  });
+  it('a PL theorem: exit 2, pointing to tightness', () => {
+    const r = cli(['pep', 'gd-pl', '--steps', '3', '--set', 'gamma=1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/interpolation/);
+    expect(r.err).toMatch(/tightness/);
+  });
+  it('a method outside the fixed-step linear form is refused with the reason', () => {
+    const r = cli(['pep', 'adam', '--steps', '3']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not a fixed-step linear method/);
+  });
+  it('csdp absent: exit 2 with the install command (and JSON with --json)', () => {
+    const r = cli(['pep', 'gd', '--steps', '2', '--json'], { BOUNDLAB_CSDP: join(dir, 'no-csdp-here') });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/apt-get install coinor-csdp/);
+    expect(JSON.parse(r.out).error).toMatch(/coinor-csdp/);
+  });
+  it('bad usage names the option', () => {
+    expect(cli(['pep', 'gd']).err).toMatch(/--steps/);
+    expect(cli(['pep', 'gd', '--steps', '2', '--class', 'pl']).err).toMatch(/--class takes one of/);
+    expect(cli(['pep', 'gd', '--steps', '101']).code).toBe(2);
+  });
+});
+
+describe('solvers and sizes', () => {
+  it('csdp and sdpa agree', async () => {
+    for (const [N, cls, mu] of [[3, 'smooth-convex', 0], [2, 'smooth-strongly-convex', 0.1]] as const) {
+      const spec = { form: linearForm(builtinMethod('heavy-ball')!, { lr: 0.8, momentum: 0.3 }, N), cls, constants: { L: 1, mu }, measure: 'f-gap' as const, init: [{ kind: 'dist2' as const, value: 1 }] };
+      const a = await solvePep(spec, { solver: 'csdp' });
+      const b = await solvePep(spec, { solver: 'sdpa' });
+      expect(a.status).toBe('success');
+      expect(['success', 'partial']).toContain(b.status);
+      // sdpa stops at a relative gap near 1e-6 here (pdFEAS); its two sides bracket the optimum
+      // (weak duality), and csdp's value must lie between them.
+      const [lo, hi] = [Math.min(b.tau, b.yObjective!), Math.max(b.tau, b.yObjective!)];
+      expect(rel(hi, lo)).toBeLessThan(1e-5);
+      expect(a.tau).toBeGreaterThanOrEqual(lo * (1 - 1e-7));
+      expect(a.tau).toBeLessThanOrEqual(hi * (1 + 1e-7));
+    }
+  });
+  it('N = 50 works (gradient descent, 1/(4N + 2))', async () => {
+    const tau = await tauOf('gd', 50);
+    expect(rel(tau, 1 / 202)).toBeLessThan(1e-6);
+  });
+});
+
+describe('proofs from the certificate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pep-proof-'));
+  // N = 3 is generated and verified exactly by `pep --proof` too, but `boundlab check` on its
+  // 16-multiplier chain took over ten minutes on this (loaded) machine: left to the bench.
+  for (const N of [1, 2]) {
+    it(`gradient descent N = ${N}: the generated proof is valid under boundlab check`, { timeout: 600_000 }, () => {
+      const file = join(dir, `gd${N}.md`);
+      const r = cli(['pep', 'gd', '--steps', String(N), '--proof', file, '--json']);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out);
+      // the proof's constant is τ up to the margin left for rounding (1e-7 relative, plus rounding)
+      expect(j.proof.bound).toBeGreaterThanOrEqual(1 / (4 * N + 2) * (1 - 1e-8));
+      expect(rel(j.proof.bound, 1 / (4 * N + 2))).toBeLessThan(1e-5);
+      const c = cli(['check', file, '--samples', '20', '--json']);
+      expect(c.code).toBe(0);
+      expect(JSON.parse(c.out).files[0].verdict).toBe('valid');
+    });
+  }
+  it('gradient descent N = 3: the proof is written only after the exact check', { timeout: 300_000 }, () => {
+    const r = cli(['pep', 'gd', '--steps', '3', '--proof', join(dir, 'gd3.md'), '--json']);
+    expect(r.code).toBe(0);
+    expect(rel(JSON.parse(r.out).proof.bound, 1 / 14)).toBeLessThan(1e-5);
+  });
+  it('the same proof with one multiplier perturbed is refuted', { timeout: 600_000 }, () => {
+    const file = join(dir, 'gd2.md');
+    const text = readFileSync(file, 'utf8');
+    // the weight of P2 in every chain line, times 1.01
+    const m = /\+ \((\d+)\/(\d+)\) \* P2\b/.exec(text)!;
+    const perturbed = text.split(m[0]).join(`+ (${BigInt(m[1]) * 101n}/${BigInt(m[2]) * 100n}) * P2`);
+    const bad = join(dir, 'gd2-perturbed.md');
+    writeFileSync(bad, perturbed);
+    const c = cli(['check', bad, '--samples', '20', '--json']);
+    expect(c.code).toBe(1);
+    const f = JSON.parse(c.out).files[0];
+    expect(f.verdict).toBe('refuted');
+    expect(f.steps.find((s: { verdict: string }) => s.verdict === 'refuted').relation).toBe('==');
+  });
+});
