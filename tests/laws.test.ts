@@ -170,7 +170,7 @@ describe('boundlab law (command line)', () => {
     expect(w.err).toMatch(/--widths takes whole numbers in \[2, 16384\].*'100000'/);
     const s = run('lazy-training', '--seeds', '65', '--json');
     expect(s.code).toBe(2);
-    expect(JSON.parse(s.out).error).toMatch(/--seeds must be in \[1, 64\]/);
+    expect(JSON.parse(s.out).error.message).toMatch(/--seeds must be in \[1, 64\]/);
     expect(run('no-such-law').code).toBe(2);
     expect(run('lazy-training', '--grids', '4,8').code).toBe(2);
   });

@@ -177,7 +177,7 @@ Planted: ten per cent below the exact worst case.
     const r = cli(['pep', 'gd', '--steps', '2', '--json'], { BOUNDLAB_CSDP: join(dir, 'no-csdp-here') });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/apt-get install coinor-csdp/);
-    expect(JSON.parse(r.out).error).toMatch(/coinor-csdp/);
+    expect(JSON.parse(r.out).error.message).toMatch(/coinor-csdp/);
   });
   it('bad usage names the option', () => {
     expect(cli(['pep', 'gd']).err).toMatch(/--steps/);

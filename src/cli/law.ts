@@ -53,15 +53,9 @@ function parseSizes(law: Law, text: string): number[] {
   });
 }
 
-export async function lawCommand(argv: readonly string[]): Promise<number> {
-  const json = argv.includes('--json');
-  try {
-    return await run(argv);
-  } catch (e) {
-    // --json promises JSON on stdout even on error; main() still prints the message and exits 2.
-    if (json && e instanceof UsageError) process.stdout.write(JSON.stringify({ error: e.message }) + '\n');
-    throw e;
-  }
+export function lawCommand(argv: readonly string[]): Promise<number> {
+  // an error's JSON (under --json) is main()'s to print, as for every command
+  return run(argv);
 }
 
 async function run(argv: readonly string[]): Promise<number> {

@@ -81,15 +81,9 @@ function line(r: PepReport): string {
   return `${what}: ${tau}\n  bound ${r.bound!.toPrecision(10)}: ${r.verdict}${r.verdict === 'valid' ? `, ratio τ/bound ${r.ratio!.toFixed(6)}` : ''}${r.verdict === 'violated' ? ' (τ above the bound beyond the solver\'s accuracy: the theorem is false at these values)' : ''}\n`;
 }
 
-export async function pepCommand(argv: readonly string[]): Promise<number> {
-  const json = argv.includes('--json');
-  try {
-    return await run(argv, json);
-  } catch (e) {
-    // --json promises JSON on stdout even on error; main() still prints the message and exits 2.
-    if (json && e instanceof UsageError) process.stdout.write(JSON.stringify({ error: e.message }) + '\n');
-    throw e;
-  }
+export function pepCommand(argv: readonly string[]): Promise<number> {
+  // an error's JSON (under --json) is main()'s to print, as for every command
+  return run(argv, argv.includes('--json'));
 }
 
 async function run(argv: readonly string[], json: boolean): Promise<number> {
