@@ -86,6 +86,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     if (done > finished) { finished = done; bar.item(text); } else bar.update(text);
   });
   const relaxationsWork = !ids || ids.length ? runRelaxations(ids, settings.seed, options.fast === true) : Promise.resolve(undefined);
+  // a failure there is raised at its await below, not as an unhandled rejection while the pool runs
+  relaxationsWork.catch(() => {});
   const outcomes = await pool;
   const relaxations = await relaxationsWork;
   bar.item(`report: writing ${join(dir, 'index.html')}…`);
