@@ -51,7 +51,7 @@ function importsOf(file: string): Edge[] {
   const re = /(?:^|\n)\s*(?:import|export)\b[^'";]*?(?:from\s+)?['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
   for (const m of text.matchAll(re)) {
     const spec = m[1] ?? m[2];
-    const at = m.index + m[0].indexOf(spec);
+    const at = (m.index ?? 0) + m[0].indexOf(spec);
     edges.push({ from: file, to: resolve(dirname(file), spec), line: text.slice(0, at).split('\n').length });
   }
   return edges;
