@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const LAYERS: readonly (readonly string[])[] = [
-  ['numeric'], // numbers: linear algebra, random numbers, Student t, formatting
+  ['numeric'], // numbers: linear algebra, exact rationals, random numbers, Student t, formatting
   ['engine'], // the TensorFlow.js backend and the float32 tolerance model
   ['classes'], // function classes and the families that witness them
   ['optimizers'], // update rules
@@ -22,9 +22,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['theoremFiles'], // theorems written as Markdown files
   ['runs'], // batched optimiser runs, float32 and float64
   ['verify'], // the checkers and their verdicts
+  ['pep'], // performance estimation: worst cases by SDP, proofs from the certificate
   ['search'], // counterexample search: relax, tightness, recorded relaxations
   ['proofs'], // proof files checked step by step
-  ['pep'], // performance estimation: worst cases by SDP, proofs from the certificate
   ['compression'], // quantisation and low-rank methods
   ['experiments'], // experiments with claims
   ['laws'], // law checks over sizes and seeds

@@ -14,7 +14,7 @@
  * proof file written: one chain step per weighted inequality, the identity,
  * and the sum-of-squares step, which `boundlab check` checks step by step.
  */
-import { q, qAdd, qMul, type Q } from '../proofs/polynomial.ts';
+import { q, qAdd, qMul, type Q } from '../numeric/rational.ts';
 import { UsageError } from '../language/usage.ts';
 import { buildPep, type PepModel, type PepSpec } from './model.ts';
 import { solvePep } from './solve.ts';

@@ -7,13 +7,8 @@
  * stand for; no heuristics, so "zero" is a proof.
  */
 import type { MathNode } from 'mathjs';
+import { q, qAdd, qMul, type Q } from '../numeric/rational.ts';
 
-/** A rational number n/d, d > 0, in lowest terms. */
-export type Q = { n: bigint; d: bigint };
-const gcd = (a: bigint, b: bigint): bigint => { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b) [a, b] = [b, a % b]; return a; };
-export const q = (n: bigint, d = 1n): Q => { if (d < 0n) { n = -n; d = -d; } const g = gcd(n, d) || 1n; return { n: n / g, d: d / g }; };
-export const qAdd = (a: Q, b: Q) => q(a.n * b.d + b.n * a.d, a.d * b.d);
-export const qMul = (a: Q, b: Q) => q(a.n * b.n, a.d * b.d);
 
 /** A polynomial: monomial key ("x^2*y") → coefficient. */
 type Poly = Map<string, Q>;
