@@ -8,6 +8,7 @@ import { linearForm } from '../methods/linear.ts';
 import type { Method } from '../methods/describe.ts';
 import { isTheoremPath, resolveTheorem } from '../theoremFiles/load.ts';
 import { theoremById } from '../theorems/index.ts';
+import type { Theorem } from '../theorems/types.ts';
 import { freeParameters } from '../verify/scope.ts';
 import { UsageError } from '../language/usage.ts';
 import { EXACT_CLASSES, type PepClass, type PepInit, type PepMeasure, type PepSpec } from './model.ts';
@@ -52,6 +53,8 @@ export interface PepReport {
   verdict?: PepVerdict;
   result: PepResult;
   spec: PepSpec;
+  /** A theorem's record (for the worst function's run, worstRun.ts). */
+  theorem?: Theorem;
 }
 
 /** Evaluate `name = expression` assignments in dependency order over a base scope. */
@@ -162,6 +165,7 @@ export async function runPep(req: PepRequest): Promise<PepReport> {
   };
   const result = await solvePep(spec, solveOpts);
   const r = report(th.id, 'theorem', N, spec, { ...scope, ...hyper }, result);
+  r.theorem = th;
   const bound = tp.bound(scope, N);
   const tau = r.tau === null ? NaN : tp.transform === 'sqrt' ? Math.sqrt(Math.max(0, r.tau)) : r.tau;
   r.tau = r.tau === null ? null : tau;
