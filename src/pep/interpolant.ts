@@ -145,7 +145,19 @@ function smoothConvex(ell: number, d: InterpolationData, dim: number): (x: Array
     const upper = objective(x, a), lower = dot(x, y) - hStar(y);
     return { value: upper, grad: y, gap: Math.max(0, upper - lower) };
   };
+  // value and gradient are asked for at the same point in turn: remember the last few
+  const memo = new Map<string, { value: number; grad: Vec; gap: number }>();
   return (x) => {
+    const key = Array.from(x).join(',');
+    const hit = memo.get(key);
+    if (hit) return { ...hit, grad: Float64Array.from(hit.grad) };
+    const out = solve(x);
+    if (memo.size >= 16) memo.delete(memo.keys().next().value!);
+    memo.set(key, out);
+    return { ...out, grad: Float64Array.from(out.grad) };
+  };
+
+  function solve(x: ArrayLike<number>): { value: number; grad: Vec; gap: number } {
     // warm start: the piece whose quadratic is lowest at x
     let a: Float64Array = new Float64Array(m);
     let start = 0, low = Infinity;
@@ -158,28 +170,30 @@ function smoothConvex(ell: number, d: InterpolationData, dim: number): (x: Array
     let best = result(x, a);
     const scale = Math.max(1e-300, Math.abs(best.value), dot(x, x) * ell);
     if (best.gap <= 1e-15 * scale) return best;
-    // accelerated projected gradient on the simplex
-    let z: Float64Array = Float64Array.from(a), tk = 1;
-    for (let it = 0; it < 4000; it++) {
+    // accelerated projected gradient on the simplex, polished on its support every 50 steps;
+    // stops when the gap is at rounding level or has stopped shrinking (the data's own inconsistency)
+    let z: Float64Array = Float64Array.from(a), tk = 1, stalled = 0;
+    for (let it = 1; it <= 4000; it++) {
       const w = residual(x, z);
       const grad = Float64Array.from(B, (b, i) => c[i] - ell * dot(b, w));
       const next = projectSimplex(Float64Array.from(z, (v, i) => v - grad[i] / lip));
       const tn = (1 + Math.sqrt(1 + 4 * tk * tk)) / 2;
       z = Float64Array.from(next, (v, i) => v + ((tk - 1) / tn) * (v - a[i]));
       a = next; tk = tn;
-      if (it % 200 === 199) {
-        const r = result(x, a);
-        if (r.gap < best.gap) best = r;
-        if (best.gap <= 1e-13 * scale) break;
+      if (it % 50 === 0) {
+        const before = best.gap;
+        for (const cand of [a, polish(x, a)]) {
+          if (!cand) continue;
+          const r = result(x, cand);
+          if (r.gap < best.gap) best = r;
+        }
+        if (best.gap <= 1e-14 * scale) break;
+        stalled = best.gap < 0.5 * before ? 0 : stalled + 1;
+        if (stalled >= 4) break;
       }
     }
-    const polished = polish(x, a);
-    if (polished) {
-      const r = result(x, polished);
-      if (r.gap < best.gap) best = r;
-    }
     return best;
-  };
+  }
 
   /** The QP on the support of α with only Σα = 1: its KKT system solved exactly (pseudo-inverse); null when not feasible. */
   function polish(x: ArrayLike<number>, a: ArrayLike<number>): Float64Array | null {
