@@ -209,3 +209,23 @@ describe('tightness takes the worst function first', () => {
     expect(s.pep && !s.pep.used && s.pep.reason).toMatch(/gamma/);
   });
 });
+
+describe('relax tries the worst function at the best sampled parameters', () => {
+  it('gd-convex-tight with h up to 1.98: PEP says violated there and the counterexample is confirmed by a real run', async () => {
+    const { relax } = await import('../src/search/relax.ts');
+    const r = await relax(theoremById('gd-convex-tight')!, { drop: ['h <= 1'], add: ['h <= 1.98'], steps: 20 });
+    expect(r.verdict).toBe('counterexample');
+    expect(r.search.notes.some((n) => /performance estimation at .*: violated/.test(n))).toBe(true);
+  });
+
+  it('a relaxation PEP proves (gd-convex-tight with only h ≤ 1 dropped to h ≤ 1.5 at N = 20 is still valid there) adds no candidate', async () => {
+    const { relaxTheorem } = await import('../src/theorems/assumptions.ts');
+    const { pepWitness } = await import('../src/search/pepWitness.ts');
+    const rt = relaxTheorem(theoremById('gd-convex-tight')!, { drop: ['h <= 1'], add: ['h <= 1.98'] });
+    // Drori–Teboulle: for 1 < h < 2 the worst case is max(1/(4Nh + 2), (1 − h)^(2N)/2)·L R²: 1/(4Nh + 2) at h = 1.5, N = 20
+    const valid = await pepWitness(rt.theorem, { h: 1.5 }, 20);
+    expect('report' in valid && valid.report.verdict).toBe('tight');
+    const violated = await pepWitness(rt.theorem, { h: 1.98 }, 20);
+    expect('report' in violated && violated.report.verdict).toBe('violated');
+  });
+});

@@ -22,6 +22,8 @@
  * kept when it is feasible and closes the duality gap further). Every value
  * comes with its duality gap: the QP value is an upper bound on h(x), and
  * ⟨x, y⟩ − h*(y) at y = ∇h(x) a lower bound; their difference bounds the error.
+ * The value returned is the lower bound: an error in the QP can make a run on
+ * this function look better than it is, never worse (no false violation).
  */
 import { dot, mat, symEig, type Vec } from '../numeric/linalg.ts';
 import type { PepClass } from './model.ts';
@@ -143,7 +145,8 @@ function smoothConvex(ell: number, d: InterpolationData, dim: number): (x: Array
   const result = (x: ArrayLike<number>, a: ArrayLike<number>) => {
     const y = Float64Array.from(residual(x, a), (v) => ell * v);
     const upper = objective(x, a), lower = dot(x, y) - hStar(y);
-    return { value: upper, grad: y, gap: Math.max(0, upper - lower) };
+    // the lower end: a value never above the function's, so that the QP's error cannot make a run look worse
+    return { value: Math.min(lower, upper), grad: y, gap: Math.max(0, upper - lower) };
   };
   // value and gradient are asked for at the same point in turn: remember the last few
   const memo = new Map<string, { value: number; grad: Vec; gap: number }>();
