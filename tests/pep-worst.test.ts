@@ -218,7 +218,7 @@ describe('relax tries the worst function at the best sampled parameters', () => 
     expect(r.search.notes.some((n) => /performance estimation at .*: violated/.test(n))).toBe(true);
   });
 
-  it('a relaxation PEP proves (gd-convex-tight with only h ≤ 1 dropped to h ≤ 1.5 at N = 20 is still valid there) adds no candidate', async () => {
+  it('the relaxed theorem is tight at h = 1.5 and violated at h = 1.98 (N = 20): PEP tells the two apart', async () => {
     const { relaxTheorem } = await import('../src/theorems/assumptions.ts');
     const { pepWitness } = await import('../src/search/pepWitness.ts');
     const rt = relaxTheorem(theoremById('gd-convex-tight')!, { drop: ['h <= 1'], add: ['h <= 1.98'] });
