@@ -113,6 +113,14 @@ describe('interpolating functions (Taylor–Hendrickx–Glineur 2017)', () => {
     expect(m.worstGrad).toBeLessThan(1e-12);
   });
 
+  it('the nearest minimiser of a function flat on [0, 1] (data from L/2·max(0, |x| − 1)²)', () => {
+    const L = 2;
+    const fn = interpolant('smooth-convex', { L }, { x: [[0], [1], [3]], g: [[0], [0], [2 * L]], f: [0, 0, 2 * L] });
+    for (const [x, m] of [[2, 1], [-1, 0], [0.5, 0.5], [5, 1]]) expect(fn.nearestMinimiser!([x])[0]).toBeCloseTo(m, 9);
+    expect(fn.value([0.5])).toBeCloseTo(0, 12);
+    expect(fn.value([2])).toBeCloseTo(L / 2, 9);
+  });
+
   it('broken data is caught, and the function built from it is still in the class but misses the data', () => {
     const rng = makeRng(5);
     const data = sampleData(smoothWitness(1, 0, 0.5, [1, 0]), rng, 2, 5, 2);

@@ -45,6 +45,12 @@ export interface Interpolant {
   grad(x: ArrayLike<number>): Vec;
   /** Both at once, and (smooth classes) the QP's duality gap, a bound on the value's error. */
   evaluate(x: ArrayLike<number>): { value: number; grad: Vec; gap: number };
+  /**
+   * Smooth classes, when min f = 0 (the data's x* = 0 with f = 0, g = 0): the minimiser nearest to x.
+   * For μ > 0 it is 0; for μ = 0 the minimisers are conv{b_i : c_i = 0} (the pieces of h* active at 0),
+   * and the nearest is a projection onto that hull (the same QP with c = 0).
+   */
+  nearestMinimiser?(x: ArrayLike<number>): Vec;
 }
 
 /**
@@ -103,13 +109,27 @@ export function interpolant(cls: PepClass, c: ClassConstants, d: InterpolationDa
       f: d.f.map((f, i) => f - (mu / 2) * dot(d.x[i], d.x[i])),
     }, dim)
     : null;
+  let nearestMinimiser: ((x: ArrayLike<number>) => Vec) | undefined;
+  if (mu > 0 || ell === 0) nearestMinimiser = () => new Float64Array(dim);
+  else {
+    const scale = Math.max(1e-300, ...d.f.map(Math.abs));
+    const active = d.x.map((xi, i) => i).filter((i) => d.f[i] - dot(d.g[i], d.g[i]) / (2 * ell) <= 1e-12 * scale);
+    const hull = active.map((i) => d.x[i].map((v, k) => v - d.g[i][k] / ell)).filter((b) => b.some((v) => v !== 0));
+    if (hull.length === 0) nearestMinimiser = () => new Float64Array(dim);
+    else {
+      const pts = [new Array(dim).fill(0), ...hull];
+      // ½‖x − Bα‖² over the simplex: its gradient at x is x minus the projection
+      const dist2 = smoothConvex(1, { x: pts, g: pts.map(() => new Array(dim).fill(0)), f: pts.map(() => 0) }, dim);
+      nearestMinimiser = (x) => { const g = dist2(x).grad; return Float64Array.from(x, (v, k) => v - g[k]); };
+    }
+  }
   const evaluate = (x: ArrayLike<number>) => {
     const q = (mu / 2) * dot(x, x);
     if (!h) return { value: q, grad: Float64Array.from(x, (v) => mu * v), gap: 0 };
     const r = h(x);
     return { value: q + r.value, grad: Float64Array.from(r.grad, (v, k) => v + mu * x[k]), gap: r.gap };
   };
-  return { cls, dim, evaluate, value: (x) => evaluate(x).value, grad: (x) => evaluate(x).grad };
+  return { cls, dim, evaluate, value: (x) => evaluate(x).value, grad: (x) => evaluate(x).grad, nearestMinimiser };
 }
 
 function maxOfAffine(d: InterpolationData, dim: number): Interpolant {

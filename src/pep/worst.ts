@@ -141,9 +141,10 @@ function instanceOf(p: PepWorstParams): Instance {
     x0: Float64Array.from(p.x0),
     value: fn.value,
     grad: fn.grad,
-    // x* = 0 is a minimiser by construction (cleanup); it is the only one when μ > 0. For μ = 0 the
-    // minimisers are conv{b_i : c_i = 0} (interpolant.ts); we report 0, which the PEP's measures use.
-    nearestMinimiser: () => new Float64Array(fn.dim),
+    // x* = 0 is a minimiser by construction (cleanup); the smooth classes know the nearest one (interpolant.ts).
+    // For lipschitz-convex the minimisers are a polyhedron we do not project onto: 0 stands for them, so
+    // R and dist_t are distances to one minimiser (at least the distance to the set).
+    nearestMinimiser: (x) => (fn.nearestMinimiser ? fn.nearestMinimiser(x) : new Float64Array(fn.dim)),
     data: { L: p.L ?? NaN },
   };
 }
