@@ -190,6 +190,9 @@ Planted: ten per cent below the exact worst case.
     const o = cli(['pep', 'ogm', '--steps', '3', '--worst']);
     expect(o.code).toBe(2);
     expect(o.err).toMatch(/no TensorFlow\.js optimiser/);
+    const sw = cli(['pep', 'gd', '--steps', '2', '--sweep', 'h=0.5:1:2', '--worst']);
+    expect(sw.code).toBe(2);
+    expect(sw.err).toMatch(/--worst .* leave --sweep out/);
   });
 });
 

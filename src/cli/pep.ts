@@ -103,6 +103,7 @@ async function run(argv: readonly string[], json: boolean): Promise<number> {
     timeoutSeconds: options.timeout as number | undefined,
   };
   if (options.plot && !options.sweep) throw new UsageError('pep: --plot draws a sweep; give --sweep k=a:b:n too');
+  if (options.worst && options.sweep) throw new UsageError('pep: --worst runs the worst function of one problem; leave --sweep out (or --worst)');
   if (options.sweep) {
     const sweep = parseSweep(options.sweep as string);
     const points: PepReport[] = [];
