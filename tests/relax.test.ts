@@ -146,11 +146,12 @@ function familyL(family: string, params: Record<string, unknown>): number {
 }
 
 describe('tightness', () => {
-  it.each([10, 30, 100])('gd-convex-tight at h = 1, N = %i: ratio ≥ 0.99 (Drori–Teboulle)', async (N) => {
-    const r = await tightness(th('gd-convex-tight'), { set: { h: 1 }, steps: N, rounds: 10 });
+  it.each([10, 30, 100])('gd-convex-tight at h = 1, N = %i: ratio ≥ 0.99 (Drori–Teboulle), by the search (no PEP)', async (N) => {
+    const r = await tightness(th('gd-convex-tight'), { set: { h: 1 }, steps: N, rounds: 10, pep: false });
     expect(r.ratio).toBeGreaterThanOrEqual(0.99);
     expect(r.worst).toBeLessThanOrEqual(r.bound + r.tolerance);
     expect(r.witness.family).toBe('huber');
+    expect(r.pep).toBeUndefined();
   });
 
   it('gd-convex-tight from random starts: the refinement climbs from the sampled best to the worst case', async () => {

@@ -7,6 +7,7 @@ import { pepMethods } from '../pep/methods.ts';
 import { pepProof } from '../pep/proof.ts';
 import { MAX_PEP_STEPS, PEP_CONSTANTS, runPep, type PepReport, type PepRequest } from '../pep/run.ts';
 import type { SolverName } from '../pep/solver.ts';
+import { runWorst, worstRunObstacle, type WorstRun } from '../pep/worstRun.ts';
 import { UsageError } from '../language/usage.ts';
 import { assignmentPairs, helpText, parseArgs, type OptionSpec } from './args.ts';
 import { closest } from '../language/closest.ts';
@@ -21,12 +22,13 @@ const OPTIONS: OptionSpec[] = [
   { name: 'sweep', type: 'string', placeholder: 'k=a:b:n', help: 'solve at n values of k from a to b (e.g. h=0.1:1.9:37) and print τ (and the bound) against k' },
   { name: 'plot', type: 'string', placeholder: 'FILE.svg', help: 'with --sweep: write τ (and the bound) against the swept value as an SVG figure' },
   { name: 'proof', type: 'string', placeholder: 'FILE.md', help: 'write a proof file from the dual certificate (smooth-convex or smooth-strongly-convex, init dist2), checked exactly first; `boundlab check FILE.md` checks it' },
+  { name: 'worst', type: 'flag', help: 'build the worst function from the solution (an explicit function of the class through the worst points) and run the real TensorFlow.js optimiser on it for N steps: the measure at step N against τ (and, for a theorem, the bound)' },
   { name: 'solver', type: 'string', placeholder: 'S', help: 'csdp (default) or sdpa' },
   { name: 'timeout', type: 'seconds', placeholder: 'S', help: 'seconds the solver may take per problem (default 600)' },
 ];
 
 export const PEP_HELP = helpText(
-  'boundlab pep METHOD|THEOREM|FILE --steps N [--set k=v,...] [--class C] [--measure M] [--init I] [--sweep k=a:b:n [--plot FILE.svg]] [--solver S] [--json]',
+  'boundlab pep METHOD|THEOREM|FILE --steps N [--set k=v,...] [--class C] [--measure M] [--init I] [--sweep k=a:b:n [--plot FILE.svg]] [--worst] [--solver S] [--json]',
   [
     'Performance estimation: the exact worst case τ of a measure after N steps of a',
     'fixed-step first-order method, over every function of an interpolable class and',
@@ -101,6 +103,7 @@ async function run(argv: readonly string[], json: boolean): Promise<number> {
     timeoutSeconds: options.timeout as number | undefined,
   };
   if (options.plot && !options.sweep) throw new UsageError('pep: --plot draws a sweep; give --sweep k=a:b:n too');
+  if (options.worst && options.sweep) throw new UsageError('pep: --worst runs the worst function of one problem; leave --sweep out (or --worst)');
   if (options.sweep) {
     const sweep = parseSweep(options.sweep as string);
     const points: PepReport[] = [];
@@ -124,10 +127,35 @@ async function run(argv: readonly string[], json: boolean): Promise<number> {
     writeFileSync(options.proof as string, p.markdown);
     proof = { file: options.proof, T: `${p.T.n}/${p.T.d}`, bound: p.bound, multipliers: p.multipliers.length, pivots: p.pivots.length };
   }
-  if (json) sayJson({ ...summary(r), ...(proof ? { proof } : {}) });
-  else say(line(r) + (proof ? `  proof: ${proof.file} (measure ≤ ${(proof.bound as number).toPrecision(10)}·‖x0 − x*‖², ${proof.multipliers} multipliers, verified exactly; check it with boundlab check ${proof.file})\n` : ''));
+  let worst: WorstRun | undefined;
+  if (options.worst) {
+    const why = worstRunObstacle(r);
+    if (why) throw new UsageError(`pep --worst: ${why}`);
+    worst = await runWorst(r);
+  }
+  if (json) sayJson({ ...summary(r), ...(proof ? { proof } : {}), ...(worst ? { worst: worstJson(worst) } : {}) });
+  else say(line(r) + (worst ? worstText(worst) : '') + (proof ? `  proof: ${proof.file} (measure ≤ ${(proof.bound as number).toPrecision(10)}·‖x0 − x*‖², ${proof.multipliers} multipliers, verified exactly; check it with boundlab check ${proof.file})\n` : ''));
   if (!solved(r)) return 2;
   return r.verdict === 'violated' || r.verdict === 'unbounded' ? 1 : 0;
+}
+
+function worstJson(w: WorstRun): Record<string, unknown> {
+  return {
+    optimizer: w.optimizer, hyper: w.hyper, steps: w.steps, measured: w.measured, tolerance: Number.isFinite(w.tolerance) ? w.tolerance : null, tau: w.tau, reached: w.reached,
+    ...(w.bound !== undefined ? { bound: w.bound, violated: !!w.counterexample } : {}), ...(w.counterexample ? { counterexample: w.counterexample } : {}),
+    rank: w.rank, interpolates: w.interpolates, excess: w.excess, mismatch: w.mismatch, cleanup: w.cleanup, x0: w.x0,
+    family: w.family, params: w.params,
+  };
+}
+
+function worstText(w: WorstRun): string {
+  const tol = Number.isFinite(w.tolerance) ? ` ± ${w.tolerance.toExponential(1)} (float32)` : ' (no float32 tolerance model without L: compared at 1e-5 relative)';
+  const lines = [
+    `  worst function: rank ${w.rank}, ${w.interpolates ? 'interpolates the worst points' : 'does NOT interpolate the worst points'} (largest condition excess ${w.excess.toExponential(1)} of τ; value mismatch ${w.mismatch.value.toExponential(1)}, gradient ${w.mismatch.gradient.toExponential(1)})`,
+    `  real run: ${w.optimizer} ${Object.entries(w.hyper).map(([k, v]) => `${k}=${v.toPrecision(6)}`).join(' ')}, ${w.steps} steps from x0 = (${w.x0.map((v) => v.toPrecision(4)).join(', ')}): measure ${w.measured.toPrecision(10)}${tol}, τ ${w.tau.toPrecision(10)}: ${w.reached ? 'reaches τ' : 'does NOT reach τ'}`,
+  ];
+  if (w.bound !== undefined) lines.push(`  against the bound ${w.bound.toPrecision(10)}: ${w.counterexample ? `violated on the real run at step ${w.counterexample.step} (measured ${w.counterexample.measured.toPrecision(10)} > bound + tolerance)` : `ratio ${(w.measured / w.bound).toFixed(6)}, not violated`}`);
+  return `${lines.join('\n')}\n`;
 }
 
 function writeSweepPlot(file: string, name: string, points: PepReport[]): void {

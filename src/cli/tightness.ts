@@ -14,18 +14,23 @@ const OPTIONS: OptionSpec[] = [
   { name: 'family', type: 'string', help: 'only witnesses from this family', placeholder: 'F' },
   { name: 'instances', type: 'int', min: 1, max: 'instances', help: `instances sampled per family (default ${TIGHTNESS_DEFAULTS.instances})`, placeholder: 'N' },
   { name: 'rounds', type: 'int', help: `rounds of local refinement (default ${TIGHTNESS_DEFAULTS.rounds})`, placeholder: 'R' },
-  { name: 'random-starts', type: 'flag', help: 'do not seed the search with the theorem\'s own tight witnesses' },
+  { name: 'random-starts', type: 'flag', help: 'do not seed the search with the theorem\'s own tight witnesses (nor take the worst function of performance estimation)' },
+  { name: 'no-pep', type: 'flag', help: 'runs: search even when performance estimation can give the worst function' },
   LIMIT_OPTION,
 ];
 
 export const TIGHTNESS_HELP = helpText(
-  'boundlab tightness ID|FILE [--set k=v,...] [--steps N] [--family F] [--instances N] [--rounds R] [--random-starts] [--json] [--seed N]',
+  'boundlab tightness ID|FILE [--set k=v,...] [--steps N] [--family F] [--instances N] [--rounds R] [--random-starts] [--no-pep] [--json] [--seed N]',
   [
     'Searches for the instance that comes closest to the bound: families sampled with',
     'fast-check (and the theorem\'s tight witnesses unless --random-starts), then a local',
     'pattern search on the family parameters, free theorem parameters and starting point.',
     'Runs: the ratio measured/bound at step N, from a real TensorFlow.js run of the best',
     'witnesses (the float64 search proposes them). Lemmas: the largest ratio at a point.',
+    'Runs that `boundlab pep` covers (an interpolable class, a fixed-step method, every',
+    'parameter set) take the worst function of performance estimation first: it attains',
+    'the worst case over the whole class, so there is nothing to search; the real run on it',
+    'gives the ratio.',
     'The worst instance found is a lower bound on the worst case, the bound an upper one:',
     'a ratio near 1 says the bound is attained, below 1 is the gap that remains.',
     '',
@@ -55,7 +60,7 @@ export async function tightnessCommand(argv: readonly string[]): Promise<number>
     r = await tightness(th, {
       set, steps, family: options.family as string | undefined, seed: options.seed as number | undefined,
       instances: options.instances as number | undefined, rounds: options.rounds as number | undefined,
-      tight: !options['random-starts'], onProgress: (t) => bar.item(t),
+      tight: !options['random-starts'], pep: !options['no-pep'], onProgress: (t) => bar.item(t),
     }).catch((e: unknown) => { throw locateError(th, e); });
   } finally {
     bar.done();
@@ -76,8 +81,13 @@ function describe(r: TightnessResult): string {
     `  ${JSON.stringify(r.witness.params)}`,
   ];
   if (r.witness.point) lines.push(`  point ${JSON.stringify(r.witness.point)}`);
-  if (r.float64_ratio !== undefined) lines.push(`  the same witness in float64: ratio ${r.float64_ratio.toFixed(6)}; tolerance ${r.tolerance.toPrecision(3)}`);
-  lines.push(`  search: ${r.search.candidates} sampled, ${r.search.evaluations} evaluated, ${r.search.tight_seeds ? 'seeded with the tight witnesses' : 'random starts only'}`);
+  if (r.pep?.used) {
+    lines.push(`  the worst function of performance estimation (rank ${r.pep.rank}): τ = ${r.pep.tau.toPrecision(10)}, ${r.pep.verdict} against the bound ${r.pep.bound.toPrecision(10)}; tolerance ${r.tolerance.toPrecision(3)}; no search`);
+  } else {
+    if (r.float64_ratio !== undefined) lines.push(`  the same witness in float64: ratio ${r.float64_ratio.toFixed(6)}; tolerance ${r.tolerance.toPrecision(3)}`);
+    if (r.pep) lines.push(`  performance estimation not used: ${r.pep.reason}`);
+    lines.push(`  search: ${r.search.candidates} sampled, ${r.search.evaluations} evaluated, ${r.search.tight_seeds ? 'seeded with the tight witnesses' : 'random starts only'}`);
+  }
   if (exceeds(r)) lines.push('  the worst instance is beyond the bound by more than the tolerance: the theorem is violated');
   return lines.join('\n') + '\n';
 }

@@ -8,6 +8,7 @@ import { linearForm } from '../methods/linear.ts';
 import type { Method } from '../methods/describe.ts';
 import { isTheoremPath, resolveTheorem } from '../theoremFiles/load.ts';
 import { theoremById } from '../theorems/index.ts';
+import type { Theorem } from '../theorems/types.ts';
 import { freeParameters } from '../verify/scope.ts';
 import { UsageError } from '../language/usage.ts';
 import { EXACT_CLASSES, type PepClass, type PepInit, type PepMeasure, type PepSpec } from './model.ts';
@@ -31,6 +32,8 @@ export interface PepRequest {
   init?: PepInit;
   solver?: SolverName;
   timeoutSeconds?: number;
+  /** A theorem record to use instead of resolving `target` (tightness and relax pass the one they hold). */
+  theorem?: Theorem;
 }
 
 export interface PepReport {
@@ -52,6 +55,8 @@ export interface PepReport {
   verdict?: PepVerdict;
   result: PepResult;
   spec: PepSpec;
+  /** A theorem's record (for the worst function's run, worstRun.ts). */
+  theorem?: Theorem;
 }
 
 /** Evaluate `name = expression` assignments in dependency order over a base scope. */
@@ -121,7 +126,7 @@ export async function runPep(req: PepRequest): Promise<PepReport> {
   if ('N' in set) throw new UsageError('pep: N is the number of steps; give it with --steps N');
   const solveOpts = { solver: req.solver, timeoutSeconds: req.timeoutSeconds };
 
-  const pm = pepMethodById(req.target);
+  const pm = req.theorem ? undefined : pepMethodById(req.target);
   if (pm) {
     const cls = req.cls ?? pm.cls, measure = req.measure ?? pm.measure, init = req.init ?? pm.init;
     const values = resolveValues({ ...pm.defaults, ...set }, base);
@@ -132,11 +137,11 @@ export async function runPep(req: PepRequest): Promise<PepReport> {
     const result = await solvePep(spec, solveOpts);
     return report(req.target, 'method', N, spec, { ...values, ...hyper }, result);
   }
-  if (PEP_REFUSED[req.target]) throw new UsageError(`pep: ${req.target} is not a fixed-step linear method here: ${PEP_REFUSED[req.target]}`);
-  if (!isTheoremPath(req.target) && !theoremById(req.target)) {
+  if (PEP_REFUSED[req.target] && !req.theorem) throw new UsageError(`pep: ${req.target} is not a fixed-step linear method here: ${PEP_REFUSED[req.target]}`);
+  if (!req.theorem && !isTheoremPath(req.target) && !theoremById(req.target)) {
     throw new UsageError(`pep: '${req.target}' is neither a method (${pepMethods().map((m) => m.id).join(', ')}) nor a theorem of the catalogue nor a theorem file (path/to/file.md)`);
   }
-  const th = resolveTheorem(req.target, 'pep');
+  const th = req.theorem ?? resolveTheorem(req.target, 'pep');
   const tp = theoremPep(th);
   if (req.cls && req.cls !== tp.cls) throw new UsageError(`pep: ${th.id} assumes the class ${tp.cls}; --class ${req.cls} would check another statement (leave --class out)`);
   if (req.measure || req.init) throw new UsageError(`pep: a theorem brings its own measure and initial condition (${tp.measure}; ${tp.init.join(', ')}); leave --measure and --init out`);
@@ -162,6 +167,7 @@ export async function runPep(req: PepRequest): Promise<PepReport> {
   };
   const result = await solvePep(spec, solveOpts);
   const r = report(th.id, 'theorem', N, spec, { ...scope, ...hyper }, result);
+  r.theorem = th;
   const bound = tp.bound(scope, N);
   const tau = r.tau === null ? NaN : tp.transform === 'sqrt' ? Math.sqrt(Math.max(0, r.tau)) : r.tau;
   r.tau = r.tau === null ? null : tau;

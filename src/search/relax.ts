@@ -24,6 +24,8 @@ import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample } from '../verify/result.ts';
 import { freeParameters } from '../verify/scope.ts';
 import { UsageError } from '../language/usage.ts';
+import { familyById } from '../classes/index.ts';
+import { pepWitness } from './pepWitness.ts';
 import {
   complexity, evaluate, pickStarts, refine, sampleCandidates, shrink, WEAKER, type Candidate, type Scored, type SearchContext,
 } from './search.ts';
@@ -132,6 +134,14 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
   }
 
   let pool = scored;
+  if (th.kind === 'run') {
+    const found = await pepCandidates(ctx, scored, progress);
+    notes.push(...found.notes);
+    if (found.scored.length) {
+      evaluations += found.scored.length;
+      pool = [...found.scored, ...scored];
+    }
+  }
   if (!expectation) {
     progress(`relax ${th.id}: refining the ${RELAX_DEFAULTS.starts} worst of ${scored.length} candidates…`);
     const sampledBest = Math.max(...scored.filter((s) => s.valid).map((s) => s.objective));
@@ -142,7 +152,7 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
       onRound: (r, best) => progress(`relax ${th.id}: refinement round ${r + 1}, largest excess ${excessText(Math.max(best, sampledBest))}`),
     });
     evaluations += refined.evaluations;
-    pool = [...refined.best, ...scored];
+    pool = [...refined.best, ...pool];
   }
   const bestExcess = Math.max(...pool.filter((s) => s.valid).map((s) => s.objective));
   // Every violation beyond the tolerance model counts; among those close to the largest, the simplest first.
@@ -191,6 +201,50 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
       backend, seed, seconds: (performance.now() - started) / 1000,
     };
   }
+}
+
+/** Parameter sets of the sampled candidates at which performance estimation is tried. */
+const PEP_POINTS = 3;
+/** The step performance estimation looks at: the run's length, at most this (the run goes on to its length). */
+const PEP_STEPS = 20;
+
+/**
+ * Performance estimation at the parameters of the best sampled candidates: where the relaxed theorem is
+ * one PEP covers exactly and its verdict is `violated` (τ above the bound beyond the solver's accuracy),
+ * the worst function is a candidate, scored like the others (float64 search, then the real run confirms).
+ * A `tight` or `valid` verdict proves the relaxation holds at those parameters over the whole class: no
+ * candidate is added, so the search cannot turn the solver's last digits into a violation.
+ */
+async function pepCandidates(ctx: SearchContext, scored: readonly Scored[], progress: (t: string) => void): Promise<{ scored: Scored[]; notes: string[] }> {
+  const steps = Math.min(ctx.steps, PEP_STEPS);
+  if (steps < (ctx.theorem.from ?? 0)) return { scored: [], notes: [] };
+  const seen = new Set<string>();
+  const points: Record<string, number>[] = [];
+  for (const s of [...scored].filter((x) => x.valid).sort((a, b) => b.objective - a.objective)) {
+    // the parameters were drawn against this witness's L: performance estimation takes the same L
+    const L = familyById(s.candidate.family)?.instantiate(structuredClone(s.candidate.params)).cert.L;
+    const point = { ...s.candidate.parameters, ...(L !== undefined && !('L' in s.candidate.parameters) ? { L } : {}) };
+    const key = JSON.stringify(point);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    points.push(point);
+    if (points.length === PEP_POINTS) break;
+  }
+  const cands: Candidate[] = [];
+  const notes: string[] = [];
+  for (const parameters of points) {
+    progress(`relax ${ctx.theorem.id}: performance estimation at ${JSON.stringify(parameters)}, N = ${steps}…`);
+    const pw = await pepWitness(ctx.theorem, parameters, steps);
+    if ('reason' in pw) {
+      notes.push(`performance estimation not used at ${JSON.stringify(parameters)}: ${pw.reason}`);
+      // a theorem PEP does not cover (a usage error of pep) is not covered at any parameters
+      if (pw.reason.startsWith('pep:')) break;
+      continue;
+    }
+    notes.push(`performance estimation at ${JSON.stringify(parameters)}, N = ${steps}: ${pw.report.verdict} (τ/bound ${pw.report.ratio?.toPrecision(6)})`);
+    if (pw.report.verdict === 'violated') cands.push(pw.candidate);
+  }
+  return { scored: cands.length ? await evaluate(ctx, cands) : [], notes };
 }
 
 /**

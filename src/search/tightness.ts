@@ -15,6 +15,7 @@ import { parseStatement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import { freeParameters } from '../verify/scope.ts';
 import { UsageError } from '../language/usage.ts';
+import { pepWitness } from './pepWitness.ts';
 import { evaluate, pickStarts, refine, sampleCandidates, type Scored, type SearchContext } from './search.ts';
 
 export interface TightnessOptions {
@@ -31,6 +32,11 @@ export interface TightnessOptions {
   tight?: boolean;
   /** Restrict to one family. */
   family?: string;
+  /**
+   * Try performance estimation's worst function first (default true; only with the tight seeds, so that
+   * `tight: false` is the search from random starts alone).
+   */
+  pep?: boolean;
   onProgress?: (text: string) => void;
 }
 
@@ -61,6 +67,11 @@ export interface TightnessResult {
   backend: BackendName | 'float64';
   seed: number;
   seconds: number;
+  /**
+   * Performance estimation, when it was tried: its worst case τ and verdict against the bound (`used`: the
+   * witness is its worst function and no search ran), or the reason it could not be used.
+   */
+  pep?: { used: true; tau: number; bound: number; verdict: string; rank: number } | { used: false; reason: string };
 }
 
 export async function tightness(th: Theorem, opts: TightnessOptions = {}): Promise<TightnessResult> {
@@ -78,8 +89,32 @@ export async function tightness(th: Theorem, opts: TightnessOptions = {}): Promi
   const progress = opts.onProgress ?? (() => {});
   const tight = opts.tight ?? true;
 
-  progress(`tightness ${th.id}: sampling witnesses…`);
   checkSet(th, set);
+  let pepNote: TightnessResult['pep'];
+  if (th.kind === 'run' && tight && (opts.pep ?? true) && !opts.family) {
+    // An exact class's worst function attains the worst case over the class: nothing to search for.
+    progress(`tightness ${th.id}: performance estimation at N = ${steps}…`);
+    const pw = await pepWitness(th, set, steps);
+    if ('reason' in pw) pepNote = { used: false, reason: pw.reason };
+    else {
+      const backend = await initEngine();
+      const [run] = await evaluate(ctx, [pw.candidate], 'tfjs');
+      if (run.valid && run.at && Number.isFinite(run.objective)) {
+        const at = run.at;
+        const ratio64 = pw.report.ratio ?? (pw.report.tau! / pw.report.bound!);
+        return {
+          theorem: th.id, bound: at.bound, worst: at.measured, relation: '<=', ratio: at.measured / at.bound, tolerance: at.tolerance,
+          witness: { family: pw.candidate.family, params: pw.candidate.params, parameters: at.parameters, step: at.step },
+          float64_ratio: ratio64, set, steps,
+          search: { candidates: 1, evaluations: 1, families: { [pw.candidate.family]: 1 }, tight_seeds: tight, sampled_ratio: ratio64, refined_ratio: ratio64 },
+          backend, seed, seconds: (performance.now() - started) / 1000,
+          pep: { used: true, tau: pw.report.tau!, bound: pw.report.bound!, verdict: pw.report.verdict ?? 'none', rank: pw.data.rank },
+        };
+      }
+      pepNote = { used: false, reason: `the real run on the worst function does not resolve the bound at step ${steps}` };
+    }
+  }
+  progress(`tightness ${th.id}: sampling witnesses…`);
   const sample = sampleCandidates(ctx, { perFamily: opts.instances ?? TIGHTNESS_DEFAULTS.instances, points: TIGHTNESS_DEFAULTS.points, tight, rng });
   if (sample.candidates.length === 0) {
     throw new UsageError(`tightness ${th.id}: no witness satisfies the assumptions with ${describeSet(set)}`);
@@ -123,6 +158,7 @@ export async function tightness(th: Theorem, opts: TightnessOptions = {}): Promi
       sampled_ratio: starts[0].objective, refined_ratio: best[0].objective,
     },
     backend, seed, seconds: (performance.now() - started) / 1000,
+    ...(pepNote ? { pep: pepNote } : {}),
   };
 }
 
