@@ -15,7 +15,8 @@ import { ProofError } from './parse.ts';
 import { checkNames } from './names.ts';
 import { planOf, drawArb, assignmentOf, type Plan, type Draw, type Sampled, type Rejection } from './sample.ts';
 import { magnitudeNode, oracleMagnitudes, type MagnitudeContext, size, allFinite, holds, equalWithin, shapeOf } from './tolerance.ts';
-import { provedEqual, expand } from './symbolic.ts';
+import { provedEqual, expand, pinnedByGivens } from './symbolic.ts';
+import type { Kind } from './inner-products.ts';
 import { certifyScalarStep } from './certify.ts';
 import { tightChoices } from './witness.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
@@ -309,11 +310,12 @@ export class FileChecker {
   private prove(lhs: Expr, rel: Rel, rhs: Expr): { verdict: 'proved' | 'certified'; how: string } | { breach: Counterexample; how: string } | null {
     const sample = this.firstAccepted();
     if (!sample) return null;
-    const isScalar = (node: MathNode) => {
+    const kindOf = (node: MathNode): Kind => {
       try {
-        return typeof sample.ev.evaluate({ source: node.toString(), node, line: lhs.line }) === 'number';
+        const v = sample.ev.evaluate({ source: node.toString(), node, line: lhs.line });
+        return typeof v === 'number' ? 'scalar' : Array.isArray(v) && v.every((x) => typeof x === 'number') ? 'vector' : 'other';
       } catch {
-        return false;
+        return 'other';
       }
     };
     const scalars = new Set([...this.pf.names.reals, ...this.pf.names.integers]);
@@ -326,7 +328,7 @@ export class FileChecker {
         const c = certifyScalarStep(a, '>', ZERO, variables, constraints, { maxBoxes: SIDE_CONDITION_BOXES });
         return !!c && 'method' in c;
       };
-      const how = provedEqual(lhs.node, rhs.node, this.pf, isScalar, positive);
+      const how = provedEqual(lhs.node, rhs.node, this.pf, kindOf, positive, pinnedByGivens(constraints));
       return how ? { verdict: 'proved', how } : null;
     }
     const l = expand(lhs.node, this.pf), r = expand(rhs.node, this.pf);
