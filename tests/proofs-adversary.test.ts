@@ -69,3 +69,26 @@ describe('scalars pinned by the givens', () => {
     expect(verdicts(r)).toEqual(['refuted']);
   });
 });
+
+describe('sign facts implied by the givens, certified in exact rationals', () => {
+  const facts = file(['L > 0', '0 < mu <= L', '0 < gamma <= 1/L'], '1 - mu/L\n  >= 0\n  >= 0 * gamma');
+  it('`1 - mu/L >= 0` under `0 < mu <= L` is certified, as is a step using `gamma <= 1/L`', () => {
+    const r = check(facts);
+    expect(verdicts(r)).toEqual(['certified', 'certified']);
+    expect(r.steps[0].message).toMatch(/exact rationals/);
+    const g = check(file(['L > 0', '0 < gamma <= 1/L'], '1 - gamma*L\n  >= 0'));
+    expect(verdicts(g)).toEqual(['certified']);
+  });
+
+  it('a fact the givens do not imply is refuted, never certified (20 seeds)', () => {
+    for (const seed of Array.from({ length: 20 }, (_, i) => i)) {
+      const r = check(file(['L > 0', '0 < mu <= L'], '1 - 2*mu/L\n  >= 0'), seed);
+      expect(verdicts(r), `seed ${seed}`).toEqual(['refuted']);
+    }
+  });
+
+  it('a strict fact that fails on the boundary (mu = L) is not certified', () => {
+    const r = check(file(['L > 0', '0 < mu <= L'], '1 - mu/L\n  > 0'));
+    expect(verdicts(r)).not.toContain('certified');
+  });
+});

@@ -15,7 +15,8 @@ import { ProofError } from './parse.ts';
 import { checkNames } from './names.ts';
 import { planOf, drawArb, assignmentOf, type Plan, type Draw, type Sampled, type Rejection } from './sample.ts';
 import { magnitudeNode, oracleMagnitudes, type MagnitudeContext, size, allFinite, holds, equalWithin, shapeOf } from './tolerance.ts';
-import { provedEqual, expand, pinnedByGivens } from './symbolic.ts';
+import { provedEqual, expand, pinnedByGivens, literalsOfFile } from './symbolic.ts';
+import { signFactFromGivens } from './sign-facts.ts';
 import type { Kind } from './inner-products.ts';
 import { certifyScalarStep } from './certify.ts';
 import { tightChoices } from './witness.ts';
@@ -343,7 +344,10 @@ export class FileChecker {
     }
     if (!onlyScalars) return null;
     const cert = certifyScalarStep(l, rel, r, variables, constraints, { maxBoxes: CERTIFY_BOXES });
-    if (!cert) return null;
+    if (!cert) {
+      const how = signFactFromGivens(l, rel, r, constraints, literalsOfFile(this.pf));
+      return how ? { verdict: 'certified', how } : null;
+    }
     if ('method' in cert) return { verdict: 'certified', how: cert.method };
     const breach = this.confirmBreach(sample, cert.point, lhs, rel, rhs);
     return breach && { breach, how: 'interval branch and bound found a point of the domain that breaks the step; sampling had missed it' };

@@ -11,7 +11,7 @@ import { q, qAdd, qMul, type Q } from '../numeric/rational.ts';
 
 
 /** A polynomial: monomial key ("x^2*y") → coefficient. */
-type Poly = Map<string, Q>;
+export type Poly = Map<string, Q>;
 const ONE_KEY = '';
 
 function monoMul(a: string, b: string): string {
@@ -26,7 +26,7 @@ function monoMul(a: string, b: string): string {
   return [...pow.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([s, k]) => `${s}^${k}`).join('*');
 }
 
-function add(a: Poly, b: Poly, sign = 1n): Poly {
+export function add(a: Poly, b: Poly, sign = 1n): Poly {
   const out = new Map(a);
   for (const [k, c] of b) {
     const v = qAdd(out.get(k) ?? q(0n), { n: sign * c.n, d: c.d });
@@ -38,7 +38,7 @@ function add(a: Poly, b: Poly, sign = 1n): Poly {
 /** Too many terms: give up rather than grind (the step is then sampled). */
 const MAX_TERMS = 4000;
 
-function mul(a: Poly, b: Poly): Poly {
+export function mul(a: Poly, b: Poly): Poly {
   let out: Poly = new Map();
   for (const [ka, ca] of a) for (const [kb, cb] of b) out = add(out, new Map([[monoMul(ka, kb), qMul(ca, cb)]]));
   if (out.size > MAX_TERMS) throw new Error('too large');
@@ -49,7 +49,7 @@ const constant = (c: Q): Poly => (c.n === 0n ? new Map() : new Map([[ONE_KEY, c]
 const variable = (name: string): Poly => new Map([[`${name}^1`, q(1n)]]);
 
 /** p/q */
-interface Rational { p: Poly; q: Poly }
+export interface Rational { p: Poly; q: Poly }
 
 /** An exact rational from a decimal literal ("0.25" → 1/4, "1e-3" → 1/1000). */
 function exactConstant(text: string): Q | null {
@@ -185,5 +185,24 @@ export function isIdenticallyZero(node: MathNode, literals: Literals = new Map()
     return toRational(node, atom, literals).p.size === 0;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The expression as p/q over the rationals, its opaque terms keyed in `keys`
+ * (shared between calls, so equal texts are the same indeterminate); null
+ * when it cannot be brought to that form (too large, a division by 0).
+ */
+export function rationalOf(node: MathNode, keys: Map<string, string>, literals: Literals = new Map()): Rational | null {
+  const atom = (m: MathNode, key?: string) => {
+    const text = key ?? m.toString();
+    let k = keys.get(text);
+    if (!k) { k = `[${keys.size}]`; keys.set(text, k); }
+    return k;
+  };
+  try {
+    return toRational(node, atom, literals);
+  } catch {
+    return null;
   }
 }

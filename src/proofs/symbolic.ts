@@ -135,7 +135,7 @@ export function pinnedByGivens(constraints: readonly MathNode[]): Map<string, Ma
 const fileLiterals = new WeakMap<ProofFile, Literals>();
 
 /** The exact literals of every expression of the file (polynomial.ts `Literals`). */
-function literalsOfFile(pf: ProofFile): Literals {
+export function literalsOfFile(pf: ProofFile): Literals {
   let l = fileLiterals.get(pf);
   if (!l) {
     l = literalsOf([
