@@ -15,7 +15,9 @@ import { ProofError } from './parse.ts';
 import { checkNames } from './names.ts';
 import { planOf, drawArb, assignmentOf, type Plan, type Draw, type Sampled, type Rejection } from './sample.ts';
 import { magnitudeNode, oracleMagnitudes, type MagnitudeContext, size, allFinite, holds, equalWithin, shapeOf } from './tolerance.ts';
-import { provedEqual, expand } from './symbolic.ts';
+import { provedEqual, expand, pinnedByGivens, literalsOfFile } from './symbolic.ts';
+import { signFactFromGivens } from './sign-facts.ts';
+import type { Kind } from './inner-products.ts';
 import { certifyScalarStep } from './certify.ts';
 import { tightChoices } from './witness.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
@@ -309,11 +311,12 @@ export class FileChecker {
   private prove(lhs: Expr, rel: Rel, rhs: Expr): { verdict: 'proved' | 'certified'; how: string } | { breach: Counterexample; how: string } | null {
     const sample = this.firstAccepted();
     if (!sample) return null;
-    const isScalar = (node: MathNode) => {
+    const kindOf = (node: MathNode): Kind => {
       try {
-        return typeof sample.ev.evaluate({ source: node.toString(), node, line: lhs.line }) === 'number';
+        const v = sample.ev.evaluate({ source: node.toString(), node, line: lhs.line });
+        return typeof v === 'number' ? 'scalar' : Array.isArray(v) && v.every((x) => typeof x === 'number') ? 'vector' : 'other';
       } catch {
-        return false;
+        return 'other';
       }
     };
     const scalars = new Set([...this.pf.names.reals, ...this.pf.names.integers]);
@@ -326,7 +329,7 @@ export class FileChecker {
         const c = certifyScalarStep(a, '>', ZERO, variables, constraints, { maxBoxes: SIDE_CONDITION_BOXES });
         return !!c && 'method' in c;
       };
-      const how = provedEqual(lhs.node, rhs.node, this.pf, isScalar, positive);
+      const how = provedEqual(lhs.node, rhs.node, this.pf, kindOf, positive, pinnedByGivens(constraints));
       return how ? { verdict: 'proved', how } : null;
     }
     const l = expand(lhs.node, this.pf), r = expand(rhs.node, this.pf);
@@ -341,7 +344,10 @@ export class FileChecker {
     }
     if (!onlyScalars) return null;
     const cert = certifyScalarStep(l, rel, r, variables, constraints, { maxBoxes: CERTIFY_BOXES });
-    if (!cert) return null;
+    if (!cert) {
+      const how = signFactFromGivens(l, rel, r, constraints, literalsOfFile(this.pf));
+      return how ? { verdict: 'certified', how } : null;
+    }
     if ('method' in cert) return { verdict: 'certified', how: cert.method };
     const breach = this.confirmBreach(sample, cert.point, lhs, rel, rhs);
     return breach && { breach, how: 'interval branch and bound found a point of the domain that breaks the step; sampling had missed it' };

@@ -11,7 +11,7 @@ import { q, qAdd, qMul, type Q } from '../numeric/rational.ts';
 
 
 /** A polynomial: monomial key ("x^2*y") → coefficient. */
-type Poly = Map<string, Q>;
+export type Poly = Map<string, Q>;
 const ONE_KEY = '';
 
 function monoMul(a: string, b: string): string {
@@ -26,7 +26,7 @@ function monoMul(a: string, b: string): string {
   return [...pow.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([s, k]) => `${s}^${k}`).join('*');
 }
 
-function add(a: Poly, b: Poly, sign = 1n): Poly {
+export function add(a: Poly, b: Poly, sign = 1n): Poly {
   const out = new Map(a);
   for (const [k, c] of b) {
     const v = qAdd(out.get(k) ?? q(0n), { n: sign * c.n, d: c.d });
@@ -38,7 +38,7 @@ function add(a: Poly, b: Poly, sign = 1n): Poly {
 /** Too many terms: give up rather than grind (the step is then sampled). */
 const MAX_TERMS = 4000;
 
-function mul(a: Poly, b: Poly): Poly {
+export function mul(a: Poly, b: Poly): Poly {
   let out: Poly = new Map();
   for (const [ka, ca] of a) for (const [kb, cb] of b) out = add(out, new Map([[monoMul(ka, kb), qMul(ca, cb)]]));
   if (out.size > MAX_TERMS) throw new Error('too large');
@@ -49,7 +49,7 @@ const constant = (c: Q): Poly => (c.n === 0n ? new Map() : new Map([[ONE_KEY, c]
 const variable = (name: string): Poly => new Map([[`${name}^1`, q(1n)]]);
 
 /** p/q */
-interface Rational { p: Poly; q: Poly }
+export interface Rational { p: Poly; q: Poly }
 
 /** An exact rational from a decimal literal ("0.25" → 1/4, "1e-3" → 1/1000). */
 function exactConstant(text: string): Q | null {
@@ -65,6 +65,46 @@ function exactConstant(text: string): Q | null {
 
 const MAX_POWER = 24;
 
+/**
+ * The exact literals of a file by their float64 value: mathjs reads every
+ * number as a float64, so 3848545964488417706688986990477369 arrives as
+ * 3.848545964488418e+33; the table gives back the digits written (null when
+ * two different literals round to the same float64).
+ */
+export type Literals = ReadonlyMap<number, string | null>;
+
+/** Every numeric literal of `texts`, by its float64 value. */
+export function literalsOf(texts: readonly string[]): Map<number, string | null> {
+  const out = new Map<number, string | null>();
+  for (const t of texts) {
+    for (const m of t.matchAll(/(?<![\w.])(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(?![\w.])/g)) {
+      const v = Number(m[1]);
+      const had = out.get(v);
+      if (had === undefined) out.set(v, m[1]);
+      else if (had !== null && !sameExact(had, m[1])) out.set(v, null);
+    }
+  }
+  return out;
+}
+
+const sameExact = (a: string, b: string) => { const x = exactConstant(a), y = exactConstant(b); return !!x && !!y && x.n * y.d === y.n * x.d; };
+
+/**
+ * The exact decimal a float64 constant stands for: the literal written in the
+ * file when there is one; else its shortest text when that has at most 15
+ * significant digits (then it is what was written or computed exactly, such
+ * as 0.5 or 1/4 folded); else null (it may have been rounded).
+ */
+let unique = 0;
+function literalText(v: number, literals: Literals): string | null {
+  if (!Number.isFinite(v) || v < 0) return null;
+  const written = literals.get(v);
+  if (written !== undefined) return written;
+  const text = String(v);
+  const digits = text.replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '');
+  return digits.length <= 15 ? text : null;
+}
+
 /** A text that equal rational functions share when their denominators are constants (enough for exp's arguments). */
 function canonicalText(r: Rational): string {
   let { p, q: den } = r;
@@ -74,18 +114,20 @@ function canonicalText(r: Rational): string {
   return `${text(p)} | ${text(den)}`;
 }
 
-function toRational(node: MathNode, atom: (n: MathNode, key?: string) => string): Rational {
+function toRational(node: MathNode, atom: (n: MathNode, key?: string) => string, literals: Literals): Rational {
   const n = node as unknown as { type: string; fn: string; args: MathNode[]; content: MathNode; value: unknown; name: string };
   const one = constant(q(1n));
   switch (node.type) {
-    case 'ParenthesisNode': return toRational(n.content, atom);
+    case 'ParenthesisNode': return toRational(n.content, atom, literals);
     case 'ConstantNode': {
-      const c = exactConstant(String(n.value));
-      return c ? { p: constant(c), q: one } : { p: variable(atom(node)), q: one };
+      const text = literalText(Number(n.value), literals);
+      const c = text === null ? null : exactConstant(text);
+      // an unreadable constant is an indeterminate of its own, so it cancels with nothing
+      return c ? { p: constant(c), q: one } : { p: variable(atom(node, `constant ${unique++}`)), q: one };
     }
     case 'SymbolNode': return { p: variable(n.name), q: one };
     case 'OperatorNode': {
-      const [a, b] = n.args.map((x) => () => toRational(x, atom));
+      const [a, b] = n.args.map((x) => () => toRational(x, atom, literals));
       switch (n.fn) {
         case 'unaryPlus': return a();
         case 'unaryMinus': { const r = a(); return { p: add(new Map(), r.p, -1n), q: r.q }; }
@@ -116,7 +158,7 @@ function toRational(node: MathNode, atom: (n: MathNode, key?: string) => string)
       // exp(A) is the same indeterminate for every A with the same normal form; exp(0) = 1
       const f = node as unknown as { fn: { name: string }; args: MathNode[] };
       if (f.fn?.name === 'exp' && f.args.length === 1) {
-        const r = toRational(f.args[0], atom);
+        const r = toRational(f.args[0], atom, literals);
         if (r.p.size === 0) return { p: one, q: one };
         return { p: variable(atom(node, `exp(${canonicalText(r)})`)), q: one };
       }
@@ -131,7 +173,7 @@ function toRational(node: MathNode, atom: (n: MathNode, key?: string) => string)
  * symbols and opaque terms. Opaque terms are keyed by their text, so equal
  * texts are the same indeterminate. False when undecided (too large).
  */
-export function isIdenticallyZero(node: MathNode): boolean {
+export function isIdenticallyZero(node: MathNode, literals: Literals = new Map()): boolean {
   const keys = new Map<string, string>();
   const atom = (m: MathNode, key?: string) => {
     const text = key ?? m.toString();
@@ -140,8 +182,27 @@ export function isIdenticallyZero(node: MathNode): boolean {
     return k;
   };
   try {
-    return toRational(node, atom).p.size === 0;
+    return toRational(node, atom, literals).p.size === 0;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The expression as p/q over the rationals, its opaque terms keyed in `keys`
+ * (shared between calls, so equal texts are the same indeterminate); null
+ * when it cannot be brought to that form (too large, a division by 0).
+ */
+export function rationalOf(node: MathNode, keys: Map<string, string>, literals: Literals = new Map()): Rational | null {
+  const atom = (m: MathNode, key?: string) => {
+    const text = key ?? m.toString();
+    let k = keys.get(text);
+    if (!k) { k = `[${keys.size}]`; keys.set(text, k); }
+    return k;
+  };
+  try {
+    return toRational(node, atom, literals);
+  } catch {
+    return null;
   }
 }

@@ -9,9 +9,11 @@
 import type { MathNode } from 'mathjs';
 import { math } from './evaluate.ts';
 import type { ProofFile } from './parse.ts';
-import { isIdenticallyZero } from './polynomial.ts';
+import { comparisons } from '../language/domain.ts';
+import { isIdenticallyZero, literalsOf, type Literals } from './polynomial.ts';
 import { derivativeOf, type DerivativeMath } from './derivative.ts';
 import { expLogNormalForm } from './exponentials.ts';
+import { expandInnerProducts, type Kind } from './inner-products.ts';
 
 const DIFFERENTIATION: DerivativeMath = { derivative: math.derivative, ConstantNode: math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
 
@@ -57,12 +59,13 @@ function hasCall(node: MathNode, pred: (name: string) => boolean): boolean {
 /** Opaque calls → symbols (same text, same symbol); returns the atoms so the caller can check they are scalars. */
 function atomise(node: MathNode): { node: MathNode; atoms: Map<string, MathNode> } {
   const atoms = new Map<string, MathNode>();
+  const byText = new Map<string, string>();
   const out = node.transform((n) => {
     if (n.type !== 'FunctionNode' || ELEMENTARY.has(callee(n))) return n;
     const key = n.toString();
-    let sym = [...atoms.entries()].find(([, v]) => v.toString() === key)?.[0];
+    let sym = byText.get(key);
     // a name no file can use (identifiers have no spaces)
-    if (!sym) { sym = `atom ${atoms.size}`; atoms.set(sym, n); }
+    if (!sym) { sym = `atom ${atoms.size}`; atoms.set(sym, n); byText.set(key, sym); }
     return new math.SymbolNode(sym);
   });
   return { node: out, atoms };
@@ -75,28 +78,73 @@ const isZero = (n: MathNode) => n.type === 'ConstantNode' && Number((n as unknow
  * opaque call is scalar-valued (the caller evaluates it at a sample); a
  * vector or matrix anywhere means no symbolic attempt.
  */
-export function provedEqual(lhs: MathNode, rhs: MathNode, pf: ProofFile, isScalar: (node: MathNode) => boolean, positive: (a: MathNode) => boolean = () => false): string | null {
+export function provedEqual(lhs: MathNode, rhs: MathNode, pf: ProofFile, kindOf: (node: MathNode) => Kind, positive: (a: MathNode) => boolean = () => false, pinned: ReadonlyMap<string, MathNode> = new Map()): string | null {
+  const isScalar = (n: MathNode) => kindOf(n) === 'scalar';
   let difference: MathNode;
   try {
     difference = new math.OperatorNode('-', 'subtract', [new math.ParenthesisNode(expand(lhs, pf)), new math.ParenthesisNode(expand(rhs, pf))]);
   } catch {
     return null;
   }
-  const { node, atoms } = atomise(difference);
+  if (pinned.size) difference = difference.transform((n) => (n.type === 'SymbolNode' && pinned.has(nameOf(n)) ? pinned.get(nameOf(n))! : n));
+  // dot and ‖·‖² of linear combinations written over the atoms' inner products (bilinearity)
+  const gram = expandInnerProducts(difference, kindOf);
+  const { node, atoms } = atomise(gram);
   for (const a of atoms.values()) if (!isScalar(a)) return null;
   const symbols = new Set<string>();
   node.traverse((n, path, parent) => { if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn')) symbols.add(nameOf(n)); });
   for (const s of symbols) if (!atoms.has(s) && !isScalar(new math.SymbolNode(s))) return null;
+  // the exact normal form first: it is bounded (MAX_TERMS) where simplify's rewriting grows
+  // faster than the tree (minutes on a three-step performance-estimation identity)
+  const literals = literalsOfFile(pf);
+  if (isIdenticallyZero(node, literals)) return gram === difference ? 'the difference of the two sides is the zero rational function (exact polynomial arithmetic)' : 'the difference of the two sides is the zero rational function once inner products are expanded bilinearly (exact polynomial arithmetic)';
   try {
     if (isZero(math.simplify(node))) return 'the difference of the two sides simplifies to 0 (mathjs simplify)';
-  } catch { /* fall through to the exact normal form */ }
-  if (isIdenticallyZero(node)) return 'the difference of the two sides is the zero rational function (exact polynomial arithmetic)';
+  } catch { /* fall through to the laws */ }
   let lawful: MathNode;
   try {
     lawful = expLogNormalForm(node, positive);
   } catch {
     return null;
   }
-  if (isIdenticallyZero(lawful)) return 'the difference is 0 by the power and exp/log laws (their positivity conditions shown over the givens by interval arithmetic) and exact polynomial arithmetic';
+  if (isIdenticallyZero(lawful, literals)) return 'the difference is 0 by the power and exp/log laws (their positivity conditions shown over the givens by interval arithmetic) and exact polynomial arithmetic';
   return null;
+}
+
+/**
+ * Scalars the givens pin to one value: `c <= x <= c` (or `x >= c`, `x <= c`)
+ * with the same literal c on both sides. Only literals, so the value
+ * substituted is exactly the one written.
+ */
+export function pinnedByGivens(constraints: readonly MathNode[]): Map<string, MathNode> {
+  const lo = new Map<string, string>(), hi = new Map<string, string>();
+  const literal = (n: MathNode) => (n.type === 'ConstantNode' ? String((n as unknown as { value: unknown }).value) : null);
+  for (const c of constraints) {
+    for (const { a, op, b } of comparisons(c)) {
+      if (op !== 'smallerEq' && op !== 'largerEq') continue;
+      const [x, k, upper] = a.type === 'SymbolNode' ? [nameOf(a), literal(b), op === 'smallerEq'] : b.type === 'SymbolNode' ? [nameOf(b), literal(a), op === 'largerEq'] : [null, null, false];
+      if (x === null || k === null) continue;
+      (upper ? hi : lo).set(x, k);
+    }
+  }
+  const out = new Map<string, MathNode>();
+  for (const [x, k] of lo) if (hi.get(x) === k && Number.isFinite(Number(k))) out.set(x, new math.ConstantNode(Number(k)) as MathNode);
+  return out;
+}
+
+const fileLiterals = new WeakMap<ProofFile, Literals>();
+
+/** The exact literals of every expression of the file (polynomial.ts `Literals`). */
+export function literalsOfFile(pf: ProofFile): Literals {
+  let l = fileLiterals.get(pf);
+  if (!l) {
+    l = literalsOf([
+      ...pf.given.map((g) => g.source),
+      ...pf.define.flatMap((d) => (d.kind === 'value' ? [d.expr.source] : [...d.bases.map((b) => b.expr.source), d.step?.expr.source ?? ''])),
+      ...pf.chains.flatMap((c) => [c.first.source, ...c.steps.map((s) => s.expr.source)]),
+      pf.claim?.source ?? '',
+    ]);
+    fileLiterals.set(pf, l);
+  }
+  return l;
 }
