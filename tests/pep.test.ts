@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinMethod } from '../src/methods/builtins.ts';
 import { linearForm } from '../src/methods/linear.ts';
 import { runPep } from '../src/pep/run.ts';
-import { solvePep } from '../src/pep/solve.ts';
+import { evaluate, solvePep } from '../src/pep/solve.ts';
 import { theoremPep } from '../src/pep/theorem.ts';
 import { THEOREMS } from '../src/theorems/index.ts';
 
@@ -277,6 +277,19 @@ describe('solvers and sizes', () => {
       expect(a.tau).toBeGreaterThanOrEqual(lo * (1 - 1e-7));
       expect(a.tau).toBeLessThanOrEqual(hi * (1 + 1e-7));
     }
+  });
+  it('N = 50 works for OGM (a degenerate subset face: its smallest point keeps every left-out inequality)', async () => {
+    const r = await runPep({ target: 'ogm', steps: 50 });
+    expect(r.status).toBe('success');
+    let theta = 1;
+    for (let k = 0; k < 50; k++) theta = (1 + Math.sqrt(1 + (k + 1 === 50 ? 8 : 4) * theta * theta)) / 2;
+    // Kim–Fessler's L R²/(2θ_N²), to the accuracy the verdicts use (1e-6 relative plus ten times the solver's gap):
+    // csdp's gap is relative to 1 + |objective|, so at τ ≈ 3.5e-4 it is an absolute accuracy of about 1e-9.
+    const exact = 1 / (2 * theta * theta);
+    expect(Math.abs(r.tau! - exact)).toBeLessThanOrEqual(1e-6 * exact + 10 * r.gap!);
+    // the worst Gram matrix returned satisfies every interpolation inequality, not only the solved subset
+    const worst = Math.max(...r.result.model.constraints.map((c) => evaluate(c.expr, r.result)));
+    expect(worst).toBeLessThanOrEqual(1e-9);
   });
   it('N = 50 works (gradient descent, 1/(4N + 2))', async () => {
     const tau = await tauOf('gd', 50);
