@@ -93,8 +93,10 @@ const GENERATE_ABOVE = 150;
  * subset that satisfies every constraint is feasible for the full problem, so
  * it attains that value; the left-out constraints get multiplier 0. It makes
  * N = 50 of gradient descent a problem of ~200 constraints instead of 2,650.
- * When the subset's worst case is unbounded, or rounds do not settle, we
- * solve the full problem.
+ * When the subset's solution breaks left-out constraints, its optimal face is
+ * searched for a point that keeps them (solveFace) before any is added. When
+ * the subset's worst case is unbounded, or rounds do not settle, we solve the
+ * full problem.
  */
 export async function solvePep(spec: PepSpec, opts: SolveOptions = {}): Promise<PepResult> {
   const model = buildPep(spec);
