@@ -17,6 +17,8 @@ import { runPep } from '../src/pep/run.ts';
 import { evaluate, solvePep } from '../src/pep/solve.ts';
 import { theoremPep } from '../src/pep/theorem.ts';
 import { THEOREMS } from '../src/theorems/index.ts';
+import { pepSection, runPepSection } from '../src/report/pep.ts';
+import { reportCommand } from '../src/cli/report.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/boundlab.mjs');
@@ -259,6 +261,23 @@ Planted: ten per cent below the exact worst case.
     expect(cli(['pep', 'gd']).err).toMatch(/--steps/);
     expect(cli(['pep', 'gd', '--steps', '2', '--class', 'pl']).err).toMatch(/--class takes one of/);
     expect(cli(['pep', 'gd', '--steps', '101']).code).toBe(2);
+  });
+});
+
+describe('the report section', () => {
+  it('without csdp it says so and solves nothing (the default report goes on); the target pep exits 2', async () => {
+    const before = process.env.BOUNDLAB_CSDP;
+    process.env.BOUNDLAB_CSDP = join(tmpdir(), 'no-csdp-here');
+    try {
+      const s = await runPepSection();
+      expect(s.rows).toEqual([]);
+      expect(s.missing).toMatch(/apt-get install coinor-csdp/);
+      expect(pepSection(s)).toMatch(/Not run: the SDP solver csdp is not installed/);
+      await expect(reportCommand(['pep', '--out', join(tmpdir(), 'never-pep')])).rejects.toThrow(/coinor-csdp/);
+    } finally {
+      if (before === undefined) delete process.env.BOUNDLAB_CSDP;
+      else process.env.BOUNDLAB_CSDP = before;
+    }
   });
 });
 

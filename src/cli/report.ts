@@ -17,6 +17,7 @@ import { exportReport, type ExportResult } from '../report/export.ts';
 import { changesSince, readRecord, reportRecord, type ReportRecord } from '../report/since.ts';
 import { runRelaxations } from '../report/relaxations.ts';
 import { runPepSection } from '../report/pep.ts';
+import { requireSolver } from '../pep/solver.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
 import { runJobs } from '../report/pool.ts';
 import { checkWritable, removeOnSignal, writeAtomically } from '../report/write.ts';
@@ -45,7 +46,7 @@ const OPTIONS: OptionSpec[] = [
 
 export const REPORT_HELP = helpText(
   'boundlab report [TARGET...] [--out DIR] [--pdf] [--export DIR2] [--title TEXT] [--notes FILE.md] [--since FILE.json] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
-  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check but the slow ones (' + LAWS.filter((l) => !l.inDefaultReport).map((l) => l.id).join(', ') + ': name them). The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml; each stored counterexample\nreplayed, unless --fast) of the theorems reported and a short tightness search on the tight ones among them.\nThe target pep adds the worst cases by performance estimation (every catalogue theorem PEP\ncovers: τ against its bound, τ and the bound against the step size, a proof from the\ncertificate; csdp needed), left out of the default report for its time.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
+  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check but the slow ones (' + LAWS.filter((l) => !l.inDefaultReport).map((l) => l.id).join(', ') + ': name them). The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml; each stored counterexample\nreplayed, unless --fast) of the theorems reported and a short tightness search on the tight ones among them.\nA section gives the worst cases by performance estimation (every catalogue theorem PEP\ncovers: τ against its bound, τ and the bound against the step size, a proof from the\ncertificate; csdp needed): in the default report, and with targets when pep is one of them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
   OPTIONS,
 );
 
@@ -74,6 +75,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const previous = options.since === undefined ? undefined : previousRecord(options.since as string, limits.bytes);
   // Before the long run: a missing Chromium is known now.
   const chromium = options.pdf ? findChromium() : undefined;
+  // the target pep needs csdp: known now (the default report says in its section that it is missing)
+  if (withPep) requireSolver('csdp');
   if (options.pdf && !chromium) throw new UsageError(NO_CHROMIUM);
   const passed = Object.fromEntries(['instances', 'steps', 'samples'].flatMap((k) => (options[k] === undefined ? [] : [[k, options[k] as number]])));
   const { seed, ...check } = checkOptions(options, limits);
@@ -92,7 +95,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const relaxationsWork = !ids || ids.length ? runRelaxations(ids, settings.seed, options.fast === true) : Promise.resolve(undefined);
   // a failure there is raised at its await below, not as an unhandled rejection while the pool runs
   relaxationsWork.catch(() => {});
-  const pepWork = withPep ? runPepSection() : Promise.resolve(undefined);
+  // in the default report too (about 1.3 s of CPU); a named target shows it only with `pep`
+  const pepWork = withPep || !positional.length ? runPepSection() : Promise.resolve(undefined);
   pepWork.catch(() => {});
   const outcomes = await pool;
   const relaxations = await relaxationsWork;
