@@ -14,9 +14,11 @@ import { describe, expect, it } from 'vitest';
 import { builtinMethod } from '../src/methods/builtins.ts';
 import { linearForm } from '../src/methods/linear.ts';
 import { runPep } from '../src/pep/run.ts';
-import { solvePep } from '../src/pep/solve.ts';
+import { evaluate, solvePep } from '../src/pep/solve.ts';
 import { theoremPep } from '../src/pep/theorem.ts';
 import { THEOREMS } from '../src/theorems/index.ts';
+import { pepSection, runPepSection } from '../src/report/pep.ts';
+import { reportCommand } from '../src/cli/report.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/boundlab.mjs');
@@ -79,6 +81,82 @@ describe('closed forms', () => {
     const tau = await tauOf('heavy-ball', 2, { mu: 0.1, gamma: 0.5, beta: 'sqrt((1 - gamma*mu)*(1 - L*gamma))' },
       { cls: 'smooth-strongly-convex', measure: 'f-gap', init: 'f-gap' });
     expect(rel(tau, 0.753493018)).toBeLessThan(1e-6);
+  });
+});
+
+describe('composite f + h and the proximal point method (h closed convex, through prox)', () => {
+  // PESTO's example A_ProximalPointMethod ("the result should be (and is) 1/(4*N*gam)" for ‖x_0 − x*‖ ≤ 1), from
+  // Taylor–Hendrickx–Glineur 2017, "Exact worst-case performance of first-order methods for composite convex
+  // optimization" (SIAM J. Optim.): N proximal steps of size γ on closed convex h give h(x_N) − h* ≤ R²/(4γN), attained.
+  for (const [N, gamma, R] of [[3, 1, 1], [5, 0.5, 2], [1, 2, 1]]) {
+    it(`proximal point N = ${N}, γ = ${gamma}, R = ${R}: R²/(4γN)`, async () => {
+      const tau = await tauOf('proximal-point', N, { gamma, R });
+      expect(rel(tau, (R * R) / (4 * gamma * N))).toBeLessThan(1e-6);
+    });
+  }
+  // PEPit's wc_proximal_gradient (from Taylor–Hendrickx–Glineur 2018, JOTA, Thm 3.1): proximal gradient with step γ
+  // on f μ-strongly convex and L-smooth plus h closed convex: ‖x_N − x*‖² ≤ max((1 − Lγ)², (1 − μγ)²)^N R², tight;
+  // its docstring's run (L = 1, μ = 0.1, γ = 1, n = 2) reports 0.6561 with MOSEK.
+  for (const [N, gamma, mu] of [[2, 1, 0.1], [3, 1.5, 0.2], [4, 0.5, 0.3]]) {
+    it(`proximal gradient, strongly convex, N = ${N}, γ = ${gamma}, μ = ${mu}: max((1 − Lγ)², (1 − μγ)²)^N`, async () => {
+      const tau = await tauOf('proximal-gd', N, { mu, gamma }, { cls: 'smooth-strongly-convex', measure: 'dist2' });
+      expect(rel(tau, Math.max((1 - gamma) ** 2, (1 - mu * gamma) ** 2) ** N)).toBeLessThan(1e-6);
+    });
+  }
+  // Beck–Teboulle 2009, Thm 3.1 (ISTA, step 1/L): F(x_N) − F* ≤ L R²/(2N); Thm 4.4 (FISTA): ≤ 2L R²/(N + 1)².
+  // Upper bounds, not worst cases: PEP's τ must lie below them.
+  for (const N of [2, 5]) {
+    it(`proximal gradient and FISTA N = ${N}, γ = 1/L: below Beck–Teboulle's bounds`, async () => {
+      expect(await tauOf('proximal-gd', N, { L: 2 })).toBeLessThanOrEqual((2 / (2 * N)) * (1 + 1e-6));
+      expect(await tauOf('fista', N, { L: 2 })).toBeLessThanOrEqual((2 * 2 / (N + 1) ** 2) * (1 + 1e-6));
+    });
+  }
+  // A theorem file whose method uses prox: the fast proximal gradient method with momentum k/(k + 3) (FPGM1).
+  // PEPit's wc_accelerated_proximal_gradient calls 2L/(N² + 5N + 2) its tight (empirical) worst case, from
+  // Taylor–Hendrickx–Glineur 2017 (SIAM J. Optim.), §4.2, Table 1; its docstring's run (L = 1, n = 4) gives 0.0526316.
+  const dir = mkdtempSync(join(tmpdir(), 'pep-composite-'));
+  const fpgm = (factor: string) => `---
+title: Fast proximal gradient (FPGM1)${factor === '1' ? '' : ', planted too strong'}
+given:
+  - f: R^d -> R, convex, L-smooth
+  - lam >= 0
+nonsmooth:
+  h: l1(lam)
+method:
+  "x(0)": x0
+  "y(0)": x0
+  "x(k+1)": prox(h, 1 / L, y(k) - 1 / L * grad(f, y(k)))
+  "y(k+1)": x(k+1) + k / (k + 3) * (x(k+1) - x(k))
+bound: f_t - fstar <= ${factor} * 2 * L * R^2 / (t^2 + 5 * t + 2)
+from: 1
+---
+FPGM1 on F = f + lam·‖x‖₁.
+`;
+  const exact = join(dir, 'fpgm.md'), planted = join(dir, 'fpgm-planted.md');
+  writeFileSync(exact, fpgm('1'));
+  writeFileSync(planted, fpgm('0.9'));
+  for (const [N, L] of [[1, 1], [2, 2], [4, 1]]) {
+    it(`a theorem file with prox (FPGM1) N = ${N}, L = ${L}: τ = 2L R²/(N² + 5N + 2)`, async () => {
+      const r = await runPep({ target: exact, steps: N, set: { L, lam: 0.1 } });
+      expect(r.status).toBe('success');
+      expect(rel(r.tau!, (2 * L) / (N * N + 5 * N + 2))).toBeLessThan(1e-6);
+      // h is declared l1 but PEP takes every closed convex h: τ = bound is `valid`, never `tight`
+      expect(r.verdict).toBe('valid');
+    });
+  }
+  it('a too-strong bound on a composite file is `inconclusive`, not `violated` (PEP\'s h class is larger than l1)', async () => {
+    const r = await runPep({ target: planted, steps: 3, set: { lam: 0.1 } });
+    expect(r.ratio!).toBeGreaterThan(1.1);
+    expect(r.verdict).toBe('inconclusive');
+  });
+  it('composite problems outside the model are refused with the reason', async () => {
+    await expect(runPep({ target: 'proximal-gd', steps: 2, cls: 'lipschitz-convex' })).rejects.toThrow(/composite.*smooth-convex or smooth-strongly-convex/);
+    await expect(runPep({ target: 'fista', steps: 2, measure: 'grad-norm2' })).rejects.toThrow(/composite.*f-gap.*dist2/);
+    await expect(runPep({ target: 'proximal-point', steps: 2, init: 'f-gap' })).rejects.toThrow(/initial condition dist2/);
+    await expect(runPep({ target: 'gd', steps: 2, cls: 'convex' })).rejects.toThrow(/only through prox/);
+    const r = cli(['pep', 'proximal-gd', '--steps', '2', '--proof', join(dir, 'p.md')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/without prox/);
   });
 });
 
@@ -186,6 +264,23 @@ Planted: ten per cent below the exact worst case.
   });
 });
 
+describe('the report section', () => {
+  it('without csdp it says so and solves nothing (the default report goes on); the target pep exits 2', async () => {
+    const before = process.env.BOUNDLAB_CSDP;
+    process.env.BOUNDLAB_CSDP = join(tmpdir(), 'no-csdp-here');
+    try {
+      const s = await runPepSection();
+      expect(s.rows).toEqual([]);
+      expect(s.missing).toMatch(/apt-get install coinor-csdp/);
+      expect(pepSection(s)).toMatch(/Not run: the SDP solver csdp is not installed/);
+      await expect(reportCommand(['pep', '--out', join(tmpdir(), 'never-pep')])).rejects.toThrow(/coinor-csdp/);
+    } finally {
+      if (before === undefined) delete process.env.BOUNDLAB_CSDP;
+      else process.env.BOUNDLAB_CSDP = before;
+    }
+  });
+});
+
 describe('solvers and sizes', () => {
   it('csdp and sdpa agree', async () => {
     for (const [N, cls, mu] of [[3, 'smooth-convex', 0], [2, 'smooth-strongly-convex', 0.1]] as const) {
@@ -201,6 +296,19 @@ describe('solvers and sizes', () => {
       expect(a.tau).toBeGreaterThanOrEqual(lo * (1 - 1e-7));
       expect(a.tau).toBeLessThanOrEqual(hi * (1 + 1e-7));
     }
+  });
+  it('N = 50 works for OGM (a degenerate subset face: its smallest point keeps every left-out inequality)', async () => {
+    const r = await runPep({ target: 'ogm', steps: 50 });
+    expect(r.status).toBe('success');
+    let theta = 1;
+    for (let k = 0; k < 50; k++) theta = (1 + Math.sqrt(1 + (k + 1 === 50 ? 8 : 4) * theta * theta)) / 2;
+    // Kim–Fessler's L R²/(2θ_N²), to the accuracy the verdicts use (1e-6 relative plus ten times the solver's gap):
+    // csdp's gap is relative to 1 + |objective|, so at τ ≈ 3.5e-4 it is an absolute accuracy of about 1e-9.
+    const exact = 1 / (2 * theta * theta);
+    expect(Math.abs(r.tau! - exact)).toBeLessThanOrEqual(1e-6 * exact + 10 * r.gap!);
+    // the worst Gram matrix returned satisfies every interpolation inequality, not only the solved subset
+    const worst = Math.max(...r.result.model.constraints.map((c) => evaluate(c.expr, r.result)));
+    expect(worst).toBeLessThanOrEqual(1e-9);
   });
   it('N = 50 works (gradient descent, 1/(4N + 2))', async () => {
     const tau = await tauOf('gd', 50);

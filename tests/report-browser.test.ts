@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { reportCommand } from '../src/cli/report.ts';
 import { CHROMIUM_FLAGS } from '../src/report/pdf.ts';
+import { PEP_REPORT_POINTS, pepTheoremIds } from '../src/report/pep.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -26,7 +27,7 @@ describe('report in a browser', () => {
     try {
       const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       try {
-        expect(await reportCommand(['gd-strongly-convex', 'proofs/pl-one-step.md', '--instances', '4', '--steps', '20', '--out', out])).toBe(0);
+        expect(await reportCommand(['gd-strongly-convex', 'proofs/pl-one-step.md', 'pep', '--instances', '4', '--steps', '20', '--out', out])).toBe(0);
       } finally {
         spy.mockRestore();
       }
@@ -53,6 +54,21 @@ describe('report in a browser', () => {
       const plots = await tab.locator('figure.plot figure > svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
       expect(plots.length).toBeGreaterThan(0);
       for (const w of plots) expect(w).toBeGreaterThan(100);
+
+      // The performance estimation section (the target pep): a row per theorem PEP covers, the tight
+      // theorems tight, a sweep plot drawn for each swept one, and the generated proof behind its summary.
+      await tab.click('nav.contents a[href="#pep"]');
+      expect(await tab.locator('h2#pep').isVisible()).toBe(true);
+      expect(await tab.locator('table.pep tbody tr').count()).toBe(pepTheoremIds().length);
+      expect(await tab.locator('table.pep tbody tr:has(code:text-is("gd-convex-tight")) .verdict').textContent()).toBe('tight');
+      expect(await tab.locator('table.pep .error').count()).toBe(0);
+      const sweeps = await tab.locator('figure[id^="pep-sweep-"] figure > svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+      expect(sweeps.length).toBe(Object.values(PEP_REPORT_POINTS).filter((p) => p.sweep).length);
+      for (const w of sweeps) expect(w).toBeGreaterThan(100);
+      const proof = tab.locator('details.pep-proof');
+      expect(await proof.locator('pre').isVisible()).toBe(false);
+      await proof.locator('summary').click();
+      expect(await proof.locator('pre').textContent()).toMatch(/certificate's identity/);
 
       // The contents lead to each item; a closed item opens from its summary and shows its plots.
       const theorem = tab.locator('details.item').first();

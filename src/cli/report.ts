@@ -16,6 +16,8 @@ import { renderPage, uniqueIds } from '../report/page.ts';
 import { exportReport, type ExportResult } from '../report/export.ts';
 import { changesSince, readRecord, reportRecord, type ReportRecord } from '../report/since.ts';
 import { runRelaxations } from '../report/relaxations.ts';
+import { runPepSection } from '../report/pep.ts';
+import { requireSolver } from '../pep/solver.ts';
 import { findChromium, NO_CHROMIUM, printPdf } from '../report/pdf.ts';
 import { runJobs } from '../report/pool.ts';
 import { checkWritable, removeOnSignal, writeAtomically } from '../report/write.ts';
@@ -44,14 +46,17 @@ const OPTIONS: OptionSpec[] = [
 
 export const REPORT_HELP = helpText(
   'boundlab report [TARGET...] [--out DIR] [--pdf] [--export DIR2] [--title TEXT] [--notes FILE.md] [--since FILE.json] [--instances N] [--steps T] [--samples N] [--json] [--seed N]',
-  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check but the slow ones (' + LAWS.filter((l) => !l.inDefaultReport).map((l) => l.id).join(', ') + ': name them). The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml; each stored counterexample\nreplayed, unless --fast) of the theorems reported and a short tightness search on the tight ones among them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
+  'Verifies theorems, checks proof files, runs experiments and law checks, then writes\nDIR/index.html: one self-contained page (no network, works with JavaScript off, prints on\nA4) with each statement and derivation in KaTeX, every verdict, plots of the runs against\ntheir bounds, the papers\' claims with their verdicts, counterexamples, and what is needed\nto reproduce it, and DIR/index.json, the record the next report\'s --since compares with.\nTARGETs are theorem ids, theorem files (docs/theorem-format.md), proof files, experiment\nids and law check ids; with none, the whole catalogue, every proof in proofs/, the quick\nexperiments and every law check but the slow ones (' + LAWS.filter((l) => !l.inDefaultReport).map((l) => l.id).join(', ') + ': name them). The work is spread over the machine\'s cores. A section\nlists the recorded relaxations (regressions/relaxations.yaml; each stored counterexample\nreplayed, unless --fast) of the theorems reported and a short tightness search on the tight ones among them.\nA section gives the worst cases by performance estimation (every catalogue theorem PEP\ncovers: τ against its bound, τ and the bound against the step size, a proof from the\ncertificate; csdp needed): in the default report, and with targets when pep is one of them.\n\nExit status: 0 when everything holds and every proof is valid; 1 when a theorem is\nviolated, a proof refuted or a claim refuted; 2 on bad usage, an error, or a theorem or\nproof with no evidence (an experiment\'s inconclusive claim is shown, not an error).',
   OPTIONS,
 );
 
 export async function reportCommand(argv: readonly string[]): Promise<number> {
   const { positional, options, limits } = parseArgs('report', argv, OPTIONS);
   if (options.help) { say(REPORT_HELP); return 0; }
-  const jobs = positional.length ? resolveTargets(positional) : catalogueJobs();
+  // the target `pep`: the performance estimation section (its solves are left out of the default report)
+  const withPep = positional.includes('pep');
+  const targets = positional.filter((p) => p !== 'pep');
+  const jobs = targets.length ? resolveTargets(targets) : withPep ? [] : catalogueJobs();
   const dir = (options.out as string | undefined) ?? 'reports';
   const paper = (options.paper as string | undefined) ?? 'a4';
   if (paper !== 'a4' && paper !== 'letter') throw new UsageError(`report: --paper takes a4 or letter, got '${paper}'`);
@@ -70,6 +75,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const previous = options.since === undefined ? undefined : previousRecord(options.since as string, limits.bytes);
   // Before the long run: a missing Chromium is known now.
   const chromium = options.pdf ? findChromium() : undefined;
+  // the target pep needs csdp: known now (the default report says in its section that it is missing)
+  if (withPep) requireSolver('csdp');
   if (options.pdf && !chromium) throw new UsageError(NO_CHROMIUM);
   const passed = Object.fromEntries(['instances', 'steps', 'samples'].flatMap((k) => (options[k] === undefined ? [] : [[k, options[k] as number]])));
   const { seed, ...check } = checkOptions(options, limits);
@@ -88,8 +95,12 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const relaxationsWork = !ids || ids.length ? runRelaxations(ids, settings.seed, options.fast === true) : Promise.resolve(undefined);
   // a failure there is raised at its await below, not as an unhandled rejection while the pool runs
   relaxationsWork.catch(() => {});
+  // in the default report too (about 1.3 s of CPU); a named target shows it only with `pep`
+  const pepWork = withPep || !positional.length ? runPepSection() : Promise.resolve(undefined);
+  pepWork.catch(() => {});
   const outcomes = await pool;
   const relaxations = await relaxationsWork;
+  const pep = await pepWork;
   bar.item(`report: writing ${join(dir, 'index.html')}…`);
   const items = outcomes.map((o) => toItem(o, limits.bytes));
   const backends = [...new Set(items.flatMap((i) => (i.kind === 'theorem' && i.result && i.result.backend !== 'float64' ? [i.result.backend] : [])))];
@@ -97,7 +108,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const rows = items.map(summaryRow);
   const record = reportRecord(rows, env.boundlab, env.date);
   const html = renderPage({
-    items, environment: env, relaxations, title: options.title as string | undefined, notes, paper,
+    items, environment: env, relaxations, pep, title: options.title as string | undefined, notes, paper,
     since: previous && changesSince(previous, rows),
   });
   const out = writeAtomically(dir, 'index.html', html);
@@ -119,7 +130,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   for (const o of outcomes) if (o.kind === 'theorem' && o.error) warn(`boundlab: report: ${o.id} could not be verified: ${o.error}\n`);
   if (options.json) {
     const tightness = relaxations?.tightness.map((t) => ({ theorem: t.theorem, ratio: t.ratio ?? null, ...(t.error ? { error: t.error } : {}) }));
-    sayJson({ out, ...(pdf ? { pdf } : {}), ...(exported ? { exported: exported.files } : {}), items: rows, ...(tightness?.length ? { tightness } : {}) });
+    sayJson({ out, ...(pdf ? { pdf } : {}), ...(exported ? { exported: exported.files } : {}), items: rows, ...(tightness?.length ? { tightness } : {}),
+      ...(pep ? { pep: pep.rows.map((r) => ({ theorem: r.theorem, steps: r.steps, tau: r.tau ?? null, bound: r.bound ?? null, ratio: r.ratio ?? null, verdict: r.verdict ?? null, ...(r.error ? { error: r.error } : {}) })) } : {}) });
   } else {
     const w = Math.max(...rows.map((r) => r.item.length));
     for (const r of rows) {
@@ -131,7 +143,9 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     say(`wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)${pdf ? ` and ${pdf}` : ''}\n`);
     if (exported) say(`exported ${exported.files.length} files into ${exported.dir}\n`);
   }
-  return exitCode(rows);
+  const code = exitCode(rows);
+  if (pep?.rows.some((r) => r.error)) return 2;
+  return code === 0 && pep?.rows.some((r) => r.verdict === 'violated' || r.verdict === 'unbounded') ? 1 : code;
 }
 
 /**

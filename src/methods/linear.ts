@@ -5,27 +5,42 @@
  * depend on k, as FISTA's do). That is the form performance estimation
  * compiles (a Gram matrix over x_0 and the gradients). Methods outside it
  * (sign, clip, a step that depends on the gradient's norm, a stochastic
- * gradient, a proximal step) are refused with the reason.
+ * gradient) are refused with the reason. A proximal step prox(h, γ, v) with
+ * a fixed γ is linear too, through the subgradient s ∈ ∂h(x⁺) at its output:
+ * x⁺ = v − γ s (one basis column per call, as a gradient has).
  */
 import { hostSequences, hostValue, nodesOf, type Method, type MethodNode } from './describe.ts';
 
 export interface LinearForm {
   /** The basis the coefficients are over: x0, then g0, g1, … (g_i = ∇f at oracle point i). */
   basis: string[];
-  /** The oracle calls in order: the step they are made at and their point's coefficients (over x0 and the earlier gradients). */
-  oracles: { step: number; point: number[] }[];
+  /**
+   * The oracle calls in order: the step they are made at and their point's
+   * coefficients (over x0 and the earlier gradients). A `prox` call's point is
+   * its output x⁺ = v − γ s, with s ∈ ∂h(x⁺) its own basis column: the
+   * proximal step written through a subgradient at the point it returns.
+   */
+  oracles: { step: number; point: number[]; kind?: 'grad' | 'prox' }[];
   /** x_0 … x_N over the whole basis. */
   iterates: number[][];
 }
 
 /** Why the method is not a fixed-step linear method, or null when it is. */
 export function linearObstacle(method: Method): string | null {
+  const terms = new Set<string>();
   for (const s of method.sequences) {
     if (s.host) continue;
     if (s.type === 'scalar') return `the scalar sequence ${s.name} depends on vectors (line ${s.updateLine}): a step that adapts to the run is not fixed in advance`;
     for (const n of [...nodesOf(s.initial), ...nodesOf(s.update)]) {
+      if (n.op === 'call' && n.fn === 'prox') {
+        // linear through the subgradient at its output, when its step is fixed in advance
+        if (!n.args[1].host) return `the step of prox(...) on line ${n.line} depends on the run: not fixed in advance`;
+        terms.add((n.args[0] as { name: string }).name);
+        if (terms.size > 1) return `prox of two terms (${[...terms].join(', ')}): performance estimation here has one nonsmooth term`;
+        continue;
+      }
       if (n.op === 'call' && n.fn !== 'grad' && !n.host) {
-        return `${n.fn}(...) on line ${n.line} is ${n.fn === 'sgrad' ? 'a stochastic gradient' : n.fn === 'prox' ? 'a proximal step (not compiled to a linear form yet)' : 'not linear in the iterates'}`;
+        return `${n.fn}(...) on line ${n.line} is ${n.fn === 'sgrad' ? 'a stochastic gradient' : 'not linear in the iterates'}`;
       }
       if (n.op === 'arith' && (n.fn === 'multiply' || n.fn === 'divide') && n.args.filter((a) => !a.host).length > 1) {
         return `"${n.fn}" on line ${n.line} multiplies or divides two quantities of the run: the coefficients are not fixed`;
@@ -69,6 +84,16 @@ export function linearForm(method: Method, params: Readonly<Record<string, numbe
         break;
       }
       case 'call': {
+        if (n.fn === 'prox') {
+          // x⁺ = v − γ s with s the subgradient of h at x⁺: a new basis column
+          const v = ev(n.args[2], k, seq) as Coeffs;
+          const step = ev(n.args[1], k, seq) as number;
+          const point: Coeffs = new Array(oracles.length + 2).fill(0);
+          v.forEach((c, j) => { point[j] = c; });
+          point[oracles.length + 1] = -step;
+          oracles.push({ step: k, point, kind: 'prox' });
+          return point;
+        }
         const point = ev(n.args[0], k, seq) as Coeffs;
         oracles.push({ step: k, point });
         const g: Coeffs = new Array(oracles.length + 1).fill(0);
@@ -97,8 +122,8 @@ export function linearForm(method: Method, params: Readonly<Record<string, numbe
   const width = oracles.length + 1;
   const pad = (c: Coeffs) => Array.from({ length: width }, (_, j) => c[j] ?? 0);
   return {
-    basis: ['x0', ...oracles.map((_, i) => `g${i}`)],
-    oracles: oracles.map((o) => ({ step: o.step, point: pad(o.point) })),
+    basis: ['x0', ...oracles.map((o, i) => `${o.kind === 'prox' ? 's' : 'g'}${i}`)],
+    oracles: oracles.map((o) => ({ step: o.step, point: pad(o.point), ...(o.kind ? { kind: o.kind } : {}) })),
     iterates: iterates.map(pad),
   };
 }

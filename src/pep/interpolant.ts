@@ -71,6 +71,7 @@ export function interpolationExcess(cls: PepClass, c: ClassConstants, xi: ArrayL
     case 'smooth':
       return fj - fi - (L / 4) * dot(dx, dx) + 0.5 * dot(gi, dx) + 0.5 * dot(gj, dx) + dot(dg, dg) / (4 * L);
     case 'lipschitz-convex':
+    case 'convex':
       return fj - fi + dot(gj, dx);
   }
 }

@@ -24,17 +24,20 @@ export interface PepMethod {
   init: PepInit;
 }
 
-const described = (id: string, rules: [string, string][], scalars: string[]): Method =>
-  describeMethod(rules.map(([key, text], i) => ({ key, text, line: i + 1 })), { file: `pep method ${id}`, scalars });
+/**
+ * The nonsmooth term h of the composite methods. Its kind is never used:
+ * these descriptions are only compiled to linear forms, where h is any closed
+ * convex function reached through its proximal map (model.ts).
+ */
+const H = { h: { kind: 'l1' as const, args: [] } };
+const described = (id: string, rules: [string, string][], scalars: string[], proxes = {}): Method =>
+  describeMethod(rules.map(([key, text], i) => ({ key, text, line: i + 1 })), { file: `pep method ${id}`, scalars, proxes });
 
 /** Methods that cannot be compiled yet, with the reason. */
 export const PEP_REFUSED: Readonly<Record<string, string>> = {
-  'proximal-gd': 'a proximal step: the composite model (f + g with the proximal map of a closed convex g) is not built yet',
-  'proximal-point': 'a proximal (implicit) step: the composite model is not built yet',
   adam: 'its step divides by a running norm of the gradients: the coefficients are not fixed in advance',
   sgd: 'a stochastic gradient: performance estimation here is deterministic',
   'gd-exact-line-search': 'a step chosen by a line search depends on the run: not a fixed-step linear method',
-  'projected-gd': 'a projection: the composite model is not built yet',
 };
 
 function catalogue(): PepMethod[] {
@@ -87,6 +90,26 @@ function catalogue(): PepMethod[] {
     {
       id: 'subgradient', title: 'the subgradient method, constant step gamma', source: 'Nesterov 2018 Thm 3.2.2 (min over the iterates ≤ MR/√(N+1) at γ = R/(M√(N+1)))',
       method: gd, hyper: { lr: 'gamma' }, defaults: { gamma: 'R / (M * sqrt(N + 1))' }, cls: 'lipschitz-convex', measure: 'min-f-gap', init: 'dist2',
+    },
+    {
+      id: 'proximal-gd', title: 'proximal gradient (ISTA) on F = f + h, step gamma', source: 'Taylor–Hendrickx–Glineur 2018 (JOTA), exact rates of the proximal gradient method',
+      method: described('proximal-gd', [['x(0)', 'x0'], ['x(k+1)', 'prox(h, gamma, x(k) - gamma * grad(f, x(k)))']], ['gamma'], H),
+      hyper: { gamma: 'gamma' }, defaults: { gamma: '1/L' }, cls: 'smooth-convex', measure: 'f-gap', init: 'dist2',
+    },
+    {
+      id: 'fista', title: 'FISTA on F = f + h (Beck–Teboulle momentum), step gamma', source: 'Beck–Teboulle 2009 Thm 4.4: F(x_N) − F* ≤ 2L R²/(N + 1)² at γ = 1/L',
+      method: described('fista', [
+        ['x(0)', 'x0'], ['y(0)', 'x0'], ['lam(0)', '1'],
+        ['lam(k+1)', '(1 + sqrt(1 + 4 * lam(k)^2)) / 2'],
+        ['x(k+1)', 'prox(h, gamma, y(k) - gamma * grad(f, y(k)))'],
+        ['y(k+1)', 'x(k+1) + (lam(k) - 1) / lam(k+1) * (x(k+1) - x(k))'],
+      ], ['gamma'], H),
+      hyper: { gamma: 'gamma' }, defaults: { gamma: '1/L' }, cls: 'smooth-convex', measure: 'f-gap', init: 'dist2',
+    },
+    {
+      id: 'proximal-point', title: 'the proximal point method on a closed convex h, step gamma', source: 'Güler 1991; tight: Taylor–Hendrickx–Glineur 2017 (SIAM J. Optim.), h(x_N) − h* ≤ R²/(4γN)',
+      method: described('proximal-point', [['x(0)', 'x0'], ['x(k+1)', 'prox(h, gamma, x(k))']], ['gamma'], H),
+      hyper: { gamma: 'gamma' }, defaults: { gamma: '1' }, cls: 'convex', measure: 'f-gap', init: 'dist2',
     },
   ];
 }

@@ -13,6 +13,7 @@
  * exactly when they hold for the triples (x_i, g_i, f_i); so the program's
  * value is the exact worst case, not just an upper bound, for those classes.
  */
+import { UsageError } from '../language/usage.ts';
 import type { LinearForm } from '../methods/linear.ts';
 
 export const PEP_CLASSES = {
@@ -20,6 +21,7 @@ export const PEP_CLASSES = {
   'smooth-strongly-convex': 'μ-strongly convex and L-smooth, 0 ≤ μ < L (Taylor–Hendrickx–Glineur 2017, Thm 4)',
   smooth: 'L-smooth, possibly nonconvex, with minimum f* (Taylor–Hendrickx–Glineur 2017, Thm 3.10, plus f_i − f* ≥ ‖g_i‖²/(2L)); conditions that are necessary, not known sufficient: τ is an upper bound on the worst case',
   'lipschitz-convex': 'convex and M-Lipschitz: subgradients of norm at most M (Taylor–Hendrickx–Glineur 2017, Thm 1 with bounded subgradients)',
+  convex: 'closed, proper and convex, reached only through its proximal map (the proximal point method; Taylor–Hendrickx–Glineur 2017, Thm 1)',
 } as const;
 export type PepClass = keyof typeof PEP_CLASSES;
 
@@ -28,7 +30,15 @@ export type PepClass = keyof typeof PEP_CLASSES;
  * sufficient), so that τ is the worst case itself and a τ above a bound is a
  * counterexample. For the others τ is only an upper bound on the worst case.
  */
-export const EXACT_CLASSES: ReadonlySet<PepClass> = new Set(['smooth-convex', 'smooth-strongly-convex', 'lipschitz-convex']);
+export const EXACT_CLASSES: ReadonlySet<PepClass> = new Set(['smooth-convex', 'smooth-strongly-convex', 'lipschitz-convex', 'convex']);
+
+/**
+ * The classes f may have in a composite problem f + h, where h is closed
+ * convex and reached through prox (src/methods/linear.ts): each function has
+ * its own interpolation conditions, so the pair is exact when f's are
+ * (Taylor–Hendrickx–Glineur 2017, composite convex optimization, §2).
+ */
+export const COMPOSITE_CLASSES: ReadonlySet<PepClass> = new Set(['smooth-convex', 'smooth-strongly-convex']);
 
 export const PEP_MEASURES = {
   'f-gap': 'f(x_N) − f*',
@@ -69,8 +79,12 @@ export interface Affine {
   constant: number;
 }
 
-/** A point of the problem: its position and gradient over the basis, and its function value's index (−1: the optimum, f = 0). */
-export interface PepPoint { x: number[]; g: number[]; f: number; label: string }
+/**
+ * A point of the problem: its position and gradient over the basis, and its
+ * function value's index (−1: the optimum, value 0). In a composite problem
+ * `fn` says whose point it is: f's (gradients) or h's (subgradients from prox).
+ */
+export interface PepPoint { x: number[]; g: number[]; f: number; label: string; fn?: 'f' | 'h' }
 
 export interface PepConstraint { expr: Affine; label: string; kind: 'interpolation' | 'init' | 'measure' | 'bound' }
 
@@ -115,16 +129,27 @@ export function buildPep(spec: PepSpec): PepModel {
     return out;
   };
   const points: { x: number[]; col: number }[] = [];
+  // prox outputs: points of h, each with its own subgradient column (never merged)
+  const proxPoints: { x: number[]; col: number }[] = [];
   const same = (a: number[], b: number[]) => a.every((v, j) => Math.abs(v - b[j]) <= 1e-13 * Math.max(1, Math.abs(v), Math.abs(b[j])));
   form.oracles.forEach((o, i) => {
     const x = remap(o.point);
+    if (o.kind === 'prox') { proxPoints.push({ x, col: 1 + i }); return; }
     const hit = points.find((p) => same(p.x, x));
     if (hit) column[1 + i] = hit.col;
     else points.push({ x, col: 1 + i });
   });
+  const composite = proxPoints.length > 0;
+  // Without a gradient call the method sees only h (the proximal point method): the objective is h alone.
+  const hasF = points.length > 0 || !composite;
+  if (spec.cls === 'convex' && points.length > 0) throw new UsageError('pep: the class convex is reached only through prox(...); a method that takes gradients needs a class with them (smooth-convex, lipschitz-convex, …)');
+  if (spec.cls === 'convex' && !composite) throw new UsageError('pep: the class convex is for methods that reach the function through prox(...) only; for subgradients take lipschitz-convex');
+  if (composite && hasF && !COMPOSITE_CLASSES.has(spec.cls)) throw new UsageError(`pep: a composite f + h (a method with prox) takes f in ${[...COMPOSITE_CLASSES].join(' or ')}, not ${spec.cls}`);
+  if (composite && spec.measure !== 'f-gap' && spec.measure !== 'dist2') throw new UsageError(`pep: a composite problem (a method with prox) measures f-gap (F(x_N) − F*, F = f + h) or dist2, not ${spec.measure}`);
+  if (composite && spec.init.some((i) => i.kind !== 'dist2')) throw new UsageError('pep: a composite problem (a method with prox) takes the initial condition dist2 (‖x_0 − x*‖² ≤ R²)');
   const iterates = form.iterates.map(remap);
   // The columns in use, renumbered densely; extra points (an iterate where no oracle was called) get new columns.
-  const used = [...new Set([0, ...points.map((p) => p.col)])].sort((a, b) => a - b);
+  const used = [...new Set([0, ...points.map((p) => p.col), ...proxPoints.map((p) => p.col)])].sort((a, b) => a - b);
   const extra: number[][] = [];
   const needsGradient = (x: number[]) => {
     if (points.some((p) => same(p.x, x)) || extra.some((e) => same(e, x))) return;
@@ -134,19 +159,38 @@ export function buildPep(spec: PepSpec): PepModel {
   if (spec.measure.startsWith('min-')) wanted.push(...iterates);
   else wanted.push(iterates[iterates.length - 1]);
   if (spec.init.some((i) => i.kind === 'f-gap')) wanted.push(iterates[0]);
-  for (const x of wanted) needsGradient(x);
-  const n = used.length + extra.length;
+  if (hasF) for (const x of wanted) needsGradient(x);
+  // h's value at x_N (F = f + h) needs a subgradient there when x_N is not a prox output
+  const extraH: number[][] = [];
+  const xNraw = iterates[iterates.length - 1];
+  if (composite && spec.measure === 'f-gap' && !proxPoints.some((p) => same(p.x, xNraw))) extraH.push(xNraw);
+  // ∇f(x*) = g*, and −g* ∈ ∂h(x*): one more column when both functions are there
+  const gsCol = composite && hasF ? used.length + extra.length + extraH.length : -1;
+  const n = used.length + extra.length + extraH.length + (gsCol >= 0 ? 1 : 0);
   const squeeze = (c: number[]): number[] => {
     const out = new Array(n).fill(0);
     c.forEach((v, j) => { if (v !== 0) out[used.indexOf(j)] += v; });
     return out;
   };
-  const unit = (a: number) => Array.from({ length: n }, (_, j) => (j === a ? 1 : 0));
-  const all: PepPoint[] = [{ x: new Array(n).fill(0), g: new Array(n).fill(0), f: -1, label: 'x*' }];
-  points.forEach((p, i) => all.push({ x: squeeze(p.x), g: unit(used.indexOf(p.col)), f: i, label: `y${i}` }));
-  extra.forEach((x, i) => all.push({ x: squeeze(x), g: unit(used.length + i), f: points.length + i, label: `z${i}` }));
-  const basis = [...used.map((c) => (c === 0 ? 'x0' : `g${c - 1}`)), ...extra.map((_, i) => `gz${i}`)];
-  const nf = points.length + extra.length;
+  const unit = (a: number, s = 1) => Array.from({ length: n }, (_, j) => (j === a ? s : 0));
+  const zeros = () => new Array(n).fill(0);
+  const all: PepPoint[] = [];
+  if (hasF) {
+    all.push({ x: zeros(), g: gsCol >= 0 ? unit(gsCol) : zeros(), f: -1, label: 'x*', ...(composite ? { fn: 'f' as const } : {}) });
+    points.forEach((p, i) => all.push({ x: squeeze(p.x), g: unit(used.indexOf(p.col)), f: i, label: `y${i}`, ...(composite ? { fn: 'f' as const } : {}) }));
+    extra.forEach((x, i) => all.push({ x: squeeze(x), g: unit(used.length + i), f: points.length + i, label: `z${i}`, ...(composite ? { fn: 'f' as const } : {}) }));
+  }
+  const nfF = hasF ? points.length + extra.length : 0;
+  if (composite) {
+    all.push({ x: zeros(), g: gsCol >= 0 ? unit(gsCol, -1) : zeros(), f: -1, label: hasF ? 'xh*' : 'x*', fn: 'h' });
+    proxPoints.forEach((p, i) => all.push({ x: squeeze(p.x), g: unit(used.indexOf(p.col)), f: nfF + i, label: `p${i}`, fn: 'h' }));
+    extraH.forEach((x, i) => all.push({ x: squeeze(x), g: unit(used.length + extra.length + i), f: nfF + proxPoints.length + i, label: `q${i}`, fn: 'h' }));
+  }
+  const basis = [
+    ...used.map((c) => (c === 0 ? 'x0' : `${form.oracles[c - 1].kind === 'prox' ? 's' : 'g'}${c - 1}`)),
+    ...extra.map((_, i) => `gz${i}`), ...extraH.map((_, i) => `sq${i}`), ...(gsCol >= 0 ? ['g*'] : []),
+  ];
+  const nf = nfF + (composite ? proxPoints.length + extraH.length : 0);
 
   const inner = (u: number[], v: number[]): Affine => {
     const e = zero();
@@ -160,20 +204,28 @@ export function buildPep(spec: PepSpec): PepModel {
     }
     return e;
   };
-  const fval = (p: PepPoint): Affine => { const e = zero(); if (p.f >= 0) e.f.set(p.f, 1); return e; };
+  // In a composite problem neither f nor h is smallest at x*: the unknown is then the
+  // Bregman gap φ(x_p) − φ(x*) − ⟨g*_φ, x_p − x*⟩ ≥ 0 (φ convex), so values stay ≥ 0 in the SDP.
+  const optimum = (fn: 'f' | 'h') => all.find((p) => p.f === -1 && (p.fn ?? 'f') === fn)!;
+  const fval = (p: PepPoint): Affine => {
+    const e = zero();
+    if (p.f >= 0) e.f.set(p.f, 1);
+    return composite && p.f >= 0 ? addTo(e, inner(optimum(p.fn!).g, p.x)) : e;
+  };
   const constant = (c: number): Affine => ({ ...zero(), constant: c });
   const diff = (u: number[], v: number[]) => u.map((x, j) => x - v[j]);
-  const pointAt = (x: number[]) => all.find((p) => same(p.x, squeeze(x)))!;
+  const pointAt = (x: number[], fn: 'f' | 'h' = hasF ? 'f' : 'h') => all.find((p) => (p.fn ?? 'f') === fn && same(p.x, squeeze(x)))!;
 
   const { L = NaN, mu = 0, M = NaN } = spec.constants;
   const constraints: PepConstraint[] = [];
   for (const pi of all) {
     for (const pj of all) {
-      if (pi === pj) continue;
+      if (pi === pj || (pi.fn ?? 'f') !== (pj.fn ?? 'f')) continue;
       const dx = diff(pi.x, pj.x), dg = diff(pi.g, pj.g);
-      const label = `${spec.cls} between ${pi.label} and ${pj.label}`;
+      const cls: PepClass = pi.fn === 'h' ? 'convex' : spec.cls;
+      const label = `${cls} between ${pi.label} and ${pj.label}`;
       let e: Affine;
-      switch (spec.cls) {
+      switch (cls) {
         case 'smooth-convex':
         case 'smooth-strongly-convex': {
           // f_i ≥ f_j + ⟨g_j, x_i − x_j⟩ + 1/(2(1 − μ/L)) (‖g_i − g_j‖²/L + μ‖x_i − x_j‖² − 2μ/L ⟨g_i − g_j, x_i − x_j⟩)
@@ -186,13 +238,15 @@ export function buildPep(spec: PepSpec): PepModel {
           e = sum([1, fval(pj)], [-1, fval(pi)], [-L / 4, inner(dx, dx)], [0.5, inner(pi.g, dx)], [0.5, inner(pj.g, dx)], [1 / (4 * L), inner(dg, dg)]);
           break;
         case 'lipschitz-convex':
+        case 'convex':
           e = sum([1, fval(pj)], [-1, fval(pi)], [1, inner(pj.g, dx)]);
           break;
       }
       constraints.push({ expr: e, label, kind: 'interpolation' });
     }
   }
-  for (const p of all.slice(1)) {
+  for (const p of all) {
+    if (p.f === -1 || p.fn === 'h') continue;
     if (spec.cls === 'lipschitz-convex') constraints.push({ expr: sum([1, inner(p.g, p.g)], [-1, constant(M * M)]), label: `‖g at ${p.label}‖ ≤ M`, kind: 'interpolation' });
     // f* is the minimum, which nonconvex interpolation alone does not say: one step of length 1/L from
     // x_i goes down by at least ‖g_i‖²/(2L) and cannot go below f*, so f_i − f* ≥ ‖g_i‖²/(2L).
@@ -203,11 +257,14 @@ export function buildPep(spec: PepSpec): PepModel {
     const e = init.kind === 'dist2' ? inner(squeeze(iterates[0]), squeeze(iterates[0])) : fval(x0!);
     constraints.push({ expr: sum([1, e], [-1, constant(init.value)]), label: `initial condition ${PEP_INITS[init.kind]}`, kind: 'init' });
   }
-  const xN = squeeze(iterates[iterates.length - 1]);
+  const xN = squeeze(xNraw);
   let objective: Affine;
   let hasT = false;
   switch (spec.measure) {
-    case 'f-gap': objective = fval(pointAt(iterates[iterates.length - 1])); break;
+    case 'f-gap':
+      // composite: F(x_N) − F* = (f(x_N) − f(x*)) + (h(x_N) − h(x*))
+      objective = composite && hasF ? sum([1, fval(pointAt(xNraw, 'f'))], [1, fval(pointAt(xNraw, 'h'))]) : fval(pointAt(xNraw));
+      break;
     case 'grad-norm2': { const g = pointAt(iterates[iterates.length - 1]).g; objective = inner(g, g); break; }
     case 'dist2': objective = inner(xN, xN); break;
     case 'min-grad-norm2': {
@@ -232,6 +289,6 @@ export function buildPep(spec: PepSpec): PepModel {
     for (let a = 0; a < n; a++) objective.G.set(a * n + a, (objective.G.get(a * n + a) ?? 0) + spec.margin);
     for (let p = 0; p < nf; p++) objective.f.set(p, (objective.f.get(p) ?? 0) + spec.margin);
   }
-  const lastPoint = all.findIndex((p, i) => i > 0 && same(p.x, xN));
+  const lastPoint = all.findIndex((p) => p.f >= 0 && same(p.x, xN));
   return { spec, basis, points: all, nf, hasT, objective, last: xN, lastPoint, constraints };
 }

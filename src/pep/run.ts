@@ -104,7 +104,7 @@ function evalHyper(method: Method, hyper: Readonly<Record<string, string>>, scop
 }
 
 function checkConstants(cls: PepClass, v: Record<string, number>): void {
-  const needL = cls !== 'lipschitz-convex';
+  const needL = cls !== 'lipschitz-convex' && cls !== 'convex';
   if (needL && !(v.L > 0)) throw new UsageError(`pep: the class ${cls} needs L > 0 (--set L=1)`);
   if (cls === 'smooth-strongly-convex') {
     if (v.mu === undefined) throw new UsageError('pep: the class smooth-strongly-convex needs mu (--set mu=0.1), 0 ≤ mu < L');
@@ -173,7 +173,7 @@ export async function runPep(req: PepRequest): Promise<PepReport> {
   r.tau = r.tau === null ? null : tau;
   r.bound = bound;
   if (r.status === 'success' || r.status === 'partial' || r.status === 'unbounded') {
-    r.verdict = pepVerdict(tau, bound, r.status, r.result.gap, EXACT_CLASSES.has(tp.cls));
+    r.verdict = pepVerdict(tau, bound, r.status, r.result.gap, EXACT_CLASSES.has(tp.cls) && tp.exact);
     r.ratio = r.status === 'unbounded' ? null : tau / bound;
   }
   return r;

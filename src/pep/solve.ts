@@ -47,10 +47,11 @@ export interface PepResult {
  * ≥ 0: f* is the minimum of every class here (for the nonconvex class it is a
  * constraint of the model), so that restriction cuts nothing.
  */
-export function pepSdp(model: PepModel, active: readonly number[] = model.constraints.map((_, r) => r)): Sdp {
+export function pepSdp(model: PepModel, active: readonly number[] = model.constraints.map((_, r) => r), face?: Face): Sdp {
   const n = model.basis.length;
   const nt = model.hasT ? 1 : 0;
-  const diag = model.nf + nt + active.length;
+  const rows = [...active.map((index) => model.constraints[index].expr), ...(face ? [face.floor] : [])];
+  const diag = model.nf + nt + rows.length;
   const entries: SdpEntry[] = [];
   const put = (matrix: number, e: Affine) => {
     for (const [k, v] of e.G) {
@@ -61,10 +62,9 @@ export function pepSdp(model: PepModel, active: readonly number[] = model.constr
     for (const [q, v] of e.f) entries.push({ matrix, block: 2, i: q + 1, j: q + 1, value: v });
     if (e.t) entries.push({ matrix, block: 2, i: model.nf + 1, j: model.nf + 1, value: e.t });
   };
-  put(0, model.objective);
+  put(0, face ? face.objective : model.objective);
   const c: number[] = [];
-  active.forEach((index, r) => {
-    const con = model.constraints[index].expr;
+  rows.forEach((con, r) => {
     put(r + 1, con);
     const slack = model.nf + nt + r + 1;
     entries.push({ matrix: r + 1, block: 2, i: slack, j: slack, value: 1 });
@@ -72,6 +72,13 @@ export function pepSdp(model: PepModel, active: readonly number[] = model.constr
   });
   return { c, blocks: [{ size: n, diagonal: false }, { size: diag, diagonal: true }], entries };
 }
+
+/**
+ * A second solve on the optimal face of a subset: maximise `objective` (minus
+ * the size of the Gram matrix and the values) over the subset's points whose
+ * measure is still at least the subset's optimum (`floor` ≤ 0).
+ */
+interface Face { objective: Affine; floor: Affine }
 
 /** Problems with more constraints than this are solved by constraint generation (below). */
 const GENERATE_ABOVE = 150;
@@ -86,29 +93,65 @@ const GENERATE_ABOVE = 150;
  * subset that satisfies every constraint is feasible for the full problem, so
  * it attains that value; the left-out constraints get multiplier 0. It makes
  * N = 50 of gradient descent a problem of ~200 constraints instead of 2,650.
- * When the subset's worst case is unbounded, or rounds do not settle, we
- * solve the full problem.
+ * When the subset's solution breaks left-out constraints, its optimal face is
+ * searched for a point that keeps them (solveFace) before any is added. When
+ * the subset's worst case is unbounded, or rounds do not settle, we solve the
+ * full problem.
  */
 export async function solvePep(spec: PepSpec, opts: SolveOptions = {}): Promise<PepResult> {
   const model = buildPep(spec);
   const all = model.constraints.map((_, r) => r);
   if (model.constraints.length <= GENERATE_ABOVE || opts.solver === 'sdpa') return solveOn(model, all, opts);
   const active = new Set(initialActive(model));
+  const violatedAt = (r: { G?: number[][]; f?: number[]; t?: number }, tau: number) =>
+    all.filter((i) => !active.has(i) && evaluate(model.constraints[i].expr, r) > 1e-9 * Math.max(1, Math.abs(tau)));
   let total = 0;
-  // A few rounds: when the subset's worst Gram matrix keeps violating more
-  // constraints (a degenerate optimal face: OGM's), solving the whole is faster.
-  for (let round = 0; round < 4 && active.size < all.length / 2; round++) {
+  for (let round = 0; round < 6 && active.size < all.length / 2; round++) {
     const r = await solveOn(model, [...active].sort((a, b) => a - b), opts);
     total += r.seconds;
     if (r.status !== 'success' && r.status !== 'partial') break; // unbounded or failed on the subset: solve the whole
-    const scale = Math.max(1, Math.abs(r.tau));
-    const violated = all.filter((i) => !active.has(i) && evaluate(model.constraints[i].expr, r) > 1e-9 * scale);
+    let violated = violatedAt(r, r.tau);
     if (violated.length === 0) return { ...r, seconds: total };
+    // A degenerate optimal face (OGM's): the interior-point solution lies inside the
+    // subset's face and breaks left-out inequalities that other points of the face keep.
+    // The face's smallest point (least trace G + Σ f at a measure ≥ τ(1 − 1e-7)) is the
+    // low-rank worst case, which usually keeps them all. Then τ is bracketed: that
+    // point is feasible for the whole problem (τ ≥ its measure) and the subset's
+    // multipliers, 0 on the rest, are feasible multipliers of the whole (τ ≤ their value).
+    const p = await solveFace(model, [...active].sort((a, b) => a - b), r, opts);
+    total += p.seconds;
+    if (p.G) {
+      const low = evaluate(model.objective, p);
+      const still = violatedAt(p, r.tau);
+      if (still.length === 0) {
+        const high = r.yObjective ?? r.tau;
+        const gap = Math.max(r.gap, Math.abs(high - low) / (1 + Math.abs(high) + Math.abs(low)));
+        return { ...r, G: p.G, f: p.f, t: p.t, gap, seconds: total };
+      }
+      violated = [...new Set([...violated, ...still])];
+    }
     for (const i of violated) active.add(i);
   }
   const r = await solveOn(model, all, opts);
   return { ...r, seconds: total + r.seconds };
 }
+
+/** The smallest point of the subset's optimal face (see solvePep), or no point when the solver fails. */
+async function solveFace(model: PepModel, active: number[], best: PepResult, opts: SolveOptions): Promise<{ G?: number[][]; f?: number[]; t?: number; seconds: number }> {
+  const n = model.basis.length;
+  const size: Affine = { G: new Map(), f: new Map(), t: 0, constant: 0 };
+  for (let a = 0; a < n; a++) size.G.set(a * n + a, -1);
+  for (let p = 0; p < model.nf; p++) size.f.set(p, -1);
+  const floor: Affine = { G: new Map(), f: new Map(), t: -model.objective.t, constant: best.tau - 1e-7 * Math.abs(best.tau) - model.objective.constant };
+  for (const [k, v] of model.objective.G) floor.G.set(k, -v);
+  for (const [k, v] of model.objective.f) floor.f.set(k, -v);
+  const s = await solveSdp(pepSdp(model, active, { objective: size, floor }), opts);
+  if ((s.status !== 'success' && s.status !== 'partial') || s.solver !== 'csdp') return { seconds: s.seconds };
+  return { ...primal(model, s.X), seconds: s.seconds };
+}
+
+const primal = (model: PepModel, X: number[][][]) =>
+  ({ G: X[0], f: X[1][0].slice(0, model.nf), t: model.hasT ? X[1][0][model.nf] : undefined });
 
 /** The constraints solved first: everything but interpolation, the optimum with each point, and neighbouring points. */
 function initialActive(model: PepModel): number[] {
@@ -119,7 +162,7 @@ function initialActive(model: PepModel): number[] {
     if (!m) { out.push(i); return; }
     const pos = (label: string) => model.points.findIndex((p) => p.label === label);
     const a = pos(m[1]), b = pos(m[2]);
-    if (a === 0 || b === 0 || Math.abs(a - b) === 1) out.push(i);
+    if (model.points[a].f === -1 || model.points[b].f === -1 || Math.abs(a - b) === 1) out.push(i);
   });
   return out;
 }
@@ -143,9 +186,7 @@ async function solveOn(model: PepModel, active: number[], opts: SolveOptions): P
   if (status !== 'success' && status !== 'partial') return { ...base, tau: NaN };
   const tau = s.xObjective;
   if (s.solver !== 'csdp') return { ...base, tau, yObjective: s.yObjective };
-  const G = s.X[0];
-  const f = s.X[1][0].slice(0, model.nf);
-  const t = model.hasT ? s.X[1][0][model.nf] : undefined;
+  const { G, f, t } = primal(model, s.X);
   const multipliers = new Array(model.constraints.length).fill(0);
   active.forEach((index, r) => { multipliers[index] = s.y[r]; });
   return { ...base, tau, yObjective: s.yObjective, G, f, t, multipliers, S: s.Z[0] };

@@ -33,6 +33,12 @@ export interface TheoremPep {
   from: number;
   /** Steps of the method before step t that the measure looks at: t, or t − 1 for mingrad2_t (min over k < t). */
   lag: 0 | 1;
+  /**
+   * Whether τ above the bound refutes the statement. Not for a composite file:
+   * PEP takes its h closed convex, a larger class than the `nonsmooth` term it
+   * declares (l1, box), so τ there is an upper bound on the statement's worst case.
+   */
+  exact: boolean;
 }
 
 const TIGHTNESS_HINT = 'performance estimation needs a class with interpolation conditions (smooth-convex, smooth-strongly-convex, smooth, lipschitz-convex); use `boundlab tightness` to search for the worst instance instead';
@@ -88,8 +94,10 @@ export function theoremPep(th: Theorem): TheoremPep {
   if (init.length === 0) throw new UsageError(`pep: ${th.id}'s bound uses neither R nor Delta0, so it has no initial condition to scale`);
   const bound = part.bound;
   const sequences = Object.entries(th.sequences ?? {}).map(([name, s]) => ({ name, ...s, next: parse(s.next).compile() }));
+  // With prox(h, …) in the method the problem is composite: f_t − fstar is read as F(x_t) − F*, F = f + h.
+  const composite = Object.keys(method.proxes).length > 0;
   return {
-    method, cls, measure: m.measure, transform: m.transform, init, hyper, from: th.from ?? 0, lag: lhs === 'mingrad2_t' ? 1 : 0,
+    method, cls, measure: m.measure, transform: m.transform, init, hyper, from: th.from ?? 0, lag: lhs === 'mingrad2_t' ? 1 : 0, exact: !composite,
     bound: (scope, t) => {
       const s: Record<string, number> = { ...scope, t };
       for (const q of sequences) {

@@ -69,12 +69,13 @@ export function worstRunObstacle(r: PepReport): string | null {
   if (r.status !== 'success' && r.status !== 'partial') return `the problem is ${r.status}: no worst function`;
   if (!r.result.G) return 'no primal solution (the worst function needs csdp, not sdpa)';
   if (r.cls === 'smooth') return 'the smooth (nonconvex) class has only necessary conditions here: no interpolating function';
+  if (r.cls === 'convex' || r.result.model.points.some((p) => p.fn === 'h')) return 'a composite problem f + h (a method with prox): no worst function is built for it yet';
   if (r.kind === 'method' && !OPTIMIZER_OF[r.target]) return `${r.target} has no TensorFlow.js optimiser to run`;
   if (r.kind === 'theorem' && !r.theorem?.algorithm) return 'the theorem names no optimiser';
   return null;
 }
 
-const CLASSES: Readonly<Record<Exclude<PepClass, 'smooth'>, ClassName[]>> = {
+const CLASSES: Readonly<Record<Exclude<PepClass, 'smooth' | 'convex'>, ClassName[]>> = {
   'smooth-convex': ['convex', 'L-smooth'],
   'smooth-strongly-convex': ['convex', 'L-smooth', 'mu-strongly-convex'],
   'lipschitz-convex': ['convex', 'G-Lipschitz'],
@@ -101,7 +102,7 @@ export async function runWorst(r: PepReport, data: WorstData = worstData(r.resul
     const spec = OPTIMIZER_OF[r.target];
     const hyper = spec.hyper(r.values);
     const mu = r.values.mu ?? 0;
-    const classes = CLASSES[r.cls as Exclude<PepClass, 'smooth'>].filter((c) => c !== 'mu-strongly-convex' || mu > 0);
+    const classes = CLASSES[r.cls as Exclude<PepClass, 'smooth' | 'convex'>].filter((c) => c !== 'mu-strongly-convex' || mu > 0);
     th = {
       id: `pep-worst-${r.target}`, title: `the worst case of ${r.target}`, source: 'boundlab pep', kind: 'run', classes, constraints: [],
       algorithm: { optimizer: spec.optimizer, hyper: Object.fromEntries(Object.entries(hyper).map(([k, v]) => [k, String(v)])) },

@@ -16,6 +16,7 @@ import { renderMarkdown } from './markdown.ts';
 import { sinceSection, type Changes } from './since.ts';
 import { proofSection } from './proof.ts';
 import { relaxationsSection, relaxationsStatus, type RelaxationsReport } from './relaxations.ts';
+import { pepSection, pepStatus, type PepSection } from './pep.ts';
 import { theoremSection } from './theorem.ts';
 import { experimentSection } from './experiment.ts';
 import { lawItemSection } from './law.ts';
@@ -25,6 +26,8 @@ export interface Report {
   environment: Environment;
   /** The "Relaxations and tightness" section (absent: not shown). */
   relaxations?: RelaxationsReport;
+  /** The "Worst cases by performance estimation" section (the `pep` target; absent: not shown). */
+  pep?: PepSection;
   /** The page's own title (default "boundlab report"), e.g. the meeting's. */
   title?: string;
   /** The reader's own notes and questions, Markdown with $…$ math, shown first. */
@@ -54,7 +57,7 @@ export function renderPage(report: Report): string {
   const main = `<header>
 <h1>${escapeHtml(title)}</h1>
 <p class="lead">${escapeHtml(env.date.slice(0, 16).replace('T', ' '))} UTC · boundlab ${escapeHtml(env.boundlab)} · seed ${env.seed}</p>
-${status(rows, report.relaxations)}
+${status(rows, report.relaxations, report.pep)}
 </header>
 ${report.notes !== undefined ? `<h2 id="notes">Notes</h2>\n<div class="notes prose">${renderMarkdown(report.notes, { headingOffset: 2 })}</div>` : ''}
 ${report.since ? sinceSection(report.since) : ''}
@@ -64,10 +67,11 @@ ${theorems.length ? `<h2 id="theorems">Theorems</h2>\n${theorems.join('\n')}` : 
 ${proofs.length ? `<h2 id="proofs">Proofs</h2>\n${proofs.join('\n')}` : ''}
 ${experiments.length ? `<h2 id="experiments">Experiments</h2>\n<p class="caption">Quantised training and compression as the papers ran them, each paper's claim judged over seeds by a confidence interval. An inconclusive claim was checked, but its interval straddles the claim: more seeds would decide it.</p>\n${experiments.join('\n')}` : ''}
 ${laws.length ? `<h2 id="laws">Law checks</h2>\n<p class="caption">Exponents and bounds that papers predict for networks, fitted over sizes and seeds on real training: consistent when the confidence interval lies inside the prediction's stated tolerance, inconsistent when it misses it, otherwise inconclusive with the reason.</p>\n${laws.join('\n')}` : ''}
+${report.pep ? pepSection(report.pep) : ''}
 ${report.relaxations ? relaxationsSection(report.relaxations) : ''}
 <h2 id="environment">Environment</h2>
 ${environmentTable(env)}`;
-  const body = `<div class="layout">${contents(rows, ids, { relaxations: !!report.relaxations, notes: report.notes !== undefined, since: !!report.since })}<main>${main}</main></div>`;
+  const body = `<div class="layout">${contents(rows, ids, { relaxations: !!report.relaxations, pep: !!report.pep, notes: report.notes !== undefined, since: !!report.since })}<main>${main}</main></div>`;
   return htmlDocument(`${title}, ${env.date.slice(0, 10)}`, env, body, report.paper);
 }
 
@@ -76,7 +80,7 @@ ${environmentTable(env)}`;
  * its verdict's colour; above them the filter (radio buttons that the page's
  * CSS reads with :has, no script).
  */
-function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { relaxations: boolean; notes: boolean; since: boolean }): string {
+function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { relaxations: boolean; pep: boolean; notes: boolean; since: boolean }): string {
   const entries = (kind: SummaryRow['kind']) => rows.flatMap((r, i) => (r.kind !== kind ? [] : [
     `<li class="${isSettled(r.verdict) ? 'settled' : 'attention'}"><a href="#${ids[i]}"><span class="dot v-${r.verdict}" title="${r.verdict}"></span>${escapeHtml(r.item)}</a></li>`,
   ]));
@@ -86,7 +90,7 @@ function contents(rows: readonly SummaryRow[], ids: readonly string[], has: { re
   return `<nav class="contents" id="contents" aria-label="Contents">
 <p class="filter">Show <label><input type="radio" name="filter" id="filter-all" checked> everything</label>
 <label><input type="radio" name="filter" id="filter-attention"> only what needs attention</label></p>
-<ul>${has.notes ? section('notes', 'Notes') : ''}${has.since ? section('since', 'Since last time') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${experiments.length ? section('experiments', 'Experiments', experiments) : ''}${laws.length ? section('laws', 'Law checks', laws) : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
+<ul>${has.notes ? section('notes', 'Notes') : ''}${has.since ? section('since', 'Since last time') : ''}${section('summary', 'Summary')}${theorems.length ? section('theorems', 'Theorems', theorems) : ''}${proofs.length ? section('proofs', 'Proofs', proofs) : ''}${experiments.length ? section('experiments', 'Experiments', experiments) : ''}${laws.length ? section('laws', 'Law checks', laws) : ''}${has.pep ? section('pep', 'Worst cases by performance estimation') : ''}${has.relaxations ? section('relaxations', 'Relaxations and tightness') : ''}${section('environment', 'Environment')}</ul>
 </nav>`;
 }
 
@@ -103,7 +107,7 @@ export function uniqueIds(rows: readonly SummaryRow[]): string[] {
 }
 
 /** One sentence: how many theorems held and proofs were valid, and what did not. */
-function status(rows: readonly SummaryRow[], relaxations?: RelaxationsReport): string {
+function status(rows: readonly SummaryRow[], relaxations?: RelaxationsReport, pep?: PepSection): string {
   const count = (kind: string) => {
     const tally = new Map<string, number>();
     for (const r of rows) if (r.kind === kind) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
@@ -120,8 +124,10 @@ function status(rows: readonly SummaryRow[], relaxations?: RelaxationsReport): s
   if (nl) parts.push(`${nl} law check${nl === 1 ? '' : 's'}: ${count('law')}.`);
   const relaxed = relaxations ? relaxationsStatus(relaxations) : '';
   if (relaxed) parts.push(escapeHtml(relaxed));
-  const cls = rows.some((r) => r.verdict === 'error') ? 'status err'
-    : rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') ? 'status bad'
+  if (pep) parts.push(escapeHtml(pepStatus(pep)));
+  const pepBad = pep?.rows.some((r) => r.verdict === 'violated' || r.verdict === 'unbounded');
+  const cls = rows.some((r) => r.verdict === 'error') || pep?.rows.some((r) => r.error) ? 'status err'
+    : rows.some((r) => r.verdict === 'violated' || r.verdict === 'refuted') || pepBad ? 'status bad'
       : rows.some((r) => r.verdict === 'inconclusive') ? 'status warn' : 'status';
   return `<p class="${cls}">${parts.join(' ') || 'Nothing was checked.'}</p>`;
 }
