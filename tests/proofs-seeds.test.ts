@@ -4,7 +4,7 @@
  * line at each of them (BOUNDLAB_TEST_PROOF_SEEDS=20 for the full sweep; 6 keep
  * the suite's share small). Sampling only (no symbolic or interval proof: they
  * do not depend on the seed), with 50 samples per step rather than the default 200 so
- * that 20 seeds stay cheap; a twin that needs the default 200 to be caught
+ * that the seeds stay cheap; a twin that needs the default 200 to be caught
  * would fail here.
  */
 import { describe, it, expect } from 'vitest';
