@@ -7,14 +7,15 @@
  * (user + system, from GNU time when /usr/bin/time exists) is printed too, as
  * it depends less on that load. No assertions: timings never go in tests.
  *
- * Run: npx tsx bench/cli-start.ts   (BOUNDLAB_BIN=path/to/boundlab.mjs to time another entry point)
+ * Run: npx tsx bench/cli-start.ts   (BOUNDLAB_BIN=path/to/boundlab.mjs to time another entry point;
+ * BOUNDLAB_BIN=a.mjs,b.mjs times several in one run, their runs interleaved so that they share the load)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const bin = resolve(process.env.BOUNDLAB_BIN ?? 'bin/boundlab.mjs');
+const bins = (process.env.BOUNDLAB_BIN ?? 'bin/boundlab.mjs').split(',').map((b) => resolve(b));
 const dir = mkdtempSync(join(tmpdir(), 'boundlab-bench-cli-'));
 
 // Five steps: one gradient step under L-smoothness, down to the descent lemma's bound.
@@ -50,21 +51,26 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const cpuFile = join(dir, 'cpu');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-console.log(`cores ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${bin}`);
+console.log(`cores ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${bins.join(', ')}`);
 for (const c of CASES) {
-  const times: number[] = [];
-  const cpu: number[] = [];
-  let status: number | null = 0;
+  const times = bins.map((): number[] => []);
+  const cpu = bins.map((): number[] => []);
+  const status = bins.map((): number | null => 0);
   for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    const r = TIME
-      ? spawnSync(TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, bin, ...c.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawnSync(process.execPath, [bin, ...c.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    times.push((performance.now() - t) / 1000);
-    if (TIME) cpu.push(readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0));
-    status = r.status;
+    for (const [b, bin] of bins.entries()) {
+      const t = performance.now();
+      const r = TIME
+        ? spawnSync(TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, bin, ...c.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawnSync(process.execPath, [bin, ...c.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      times[b].push((performance.now() - t) / 1000);
+      if (TIME) cpu[b].push(readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, x) => a + x, 0));
+      status[b] = r.status;
+    }
   }
-  const cpuText = cpu.length ? `, CPU median ${median(cpu).toFixed(2)} s` : '';
-  console.log(`${c.name.padEnd(22)} median ${median(times).toFixed(2)} s (target ≤ ${c.target} s)${cpuText}, runs ${times.map((t) => t.toFixed(2)).join(' ')}, exit ${status}`);
+  for (const b of bins.keys()) {
+    const cpuText = cpu[b].length ? `, CPU median ${median(cpu[b]).toFixed(2)} s` : '';
+    const which = bins.length > 1 ? ` [${b}]` : '';
+    console.log(`${(c.name + which).padEnd(26)} median ${median(times[b]).toFixed(2)} s (target ≤ ${c.target} s)${cpuText}, runs ${times[b].map((t) => t.toFixed(2)).join(' ')}, exit ${status[b]}`);
+  }
 }
 rmSync(dir, { recursive: true, force: true });

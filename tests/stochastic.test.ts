@@ -21,6 +21,12 @@ import { environment } from '../src/report/environment.ts';
 
 const SEED = Number(process.env.BOUNDLAB_TEST_SEED ?? 20261123);
 const STOCHASTIC = THEOREMS.filter((t) => t.kind === 'expectation');
+// Seeds per witness in the holds tests: 50 keep the suite's share small; `boundlab verify`'s default
+// is 200 (BOUNDLAB_TEST_SEEDS=200 runs these tests at that size).
+const SEEDS = Number(process.env.BOUNDLAB_TEST_SEEDS ?? 50);
+// Steps of the planted-violation runs: 100 rather than the default 200 (each plant keeps its own seeds,
+// which set the power); BOUNDLAB_TEST_PLANT_STEPS=200 runs them at the default.
+const PLANT_STEPS = Number(process.env.BOUNDLAB_TEST_PLANT_STEPS ?? 100);
 
 describe('Student t', () => {
   it('log Γ matches factorials and Γ(½) = √π', () => {
@@ -125,8 +131,8 @@ describe('noise certificates', () => {
 });
 
 describe.each(STOCHASTIC.map((t) => [t.id, t] as const))('%s', (_, th) => {
-  it('holds in expectation over 200 seeds on every witness family', async () => {
-    const r = await verifyTheorem(th, { seed: SEED, curvesPerFamily: 2 });
+  it(`holds in expectation over ${SEEDS} seeds on every witness family`, async () => {
+    const r = await verifyTheorem(th, { seed: SEED, seeds: SEEDS, curvesPerFamily: 2 });
     expect(r.verdict, `seed ${SEED}: ${JSON.stringify(r.counterexample)}`).toBe('holds');
     // logistic-l2 is regularised (λ > 0), so σ* > 0: it never interpolates; the zero-shift noisy quadratics do.
     const families = th.structural?.includes('interpolation') ? ['noisy-quadratic'] : ['logistic-l2', 'noisy-quadratic'];
@@ -143,12 +149,12 @@ describe.each(STOCHASTIC.map((t) => [t.id, t] as const))('%s', (_, th) => {
         c.bound.forEach((b, i) => { if (b > 1e-6 * c.bound[0]) expect(c.tolerance[i], `${c.label} step ${i}`).toBeLessThan(b); });
       }
     }
-    expect(r.statistics!.seeds).toBe(200);
+    expect(r.statistics!.seeds).toBe(SEEDS);
     expect(r.statistics!.method).toMatch(/Student t.*Bonferroni/);
   });
 
   it.each(plantedStatements(th).map((p) => [p.name, p] as const))('catches the planted violation: %s', async (_, plant) => {
-    const r = await verifyTheorem(th, { statement: plant.statement, instances: 4, seeds: th.planted.seeds, seed: SEED, from: Math.max(th.from ?? 0, 1) });
+    const r = await verifyTheorem(th, { statement: plant.statement, instances: 4, steps: PLANT_STEPS, seeds: th.planted.seeds, seed: SEED, from: Math.max(th.from ?? 0, 1) });
     expect(r.verdict, `seed ${SEED}: the plant "${plant.statement.source}" survived`).toBe('violated');
     const c = r.counterexample!;
     // violated means the whole interval is above the bound, not only the mean

@@ -1,10 +1,14 @@
-/** `boundlab list`: theorems, families, optimisers, and the engine backend. */
+/**
+ * `boundlab list`: theorems, families, optimisers, and the engine backend.
+ * It reads names only, so it starts neither TensorFlow.js (src/engine/tfjs.ts loads it
+ * on first use; expectedBackend() knows the backend from what is installed) nor, without
+ * --json, mathjs (only the JSON carries each statement's TeX, which needs its parse).
+ */
 import { FAMILIES } from '../classes/index.ts';
-import { initEngine } from '../engine/backend.ts';
+import { expectedBackend } from '../engine/backend.ts';
 import { OPTIMIZERS } from '../optimizers/index.ts';
 import { THEOREMS } from '../theorems/index.ts';
-import { assumptionsOf } from '../theorems/assumptions.ts';
-import { parseStatement } from '../language/statement.ts';
+import { assumptionsOf } from '../theorems/types.ts';
 import { helpText, parseArgs, type OptionSpec } from './args.ts';
 import { UsageError } from '../language/usage.ts';
 
@@ -16,17 +20,19 @@ export const LIST_HELP = helpText(
   OPTIONS,
 );
 
-// The names `boundlab relax --drop` takes (src/theorems/assumptions.ts).
+// The names `boundlab relax --drop` takes (src/theorems/types.ts).
 export { assumptionsOf };
 
 export async function listCommand(argv: readonly string[]): Promise<number> {
   const { positional, options } = parseArgs('list', argv, OPTIONS);
   if (options.help) { process.stdout.write(LIST_HELP); return 0; }
   if (positional.length) throw new UsageError(`list: takes no arguments, got '${positional.join(' ')}'; see boundlab list --help`);
-  const backend = await initEngine();
+  const backend = await expectedBackend();
+  // The TeX of each statement (JSON only) is the one field that needs mathjs's parse.
+  const tex = options.json ? (await import('../language/statement.ts')).parseStatement : undefined;
   const theorems = THEOREMS.map((th) => ({
     id: th.id, title: th.title, kind: th.kind, assumptions: assumptionsOf(th),
-    statement: th.statement, tex: parseStatement(th.statement).tex, source: th.source,
+    statement: th.statement, ...(tex ? { tex: tex(th.statement).tex } : {}), source: th.source,
     ...(th.algorithm ? { algorithm: th.algorithm } : {}),
   }));
   const families = FAMILIES.map((f) => ({ id: f.id, title: f.title, classes: f.classes, dims: f.dims ?? 'any' }));

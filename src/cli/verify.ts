@@ -1,13 +1,15 @@
-/** `boundlab verify ID...`: each theorem checked on its witnesses. */
+/**
+ * `boundlab verify ID...`: each theorem checked on its witnesses. The verifier
+ * (mathjs, and TensorFlow.js when something runs) is loaded after the options
+ * are read, so --help and bad usage answer at once.
+ */
 import { THEOREMS } from '../theorems/index.ts';
-import { locateError, resolveTheorem } from '../theoremFiles/load.ts';
 import { UsageError } from '../language/usage.ts';
 import type { VerifyResult } from '../verify/result.ts';
-import { DEFAULTS, plantedStatements, verifyTheorem } from '../verify/verify.ts';
+import { DEFAULTS } from '../verify/defaults.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Statement } from '../language/statement.ts';
 import { helpText, parseArgs, LIMIT_OPTION, type OptionSpec } from './args.ts';
-import { parseSet } from './set.ts';
 import { say, sayJson, warn } from './terminal.ts';
 import { progress } from './progress.ts';
 
@@ -34,13 +36,18 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
   if (options.all && positional.length) throw new UsageError(`verify: --all checks every theorem; give it or ids (${positional.join(' ')}), not both`);
   const ids = options.all ? THEOREMS.map((t) => t.id) : positional;
   if (ids.length === 0) throw new UsageError('verify: name at least one theorem id, or --all (boundlab list shows the ids)');
+  const plantKind = options.plant as string | undefined;
+  if (plantKind !== undefined && plantKind !== 'tight' && plantKind !== 'faster') throw new UsageError(`verify: --plant takes 'tight' or 'faster', got '${plantKind}'`);
+  const [{ locateError, resolveTheorem }, { plantedStatements, verifyTheorem }, { parseSet }] = await Promise.all([
+    import('../theoremFiles/load.ts'), import('../verify/verify.ts'), import('./set.ts'),
+  ]);
   const theorems = ids.map((id) => resolveTheorem(id, 'verify'));
   const set = parseSet('verify', (options.set as string[] | undefined) ?? []);
   const bar = progress();
   const results: VerifyResult[] = [];
   for (const [i, th] of theorems.entries()) {
     bar.update(`verifying ${th.id} (${i + 1}/${theorems.length})…`);
-    const plant = plantFor(th, options.plant as string | undefined);
+    const plant = plantFor(th, plantKind, plantedStatements);
     const r = await verifyTheorem(th, {
       ...plant,
       instances: options.instances as number | undefined,
@@ -68,10 +75,9 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
 }
 
 /** `--plant tight|faster`: the catalogue's planted violations, from t = 1 as the tests check them. */
-function plantFor(th: Theorem, kind: string | undefined): { statement?: Statement; from?: number; seeds?: number } {
+function plantFor(th: Theorem, kind: 'tight' | 'faster' | undefined, planted: (th: Theorem) => readonly { statement: Statement }[]): { statement?: Statement; from?: number; seeds?: number } {
   if (kind === undefined) return {};
-  if (kind !== 'tight' && kind !== 'faster') throw new UsageError(`verify: --plant takes 'tight' or 'faster', got '${kind}'`);
-  const plants = plantedStatements(th);
+  const plants = planted(th);
   const plant = kind === 'faster' ? plants[plants.length - 1] : plants[0];
   return { statement: plant.statement, from: th.kind === 'lemma' ? undefined : Math.max(th.from ?? 0, 1), seeds: th.planted.seeds };
 }

@@ -2,7 +2,8 @@
  * The TensorFlow.js engine: tfjs-node when its native library loads, else the
  * wasm backend, else plain JavaScript (cpu). Every result records which ran.
  */
-import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { tf } from './tfjs.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -12,6 +13,26 @@ let chosen: Promise<BackendName> | undefined;
 export function initEngine(prefer?: BackendName): Promise<BackendName> {
   chosen ??= choose(prefer ?? (process.env.BOUNDLAB_BACKEND as BackendName | undefined));
   return chosen;
+}
+
+/**
+ * The backend initEngine() chooses, without starting TensorFlow.js when the answer is
+ * certain from what is installed: with no BOUNDLAB_BACKEND and no tfjs-node package,
+ * the first candidate is wasm, whose package is a dependency. Otherwise (tfjs-node
+ * present: its native library may or may not load) the engine is started to find out.
+ */
+export async function expectedBackend(): Promise<BackendName> {
+  if (chosen || process.env.BOUNDLAB_BACKEND || installed('@tensorflow/tfjs-node') || !installed('@tensorflow/tfjs-backend-wasm') || typeof WebAssembly !== 'object') return initEngine();
+  return 'wasm';
+}
+
+function installed(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function choose(prefer?: BackendName): Promise<BackendName> {

@@ -10,7 +10,7 @@
  * statement where it is false (deterministic binarisation, or |w| > H): the
  * tests plant those.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { binarisationRng, binarise, rowUniforms, stochasticBinarise } from '../optimizers/quantised/quantisers.ts';
 import { formatNumber } from '../numeric/format.ts';
 import type { SeriesPoint } from './series.ts';

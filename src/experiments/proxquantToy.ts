@@ -8,7 +8,7 @@
  * optimisers, run on the toy family below (one row per loss, one seed each
  * for stochastic BinaryConnect); the paper's claims are judged over the seeds.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family, Instance } from '../classes/types.ts';
 import { makeBatchedLoss } from '../classes/families/common.ts';

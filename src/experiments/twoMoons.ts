@@ -11,7 +11,7 @@
  * read its constants. The float64 oracle (value and hand-written gradient,
  * relu′(0) := 0 as in tf.relu) is for measuring, not for certifying.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family, Instance } from '../classes/types.ts';
 import {

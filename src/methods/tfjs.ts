@@ -5,7 +5,7 @@
  * columns; scalars of parameters and k alone are computed per row in float64
  * on the host and uploaded as columns (once, when they do not change).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import type { BatchedLoss, MinibatchLoss } from '../classes/types.ts';
 import { batchedGradient } from '../optimizers/common.ts';
 import { softThreshold } from '../optimizers/proximal-gd.ts';

@@ -5,7 +5,7 @@
  * Every hyperparameter is uniform: tf.train.adam takes scalars, and Adam's
  * step is invariant to scaling f_i, so a per-row step cannot be folded into the loss.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { checkRows, trainRule, uniformValue } from './common.ts';
 import type { OptimizerSpec } from './types.ts';
 

@@ -3,7 +3,7 @@
  * hyperparameters as broadcastable columns, and the wrapper that puts a real
  * tf.train optimiser behind the UpdateRule interface.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import type { BatchedLoss } from '../classes/types.ts';
 import type { Hyper, UpdateRule } from './types.ts';
 
@@ -89,7 +89,7 @@ export function checked(hyper: Hyper, name: string, optimizer: string, must: str
 /** The state of a tf.train-backed rule: the optimiser's own tf.Variables, mutated in place. */
 export interface TrainState<E> {
   /** The iterate, as the variable the tf.train optimiser updates. */
-  variable: tf.Variable<tf.Rank.R2>;
+  variable: tf.Variable<tf.Rank2>;
   optimizer: tf.Optimizer;
   /** w_i multiplying f_i in the minimised objective Σ_i w_i f_i (the per-row step size), or null for w = 1. */
   weights: tf.Tensor1D | null;
@@ -123,7 +123,7 @@ export function trainRule<E>(opts: TrainRuleOptions<E>): UpdateRule<TrainState<E
     init(x) {
       // The extra resources first: they are what may fail (e.g. a family's minibatch loss).
       const extra = opts.initExtra();
-      const variable = tf.variable(x, true) as tf.Variable<tf.Rank.R2>;
+      const variable = tf.variable(x, true) as tf.Variable<tf.Rank2>;
       const weights = opts.weights ? tf.tensor1d(opts.weights) : null;
       return { variable, optimizer: opts.makeOptimizer(), weights, extra };
     },

@@ -4,7 +4,7 @@
  * (de Klerk–Glineur–Taylor 2017, §1; Nocedal–Wright 2006 eq. 3.26).
  * ∇²f g is a Hessian-vector product by double backprop, ∇_x⟨∇f(x), v⟩ at v = g.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import type { BatchedLoss } from '../classes/types.ts';
 import { batchedGradient, checkRows } from './common.ts';
 import type { OptimizerSpec, UpdateRule } from './types.ts';

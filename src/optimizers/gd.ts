@@ -5,7 +5,7 @@
  * gradient is γ_i ∇f_i(x_i): the same update (exact in real arithmetic, because
  * sgd's step is linear in the gradient; float32 only rounds in a different order).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { checkRows, required, trainRule } from './common.ts';
 import type { OptimizerSpec } from './types.ts';
 

@@ -10,7 +10,7 @@
  * constant in time, and the recurrence is linear in g, so this is exact in real
  * arithmetic). β is one scalar in tf.train.momentum, hence uniform.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { checkRows, required, trainRule, uniformValue } from './common.ts';
 import type { OptimizerSpec } from './types.ts';
 

@@ -5,7 +5,7 @@
  * With a per-row `momentum` β: x_{k+1} = y_k − γ∇f(y_k), y_{k+1} = x_{k+1} + β(x_{k+1} − x_k),
  * y_0 = x_0 (Nesterov 2018 scheme 2.2.22, constant step). In both, the iterate after t updates is x_t.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { batchedGradient, checkRows, column, required } from './common.ts';
 import type { OptimizerSpec, UpdateRule } from './types.ts';
 

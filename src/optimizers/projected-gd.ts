@@ -3,7 +3,7 @@
  * with C the Euclidean ball of radius r around 0, Π(z) = z·min(1, r/‖z‖), or the
  * box [lo, hi]^d, Π(z) = min(max(z, lo), hi). C is per row.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { batchedGradient, checkRows, column, required } from './common.ts';
 import type { Hyper, OptimizerSpec, UpdateRule } from './types.ts';
 

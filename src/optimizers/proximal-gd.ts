@@ -3,7 +3,7 @@
  * g = ℓ₁·‖x‖₁, whose prox is the soft threshold S_τ(z) = sign(z)·max(|z| − τ, 0),
  * τ = γℓ₁ (Beck–Teboulle 2009, eq. 1.4; Parikh–Boyd 2014 §6.5.2).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { batchedGradient, checkRows, column, required } from './common.ts';
 import type { OptimizerSpec, UpdateRule } from './types.ts';
 

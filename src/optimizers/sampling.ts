@@ -6,7 +6,7 @@
  * position in the whole run means splitting a run into groups never changes a
  * row's samples.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import type { MinibatchLoss } from '../classes/types.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
 import { uniformValue } from './common.ts';

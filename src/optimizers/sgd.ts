@@ -6,7 +6,7 @@
  * its own stream `minibatchRng(seed, row)` (sampling.ts), so a row's samples do
  * not depend on which other rows share its batch.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { checkRows, required, trainRule, uniformValue } from './common.ts';
 import { minibatchPlan, type Sampler } from './sampling.ts';
 import type { Hyper, OptimizerSpec } from './types.ts';

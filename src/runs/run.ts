@@ -15,7 +15,7 @@
  * Memory. Every tensor the run creates (loss data, iterate, optimiser state)
  * is freed before runBatch returns or throws.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import type { Family, Instance } from '../classes/types.ts';
 import { initEngine } from '../engine/backend.ts';
 import { optimizerById, resolveHyper } from '../optimizers/index.ts';

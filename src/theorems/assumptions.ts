@@ -21,14 +21,11 @@ import type { Scope } from '../language/builtins.ts';
 import { UsageError } from '../language/usage.ts';
 import { comparisons, intervalFor, parseConstraints } from '../language/domain.ts';
 import { symbolsOf } from '../language/statement.ts';
-import type { StructuralAssumption, Theorem } from './types.ts';
+import { assumptionsOf, type StructuralAssumption, type Theorem } from './types.ts';
 
 const STRUCTURAL: readonly StructuralAssumption[] = ['L2-regularized', 'stochastic-gradient', 'convex-samples', 'interpolation'];
 
-/** Assumptions by name: classes, structure, then parameter constraints (what `boundlab list` shows). */
-export function assumptionsOf(th: Theorem): string[] {
-  return [...th.classes, ...(th.structural ?? []), ...th.constraints];
-}
+export { assumptionsOf };
 
 export interface Relaxation {
   drop: readonly string[];

@@ -98,3 +98,11 @@ export interface Theorem {
   /** Derivations and checks of constants marked (check) in the catalogue. */
   notes?: string;
 }
+
+/**
+ * Assumptions by name: classes, structure, then parameter constraints (what `boundlab list` shows).
+ * Here, with the type, so that listing them needs no expression parser (theorems/assumptions.ts re-exports it).
+ */
+export function assumptionsOf(th: Theorem): string[] {
+  return [...th.classes, ...(th.structural ?? []), ...th.constraints];
+}

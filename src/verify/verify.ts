@@ -8,7 +8,7 @@ import { checkLemma } from './lemma.ts';
 import type { Curve, ExpectationStatistics, VerifyResult } from './result.ts';
 import { checkRun } from './runCheck.ts';
 import { checkExpectation } from './expectation.ts';
-import { DEFAULT_ALPHA } from './statistics.ts';
+import { DEFAULTS } from './defaults.ts';
 import { UsageError } from '../language/usage.ts';
 import { Tally } from './tally.ts';
 import { witnessesFor } from './witnesses.ts';
@@ -34,11 +34,7 @@ export interface VerifyOptions {
   alpha?: number;
 }
 
-export const DEFAULTS = {
-  instances: 100, runSteps: 100, lemmaPoints: 20, seed: 0,
-  // Expectation theorems: fewer witnesses, each run with many seeds.
-  expectationInstances: 6, expectationSteps: 200, seeds: 200, alpha: DEFAULT_ALPHA,
-} as const;
+export { DEFAULTS };
 
 export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Promise<VerifyResult> {
   checkArguments(th, opts);

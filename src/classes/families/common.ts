@@ -10,7 +10,7 @@
  * - randomness comes only from makeRng(seed) inside the map of an arbitrary,
  *   so that instantiate(params) is a pure function of explicit numbers.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { BatchedLoss, Instance, MinibatchLoss } from '../types.ts';
 import { symEig, type Mat } from '../../numeric/linalg.ts';

@@ -11,7 +11,7 @@
  * moves by hτ per step while |x| ≥ τ, so x_N = R − Nhτ = (Nh + 1)τ ≥ τ and
  * f(x_N) = Lτ²(Nh + ½) = L R²/(4Nh + 2): the bound of `gd-convex-tight` with equality.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family } from '../types.ts';
 import { checkBatch, finiteArray, finiteNumber, logUniform, makeBatchedLoss } from './common.ts';

@@ -18,7 +18,7 @@
  * With noise = 0, y = Xw_true exactly (f* = 0 up to the roundoff of solving for
  * w*, ~1e-30 ‖y‖²); with noise > 0, f* > 0.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family, Instance } from '../types.ts';
 import { gram, matTVec, matVec, solveSPD, type Mat, type Vec } from '../../numeric/linalg.ts';

@@ -11,7 +11,7 @@
  * β = ((√κ − 1)/(√κ + 1))² = 4/9 and x_{−1} = x0 = 3.3 settles into a 3-cycle
  * instead of converging (tests/families-specific.test.ts runs it in float64).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family } from '../types.ts';
 import { checkBatch, finiteArray, makeBatchedLoss } from './common.ts';

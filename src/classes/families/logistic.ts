@@ -12,7 +12,7 @@
  * terms (~1e-15 relative); then f(w*) − inf f ≤ ‖∇f(w*)‖²/(2λ), negligible.
  * Softplus and σ are evaluated stably in float64 and with tf.softplus in float32.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family, Instance, NoiseCertificate } from '../types.ts';
 import { gram, matTVec, matVec, norm, solveSPD, type Mat, type Vec } from '../../numeric/linalg.ts';

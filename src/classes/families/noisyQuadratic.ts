@@ -18,7 +18,7 @@
  * deterministic (SGD is gradient descent on it); a family whose samples
  * differ yet share x* would be a stronger one.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family, Instance } from '../types.ts';
 import { dot, identity, randomOrthogonal, type Mat } from '../../numeric/linalg.ts';

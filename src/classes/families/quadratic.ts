@@ -12,7 +12,7 @@
  * ½xᵀAx − bᵀx + c it keeps its precision near the optimum (float32 relative
  * error ~√κ·eps instead of κ·eps, and never below f*).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family, Instance } from '../types.ts';
 import { fromSpectrum, identity, randomOrthogonal, type Mat, type Vec } from '../../numeric/linalg.ts';

@@ -6,7 +6,7 @@
  * convex and not PL (½f′² = 8c²x⁶ ≪ c x⁴ near 0). With c = 1, GD with γ = 0.1
  * from x0 = 3 diverges within a few steps.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family } from '../types.ts';
 import { makeRng } from '../../numeric/rng.ts';

@@ -12,7 +12,7 @@
  *   r_i = vᵀh_i − y_i, h_i = relu(Wx_i);  ∂f/∂v = (1/n) Σ r_i h_i,
  *   ∂f/∂W_j = (1/n) Σ r_i v_j 1[W_j x_i > 0] x_iᵀ.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family, Instance } from '../types.ts';
 import { makeRng } from '../../numeric/rng.ts';

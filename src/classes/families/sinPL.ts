@@ -29,7 +29,7 @@
  * SIN_PL_CERTIFIED = 0.1755, is below that and 3.1e-5 (0.018%) below the
  * numeric infimum, so the PL tightness check can tell it from a looser claim.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import fc from 'fast-check';
 import type { Family } from '../types.ts';
 import { makeRng } from '../../numeric/rng.ts';

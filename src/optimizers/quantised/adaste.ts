@@ -19,7 +19,7 @@
  * gradient when batchSize is given. The released code starts θ at ±10 with
  * random signs; the experiments start it at 10·sign(x0).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import { batchedGradient, checked, column } from '../common.ts';
 import { OPTIONAL_BATCH_SIZE, type Sampler } from '../sampling.ts';
 import type { OptimizerSpec, UpdateRule } from '../types.ts';

@@ -9,7 +9,7 @@
  * updates, as the paper's code holds ε = 1 for its first epochs). ĝ is the full
  * gradient, or a minibatch gradient when batchSize is given.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import { batchedGradient, checked, column, rowChoices } from '../common.ts';
 import { OPTIONAL_BATCH_SIZE } from '../sampling.ts';
 import type { OptimizerSpec } from '../types.ts';

@@ -8,7 +8,7 @@
  * Stochastic rows draw from their own stream binarisationRng(seed, row), so
  * results do not depend on how rows are grouped.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import type { Rng } from '../../numeric/rng.ts';
 import { batchedGradient, checked, uniformChoice } from '../common.ts';
 import { OPTIONAL_BATCH_SIZE } from '../sampling.ts';

@@ -6,7 +6,7 @@
  * without tensors (random streams), and the ownership contract of UpdateRule
  * (types.ts): init makes every tensor the state holds, dispose frees them.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import { checkRows, column, required } from '../common.ts';
 import { optionalMinibatch, type MinibatchPlan, type Objective, type Sampler } from '../sampling.ts';
 import type { Hyper, RuleContext, UpdateRule } from '../types.ts';

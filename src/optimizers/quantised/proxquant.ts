@@ -6,7 +6,7 @@
  * t the update counter (from 0; the paper grows λ linearly in the epoch). ĝ is
  * the full gradient, or a minibatch gradient when batchSize is given.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import { batchedGradient, checked } from '../common.ts';
 import { OPTIONAL_BATCH_SIZE } from '../sampling.ts';
 import type { OptimizerSpec } from '../types.ts';

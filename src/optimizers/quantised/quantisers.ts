@@ -15,7 +15,7 @@
  * iterate, so a quantiser must not turn a diverged weight into ±1 (tf.sign(NaN)
  * is 0 and tf.clipByValue(NaN) is the lower bound on the wasm backend).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import type { Rng } from '../../numeric/rng.ts';
 import { rowRng, STREAM } from '../sampling.ts';
 

@@ -6,7 +6,7 @@
  * is w − γ·(∇f(sign⁺ w) ⊙ q'(w)). ĝ is the full gradient, or a minibatch
  * gradient when batchSize is given.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import { batchedGradient, checked, uniformChoice } from '../common.ts';
 import { OPTIONAL_BATCH_SIZE } from '../sampling.ts';
 import type { OptimizerSpec } from '../types.ts';

@@ -15,7 +15,7 @@
  *   SS' = β(2 − βx·tanh(βx/2)) / (1 + cosh βx).
  * (The test checks this against a central difference of SS_β.)
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../engine/tfjs.ts';
 import { signPlusOne, type PerRow } from './quantisers.ts';
 
 export const ESTIMATORS = ['identity', 'clipped', 'approxsign', 'swishsign'] as const;
