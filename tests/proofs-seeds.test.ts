@@ -1,8 +1,8 @@
 /**
  * Seed robustness of the proof corpus: every file of proofs/ checks valid at
- * each of 6 seeds, and every wrong twin is refuted at exactly its changed
- * line at each of them (BOUNDLAB_TEST_PROOF_SEEDS=20 for the full sweep; 6 keep
- * the suite's share small). Sampling only (no symbolic or interval proof: they
+ * each of 20 seeds, and every wrong twin is refuted at exactly its changed
+ * line at each of them (the issue's robustness bar; BOUNDLAB_TEST_PROOF_SEEDS=N
+ * for another count). Sampling only (no symbolic or interval proof: they
  * do not depend on the seed), with 50 samples per step rather than the default 200 so
  * that the seeds stay cheap; a twin that needs the default 200 to be caught
  * would fail here.
@@ -16,7 +16,7 @@ import type { FileResult } from '../src/proofs/result.ts';
 import { TWINS, makeTwin } from './fixtures/proof-twins.ts';
 
 const DIR = join(import.meta.dirname, '..', 'proofs');
-const SEEDS = Array.from({ length: Number(process.env.BOUNDLAB_TEST_PROOF_SEEDS ?? 6) }, (_, i) => i);
+const SEEDS = Array.from({ length: Number(process.env.BOUNDLAB_TEST_PROOF_SEEDS ?? 20) }, (_, i) => i);
 const SAMPLES = 50;
 const TIMEOUT = 600_000;
 

@@ -23,7 +23,7 @@
  * the data, which is measured: the largest excess of an interpolation
  * inequality, and the largest value and gradient mismatch at the points.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../engine/tfjs.ts';
 import { addFamily, familyById } from '../classes/index.ts';
 import type { Family, Instance } from '../classes/types.ts';
 import { makeBatchedLoss, checkBatch } from '../classes/families/common.ts';
