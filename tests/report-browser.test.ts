@@ -65,6 +65,13 @@ describe('report in a browser', () => {
       const sweeps = await tab.locator('figure[id^="pep-sweep-"] figure > svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
       expect(sweeps.length).toBe(Object.values(PEP_REPORT_POINTS).filter((p) => p.sweep).length);
       for (const w of sweeps) expect(w).toBeGreaterThan(100);
+      // The worst function of every theorem with an interpolating construction, run for real, reaches τ
+      // and breaks no bound (the catalogue's theorems hold); gd-nonconvex's class has none and says why.
+      const worstRows = tab.locator('table.pep-worst tbody tr');
+      expect(await worstRows.count()).toBe(pepTheoremIds().length);
+      expect(await tab.locator('table.pep-worst tbody tr:has(code:text-is("gd-nonconvex"))').textContent()).toMatch(/no worst function: the smooth \(nonconvex\) class/);
+      expect(await tab.locator('table.pep-worst tbody tr:has(code:text-is("gd-convex-tight")) td').nth(6).textContent()).toBe('yes');
+      expect(await tab.locator('table.pep-worst .v-violated').count()).toBe(0);
       const proof = tab.locator('details.pep-proof');
       expect(await proof.locator('pre').isVisible()).toBe(false);
       await proof.locator('summary').click();

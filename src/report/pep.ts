@@ -2,7 +2,7 @@
  * The report's "Worst cases by performance estimation" section: for every
  * catalogue theorem PEP covers, τ (the exact worst case over the class) against
  * the bound at the theorem's default point, a sweep of τ and the bound against
- * the step size, and one generated proof (gradient descent) from the dual
+ * the step size, the worst function run for real, and one generated proof (gradient descent) from the dual
  * certificate. In the default report and the `pep` target of `boundlab
  * report`: its 57 solves and the proof took 3.7 s wall and about 1.3 s of CPU
  * (csdp's included) in one measured run, against the default report's ~72 s,
@@ -13,6 +13,7 @@ import { formatNumber, formatSeconds } from '../numeric/format.ts';
 import { pepProof } from '../pep/proof.ts';
 import { requireSolver } from '../pep/solver.ts';
 import { runPep, type PepReport } from '../pep/run.ts';
+import { runWorst, worstRunObstacle } from '../pep/worstRun.ts';
 import { theoremPep } from '../pep/theorem.ts';
 import { THEOREMS } from '../theorems/index.ts';
 import { escapeHtml } from './html.ts';
@@ -44,13 +45,24 @@ export interface PepTheoremRow {
   status?: string;
   /** τ and the bound against the swept parameter (absent: nothing to sweep). */
   sweep?: { name: string; points: { x: number; tau: number | null; bound: number }[] };
-  /**
-   * WORST RUN: the place for the worst function's real run (s3-pep-worst's
-   * src/pep/interpolant.ts), as HTML. Absent until that lands: nothing is shown.
-   */
-  worstRun?: string;
+  /** The worst function's real TensorFlow.js run at the default point (src/pep/worstRun.ts), or why there is none. */
+  worst?: WorstRunRow | { obstacle: string };
   seconds: number;
   error?: string;
+}
+
+/** What the section shows of a worst run: the measure the real run reached at step N against τ. */
+export interface WorstRunRow {
+  optimizer: string;
+  rank: number;
+  measured: number;
+  tau: number;
+  tolerance: number;
+  reached: boolean;
+  interpolates: boolean;
+  /** The theorem's bound at step N, and whether the verifier found the run breaking it. */
+  bound?: number;
+  violated: boolean;
 }
 
 export interface PepSection {
@@ -82,6 +94,13 @@ export async function runPepSection(ids?: readonly string[]): Promise<PepSection
     try {
       const r = await runPep({ target: id, steps: p.steps, set: p.set });
       const row: PepTheoremRow = { theorem: id, steps: p.steps, set: p.set, tau: r.tau, bound: r.bound, ratio: r.ratio ?? null, verdict: r.verdict, status: r.status, seconds: 0 };
+      // the worst function, run for real (a few hundredths of a second of CPU each at N = 5)
+      const obstacle = worstRunObstacle(r);
+      if (obstacle) row.worst = { obstacle };
+      else {
+        const w = await runWorst(r);
+        row.worst = { optimizer: w.optimizer, rank: w.rank, measured: w.measured, tau: w.tau, tolerance: w.tolerance, reached: w.reached, interpolates: w.interpolates, ...(w.bound !== undefined ? { bound: w.bound } : {}), violated: !!w.counterexample };
+      }
       if (p.sweep) {
         const { name, from, to } = p.sweep;
         const points: { x: number; tau: number | null; bound: number }[] = [];
@@ -133,9 +152,13 @@ ${s.missing ? `<p class="caption">Not run: ${escapeHtml(s.missing)}.</p>` : ''}
       + `${seriesPlot(pts, { xLabel: r.sweep!.name, yLabel: 'worst case', log: true, dashed: ['bound'], dots: true })}</figure>`;
   });
   if (figures.length) out.push(`<div class="plots">${figures.join('\n')}</div>`);
-  // WORST RUN: each row's worstRun (the worst function run for real) goes here once s3-pep-worst lands.
-  const runs = s.rows.filter((r) => r.worstRun).map((r) => r.worstRun!);
-  if (runs.length) out.push(runs.join('\n'));
+  const runs = s.rows.filter((r) => r.worst);
+  if (runs.length) {
+    out.push(`<h3 id="pep-worst">The worst functions, run for real</h3>
+<p class="caption">From each solution, an explicit function of the class through the worst points, gradients and values (the interpolation of Taylor, Hendrickx and Glineur), and the real TensorFlow.js optimiser run on it from the worst start for N steps: the measure it reaches against τ, within the float32 tolerance (<code>boundlab pep THEOREM --steps N --worst</code>). A run that breaks its bound is the theorem's counterexample; <code>tightness</code> takes these functions first.</p>
+<table class="pep-worst"><thead><tr><th>theorem</th><th>optimiser</th><th>rank</th><th>measure at N (real run)</th><th>τ</th><th>float32 tolerance</th><th>reaches τ</th><th>bound</th></tr></thead>
+<tbody>${runs.map(worstRowHtml).join('\n')}</tbody></table>`);
+  }
   if (s.proof) {
     if ('error' in s.proof) out.push(`<p class="error">The proof from the certificate could not be generated: ${escapeHtml(s.proof.error)}</p>`);
     else {
@@ -154,4 +177,14 @@ function rowHtml(r: PepTheoremRow): string {
   const tau = r.status === 'unbounded' ? 'unbounded' : r.tau === null || r.tau === undefined ? `none (${escapeHtml(r.status ?? '')})` : formatNumber(r.tau);
   return `<tr>${head}<td class="num">${tau}</td><td class="num">${formatNumber(r.bound!)}</td><td class="num">${typeof r.ratio === 'number' ? r.ratio.toFixed(4) : '—'}</td>`
     + `<td><span class="verdict v-${escapeHtml(r.verdict ?? 'error')}">${escapeHtml(r.verdict ?? 'error')}</span></td><td class="num">${formatSeconds(r.seconds)}</td></tr>`;
+}
+
+function worstRowHtml(r: PepTheoremRow): string {
+  const head = `<td><code>${escapeHtml(r.theorem)}</code></td>`;
+  const w = r.worst!;
+  if ('obstacle' in w) return `<tr>${head}<td colspan="7" class="caption">no worst function: ${escapeHtml(w.obstacle)}</td></tr>`;
+  const reach = w.reached ? 'yes' : `<span class="verdict v-violated">no</span>`;
+  const bound = w.bound === undefined ? '—' : `${formatNumber(w.bound)}${w.violated ? ' <span class="verdict v-violated">broken</span>' : ''}`;
+  return `<tr>${head}<td>${escapeHtml(w.optimizer)}</td><td class="num">${w.rank}</td><td class="num">${formatNumber(w.measured)}</td><td class="num">${formatNumber(w.tau)}</td>`
+    + `<td class="num">${Number.isFinite(w.tolerance) ? formatNumber(w.tolerance) : '—'}</td><td>${reach}${w.interpolates ? '' : ' (data off the class beyond tolerance)'}</td><td class="num">${bound}</td></tr>`;
 }
