@@ -24,6 +24,7 @@ import { dist, norm } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { optimizerById } from '../optimizers/index.ts';
 import { magnitudeOf, type Statement } from '../language/statement.ts';
+import { compileNumeric } from '../language/numeric.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve, ExpectationStatistics } from './result.ts';
 import { runBatch } from '../runs/run.ts';
@@ -117,8 +118,8 @@ export async function checkExpectation(
   const part = st.parts[0];
   if (st.parts.length !== 1 || part.relation !== '<=') throw new Error(`${th.id}: an expectation statement is one relation E(quantity) <= bound`);
   const qNode = expectedQuantity(part.lhs);
-  const quantity = qNode.compile();
-  const magnitude = magnitudeOf(qNode).compile();
+  const quantity = compileNumeric(qNode);
+  const magnitude = compileNumeric(magnitudeOf(qNode));
   const kind = toleranceKind(qNode);
   const usesC2 = /\bC2_t\b/.test(part.rhs.toString());
   const needsGradient = /\bavggrad2_t\b/.test(qNode.toString());

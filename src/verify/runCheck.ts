@@ -11,6 +11,7 @@ import { optimizerById } from '../optimizers/index.ts';
 import { dist, norm, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { magnitudeOf, type Statement, type StatementPart } from '../language/statement.ts';
+import { compileNumeric } from '../language/numeric.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve } from './result.ts';
 import { runBatch } from '../runs/run.ts';
@@ -89,7 +90,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
   const part = st.parts[0];
   if (st.parts.length !== 1 || part.relation !== '<=') throw new Error(`${th.id}: a run statement is one relation quantity <= bound`);
   const kind = toleranceKind(part.lhs);
-  const magnitude = magnitudeOf(part.lhs).compile();
+  const magnitude = compileNumeric(magnitudeOf(part.lhs));
   const algorithm = th.algorithm!;
   const spec = optimizerById(algorithm.optimizer);
   const hyperExpr = Object.entries(algorithm.hyper).map(([k, v]) => [k, parse(v).compile()] as const);
