@@ -20,7 +20,7 @@
  */
 import { parse, type MathNode } from 'mathjs';
 import { evaluationTolerance, RESOLVED_FRACTION, tolerance } from '../engine/precision.ts';
-import { dist, norm } from '../numeric/linalg.ts';
+import { allFinite, dist, norm } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { optimizerById } from '../optimizers/index.ts';
 import { magnitudeOf, type Statement } from '../language/statement.ts';
@@ -185,7 +185,7 @@ export async function checkExpectation(
       // Distinct streams for every group: rows are numbered from 0 in each.
       seed: (opts.seed + 7919 * groupIndex++) >>> 0,
       onStep: (t, x, d, rowIds) => {
-        rowIds.forEach((r, k) => observe(rows[r], t, Float64Array.from(x.subarray(k * d, (k + 1) * d))));
+        rowIds.forEach((r, k) => observe(rows[r], t, new Float64Array(x.subarray(k * d, (k + 1) * d))));
       },
     });
   }
@@ -193,7 +193,7 @@ export async function checkExpectation(
   function observe(row: Row, t: number, xt: Float64Array): void {
     const tr = tracks[row.track];
     const inst = tr.witness.instance;
-    if (!xt.every(Number.isFinite)) { tr.values[t][row.seed] = Infinity; return; }
+    if (!allFinite(xt)) { tr.values[t][row.seed] = Infinity; return; }
     if (row.prev) row.e += STEP_ROUNDINGS * EPS32 * stepScale(xt, row.prev);
     const xs = inst.nearestMinimiser(xt);
     const distance = xs ? dist(xt, xs) : NaN;

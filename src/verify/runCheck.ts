@@ -8,7 +8,7 @@ import type { Instance } from '../classes/types.ts';
 import { errorGain, evaluationTolerance, FLOAT64_EVALUATION, RESOLVED_FRACTION, tolerance, toleranceKind, type ToleranceKind } from '../engine/precision.ts';
 import { referenceStep } from '../optimizers/referenceStep.ts';
 import { optimizerById } from '../optimizers/index.ts';
-import { dist, norm, type Vec } from '../numeric/linalg.ts';
+import { allFinite, dist, norm, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { magnitudeOf, type Statement, type StatementPart } from '../language/statement.ts';
 import { compileNumeric } from '../language/numeric.ts';
@@ -241,7 +241,7 @@ function checkStep(
   seq: Record<string, number>, tally: Tally, opts: Pick<RunOptions, 'observe' | 'continueAfterViolation'>,
 ): void {
   const inst = row.witness.instance;
-  const diverged = !xt.every(Number.isFinite);
+  const diverged = !allFinite(xt);
   if (diverged) {
     row.dead = true;
     const o = overflowed(th, part, row, t, seq);
