@@ -4,6 +4,7 @@
  */
 import { parse, type MathNode, type EvalFunction } from 'mathjs';
 import { toTex } from './tex.ts';
+import { compileNumeric } from './numeric.ts';
 
 export type Relation = '<=' | '>=' | '==';
 
@@ -36,7 +37,7 @@ export function parseStatement(source: string): Statement {
 }
 
 function makePart(relation: Relation, lhs: MathNode, rhs: MathNode): StatementPart {
-  return { relation, lhs, rhs, quantity: lhs.compile(), bound: rhs.compile() };
+  return { relation, lhs, rhs, quantity: compileNumeric(lhs), bound: compileNumeric(rhs) };
 }
 
 function splitConjunction(node: MathNode): MathNode[] {

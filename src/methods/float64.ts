@@ -47,7 +47,9 @@ type Value = number | Vec;
  * made per call: this runs for every row at every step of a verification.
  */
 class Ctx {
-  memo: Map<number, Value> | undefined;
+  /** Values computed in this step: sequence `which` at index k + off, off in −6..1, at which·8 + off + 6 (others in `far`). */
+  memo: (Value | undefined)[] | undefined;
+  far: Map<number, Value> | undefined;
   x0: Vec | undefined;
   constructor(
     readonly plan: Plan, readonly inst: Instance, readonly hyper: Readonly<Record<string, number>>,
@@ -58,22 +60,25 @@ class Ctx {
     return (this.x0 ??= Float64Array.from(Float32Array.from(this.inst.x0)));
   }
 
-  /** The value of sequence `name` at `index` (below 0: at 0). */
-  valueAt(name: string, index: number): Value {
+  /** The value of sequence number `which` at `index` (below 0: at 0). */
+  valueAt(which: number, index: number): Value {
     const i = Math.max(0, index);
-    const { s, which } = this.plan.byName.get(name)!;
-    if (s.host) return this.host(name, i);
+    const s = this.plan.sequences[which];
+    if (s.host) return this.host(s.name, i);
     const k = this.k;
-    if (name === this.plan.iterate) {
+    if (which === this.plan.iterate) {
       if (i === k) return this.x;
       if (i === k - 1) return this.xPrev;
-      if (i !== k + 1) throw new Error(`${this.plan.file}: the float64 reference needs ${name}(${i}) at step ${k}`);
+      if (i !== k + 1) throw new Error(`${this.plan.file}: the float64 reference needs ${s.name}(${i}) at step ${k}`);
     }
-    const key = which * 1024 + (i - k + 512);
-    const hit = this.memo?.get(key);
+    const off = i - k;
+    const near = off >= -6 && off <= 1;
+    const key = near ? which * 8 + off + 6 : which * 1024 + (off + 512);
+    const hit = near ? this.memo?.[key] : this.far?.get(key);
     if (hit !== undefined) return hit;
     const v = i === 0 ? this.plan.initial[which](this, 0, 0) : this.plan.update[which](this, i - 1, i);
-    (this.memo ??= new Map()).set(key, v);
+    if (near) (this.memo ??= [])[key] = v;
+    else (this.far ??= new Map()).set(key, v);
     return v;
   }
 }
@@ -83,8 +88,9 @@ type Compiled = (c: Ctx, step: number, index: number) => Value;
 
 interface Plan {
   file: string;
-  iterate: string;
-  byName: Map<string, { s: Method['sequences'][number]; which: number }>;
+  /** The iterate's sequence number. */
+  iterate: number;
+  sequences: Method['sequences'];
   initial: Compiled[];
   update: Compiled[];
 }
@@ -93,8 +99,8 @@ interface Plan {
 export function compileFloat64(method: Method): ReferenceStepFn {
   const plan: Plan = {
     file: method.file,
-    iterate: method.iterate,
-    byName: new Map(method.sequences.map((s, which) => [s.name, { s, which }])),
+    iterate: method.sequences.findIndex((s) => s.name === method.iterate),
+    sequences: method.sequences,
     initial: method.sequences.map((s) => compileNode(s.initial, method, true)),
     update: method.sequences.map((s) => compileNode(s.update, method, false)),
   };
@@ -103,7 +109,7 @@ export function compileFloat64(method: Method): ReferenceStepFn {
   return (inst, hyper, x, xPrev, k) => {
     let host = hostCache.get(hyper);
     if (!host) hostCache.set(hyper, (host = hostSequences(method, hyper)));
-    return new Ctx(plan, inst, hyper, host, x, xPrev, k).valueAt(method.iterate, k + 1) as Vec;
+    return new Ctx(plan, inst, hyper, host, x, xPrev, k).valueAt(plan.iterate, k + 1) as Vec;
   };
 }
 
@@ -115,15 +121,28 @@ function compileNode(node: MethodNode, method: Method, initial: boolean): Compil
     case 'k': return (_c, step) => step;
     case 'x0': return (c, t, i) => c.start();
     case 'seq': {
-      const { name, lag } = node;
-      return initial ? (c, t, i) => c.valueAt(name, 0) : (c, _step, index) => c.valueAt(name, index - lag);
+      const { lag } = node;
+      const which = method.sequences.findIndex((s) => s.name === node.name);
+      return initial ? (c, t, i) => c.valueAt(which, 0) : (c, _step, index) => c.valueAt(which, index - lag);
     }
     case 'arith': {
       const [a, b] = node.args.map((n) => compileNode(n, method, initial));
+      // a ± s·v and s·(u ± v) in one loop: the same roundings in the same order as the
+      // separate operations (no fused multiply-add in JavaScript), one array fewer per step.
+      const product = (n: MethodNode) => (n.op === 'arith' && n.fn === 'multiply' ? n.args.map((m) => compileNode(m, method, initial)) : null);
+      const sum = (n: MethodNode) => (n.op === 'arith' && (n.fn === 'add' || n.fn === 'subtract') ? { sign: (n.fn === 'add' ? 1 : -1) as 1 | -1, args: n.args.map((m) => compileNode(m, method, initial)) } : null);
       switch (node.fn) {
-        case 'add': return (c, t, i) => add(a(c, t, i), b(c, t, i), 1);
-        case 'subtract': return (c, t, i) => add(a(c, t, i), b(c, t, i), -1);
-        case 'multiply': return (c, t, i) => multiply(a(c, t, i), b(c, t, i));
+        case 'add': case 'subtract': {
+          const sign = node.fn === 'add' ? 1 : -1;
+          const right = product(node.args[1]);
+          if (right) return (c, t, i) => addScaled(a(c, t, i), right[0](c, t, i), right[1](c, t, i), sign);
+          return (c, t, i) => add(a(c, t, i), b(c, t, i), sign);
+        }
+        case 'multiply': {
+          const right = sum(node.args[1]);
+          if (right) return (c, t, i) => scaleSum(a(c, t, i), right.args[0](c, t, i), right.args[1](c, t, i), right.sign);
+          return (c, t, i) => multiply(a(c, t, i), b(c, t, i));
+        }
         case 'divide': return (c, t, i) => divide(a(c, t, i), b(c, t, i));
         case 'pow': return (c, t, i) => (a(c, t, i) as number) ** (b(c, t, i) as number);
         case 'unaryMinus': return (c, t, i) => map(a(c, t, i), (p) => -p);
@@ -196,6 +215,25 @@ function add(a: Value, b: Value, sign: 1 | -1): Value {
   if (typeof a === 'number') return a + sign * (b as number);
   const v = b as Vec, out = new Float64Array(a.length);
   for (let j = 0; j < a.length; j++) out[j] = a[j] + sign * v[j];
+  return out;
+}
+
+/** a + sign·(p·q) (add(a, multiply(p, q), sign)), fused when a is a vector and p·q a scalar times a vector. */
+function addScaled(a: Value, p: Value, q: Value, sign: 1 | -1): Value {
+  if (typeof a === 'number' || (typeof p === 'number') === (typeof q === 'number')) return add(a, multiply(p, q), sign);
+  const s = typeof p === 'number' ? p : (q as number), v = typeof p === 'number' ? (q as Vec) : p;
+  const out = new Float64Array(a.length);
+  if (sign === 1) for (let j = 0; j < a.length; j++) out[j] = a[j] + s * v[j];
+  else for (let j = 0; j < a.length; j++) out[j] = a[j] - s * v[j];
+  return out;
+}
+
+/** s·(u + sign·v) (multiply(s, add(u, v, sign))), fused when s is a scalar and u, v vectors. */
+function scaleSum(s: Value, u: Value, v: Value, sign: 1 | -1): Value {
+  if (typeof s !== 'number' || typeof u === 'number') return multiply(s, add(u, v, sign));
+  const w = v as Vec, out = new Float64Array(u.length);
+  if (sign === 1) for (let j = 0; j < u.length; j++) out[j] = s * (u[j] + w[j]);
+  else for (let j = 0; j < u.length; j++) out[j] = s * (u[j] - w[j]);
   return out;
 }
 

@@ -42,6 +42,12 @@ export function axpy(a: ArrayLike<number>, s: number, b: ArrayLike<number>): Vec
 }
 export const dist = (a: ArrayLike<number>, b: ArrayLike<number>): number => norm(sub(a, b));
 
+/** Every entry finite (a loop, not `every`: runs check each iterate of every row). */
+export function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
 export function mat(rows: number, cols: number, data?: ArrayLike<number>): Mat {
   return { rows, cols, data: data ? Float64Array.from(data) : new Float64Array(rows * cols) };
 }

@@ -18,6 +18,7 @@
 import { tf } from '../engine/tfjs.ts';
 import type { Family, Instance } from '../classes/types.ts';
 import { initEngine } from '../engine/backend.ts';
+import { allFinite } from '../numeric/linalg.ts';
 import { optimizerById, resolveHyper } from '../optimizers/index.ts';
 import type { Hyper, OptimizerSpec, UpdateRule } from '../optimizers/types.ts';
 
@@ -138,9 +139,4 @@ function runGroup(spec: RunSpec, rule: UpdateRule<unknown>, rows: readonly numbe
     x?.dispose();
     loss.dispose();
   }
-}
-
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
 }

@@ -20,10 +20,11 @@
  */
 import { parse, type MathNode } from 'mathjs';
 import { evaluationTolerance, RESOLVED_FRACTION, tolerance } from '../engine/precision.ts';
-import { dist, norm } from '../numeric/linalg.ts';
+import { allFinite, dist, norm } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { optimizerById } from '../optimizers/index.ts';
 import { magnitudeOf, type Statement } from '../language/statement.ts';
+import { compileNumeric } from '../language/numeric.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve, ExpectationStatistics } from './result.ts';
 import { runBatch } from '../runs/run.ts';
@@ -117,8 +118,8 @@ export async function checkExpectation(
   const part = st.parts[0];
   if (st.parts.length !== 1 || part.relation !== '<=') throw new Error(`${th.id}: an expectation statement is one relation E(quantity) <= bound`);
   const qNode = expectedQuantity(part.lhs);
-  const quantity = qNode.compile();
-  const magnitude = magnitudeOf(qNode).compile();
+  const quantity = compileNumeric(qNode);
+  const magnitude = compileNumeric(magnitudeOf(qNode));
   const kind = toleranceKind(qNode);
   const usesC2 = /\bC2_t\b/.test(part.rhs.toString());
   const needsGradient = /\bavggrad2_t\b/.test(qNode.toString());
@@ -184,7 +185,7 @@ export async function checkExpectation(
       // Distinct streams for every group: rows are numbered from 0 in each.
       seed: (opts.seed + 7919 * groupIndex++) >>> 0,
       onStep: (t, x, d, rowIds) => {
-        rowIds.forEach((r, k) => observe(rows[r], t, Float64Array.from(x.subarray(k * d, (k + 1) * d))));
+        rowIds.forEach((r, k) => observe(rows[r], t, new Float64Array(x.subarray(k * d, (k + 1) * d))));
       },
     });
   }
@@ -192,7 +193,7 @@ export async function checkExpectation(
   function observe(row: Row, t: number, xt: Float64Array): void {
     const tr = tracks[row.track];
     const inst = tr.witness.instance;
-    if (!xt.every(Number.isFinite)) { tr.values[t][row.seed] = Infinity; return; }
+    if (!allFinite(xt)) { tr.values[t][row.seed] = Infinity; return; }
     if (row.prev) row.e += STEP_ROUNDINGS * EPS32 * stepScale(xt, row.prev);
     const xs = inst.nearestMinimiser(xt);
     const distance = xs ? dist(xt, xs) : NaN;

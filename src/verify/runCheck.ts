@@ -8,9 +8,10 @@ import type { Instance } from '../classes/types.ts';
 import { errorGain, evaluationTolerance, FLOAT64_EVALUATION, RESOLVED_FRACTION, tolerance, toleranceKind, type ToleranceKind } from '../engine/precision.ts';
 import { referenceStep } from '../optimizers/referenceStep.ts';
 import { optimizerById } from '../optimizers/index.ts';
-import { dist, norm, type Vec } from '../numeric/linalg.ts';
+import { allFinite, dist, norm, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import { magnitudeOf, type Statement, type StatementPart } from '../language/statement.ts';
+import { compileNumeric } from '../language/numeric.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve } from './result.ts';
 import { runBatch } from '../runs/run.ts';
@@ -89,7 +90,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
   const part = st.parts[0];
   if (st.parts.length !== 1 || part.relation !== '<=') throw new Error(`${th.id}: a run statement is one relation quantity <= bound`);
   const kind = toleranceKind(part.lhs);
-  const magnitude = magnitudeOf(part.lhs).compile();
+  const magnitude = compileNumeric(magnitudeOf(part.lhs));
   const algorithm = th.algorithm!;
   const spec = optimizerById(algorithm.optimizer);
   const hyperExpr = Object.entries(algorithm.hyper).map(([k, v]) => [k, parse(v).compile()] as const);
@@ -240,7 +241,7 @@ function checkStep(
   seq: Record<string, number>, tally: Tally, opts: Pick<RunOptions, 'observe' | 'continueAfterViolation'>,
 ): void {
   const inst = row.witness.instance;
-  const diverged = !xt.every(Number.isFinite);
+  const diverged = !allFinite(xt);
   if (diverged) {
     row.dead = true;
     const o = overflowed(th, part, row, t, seq);
