@@ -47,6 +47,8 @@ export interface StepResult {
   counterexample?: Counterexample;
   /** why: the error, the vacuous givens, or how it was proved/certified */
   message?: string;
+  /** a certificate that holds at the sampled values of the parameters only, or at all of them (interpolation certificates) */
+  scope?: 'all parameters' | 'the sampled parameters';
 }
 
 export interface ClaimResult extends StepResult {
