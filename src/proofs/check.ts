@@ -305,7 +305,7 @@ export class FileChecker {
    * by a function of the class, or null.
    */
   private interpolate(lhs: Expr, rel: Rel, rhs: Expr): { verdict: 'certified'; how: string; scope: StepResult['scope'] } | { verdict: 'refuted'; how: string; counterexample: Counterexample } | null {
-    if (this.plan.functions.length === 0) return null;
+    if (this.plan.functions.length === 0 && this.plan.vectors.length === 0) return null;
     const scalars = [...this.pf.names.reals, ...this.pf.names.integers, ...this.plan.dims];
     // the most moderate of the first accepted draws (the sampler favours boundary and extreme
     // values; a problem with L = 1e-6 next to γ = 1 is one the solver meets at its accuracy's edge)

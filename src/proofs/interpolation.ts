@@ -50,8 +50,8 @@ const keyOf = (a: Q) => `${a.n}/${a.d}`;
 
 /** A vector: a combination of atoms (declared vectors `v:w`, minimisers `x*:f`, gradients `g:f@point`). */
 type Vector = Map<string, Q>;
-/** A scalar: constant + Σ coefficient·value + Σ coefficient·⟨atom, atom⟩. */
-interface Scalar { c: Q; f: Map<string, Q>; G: Map<string, Q> }
+/** A scalar: constant + Σ coefficient·value + Σ coefficient·⟨atom, atom⟩ + Σ coefficient·‖vector‖ (norms to the first power, by the vector's key). */
+interface Scalar { c: Q; f: Map<string, Q>; G: Map<string, Q>; n?: Map<string, Q> }
 type Lin = { kind: 's'; s: Scalar } | { kind: 'v'; v: Vector };
 
 class Outside extends Error {}
@@ -68,11 +68,15 @@ function addInto<K>(acc: Map<K, Q>, m: Map<K, Q>, s: Q) {
   }
 }
 const scalar = (c: Q): Scalar => ({ c, f: new Map(), G: new Map() });
-const isConstant = (s: Scalar) => s.f.size === 0 && s.G.size === 0;
+const isConstant = (s: Scalar) => s.f.size === 0 && s.G.size === 0 && !s.n?.size;
 function combine(a: Scalar, b: Scalar, sb: Q): Scalar {
-  const out = { c: qAdd(a.c, qMul(sb, b.c)), f: new Map(a.f), G: new Map(a.G) };
+  const out: Scalar = { c: qAdd(a.c, qMul(sb, b.c)), f: new Map(a.f), G: new Map(a.G) };
   addInto(out.f, b.f, sb);
   addInto(out.G, b.G, sb);
+  if (a.n?.size || b.n?.size) {
+    out.n = new Map(a.n ?? []);
+    addInto(out.n, b.n ?? new Map(), sb);
+  }
   return out;
 }
 function scaleScalar(a: Scalar, s: Q): Scalar { return combine(scalar(ZERO), a, s); }
@@ -99,11 +103,19 @@ function literal(value: unknown): Q {
 export interface PointInfo { fn: string; key: string; x: Vector; label: string }
 
 /** Translation of one step at one assignment of the scalars. */
+/** Sequence terms unrolled into a problem at most (each gradient step adds a point). */
+const MAX_TERM = 8;
+
 class Linearizer {
   readonly points = new Map<string, PointInfo>();
   readonly minimisers = new Set<string>();
   /** whether a scalar was a float64 value (exp, sqrt, log of the parameters), not exact */
   inexact = false;
+  /** whether a dimension symbol stands in the step as a number (a counterexample must then keep that dimension) */
+  usesDims = false;
+  /** the vectors whose norms stand to the first power, by key */
+  readonly norms = new Map<string, Vector>();
+  private readonly terms = new Map<string, Vector>();
 
   constructor(private readonly pf: ProofFile, private readonly values: Record<string, Q>, private readonly floats: Record<string, number>) {}
 
@@ -117,6 +129,38 @@ class Linearizer {
 
   private isFunction(name: string) { return this.pf.names.functions.includes(name); }
 
+  /** A term of a vector sequence, by its recurrence down to the base cases (every step must be linear). */
+  private term(name: string, index: MathNode): Vector {
+    const k = this.constantOf(index);
+    if (k.d !== 1n || k.n < 0n || k.n > MAX_TERM) return outside(`${name}(${toNumber(k)}): only terms up to ${MAX_TERM} are unrolled`);
+    return this.termAt(name, Number(k.n));
+  }
+
+  private termAt(name: string, n: number): Vector {
+    const memo = this.terms.get(`${name}(${n})`);
+    if (memo) return memo;
+    const def = this.pf.define.find((d) => d.name === name);
+    if (!def || def.kind !== 'sequence') return outside(`the sequence ${name}`);
+    const base = def.bases.find((b) => b.index === n);
+    let v: Vector;
+    if (base) v = this.v(expand(base.expr.node, this.pf));
+    else {
+      const step = def.step;
+      const m = n - (step?.offset ?? 0);
+      if (!step || m < 0) return outside(`${name}(${n}) is not defined`);
+      const saved = [this.values[step.variable], this.floats[step.variable]] as const;
+      this.values[step.variable] = q(BigInt(m));
+      this.floats[step.variable] = m;
+      try {
+        v = this.v(expand(step.expr.node, this.pf));
+      } finally {
+        if (saved[0] === undefined) { delete this.values[step.variable]; delete this.floats[step.variable]; } else { this.values[step.variable] = saved[0]; this.floats[step.variable] = saved[1]; }
+      }
+    }
+    this.terms.set(`${name}(${n})`, v);
+    return v;
+  }
+
   lin(n: MathNode): Lin {
     switch (n.type) {
       case 'ParenthesisNode': return this.lin((n as unknown as { content: MathNode }).content);
@@ -128,7 +172,10 @@ class Linearizer {
       case 'SymbolNode': {
         const name = nameOf(n);
         if (this.pf.names.vectors.includes(name)) return { kind: 'v', v: new Map([[`v:${name}`, ONE]]) };
-        if (name in this.values) return { kind: 's', s: scalar(this.values[name]) };
+        if (name in this.values) {
+          if ((this.pf.names.dims as readonly string[]).includes(name)) this.usesDims = true;
+          return { kind: 's', s: scalar(this.values[name]) };
+        }
         return outside(`the name ${name}`);
       }
       case 'OperatorNode': return this.operator(n);
@@ -231,6 +278,13 @@ class Linearizer {
       return name === 'xstar' ? { kind: 'v', v: new Map([[`x*:${fn}`, ONE]]) } : { kind: 's', s: { c: ZERO, f: new Map([[`${fn}@*`, ONE]]), G: new Map() } };
     }
     if (name === 'dot' && args.length === 2) return { kind: 's', s: inner(this.v(args[0]), this.v(args[1])) };
+    if (name === 'norm' && args.length === 1) {
+      const v = this.v(args[0]);
+      const key = vectorKey(v);
+      this.norms.set(key, v);
+      return { kind: 's', s: { c: ZERO, f: new Map(), G: new Map(), n: new Map([[key, ONE]]) } };
+    }
+    if (this.pf.names.sequences.includes(name) && args.length === 1) return { kind: 'v', v: this.term(name, args[0]) };
     if (name === 'zeros') return { kind: 'v', v: new Map() };
     if (name === 'square' && args.length === 1 && args[0].type === 'FunctionNode' && callee(args[0]) === 'norm') {
       const v = this.v(argsOf(args[0])[0]);
@@ -281,8 +335,9 @@ interface Problem {
   values: string[];
   conditions: Condition[];
   violation: Scalar;
-  /** the two sides, for the counterexample's numbers */
+  /** the two sides, for the counterexample's numbers, and the vectors of their norms */
   sides: [Scalar, Scalar];
+  norms: Map<string, Vector>;
   exact: boolean;
   points: { fn: string; label: string; x: Vector; g: Vector; f: string }[];
   classes: Record<string, ClassAt>;
@@ -335,7 +390,7 @@ function conditionsOf(fn: string, cls: ClassAt, pts: { x: Vector; g: Vector; f: 
 
 /** The problem of one step at one assignment, or why it is not one. */
 export function problemOf(pf: ProofFile, lhs: MathNode, rel: Rel, rhs: MathNode, values: Record<string, Q>, floats: Record<string, number>): Problem | string {
-  const lz = new Linearizer(pf, values, floats);
+  const lz = new Linearizer(pf, { ...values }, { ...floats });
   let l: Lin, r: Lin;
   try {
     l = lz.lin(expand(lhs, pf));
@@ -345,8 +400,30 @@ export function problemOf(pf: ProofFile, lhs: MathNode, rel: Rel, rhs: MathNode,
     return `not read: ${(e as Error).message}`;
   }
   if (l.kind !== 's' || r.kind !== 's') return 'a relation between vectors';
-  if (lz.points.size === 0 && lz.minimisers.size === 0) return 'no declared function';
-  const violation = rel === '<=' || rel === '<' ? combine(l.s, r.s, neg(ONE)) : combine(r.s, l.s, neg(ONE));
+  const atomsOf = (x: Scalar) => x.f.size + x.G.size + (x.n?.size ?? 0);
+  if (atomsOf(l.s) + atomsOf(r.s) === 0) return 'no vector or function: a scalar step';
+  let violation = rel === '<=' || rel === '<' ? combine(l.s, r.s, neg(ONE)) : combine(r.s, l.s, neg(ONE));
+  // norms to the first power: left out where they only lower the violation (they are ≥ 0), or
+  // α‖a‖ − β‖b‖ ≤ 0 squared into α²‖a‖² − β²‖b‖² ≤ 0 (both sides ≥ 0: the same statement)
+  let relaxed = false;
+  if (violation.n?.size) {
+    const terms = [...violation.n];
+    const up = terms.filter(([, c]) => c.n > 0n), down = terms.filter(([, c]) => c.n < 0n);
+    if (up.length === 0) {
+      violation = { c: violation.c, f: violation.f, G: violation.G };
+      relaxed = true;
+    } else if (up.length === 1 && down.length === 1 && isZero(violation.c) && violation.f.size === 0 && violation.G.size === 0) {
+      const [[ka, a], [kb, b]] = [up[0], down[0]];
+      const va = lz.norms.get(ka)!, vb = lz.norms.get(kb)!;
+      violation = combine(scaleScalar(inner(va, va), qMul(a, a)), inner(vb, vb), neg(qMul(b, b)));
+    } else return 'norms to the first power that do not square into inner products';
+  }
+  let fixedDimension = lz.usesDims;
+  for (const g of pf.given) {
+    if (g.kind === 'type' && g.type === 'vector' && typeof g.dims[0] === 'number') fixedDimension = true;
+    if (g.kind === 'function' && typeof g.domain !== 'string') fixedDimension = true;
+    if (g.kind === 'function' && g.domain === 'scalar') fixedDimension = true;
+  }
   // PL and Lipschitz conditions speak of f*, so a PL function's minimum joins the problem
   const classes: Record<string, ClassAt> = {};
   for (const fn of new Set([...[...lz.points.values()].map((p) => p.fn), ...lz.minimisers])) {
@@ -376,7 +453,7 @@ export function problemOf(pf: ProofFile, lhs: MathNode, rel: Rel, rhs: MathNode,
   note(violation);
   for (const c of conditions) note(c.expr);
   for (const p of points) { for (const a of p.x.keys()) atoms.add(a); for (const a of p.g.keys()) atoms.add(a); valuesUsed.add(p.f); }
-  return { atoms: [...atoms].sort(), values: [...valuesUsed].sort(), conditions, violation, sides: [l.s, r.s], exact: exact && !lz.inexact, points, classes };
+  return { atoms: [...atoms].sort(), values: [...valuesUsed].sort(), conditions, violation, sides: [l.s, r.s], norms: lz.norms, exact: exact && !lz.inexact && !relaxed && !fixedDimension, points, classes };
 }
 
 // ---------------------------------------------------------------------------
@@ -662,6 +739,14 @@ function counterexample(p: Problem, tau: number): RefutationAt | null {
   if (viol.n <= 0n) return null;
   const position = (v: Vector) => keep.map((_, j) => { let s = ZERO; for (const [a, c] of v) s = qAdd(s, qMul(c, coords[at.get(a)!][j])); return toNumber(s); });
   void m;
+  const shown = (x: Scalar) => {
+    let v = toNumber(evalScalar(x));
+    for (const [k, c] of x.n ?? []) {
+      const at0 = p.norms.get(k);
+      if (at0) v += toNumber(c) * Math.hypot(...position(at0));
+    }
+    return v;
+  };
   const vectors0: Record<string, number[]> = {};
   for (const a of p.atoms) if (a.startsWith('v:')) vectors0[a.slice(2)] = position(new Map([[a, ONE]]));
   return {
@@ -671,20 +756,22 @@ function counterexample(p: Problem, tau: number): RefutationAt | null {
     dimension: keep.length,
     classes: Object.fromEntries(Object.entries(p.classes).map(([k, c]) => [k, className(c)])),
     lhsMinusRhs: toNumber(viol),
-    lhs: toNumber(evalScalar(p.sides[0])),
-    rhs: toNumber(evalScalar(p.sides[1])),
+    lhs: shown(p.sides[0]),
+    rhs: shown(p.sides[1]),
   };
 }
 
 /** Parameters snapped to nearby simple rationals (certificates then have small denominators); null when a constraint then fails. */
 export function snapped(floats: Record<string, number>, integers: ReadonlySet<string>, holds: (values: Record<string, number>) => boolean): Record<string, Q> | null {
-  for (const maxDen of [16n, 256n, 4096n, 10n ** 6n, 10n ** 9n]) {
+  // the float itself last: it satisfies the constraints the sampler checked
+  for (const maxDen of [16n, 256n, 4096n, 10n ** 6n, 10n ** 9n, 0n]) {
     const out: Record<string, Q> = {};
     const asFloats: Record<string, number> = {};
     let ok = true;
     for (const [k, v] of Object.entries(floats)) {
       if (typeof v !== 'number' || !Number.isFinite(v)) { ok = false; break; }
-      const r = integers.has(k) ? q(BigInt(Math.round(v))) : simplest(v, 1e-2 * Math.max(Math.abs(v), 1e-3), maxDen) ?? exactRational(v);
+      const tol = Math.max(Math.abs(v), 1e-3) / Math.max(100, Number(maxDen));
+      const r = integers.has(k) ? q(BigInt(Math.round(v))) : maxDen === 0n ? exactRational(v) : simplest(v, tol, maxDen) ?? exactRational(v);
       out[k] = r;
       asFloats[k] = toNumber(r);
     }
@@ -716,22 +803,25 @@ export function interpolationVerdict(pf: ProofFile, lhs: MathNode, rel: Rel, rhs
   const certifiedAt: string[] = [];
   let multipliers = 0;
   let parametric = false;
+  let functions = false;
   const seen = new Set<string>();
-  for (const floats of assignments) {
+  assignment: for (const floats of assignments) {
     const values = snapped(floats, integers, holds);
-    if (!values) return null;
+    if (!values) continue;
     const text = Object.entries(values).filter(([k]) => !(pf.names.dims as readonly string[]).includes(k)).map(([k, v]) => `${k} = ${fmtQ(v)}`).join(', ');
     if (seen.has(text)) continue;
     seen.add(text);
     for (const r of rels) {
       const p = problemOf(pf, lhs, r, rhs, values, asFloats(values));
-      if (typeof p === 'string') return null;
+      // outside the problems written here at this assignment (a sequence term past MAX_TERM): another may do
+      if (typeof p === 'string') continue assignment;
       parametric ||= usesParameters(pf, lhs, rhs, p);
+      functions ||= p.points.length > 0;
       const out = decide(p);
       if (out.kind === 'refuted') {
         return {
           verdict: 'refuted',
-          how: `the worst case over every ${Object.entries(out.detail.classes).map(([f, c]) => `${f} ${c}`).join(', ')} function at ${text} is ${out.detail.worst.toPrecision(3)} > 0 (performance estimation, csdp): the points below are interpolable in the class (its interpolation conditions checked exactly at them), so some function of the class takes these values and gradients there, and the step fails on it by ${out.detail.lhsMinusRhs.toPrecision(3)}`,
+          how: refutationText(out.detail, text),
           refutation: { ...out.detail, parameters: asFloats(values) },
         };
       }
@@ -745,8 +835,17 @@ export function interpolationVerdict(pf: ProofFile, lhs: MathNode, rel: Rel, rhs
   return {
     verdict: 'certified',
     scope,
-    how: `interpolation certificate: for every function of the declared classes, exact rational dual certificate of the performance-estimation problem (${multipliers} multipliers, csdp, checked in exact arithmetic); certified at ${scope === 'all parameters' ? 'all parameters (the step has none)' : `the sampled parameters ${certifiedAt.map((t) => `(${t})`).join(' and ')}`}`,
+    how: `interpolation certificate: the step holds for every Gram matrix of its vectors${functions ? ' and every function of its classes at those points' : ''} (performance estimation, csdp; an exact rational dual certificate with ${multipliers} multiplier${multipliers === 1 ? '' : 's'}, checked in exact arithmetic); certified at ${scope === 'all parameters' ? 'all parameters (the step has none)' : `the sampled parameters ${certifiedAt.map((t) => `(${t})`).join(' and ')}`}`,
   };
+}
+
+function refutationText(r: RefutationAt, at: string): string {
+  const classes = Object.entries(r.classes).map(([f, c]) => `${f} ${c}`);
+  const over = classes.length ? `every function with ${classes.join('; ')}` : 'all vectors';
+  const why = classes.length
+    ? 'the points below satisfy the interpolation conditions of the class (checked exactly, in rational arithmetic), so a function of the class takes these values and gradients there'
+    : 'the vectors below (exact binary fractions) break it';
+  return `refuted by performance estimation: the worst case over ${over} at ${at} is ${r.worst.toPrecision(3)} > 0 (csdp); ${why}, and the step fails on it by ${r.lhsMinusRhs.toPrecision(3)} (exactly > 0), in dimension ${r.dimension}`;
 }
 
 /** Whether the step's problem depends on a scalar name: its sides (defines expanded) or its functions' class constants. */
