@@ -554,9 +554,9 @@ export function exactlyPsd(S: Q[][]): boolean {
  * the free function values' coefficients (which must vanish exactly) restored
  * by solving for a few of the largest multipliers in exact arithmetic.
  */
-function exactMultipliers(p: Problem, solved: number[], maxDen: bigint): Q[] | null {
+function exactMultipliers(p: Problem, solved: number[], maxDen: bigint, tol: number): Q[] | null {
   const top = Math.max(1e-300, ...solved);
-  const lambda: Q[] = solved.map((v) => (v <= 1e-7 * top ? ZERO : simplest(v, 1e-9 * Math.max(1, v), maxDen) ?? exactRational(v)));
+  const lambda: Q[] = solved.map((v) => (v <= 1e-7 * top ? ZERO : simplest(v, tol * Math.max(1, v), maxDen) ?? exactRational(v)));
   if (lambda.some((l) => l.n < 0n)) return null;
   // f-coefficients: Σ_r λ_r a_r[k] + violation_f[k] = 0 for every value k
   const rows = p.values;
@@ -657,8 +657,9 @@ function decideUncached(p: Problem): Outcome {
 }
 
 function exactFrom(p: Problem, solved: number[]): Q[] | null {
-  for (const maxDen of [1000n, 1000000n, 10n ** 12n]) {
-    const lambda = exactMultipliers(p, solved, maxDen);
+  // a loose rounding to small denominators first: whatever it gives is checked exactly
+  for (const [maxDen, tol] of [[100n, 1e-4], [1000n, 1e-6], [1000000n, 1e-8], [10n ** 12n, 1e-9]] as const) {
+    const lambda = exactMultipliers(p, solved, maxDen, tol);
     if (!lambda) continue;
     const { S, c } = residual(p, lambda);
     if (c.n > 0n) continue;
