@@ -310,7 +310,7 @@ export class FileChecker {
     // the most moderate of the first accepted draws (the sampler favours boundary and extreme
     // values; a problem with L = 1e-6 next to γ = 1 is one the solver meets at its accuracy's edge)
     const candidates: Record<string, number>[] = [];
-    for (const d of this.draws()) {
+    for (const d of this.draws(Math.max(this.samples, 2 * INTERPOLATION_CANDIDATES))) {
       if (candidates.length >= INTERPOLATION_CANDIDATES) break;
       const s = this.at(d);
       if ('rejected' in s) continue;

@@ -800,6 +800,8 @@ const fmtQ = (v: Q) => (v.d === 1n ? `${v.n}` : `${v.n}/${v.d}`);
  * exact counterexample, else null (the step stays with sampling).
  */
 export function interpolationVerdict(pf: ProofFile, lhs: MathNode, rel: Rel, rhs: MathNode, assignments: Record<string, number>[], integers: ReadonlySet<string>, holds: (values: Record<string, number>) => boolean): StepDecision | null {
+  // a strict relation would need the worst case < 0, which a homogeneous problem never has
+  if (rel === '<' || rel === '>') return null;
   const rels: Rel[] = rel === '==' ? ['<=', '>='] : [rel];
   const certifiedAt: string[] = [];
   let multipliers = 0;
