@@ -103,6 +103,9 @@ function literal(value: unknown): Q {
 export interface PointInfo { fn: string; key: string; x: Vector; label: string }
 
 /** Translation of one step at one assignment of the scalars. */
+/** Functions of the parameters evaluated as float64 numbers (mathjs's, with the format's meaning). */
+const NUMERIC_FUNCTIONS = new Set(['exp', 'log', 'sqrt', 'cbrt', 'abs', 'sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh', 'pow', 'square', 'cube', 'expm1', 'log1p', 'log2', 'log10', 'min', 'max', 'hypot', 'atan', 'asin', 'acos']);
+
 /** Sequence terms unrolled into a problem at most (each gradient step adds a point). */
 const MAX_TERM = 8;
 
@@ -204,7 +207,7 @@ class Linearizer {
     let onlyScalars = true;
     n.traverse((m, path, parent) => {
       if (m.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && path === 'fn') && !(nameOf(m) in this.floats)) onlyScalars = false;
-      if (m.type === 'FunctionNode' && this.isFunction(callee(m))) onlyScalars = false;
+      if (m.type === 'FunctionNode' && !NUMERIC_FUNCTIONS.has(callee(m))) onlyScalars = false;
     });
     if (!onlyScalars) return outside('a non-linear function of the values');
     const v = math.evaluate(n.toString(), { ...this.floats });
