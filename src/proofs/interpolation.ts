@@ -617,7 +617,9 @@ export type Outcome =
   | { kind: 'refuted'; detail: RefutationAt }
   | { kind: 'open'; why: string };
 
+/** Outcomes by the problem's exact text: the same step at the same rounded parameters is solved once per process (seeds, mutants, the report). */
 const cache = new Map<string, Outcome>();
+const CACHE_ENTRIES = 10_000;
 
 function problemKey(p: Problem): string {
   const s = (x: Scalar) => `${keyOf(x.c)};${[...x.f].map(([k, v]) => `${k}:${keyOf(v)}`).join(',')};${[...x.G].map(([k, v]) => `${k}:${keyOf(v)}`).join(',')}`;
@@ -632,6 +634,7 @@ export function decide(p: Problem): Outcome {
   const hit = cache.get(key);
   if (hit) return hit;
   const out = decideUncached(p);
+  if (cache.size >= CACHE_ENTRIES) cache.clear();
   cache.set(key, out);
   return out;
 }
