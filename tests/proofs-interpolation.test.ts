@@ -10,6 +10,7 @@ import { describe, it, expect } from 'vitest';
 import { parseProof } from '../src/proofs/parse.ts';
 import { checkProof } from '../src/proofs/check.ts';
 import { interpolationVerdict } from '../src/proofs/interpolation.ts';
+import { render } from '../src/cli/check.ts';
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i);
 const TIMEOUT = 600_000;
@@ -100,6 +101,14 @@ describe('interpolation certificates', () => {
       expect(r.steps[1].verdict).toBe('certified'); // the descent lemma does not
     }
   }, TIMEOUT);
+
+  it('the text output says where a certificate holds: at the sampled parameters, also next to the tick', () => {
+    const text = CONVEX.replace('\n```chain', '\n```chain\ndot(gx - gy, x - y)\n  >= 1/L * norm(gx - gy)^2   # co-coercivity\n```\n\n```chain');
+    const out = render(checkProof(parseProof(text, 'c.md'), { seed: 0, samples: 20 }));
+    expect(out).toMatch(/CERTIFIED at the sampled parameters \(20 samples\)/);
+    expect(out).toMatch(/certified at the sampled parameters \(L = [^)]+\)/);
+    expect(out).toMatch(/✓ the chain at line \d+ establishes the claim \(4 of the file's steps and claim certified at the sampled parameters only\)/);
+  });
 
   it('a step outside the problems written here (a norm times a norm) is left to sampling', () => {
     const text = CONVEX.replace('claim: dot(gx - gy, x - y) >= 1/L * norm(gx - gy)^2', 'claim: dot(gx - gy, x - y) <= norm(gx - gy) * norm(x - y)');

@@ -86,6 +86,9 @@ export interface FileResult {
 export function establishment(r: FileResult): { tick: boolean; note: string } | null {
   const c = r.claim;
   if (!c) return null;
-  if (c.established && r.verdict === 'valid') return { tick: true, note: c.establishedNote };
+  // an interpolation certificate at the sampled parameters is evidence at those values, not a proof for all
+  const atSamples = [...r.steps, c].filter((s) => s.scope === 'the sampled parameters').length;
+  const scope = atSamples ? ` (${atSamples} of the file's steps and claim certified at the sampled parameters only)` : '';
+  if (c.established && r.verdict === 'valid') return { tick: true, note: `${c.establishedNote}${scope}` };
   return { tick: false, note: c.established ? `the chain would establish the claim, but the file is ${r.verdict}: not every step of it holds up` : c.establishedNote };
 }
