@@ -317,9 +317,9 @@ export class FileChecker {
       candidates.push(Object.fromEntries(scalars.map((k) => [k, s.sampled.values[k] as number])));
     }
     const extremity = (a: Record<string, number>) => Math.max(0, ...Object.values(a).map((v) => (v === 0 ? 0 : Math.abs(Math.log10(Math.abs(v))))));
-    const assignments = candidates.map((a, i) => ({ a, i, e: extremity(a) })).sort((x, y) => x.e - y.e || x.i - y.i).slice(0, INTERPOLATION_ASSIGNMENTS).map((x) => x.a);
+    const assignments = candidates.map((a, i) => ({ a, i, e: extremity(a) })).sort((x, y) => x.e - y.e || x.i - y.i).slice(0, 2 * INTERPOLATION_ASSIGNMENTS).map((x) => x.a);
     const holds = (values: Record<string, number>) => this.plan.constraints.every((c) => { try { return c.holds.evaluate({ ...values }) === true; } catch { return false; } });
-    const out = interpolationVerdict(this.pf, lhs.node, rel, rhs.node, assignments, new Set([...this.pf.names.integers, ...this.plan.dims]), holds);
+    const out = interpolationVerdict(this.pf, lhs.node, rel, rhs.node, assignments, new Set([...this.pf.names.integers, ...this.plan.dims]), holds, INTERPOLATION_ASSIGNMENTS);
     if (!out) return null;
     if (out.verdict === 'certified') return { verdict: 'certified', how: out.how, scope: out.scope };
     const r = out.refutation!;

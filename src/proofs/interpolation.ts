@@ -615,7 +615,8 @@ export interface RefutationAt {
 export type Outcome =
   | { kind: 'certified'; detail: CertificateAt }
   | { kind: 'refuted'; detail: RefutationAt }
-  | { kind: 'open'; why: string };
+  /** `against`: the worst case is positive (or unbounded) at these parameters, as opposed to a solver that fell short */
+  | { kind: 'open'; why: string; against?: boolean };
 
 /** Outcomes by the problem's exact text: the same step at the same rounded parameters is solved once per process (seeds, mutants, the report). */
 const cache = new Map<string, Outcome>();
@@ -642,12 +643,12 @@ export function decide(p: Problem): Outcome {
 function decideUncached(p: Problem): Outcome {
   // a violation that is identically ≤ 0 with no conditions needed
   if (p.violation.f.size === 0 && p.violation.G.size === 0) {
-    return p.violation.c.n <= 0n ? { kind: 'certified', detail: { multipliers: 0, worst: toNumber(p.violation.c) } } : { kind: 'open', why: 'a positive constant' };
+    return p.violation.c.n <= 0n ? { kind: 'certified', detail: { multipliers: 0, worst: toNumber(p.violation.c) } } : { kind: 'open', why: 'a positive constant', against: true };
   }
   const normalise = homogeneous(p);
   const sdp = sdpOf(p, 0, normalise);
   const sol = solveSdpSync(sdp);
-  if (sol.status === 'dual-infeasible' || sol.status === 'primal-infeasible') return { kind: 'open', why: `csdp: ${sol.message}` };
+  if (sol.status === 'dual-infeasible' || sol.status === 'primal-infeasible') return { kind: 'open', why: `csdp: ${sol.message}`, against: true };
   if (sol.status !== 'success' && sol.status !== 'partial') return { kind: 'open', why: `csdp: ${sol.message}` };
   const tau = sol.xObjective + toNumber(p.violation.c);
   const scale = Math.max(1, ...[...p.violation.G.values(), ...p.violation.f.values()].map((v) => Math.abs(toNumber(v))));
@@ -657,9 +658,9 @@ function decideUncached(p: Problem): Outcome {
     if (cert) return { kind: 'certified', detail: { multipliers: cert.filter((l) => !isZero(l)).length, worst: tau } };
     return { kind: 'open', why: `worst case ${tau.toExponential(2)} ≤ 0 within the solver's accuracy, but no exact certificate was found` };
   }
-  if (!p.exact || !normalise || tau <= 1e-4 * scale) return { kind: 'open', why: `worst case ${tau.toExponential(2)} over functions satisfying necessary conditions only` };
+  if (!p.exact || !normalise || tau <= 1e-4 * scale) return { kind: 'open', why: `worst case ${tau.toExponential(2)} over functions satisfying necessary conditions only`, against: tau > 1e-6 * scale };
   const witness = counterexample(p, tau);
-  return witness ? { kind: 'refuted', detail: witness } : { kind: 'open', why: `worst case ${tau.toExponential(2)}, but no counterexample passed the exact check` };
+  return witness ? { kind: 'refuted', detail: witness } : { kind: 'open', why: `worst case ${tau.toExponential(2)}, but no counterexample passed the exact check`, against: true };
 }
 
 function exactFrom(p: Problem, solved: number[]): Q[] | null {
@@ -770,15 +771,15 @@ function counterexample(p: Problem, tau: number): RefutationAt | null {
 
 /** Parameters snapped to nearby simple rationals (certificates then have small denominators); null when a constraint then fails. */
 export function snapped(floats: Record<string, number>, integers: ReadonlySet<string>, holds: (values: Record<string, number>) => boolean): Record<string, Q> | null {
-  // the float itself last: it satisfies the constraints the sampler checked
-  for (const maxDen of [16n, 256n, 4096n, 10n ** 6n, 10n ** 9n, 0n]) {
+  // the first convergent within a relative tolerance (the simplest fraction there); the float itself
+  // last: it satisfies the constraints the sampler checked
+  for (const rel of [1e-2, 1e-3, 1e-4, 1e-6, 0]) {
     const out: Record<string, Q> = {};
     const asFloats: Record<string, number> = {};
     let ok = true;
     for (const [k, v] of Object.entries(floats)) {
       if (typeof v !== 'number' || !Number.isFinite(v)) { ok = false; break; }
-      const tol = Math.max(Math.abs(v), 1e-3) / Math.max(100, Number(maxDen));
-      const r = integers.has(k) ? q(BigInt(Math.round(v))) : maxDen === 0n ? exactRational(v) : simplest(v, tol, maxDen) ?? exactRational(v);
+      const r = integers.has(k) ? q(BigInt(Math.round(v))) : rel === 0 || v === 0 ? exactRational(v) : simplest(v, rel * Math.abs(v), 10n ** 12n) ?? exactRational(v);
       out[k] = r;
       asFloats[k] = toNumber(r);
     }
@@ -801,11 +802,13 @@ const fmtQ = (v: Q) => (v.d === 1n ? `${v.n}` : `${v.n}/${v.d}`);
 
 /**
  * The step's verdict from its performance-estimation problems at the given
- * assignments of the scalars (each is snapped to simple rationals first):
- * certified when every one has an exact certificate, refuted when one has an
- * exact counterexample, else null (the step stays with sampling).
+ * assignments of the scalars, in order (each snapped to simple rationals
+ * first): certified when `wanted` of them have exact certificates, refuted
+ * when one has an exact counterexample, null (the step stays with sampling)
+ * as soon as one has a positive worst case. An assignment at which the
+ * solver falls short of a certificate is passed over: it says nothing.
  */
-export function interpolationVerdict(pf: ProofFile, lhs: MathNode, rel: Rel, rhs: MathNode, assignments: Record<string, number>[], integers: ReadonlySet<string>, holds: (values: Record<string, number>) => boolean): StepDecision | null {
+export function interpolationVerdict(pf: ProofFile, lhs: MathNode, rel: Rel, rhs: MathNode, assignments: Record<string, number>[], integers: ReadonlySet<string>, holds: (values: Record<string, number>) => boolean, wanted = 2): StepDecision | null {
   // a strict relation would need the worst case < 0, which a homogeneous problem never has
   if (rel === '<' || rel === '>') return null;
   const rels: Rel[] = rel === '==' ? ['<=', '>='] : [rel];
@@ -815,6 +818,7 @@ export function interpolationVerdict(pf: ProofFile, lhs: MathNode, rel: Rel, rhs
   let functions = false;
   const seen = new Set<string>();
   assignment: for (const floats of assignments) {
+    if (certifiedAt.length >= wanted) break;
     const values = snapped(floats, integers, holds);
     if (!values) continue;
     const text = Object.entries(values).filter(([k]) => !(pf.names.dims as readonly string[]).includes(k)).map(([k, v]) => `${k} = ${fmtQ(v)}`).join(', ');
@@ -834,7 +838,8 @@ export function interpolationVerdict(pf: ProofFile, lhs: MathNode, rel: Rel, rhs
           refutation: { ...out.detail, parameters: asFloats(values) },
         };
       }
-      if (out.kind === 'open') return null;
+      // a positive worst case keeps the step with sampling; a solver that fell short only loses this assignment
+      if (out.kind === 'open') { if (out.against) return null; continue assignment; }
       multipliers = Math.max(multipliers, out.detail.multipliers);
     }
     certifiedAt.push(text);
