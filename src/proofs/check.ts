@@ -4,7 +4,9 @@
  * Each relation is sampled first (fast-check over the givens' assignments and
  * witnesses; a failure is shrunk to a small counterexample). What survives is
  * then `proved` when an equality simplifies symbolically, `certified` when a
- * scalar inequality is shown over the whole domain by interval arithmetic,
+ * scalar inequality is shown over the whole domain by interval arithmetic or
+ * a step about vectors and functions has an interpolation certificate
+ * (interpolation.ts, which may also refute it with a function of the class),
  * else `sampled` with the number of samples compared.
  */
 import fc from 'fast-check';
