@@ -23,7 +23,8 @@ describe('checkProof', () => {
     expect(r.verdict).toBe('valid');
     expect(r.steps.map((s) => s.verdict)).not.toContain('refuted');
     expect(r.steps.every((s) => s.samples >= 200)).toBe(true);
-    expect(r.claim).toMatchObject({ verdict: 'sampled', established: true });
+    // the claim is the descent lemma plus PL at w: an interpolation certificate at the sampled L, mu
+    expect(r.claim).toMatchObject({ verdict: 'certified', established: true, scope: 'the sampled parameters' });
     // the last step is scalar algebra over opaque f(w), fstar(f): shown exactly
     expect(stepAt(r, 22).verdict).toBe('proved');
   });

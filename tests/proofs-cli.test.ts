@@ -25,7 +25,7 @@ describe('boundlab check', () => {
     const p = file('pl.md', PL_STEP);
     const text = run('check', p);
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/line 19 .*\n\s+SAMPLED \(\d+ samples\)\s+# L-smooth/);
+    expect(text.out).toMatch(/line 19 .*\n\s+CERTIFIED at the sampled parameters \(\d+ samples\)\s+# L-smooth\n\s+interpolation certificate/);
     expect(text.out).toMatch(/PROVED/);
     expect(text.out).toMatch(/establishes the claim/);
     const j = run('check', p, '--json');
@@ -34,9 +34,9 @@ describe('boundlab check', () => {
     expect(doc.files).toHaveLength(1);
     const f = doc.files[0];
     expect(f).toMatchObject({ file: p, title: 'Gradient descent under the PL inequality contracts the gap', verdict: 'valid' });
-    expect(f.steps[0]).toMatchObject({ line: 19, relation: '<=', justification: 'L-smooth', verdict: 'sampled' });
+    expect(f.steps[0]).toMatchObject({ line: 19, relation: '<=', justification: 'L-smooth', verdict: 'certified', scope: 'the sampled parameters' });
     expect(Object.keys(f.steps[0])).toEqual(expect.arrayContaining(['line', 'lhs', 'relation', 'rhs', 'justification', 'verdict', 'samples']));
-    expect(f.claim).toMatchObject({ verdict: 'sampled', established: true });
+    expect(f.claim).toMatchObject({ verdict: 'certified', established: true });
   });
 
   it('exits 1 on a refuted step and prints the counterexample', () => {

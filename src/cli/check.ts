@@ -19,7 +19,7 @@ export const PROOF_OPTIONS: OptionSpec[] = [
 
 export const CHECK_HELP = helpText(
   'boundlab check FILE... [--json] [--seed N] [--samples N] [--timeout S] [--limit NAME=N]',
-  'Checks each step of Markdown proof files (docs/proof-format.md): equalities symbolically\nwhere mathjs can, scalar inequalities by interval arithmetic where it can, and every\nstep numerically over sampled givens and witness functions. A wrong step gets a\nshrunk counterexample.\n\nVerdicts: proved, certified, sampled, refuted, inconclusive (no evidence: every sample\nwas not finite, or the time ran out), vacuous, error. A file is valid only when every\nstep is proved, certified or sampled.\nExit status: 0 when every file is valid; 1 when a step is refuted; 2 when a file is\nmalformed, its givens are vacuous, a step is in error or a file is inconclusive\n(2 wins over 1).',
+  'Checks each step of Markdown proof files (docs/proof-format.md): equalities symbolically\nwhere mathjs can, scalar inequalities by interval arithmetic where it can, steps about\nvectors and declared functions by interpolation certificates (csdp), and every\nstep numerically over sampled givens and witness functions. A wrong step gets a\nshrunk counterexample.\n\nVerdicts: proved, certified, sampled, refuted, inconclusive (no evidence: every sample\nwas not finite, or the time ran out), vacuous, error. A file is valid only when every\nstep is proved, certified or sampled.\nExit status: 0 when every file is valid; 1 when a step is refuted; 2 when a file is\nmalformed, its givens are vacuous, a step is in error or a file is inconclusive\n(2 wins over 1).',
   PROOF_OPTIONS,
 );
 
@@ -66,7 +66,7 @@ function stepLine(s: StepResult, label: string): string {
     ? ` (${s.samples} samples${s.skipped ? `, ${s.skipped} skipped as not finite` : ''})`
     : s.skipped ? ` (${s.skipped} skipped as not finite)` : '';
   const why = s.justification ? `   # ${s.justification}` : '';
-  let out = `  ${label.padEnd(9)} ${REL_TEXT[s.relation]} ${s.rhs}\n            ${s.verdict.toUpperCase()}${count}${why}\n`;
+  let out = `  ${label.padEnd(9)} ${REL_TEXT[s.relation]} ${s.rhs}\n            ${s.verdict.toUpperCase()}${s.scope ? ` at ${s.scope}` : ''}${count}${why}\n`;
   if (s.verdict === 'proved' || s.verdict === 'certified') out += `            ${s.message}\n`;
   if (s.verdict === 'error' || s.verdict === 'vacuous' || s.verdict === 'inconclusive') out += `            ${s.message}\n`;
   if (s.verdict === 'refuted' && s.message) out += `            ${s.message}\n`;

@@ -14,7 +14,7 @@
  *   partial           solved, but short of full accuracy (csdp exit 3; sdpa pdFEAS)
  *   failure           anything else: iteration limit, numerical trouble, timeout
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,25 @@ export async function solveSdp(p: Sdp, opts: SolveOptions = {}): Promise<SdpSolu
     const base = { solver, exitCode: run.code, seconds };
     if (run.timedOut) return { ...base, ...empty(), status: 'failure', message: `${solver} ran out of time (${opts.timeoutSeconds ?? 600} s)` };
     return solver === 'csdp' ? readCsdp(dir, run, p, base) : readSdpa(dir, run, base);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * csdp, waited for: the proof checker decides a step before it moves to the
+ * next (its steps are small problems, milliseconds each).
+ */
+export function solveSdpSync(p: Sdp, timeoutSeconds = 60): SdpSolution {
+  const exe = requireSolver('csdp');
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'boundlab-pep-'));
+  try {
+    writeFileSync(join(dir, 'problem.dat-s'), writeSdpa(p));
+    const run = spawnSync(exe, ['problem.dat-s', 'solution.txt'], { cwd: dir, encoding: 'utf8', timeout: timeoutSeconds * 1000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const base = { solver: 'csdp' as const, exitCode: run.status, seconds: (performance.now() - started) / 1000 };
+    if (run.error || run.signal) return { ...base, ...empty(), status: 'failure', message: `csdp did not finish (${run.error?.message ?? run.signal})` };
+    return readCsdp(dir, { code: run.status, stdout: `${run.stdout ?? ''}${run.stderr ?? ''}` }, p, base);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,9 @@
  * Each relation is sampled first (fast-check over the givens' assignments and
  * witnesses; a failure is shrunk to a small counterexample). What survives is
  * then `proved` when an equality simplifies symbolically, `certified` when a
- * scalar inequality is shown over the whole domain by interval arithmetic,
+ * scalar inequality is shown over the whole domain by interval arithmetic or
+ * a step about vectors and functions has an interpolation certificate
+ * (interpolation.ts, which may also refute it with a function of the class),
  * else `sampled` with the number of samples compared.
  */
 import fc from 'fast-check';
@@ -20,6 +22,7 @@ import { signFactFromGivens } from './sign-facts.ts';
 import type { Kind } from './inner-products.ts';
 import { certifyScalarStep } from './certify.ts';
 import { tightChoices } from './witness.ts';
+import { interpolationVerdict } from './interpolation.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, TimedOut, type Limits } from '../language/limits.ts';
@@ -34,6 +37,10 @@ const CERTIFY_BOXES = 2000;
 const TIGHT_STARTS = 2;
 /** Draws looked through for those at which a sharp witness fits (sin-pl needs pl ≤ 0.022 L, which few draws give). */
 const TIGHT_SCAN = 40;
+/** Assignments of the scalars at which a function step's performance-estimation problem is solved (each a csdp call, milliseconds). */
+const INTERPOLATION_ASSIGNMENTS = 2;
+/** Accepted draws those assignments are chosen among. */
+const INTERPOLATION_CANDIDATES = 20;
 /** Boxes for the positivity of a power's base or a log's argument: easy facts settle in a few. */
 const SIDE_CONDITION_BOXES = 200;
 const ZERO = new math.ConstantNode(0) as MathNode;
@@ -250,6 +257,9 @@ export class FileChecker {
     const proof = this.opts.prove === false ? null : this.prove(lhs, rel, rhs);
     if (proof && 'breach' in proof) return { ...base, verdict: 'refuted', samples: compared, skipped, counterexample: proof.breach, message: proof.how };
     if (proof) return { ...base, verdict: proof.verdict, samples: compared, skipped, message: proof.how };
+    const pep = this.opts.prove === false ? null : this.interpolate(lhs, rel, rhs);
+    if (pep?.verdict === 'refuted') return { ...base, verdict: 'refuted', samples: compared, skipped, counterexample: pep.counterexample, message: pep.how };
+    if (pep) return { ...base, verdict: 'certified', samples: compared, skipped, message: pep.how, scope: pep.scope };
     return { ...base, verdict: 'sampled', samples: compared, skipped };
   }
 
@@ -291,6 +301,39 @@ export class FileChecker {
       }
     }
     return null;
+  }
+
+  /**
+   * The step as a performance-estimation problem of its functions' classes at
+   * the first accepted assignments (interpolation.ts): certified, or refuted
+   * by a function of the class, or null.
+   */
+  private interpolate(lhs: Expr, rel: Rel, rhs: Expr): { verdict: 'certified'; how: string; scope: StepResult['scope'] } | { verdict: 'refuted'; how: string; counterexample: Counterexample } | null {
+    if (this.plan.functions.length === 0 && this.plan.vectors.length === 0) return null;
+    const scalars = [...this.pf.names.reals, ...this.pf.names.integers, ...this.plan.dims];
+    // the most moderate of the first accepted draws (the sampler favours boundary and extreme
+    // values; a problem with L = 1e-6 next to γ = 1 is one the solver meets at its accuracy's edge)
+    const candidates: Record<string, number>[] = [];
+    for (const d of this.draws(Math.max(this.samples, 2 * INTERPOLATION_CANDIDATES))) {
+      if (candidates.length >= INTERPOLATION_CANDIDATES) break;
+      const s = this.at(d);
+      if ('rejected' in s) continue;
+      candidates.push(Object.fromEntries(scalars.map((k) => [k, s.sampled.values[k] as number])));
+    }
+    const extremity = (a: Record<string, number>) => Math.max(0, ...Object.values(a).map((v) => (v === 0 ? 0 : Math.abs(Math.log10(Math.abs(v))))));
+    const assignments = candidates.map((a, i) => ({ a, i, e: extremity(a) })).sort((x, y) => x.e - y.e || x.i - y.i).slice(0, 2 * INTERPOLATION_ASSIGNMENTS).map((x) => x.a);
+    const holds = (values: Record<string, number>) => this.plan.constraints.every((c) => { try { return c.holds.evaluate({ ...values }) === true; } catch { return false; } });
+    const out = interpolationVerdict(this.pf, lhs.node, rel, rhs.node, assignments, new Set([...this.pf.names.integers, ...this.plan.dims]), holds, INTERPOLATION_ASSIGNMENTS);
+    if (!out) return null;
+    if (out.verdict === 'certified') return { verdict: 'certified', how: out.how, scope: out.scope };
+    const r = out.refutation!;
+    const values: Counterexample['values'] = { ...r.parameters, ...r.vectors };
+    for (const d of this.plan.dims) values[d] = r.dimension;
+    const witnesses: Counterexample['witnesses'] = {};
+    for (const [fn, cls] of Object.entries(r.classes)) {
+      witnesses[fn] = { family: 'interpolation data', params: { class: cls, points: r.points.filter((p) => p.fn === fn).map(({ label, x, g, f }) => ({ label, x, g, f })) }, scale: 1, constants: {} };
+    }
+    return { verdict: 'refuted', how: out.how, counterexample: { values, witnesses, lhs: r.lhs, rhs: r.rhs } };
   }
 
   private counterexample(draw: Draw, lhs: Expr, rhs: Expr): Counterexample {

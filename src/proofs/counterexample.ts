@@ -7,6 +7,13 @@ export function counterexampleLines(c: Counterexample, s: StepResult): string[] 
   const fmt = (v: unknown) => describe({ v }).slice(4);
   const lines = [`counterexample: ${describe(c.values)}`];
   for (const [name, w] of Object.entries(c.witnesses)) {
+    // a performance-estimation counterexample: the function is given by its data at the points (interpolation.ts)
+    const data = w.params as { class?: string; points?: { label: string; x: number[]; g: number[]; f: number }[] };
+    if (w.family === 'interpolation data' && data.points) {
+      lines.push(`${name}: a ${data.class} function with these values and gradients (interpolation conditions checked exactly):`);
+      for (const p of data.points) lines.push(`  at ${p.label}: x = ${fmt(p.x)}, ${name} = ${fmt(p.f)}, grad = ${fmt(p.g)}`);
+      continue;
+    }
     lines.push(`${name} = ${w.scale === 1 ? '' : `${Number(w.scale.toPrecision(6))} × `}${w.family} ${JSON.stringify(w.params)} (${describe(w.constants)})`);
   }
   lines.push(`left  ${s.lhs} = ${fmt(c.lhs)}`, `right ${s.rhs} = ${fmt(c.rhs)}`);

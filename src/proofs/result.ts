@@ -47,6 +47,8 @@ export interface StepResult {
   counterexample?: Counterexample;
   /** why: the error, the vacuous givens, or how it was proved/certified */
   message?: string;
+  /** a certificate that holds at the sampled values of the parameters only, or at all of them (interpolation certificates) */
+  scope?: 'all parameters' | 'the sampled parameters';
 }
 
 export interface ClaimResult extends StepResult {
@@ -84,6 +86,9 @@ export interface FileResult {
 export function establishment(r: FileResult): { tick: boolean; note: string } | null {
   const c = r.claim;
   if (!c) return null;
-  if (c.established && r.verdict === 'valid') return { tick: true, note: c.establishedNote };
+  // an interpolation certificate at the sampled parameters is evidence at those values, not a proof for all
+  const atSamples = [...r.steps, c].filter((s) => s.scope === 'the sampled parameters').length;
+  const scope = atSamples ? ` (${atSamples} of the file's steps and claim certified at the sampled parameters only)` : '';
+  if (c.established && r.verdict === 'valid') return { tick: true, note: `${c.establishedNote}${scope}` };
   return { tick: false, note: c.established ? `the chain would establish the claim, but the file is ${r.verdict}: not every step of it holds up` : c.establishedNote };
 }
