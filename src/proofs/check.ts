@@ -33,7 +33,7 @@ import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, Tim
  * costs a symbolic derivative's enclosure, so a larger budget mostly buys time.
  */
 const CERTIFY_BOXES = 2000;
-/** Draws per sharp witness at which it is tried (where it fits), each with the vectors at its start and as drawn: two catch the planted rates at every seed and keep a step within ~1.3× its sampling time. */
+/** Draws per sharp witness at which it is tried (where it fits), each with the vectors at its start, near its least curvature and as drawn: two catch the planted rates at every seed and keep a step within ~1.3× its sampling time. */
 const TIGHT_STARTS = 2;
 /** Draws looked through for those at which a sharp witness fits (sin-pl needs pl ≤ 0.022 L, which few draws give). */
 const TIGHT_SCAN = 40;
@@ -278,16 +278,18 @@ export class FileChecker {
         let used = 0;
         for (const d of draws.slice(0, TIGHT_SCAN)) {
           if (used >= TIGHT_STARTS) break;
-          for (const atStart of [true, false]) {
+          // the vectors at the witness's start, near its point of least curvature (where a non-convex
+          // witness is non-convex: vectorOf's mode 5), and as drawn
+          for (const where of [3, 5, -1]) {
             if (this.deadline.passed) return null;
             const draw: Draw = {
               ...d,
               functions: d.functions.map((f, j) => (j === i ? { ...choice, seed: f.seed } : f)),
-              vectors: atStart ? d.vectors.map((v) => ({ ...v, mode: 3 })) : d.vectors,
+              vectors: where >= 0 ? d.vectors.map((v) => ({ ...v, mode: where })) : d.vectors,
             };
             const s = this.at(draw);
             if ('rejected' in s || s.sampled.witnesses[fn.name]?.family !== family) break;
-            if (atStart) used++;
+            if (where === 3) used++;
             let out: Outcome;
             try {
               out = this.compare(s.ev, lhs, rel, rhs);

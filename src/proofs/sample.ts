@@ -114,8 +114,8 @@ export function drawArb(plan: Plan): fc.Arbitrary<Draw> {
   // a uniform-ish position in [0, 1] on a grid of 1e-6: fast-check's doubles crowd the extremes
   // (5e-324, 1 − 1e-16), which left the middle of an interval almost never drawn
   const unit = fc.integer({ min: 0, max: 1_000_000 }).map((k) => k / 1_000_000, (v) => Math.round((v as number) * 1_000_000));
-  const arrayDraw = (n: number) => fc.record({
-    mode: fc.nat(4),
+  const arrayDraw = (n: number, modes = 5) => fc.record({
+    mode: fc.nat(modes - 1),
     scale: unit,
     seed: fc.nat(),
     // three decimals: shrinking ends at short numbers, not at 3e-159
@@ -125,7 +125,7 @@ export function drawArb(plan: Plan): fc.Arbitrary<Draw> {
     dims: fc.array(fc.nat(DIM_CHOICES.length - 1), { minLength: plan.dims.length, maxLength: plan.dims.length }),
     scalars: fc.array(fc.record({ mode: fc.nat(6), u: unit }), { minLength: plan.scalars.length, maxLength: plan.scalars.length }),
     functions: fc.array(witnessChoiceArb, { minLength: plan.functions.length, maxLength: plan.functions.length }),
-    vectors: fc.array(arrayDraw(MAX_DIM), { minLength: plan.vectors.length, maxLength: plan.vectors.length }),
+    vectors: fc.array(arrayDraw(MAX_DIM, VECTOR_MODES), { minLength: plan.vectors.length, maxLength: plan.vectors.length }),
     matrices: fc.array(arrayDraw(MAX_DIM * MAX_DIM), { minLength: plan.matrices.length, maxLength: plan.matrices.length }),
   });
 }
@@ -220,6 +220,45 @@ function integerIn(iv: Interval, { mode, u }: ScalarDraw): number {
   return Math.max(lo, Math.min(hi, v));
 }
 
+/** Vector draw modes: vectorOf's cases 0–5. */
+const VECTOR_MODES = 6;
+
+/**
+ * The point of least curvature of a witness, found on a fixed scan (along the
+ * first axis and the diagonal from the minimiser, radii 10⁻²…10²): where a
+ * non-convex witness is non-convex in every direction (sin-pl only on
+ * |x| ≈ 0.96–2.19 per coordinate), so that two vectors drawn near it both land
+ * there and a convexity-only fact stated for its class fails on them. The
+ * scan minimises the Hessian's largest eigenvalue and takes the nearest point
+ * within 10 % of the least (far points have large magnitudes, whose rounding
+ * allowance can hide the failure). Null without a Hessian; cached per instance.
+ */
+const leastCurvature = new WeakMap<Instance, Float64Array | null>();
+function leastCurvaturePoint(inst: Instance): Float64Array | null {
+  if (leastCurvature.has(inst)) return leastCurvature.get(inst)!;
+  let best: Float64Array | null = null;
+  if (inst.hess) {
+    const n = inst.dim;
+    const xs = inst.nearestMinimiser(inst.x0) ?? new Float64Array(n);
+    const axes = [Float64Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0)), Float64Array.from({ length: n }, () => 1 / Math.sqrt(n))];
+    const scanned: { r: number; x: Float64Array; top: number }[] = [];
+    for (const axis of axes) {
+      for (let k = 0; k <= 80; k++) {
+        const r = 10 ** (-2 + k / 20);
+        const x = Float64Array.from(xs, (v, i) => v + r * axis[i]);
+        const h = inst.hess(x);
+        if (!h.every(Number.isFinite)) continue;
+        scanned.push({ r, x, top: Math.max(...Array.from(symEig(mat(n, n, h)).values)) });
+      }
+    }
+    const least = Math.min(...scanned.map((p) => p.top));
+    const near = scanned.filter((p) => p.top <= least + 0.1 * Math.abs(least)).sort((a, b) => a.r - b.r)[0];
+    best = near?.x ?? null;
+  }
+  leastCurvature.set(inst, best);
+  return best;
+}
+
 function vectorOf(n: number, draw: ArrayDraw, near: Instance | undefined): number[] {
   const e = draw.entries.slice(0, n);
   const scale = 10 ** (-3 + 6 * draw.scale);
@@ -231,6 +270,11 @@ function vectorOf(n: number, draw: ArrayDraw, near: Instance | undefined): numbe
       return Array.from(xs, (x, i) => x + e[i] * 10 ** (-4 + 4 * draw.scale));
     }
     case 3: return Array.from(near!.x0);
+    case 5: { // near the witness's point of least curvature (where a non-convex witness is non-convex)
+      const c = leastCurvaturePoint(near!);
+      if (!c) return e.map((x) => x * scale);
+      return Array.from(c, (x, i) => x + e[i] * 10 ** (-2 + 1.5 * draw.scale));
+    }
     default: { // along an extreme eigenvector of the Hessian at the minimiser (where smoothness and strong convexity are attained)
       const xs = near!.nearestMinimiser(near!.x0) ?? new Float64Array(n);
       const h = near!.hess?.(xs);
