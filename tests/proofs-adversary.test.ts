@@ -92,3 +92,23 @@ describe('sign facts implied by the givens, certified in exact rationals', () =>
     expect(verdicts(r)).not.toContain('certified');
   });
 });
+
+describe('exponentials by their integer multiples, relu by the sign the givens give', () => {
+  it('exp(u)·exp(−u) = 1 inside a rational function: 1/(exp(u) + 1) = exp(−u)/(1 + exp(−u)) is proved', () => {
+    const r = check(file(['u in R'], 'exp(-u)/(1 + exp(-u))\n  = 1/(exp(u) + 1)\n  = sigmoid(-u)\n  = 1 - sigmoid(u)'));
+    expect(verdicts(r)).toEqual(['proved', 'proved', 'proved']);
+  });
+  it('exp(2u) = exp(u)² is proved; exp(2u) = exp(u) is refuted, never proved', () => {
+    expect(verdicts(check(file(['u in R'], 'exp(2*u)\n  = exp(u)^2')))).toEqual(['proved']);
+    expect(verdicts(check(file(['u in R'], 'exp(2*u)\n  = exp(u)')))).toEqual(['refuted']);
+  });
+  it('a fractional multiple stays one indeterminate: exp(u/2)² = exp(u) is not proved this way, nor refuted', () => {
+    expect(verdicts(check(file(['u in R'], 'exp(u/2)^2\n  = exp(u)')))).not.toContain('refuted');
+  });
+  it('relu(v x) = v x where a given says v x > 0, through a derivative; not without that given', () => {
+    const chain = 'diff(v*relu(v*x), v)\n  = 2*v*x';
+    expect(verdicts(check(file(['-1 <= x <= 1', '-10 <= v <= 10', 'v*x > 0'], chain)))).toEqual(['proved']);
+    const open = verdicts(check(file(['-1 <= x <= 1', '-10 <= v <= 10'], chain)));
+    expect(open).not.toContain('proved');
+  });
+});

@@ -25,6 +25,7 @@ import { tightChoices } from './witness.ts';
 import { interpolationVerdict } from './interpolation.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
+import { comparisons } from '../language/domain.ts';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, TimedOut, type Limits } from '../language/limits.ts';
 
 /**
@@ -44,6 +45,8 @@ const INTERPOLATION_CANDIDATES = 20;
 /** Boxes for the positivity of a power's base or a log's argument: easy facts settle in a few. */
 const SIDE_CONDITION_BOXES = 200;
 const ZERO = new math.ConstantNode(0) as MathNode;
+/** A node's text without parentheses (a define's expansion wraps them). */
+const bare = (n: MathNode) => n.transform((m) => (m.type === 'ParenthesisNode' ? (m as unknown as { content: MathNode }).content : m)).toString();
 
 /** Built-ins whose arguments bind a name: their parts have no value on their own. */
 const BOUND_INDEX = new Set(['sumover', 'minover', 'maxover', 'diff']);
@@ -371,6 +374,10 @@ export class FileChecker {
     if (rel === '==') {
       // a side condition of a power or log law: a > 0 over the whole region of the givens
       const positive = (a: MathNode) => {
+        // a given that says so (`v*x > 0`, `0 < v*x`): boxes cannot show a strict sign up to the region's edge
+        const text = bare(a);
+        const zero = (n: MathNode) => n.type === 'ConstantNode' && Number((n as unknown as { value: unknown }).value) === 0;
+        if (constraints.some((c) => comparisons(c).some(({ a: l, op, b: r }) => (op === 'larger' && zero(r) && bare(l) === text) || (op === 'smaller' && zero(l) && bare(r) === text)))) return true;
         const c = certifyScalarStep(a, '>', ZERO, variables, constraints, { maxBoxes: SIDE_CONDITION_BOXES });
         return !!c && 'method' in c;
       };

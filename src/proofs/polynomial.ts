@@ -114,6 +114,29 @@ function canonicalText(r: Rational): string {
   return `${text(p)} | ${text(den)}`;
 }
 
+/**
+ * exp(A) for A = p/c with a constant c: exp(A) = Π_m exp(m)^k_m · exp(rest),
+ * where k_m is the integer coefficient of monomial m in A (a negative power
+ * goes to the denominator: exp never vanishes) and `rest` the monomials with
+ * a fractional coefficient; so exp(u)·exp(−u) = 1 and exp(2u) = exp(u)² are
+ * seen. Any other A is one indeterminate per normal form.
+ */
+function expOf(r: Rational, atomKey: (key: string) => string): Rational {
+  const one = constant(q(1n));
+  const c = r.q.size === 1 ? r.q.get(ONE_KEY) : undefined;
+  if (!c) return { p: variable(atomKey(`exp(${canonicalText(r)})`)), q: one };
+  let num: Poly = one, den: Poly = one;
+  const rest: Poly = new Map();
+  for (const [m, coef] of r.p) {
+    const v = qMul(coef, q(c.d, c.n));
+    if (v.d !== 1n || v.n > BigInt(MAX_POWER) || v.n < -BigInt(MAX_POWER)) { rest.set(m, v); continue; }
+    const e = variable(atomKey(`exp1(${m})`));
+    for (let i = 0n; i < (v.n < 0n ? -v.n : v.n); i++) { if (v.n < 0n) den = mul(den, e); else num = mul(num, e); }
+  }
+  if (rest.size) num = mul(num, variable(atomKey(`exp(${canonicalText({ p: rest, q: one })})`)));
+  return { p: num, q: den };
+}
+
 function toRational(node: MathNode, atom: (n: MathNode, key?: string) => string, literals: Literals): Rational {
   const n = node as unknown as { type: string; fn: string; args: MathNode[]; content: MathNode; value: unknown; name: string };
   const one = constant(q(1n));
@@ -160,7 +183,7 @@ function toRational(node: MathNode, atom: (n: MathNode, key?: string) => string,
       if (f.fn?.name === 'exp' && f.args.length === 1) {
         const r = toRational(f.args[0], atom, literals);
         if (r.p.size === 0) return { p: one, q: one };
-        return { p: variable(atom(node, `exp(${canonicalText(r)})`)), q: one };
+        return expOf(r, (key) => atom(node, key));
       }
       return { p: variable(atom(node)), q: one };
     }

@@ -25,23 +25,31 @@ const nameOf = (n: MathNode) => (n as unknown as { name: string }).name;
 const callee = (n: MathNode) => nameOf((n as unknown as { fn: MathNode }).fn);
 const argsOf = (n: MathNode) => (n as unknown as { args: MathNode[] }).args;
 
-/** The node with value defines replaced by their (expanded) definitions, sigmoid by its formula, diff(e, x) by mathjs's derivative. */
-export function expand(node: MathNode, pf: ProofFile, expanding: ReadonlySet<string> = new Set()): MathNode {
+/**
+ * The node with value defines replaced by their (expanded) definitions, sigmoid by its formula, diff(e, x) by
+ * mathjs's derivative, and relu(a) by a where `positive(a)` shows a > 0 wherever the givens hold (then relu(a) = a
+ * on a neighbourhood of every point of the region, so their derivatives agree too).
+ */
+export function expand(node: MathNode, pf: ProofFile, expanding: ReadonlySet<string> = new Set(), positive?: (a: MathNode) => boolean): MathNode {
   return node.transform((n) => {
     if (n.type === 'SymbolNode') {
       const def = pf.define.find((d) => d.kind === 'value' && d.name === nameOf(n));
       if (!def || def.kind !== 'value' || expanding.has(def.name)) return n;
-      return new math.ParenthesisNode(expand(def.expr.node, pf, new Set([...expanding, def.name])));
+      return new math.ParenthesisNode(expand(def.expr.node, pf, new Set([...expanding, def.name]), positive));
     }
     if (n.type === 'FunctionNode') {
       const name = callee(n);
       const args = argsOf(n);
       if (name === 'sigmoid' && args.length === 1) {
-        const u = expand(args[0], pf, expanding);
+        const u = expand(args[0], pf, expanding, positive);
         return new math.ParenthesisNode(SIGMOID.transform((m) => (m.type === 'SymbolNode' && nameOf(m) === 'U__' ? u : m)));
       }
+      if (name === 'relu' && args.length === 1 && positive) {
+        const a = expand(args[0], pf, expanding, positive);
+        if (positive(a)) return new math.ParenthesisNode(a);
+      }
       if (name === 'diff' && args.length === 2 && args[1].type === 'SymbolNode') {
-        const inner = expand(args[0], pf, expanding);
+        const inner = expand(args[0], pf, expanding, positive);
         if (hasCall(inner, (c) => !ELEMENTARY.has(c))) return n; // relu's branch, f(x): leave it to the numbers
         return new math.ParenthesisNode(derivativeOf(inner, nameOf(args[1]), DIFFERENTIATION));
       }
@@ -82,7 +90,7 @@ export function provedEqual(lhs: MathNode, rhs: MathNode, pf: ProofFile, kindOf:
   const isScalar = (n: MathNode) => kindOf(n) === 'scalar';
   let difference: MathNode;
   try {
-    difference = new math.OperatorNode('-', 'subtract', [new math.ParenthesisNode(expand(lhs, pf)), new math.ParenthesisNode(expand(rhs, pf))]);
+    difference = new math.OperatorNode('-', 'subtract', [new math.ParenthesisNode(expand(lhs, pf, new Set(), positive)), new math.ParenthesisNode(expand(rhs, pf, new Set(), positive))]);
   } catch {
     return null;
   }
@@ -97,7 +105,7 @@ export function provedEqual(lhs: MathNode, rhs: MathNode, pf: ProofFile, kindOf:
   // the exact normal form first: it is bounded (MAX_TERMS) where simplify's rewriting grows
   // faster than the tree (minutes on a three-step performance-estimation identity)
   const literals = literalsOfFile(pf);
-  if (isIdenticallyZero(node, literals)) return gram === difference ? 'the difference of the two sides is the zero rational function (exact polynomial arithmetic)' : 'the difference of the two sides is the zero rational function once inner products are expanded bilinearly (exact polynomial arithmetic)';
+  if (isIdenticallyZero(node, literals)) return gram === difference || gram.toString() === difference.toString() ? 'the difference of the two sides is the zero rational function (exact polynomial arithmetic)' : 'the difference of the two sides is the zero rational function once inner products are expanded bilinearly (exact polynomial arithmetic)';
   try {
     if (isZero(math.simplify(node))) return 'the difference of the two sides simplifies to 0 (mathjs simplify)';
   } catch { /* fall through to the laws */ }
