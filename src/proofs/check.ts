@@ -362,7 +362,7 @@ export class FileChecker {
     const kindOf = (node: MathNode): Kind => {
       try {
         const v = sample.ev.evaluate({ source: node.toString(), node, line: lhs.line });
-        return typeof v === 'number' ? 'scalar' : Array.isArray(v) && v.every((x) => typeof x === 'number') ? 'vector' : 'other';
+        return typeof v === 'number' ? 'scalar' : Array.isArray(v) && (v as unknown[]).every((x) => typeof x === 'number') ? 'vector' : 'other';
       } catch {
         return 'other';
       }
