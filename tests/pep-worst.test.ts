@@ -7,7 +7,7 @@
  * real run; tightness takes it first, the same across seeds. Small sizes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { worstData } from '../src/pep/worst.ts';
 import { runWorst } from '../src/pep/worstRun.ts';
 import { tightness } from '../src/search/tightness.ts';
 import { theoremById } from '../src/theorems/index.ts';
+import { writeTooStrongGd } from './fixtures/pep-planted.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const cli = (args: string[]) => {
@@ -146,20 +147,7 @@ describe('the worst function of a solved problem, run for real', () => {
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'pep-worst-'));
-  const planted = join(dir, 'too-strong.md');
-  writeFileSync(planted, `---
-title: A too strong bound for gradient descent (planted)
-given:
-  - f: R^d -> R, convex, L-smooth
-  - 0 < h <= 1
-method:
-  "x(0)": x0
-  "x(k+1)": x(k) - h / L * grad(f, x(k))
-bound: f_t - fstar <= 0.9 * L * R^2 / (4 * t * h + 2)
-from: 1
----
-Planted: ten per cent below the exact worst case.
-`);
+  const planted = writeTooStrongGd(dir);
   for (const [N, h] of [[2, 1], [4, 0.5]]) {
     it(`a planted too-strong bound (N = ${N}, h = ${h}) is violated on the worst function by a real run`, async () => {
       const r = await runPep({ target: planted, steps: N, set: { h } });

@@ -19,6 +19,7 @@ import { theoremPep } from '../src/pep/theorem.ts';
 import { THEOREMS } from '../src/theorems/index.ts';
 import { pepSection, runPepSection } from '../src/report/pep.ts';
 import { reportCommand } from '../src/cli/report.ts';
+import { writeTooStrongGd } from './fixtures/pep-planted.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/boundlab.mjs');
@@ -201,21 +202,7 @@ describe('every catalogue theorem about a PEP-able method: τ ≤ bound at three
 
 describe('verdicts that must be caught', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pep-test-'));
-  // Drori–Teboulle's worst case times 0.9: false at every N ≥ 1.
-  const planted = join(dir, 'too-strong.md');
-  writeFileSync(planted, `---
-title: A too strong bound for gradient descent (planted)
-given:
-  - f: R^d -> R, convex, L-smooth
-  - 0 < h <= 1
-method:
-  "x(0)": x0
-  "x(k+1)": x(k) - h / L * grad(f, x(k))
-bound: f_t - fstar <= 0.9 * L * R^2 / (4 * t * h + 2)
-from: 1
----
-Planted: ten per cent below the exact worst case.
-`);
+  const planted = writeTooStrongGd(dir);
   for (const [N, h] of [[1, 1], [3, 0.5], [5, 1]]) {
     it(`a planted too-strong bound is violated (N = ${N}, h = ${h}), exit 1`, async () => {
       const r = await runPep({ target: planted, steps: N, set: { h } });

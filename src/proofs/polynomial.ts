@@ -197,18 +197,7 @@ function toRational(node: MathNode, atom: (n: MathNode, key?: string) => string,
  * texts are the same indeterminate. False when undecided (too large).
  */
 export function isIdenticallyZero(node: MathNode, literals: Literals = new Map()): boolean {
-  const keys = new Map<string, string>();
-  const atom = (m: MathNode, key?: string) => {
-    const text = key ?? m.toString();
-    let k = keys.get(text);
-    if (!k) { k = `[${keys.size}]`; keys.set(text, k); }
-    return k;
-  };
-  try {
-    return toRational(node, atom, literals).p.size === 0;
-  } catch {
-    return false;
-  }
+  return rationalOf(node, new Map(), literals)?.p.size === 0;
 }
 
 /**
