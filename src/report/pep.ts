@@ -147,11 +147,12 @@ ${s.missing ? `<p class="caption">Not run: ${escapeHtml(s.missing)}.</p>` : ''}
   if (s.missing) return out.join('\n');
   out.push(`<table class="pep"><thead><tr><th>theorem</th><th>point</th><th>τ (PEP)</th><th>bound</th><th>τ / bound</th><th>verdict</th><th>time</th></tr></thead>\n<tbody>${s.rows.map(rowHtml).join('\n')}</tbody></table>`);
   const figures = s.rows.filter((r) => r.sweep).map((r) => {
+    const others = Object.entries(r.set).filter(([k]) => k !== r.sweep!.name);
     const pts: SeriesPoint[] = r.sweep!.points.flatMap((p) => [{ x: p.x, y: p.tau ?? NaN, series: 'τ (PEP)' }, { x: p.x, y: p.bound, series: 'bound' }]);
-    return `<figure class="plot" id="pep-sweep-${escapeHtml(r.theorem)}"><figcaption><strong>${escapeHtml(r.theorem)}</strong>: τ and the bound against ${escapeHtml(r.sweep!.name)}, N = ${r.steps}${Object.keys(r.set).length ? ` (${escapeHtml(compact(Object.fromEntries(Object.entries(r.set).filter(([k]) => k !== r.sweep!.name))))})` : ''}</figcaption>`
+    return `<figure class="plot" id="pep-sweep-${escapeHtml(r.theorem)}"><figcaption><strong>${escapeHtml(r.theorem)}</strong>: τ and the bound against ${escapeHtml(r.sweep!.name)}, N = ${r.steps}${others.length ? ` (${escapeHtml(compact(Object.fromEntries(others)))})` : ''}</figcaption>`
       + `${seriesPlot(pts, { xLabel: r.sweep!.name, yLabel: 'worst case', log: true, dashed: ['bound'], dots: true })}</figure>`;
   });
-  if (figures.length) out.push(`<div class="plots">${figures.join('\n')}</div>`);
+  if (figures.length) out.push(`<div class="plots pep-sweeps">${figures.join('\n')}</div>`);
   const runs = s.rows.filter((r) => r.worst);
   if (runs.length) {
     out.push(`<h3 id="pep-worst">The worst functions, run for real</h3>

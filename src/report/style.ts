@@ -102,7 +102,16 @@ table.chain tr.detail td { border-bottom: none; padding-top: 0; }
   h2, h3, summary { break-after: avoid; }
   table.chain tr, figure.plot, .counterexample, .statement, dl.facts { break-inside: avoid; }
   pre { max-height: none; overflow: visible; }
+  /* the summary is the first pages' table: compact, so that it and its note end together */
+  table.summary { font-size: 9.5pt; }
+  table.summary td, table.summary th { padding-top: 2px; padding-bottom: 2px; }
+  table.summary + .caption { break-before: avoid; }
+  /* a generated proof file is pages of multipliers: the page says how to get it, the file is the place to read it */
+  details.pep-proof pre { display: none; }
+  details.pep-proof::after { content: "(the proof file is left out of the print: boundlab pep gd --steps 2 --proof FILE.md writes it)"; font-size: 10pt; color: var(--muted); }
   .plots { grid-template-columns: 1fr; }
+  /* τ against the bound: two curves each, readable at half the page's width */
+  .plots.pep-sweeps { grid-template-columns: 1fr 1fr; }
   figure.plot .zoom, figure.plot .unzoom { display: none; }
   a { text-decoration: none; }
 }
