@@ -4,15 +4,14 @@
  * distillation-low-rank, each over ten seconds, are left out), with the commands' default settings, the
  * recorded relaxations replayed): wall time, CPU time of the process (workers
  * included), and the page's size. Targets on the 2-core machine: ≤ 60 s and
- * ≤ 4 MB. Measured 2026-12-03 at load average 1.6: 74.0 s wall, 141 s CPU, 3.21 MB
- * through tsx here; the compiled CLI (`node bin/boundlab.mjs report`) 71.0 s wall,
- * 132 s user CPU. The work is about 117 s of CPU for the jobs alone (run one by one),
- * so two cores cannot finish it in 60 s: not yet within the time. Long jobs start
- * first (src/report/jobs.ts startRank), so the wall time is about half the CPU time.
- * After the variance-limited law's moment form and the statements' numeric closures
- * (src/language/numeric.ts), the compiled CLI at load average 17–21 (other engineers'
- * work): 121 s user + 3 s sys CPU; its wall time (574 s) says only how loaded the
- * machine was. The scaling job alone went from about 14 s to 3 s of CPU. The load average is printed first because other work on
+ * ≤ 4 MB. History: 81 s, then 71.0 s wall / 132 s user CPU with long jobs started
+ * first (src/report/jobs.ts startRank). After the variance-limited law's moment
+ * form (its job 14 → 3 s of CPU) and the statements' numeric closures
+ * (src/language/numeric.ts), measured 2026-12-03 on the quiet machine (load
+ * average about 2–3), compiled CLI (`node bin/boundlab.mjs report`), three runs:
+ * 51.3, 56.3 and 55.2 s wall (median 55.2 s), 93–103 s user CPU, 3.28 MB, with
+ * the performance-estimation section (about 1.5 s of CPU) included. With
+ * `--pdf`: 39 A4 pages. The load average is printed first because other work on
  * the machine stretches the wall time. Writes into a temporary directory, not
  * reports/. No assertions: timings never go in tests.
  */
