@@ -65,6 +65,16 @@ export function requireSolver(name: SolverName): string {
   return path;
 }
 
+/** Whether the solver is installed (for work that can go on without it: the checker's certificates). */
+export function hasSolver(name: SolverName): boolean {
+  try {
+    accessSync(solverPath(name), constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface SolveOptions { solver?: SolverName; timeoutSeconds?: number }
 
 export async function solveSdp(p: Sdp, opts: SolveOptions = {}): Promise<SdpSolution> {

@@ -26,6 +26,7 @@ import { interpolationVerdict } from './interpolation.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { comparisons } from '../language/domain.ts';
+import { hasSolver } from '../pep/solver.ts';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUT_SECONDS, Deadline, LOOSE_TOLERANCE, TimedOut, type Limits } from '../language/limits.ts';
 
 /**
@@ -315,6 +316,8 @@ export class FileChecker {
    */
   private interpolate(lhs: Expr, rel: Rel, rhs: Expr): { verdict: 'certified'; how: string; scope: StepResult['scope'] } | { verdict: 'refuted'; how: string; counterexample: Counterexample } | null {
     if (this.plan.functions.length === 0 && this.plan.vectors.length === 0) return null;
+    // without csdp there is no certificate to look for: the step keeps the sampling's verdict
+    if (!hasSolver('csdp')) return null;
     const scalars = [...this.pf.names.reals, ...this.pf.names.integers, ...this.plan.dims];
     // the most moderate of the first accepted draws (the sampler favours boundary and extreme
     // values; a problem with L = 1e-6 next to γ = 1 is one the solver meets at its accuracy's edge)
