@@ -12,6 +12,7 @@ import type { Theorem } from '../theorems/types.ts';
 import { EXACT_CLASSES } from '../pep/model.ts';
 import { runPep, type PepReport } from '../pep/run.ts';
 import { worstData, worstFamily, worstParams, type WorstData } from '../pep/worst.ts';
+import { worstRunObstacle } from '../pep/worstRun.ts';
 import { freeParameters } from '../verify/scope.ts';
 import type { Candidate } from './search.ts';
 
@@ -32,6 +33,9 @@ export async function pepWitness(th: Theorem, set: Readonly<Record<string, numbe
   }
   if (report.status !== 'success' && report.status !== 'partial') return { reason: `the performance estimation problem is ${report.status}: ${report.message}` };
   if (!EXACT_CLASSES.has(report.cls)) return { reason: `the class ${report.cls} has no interpolating function here` };
+  // the same limits as `pep --worst` (a composite f + h has no worst function built yet)
+  const obstacle = worstRunObstacle(report);
+  if (obstacle) return { reason: obstacle };
   let data: WorstData;
   try {
     data = worstData(report.result);
