@@ -231,11 +231,16 @@ const VECTOR_MODES = 6;
  * there and a convexity-only fact stated for its class fails on them. The
  * scan minimises the Hessian's largest eigenvalue and takes the nearest point
  * within 10 % of the least (far points have large magnitudes, whose rounding
- * allowance can hide the failure). Null without a Hessian; cached per instance.
+ * allowance can hide the failure). Null without a Hessian; cached by the function (below).
  */
-const leastCurvature = new WeakMap<Instance, Float64Array | null>();
+const leastCurvature = new Map<string, Float64Array | null>();
+/** Distinct witnesses remembered (a file draws a few hundred; the scan is 82 Hessians and eigenvalue problems). */
+const LEAST_CURVATURE_CACHE = 4096;
 function leastCurvaturePoint(inst: Instance): Float64Array | null {
-  if (leastCurvature.has(inst)) return leastCurvature.get(inst)!;
+  // the point depends on the function's shape only: a witness scaled by s > 0 (witness.ts scaleInstance,
+  // a fresh instance at every draw) has the same one, so the key is its family, parameters and dimension
+  const key = `${inst.family}|${inst.dim}|${JSON.stringify(inst.params)}`;
+  if (leastCurvature.has(key)) return leastCurvature.get(key)!;
   let best: Float64Array | null = null;
   if (inst.hess) {
     const n = inst.dim;
@@ -243,8 +248,8 @@ function leastCurvaturePoint(inst: Instance): Float64Array | null {
     const axes = [Float64Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0)), Float64Array.from({ length: n }, () => 1 / Math.sqrt(n))];
     const scanned: { r: number; x: Float64Array; top: number }[] = [];
     for (const axis of axes) {
-      for (let k = 0; k <= 80; k++) {
-        const r = 10 ** (-2 + k / 20);
+      for (let k = 0; k <= 40; k++) {
+        const r = 10 ** (-2 + k / 10);
         const x = Float64Array.from(xs, (v, i) => v + r * axis[i]);
         const h = inst.hess(x);
         if (!h.every(Number.isFinite)) continue;
@@ -255,7 +260,8 @@ function leastCurvaturePoint(inst: Instance): Float64Array | null {
     const near = scanned.filter((p) => p.top <= least + 0.1 * Math.abs(least)).sort((a, b) => a.r - b.r)[0];
     best = near?.x ?? null;
   }
-  leastCurvature.set(inst, best);
+  if (leastCurvature.size >= LEAST_CURVATURE_CACHE) leastCurvature.clear();
+  leastCurvature.set(key, best);
   return best;
 }
 
