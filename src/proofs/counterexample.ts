@@ -25,7 +25,7 @@ export function counterexampleLines(c: Counterexample, s: StepResult): string[] 
 function explicitLines(e: ExplicitCheck, s: StepResult): string[] {
   if (!e.built) return [`no explicit function: ${e.why}`];
   const fmt = (v: unknown) => describe({ v }).slice(4);
-  const lines = Object.entries(e.functions).map(([name, f]) => `${name} built explicitly through these points: a ${f.cls} function (${describe(f.constants)}) by construction, off the points by at most ${f.valueDeviation.toExponential(1)} in value and ${f.gradientDeviation.toExponential(1)} in gradient (relative to the largest)`);
+  const lines = Object.entries(e.functions).map(([name, f]) => `${name} built explicitly through these points: a ${f.cls} function (${describe(f.constants)}) by construction, off the points by at most ${f.valueDeviation.toExponential(1)} in value and ${f.gradientDeviation.toExponential(1)} in gradient (relative)`);
   lines.push(`on the built function${lines.length > 1 ? 's' : ''}: left ${s.lhs} = ${fmt(e.lhs)}, right ${s.rhs} = ${fmt(e.rhs)}: ${e.fails ? 'the step fails there too' : 'the step holds there within the tolerance (only the points refute it)'}`);
   return lines;
 }

@@ -37,11 +37,25 @@ export function explicitFunctions(r: RefutationAt, declared: readonly string[]):
     // the convex function built, whose value there is inf f (pep-worst's own convention is x* = 0, f* = 0)
     const star = pts.find((p) => p.label === `${fn}*`);
     instances[fn] = { ...inst, cert: { ...inst.cert, fstar: star ? star.f : NaN }, nearestMinimiser: () => (star ? Float64Array.from(star.x) : null) };
-    const deviation = interpolationError(params, Math.max(1e-300, ...pts.map((p) => Math.abs(p.f))));
+    const deviation = interpolationError(params, valueScale(pts));
     functions[fn] = { cls: c!.cls, constants: { ...c!.constants } as Record<string, number>, valueDeviation: deviation.value, gradientDeviation: deviation.gradient };
   }
   for (const fn of declared) if (!instances[fn]) instances[fn] = notInTheStep(fn, r.dimension);
   return { instances, functions };
+}
+
+/**
+ * The size of the values' variation over the data: the largest |f_i| or ‖g_i‖·‖x_i − x_j‖ (values can all
+ * be ~0 while the step is about gradients; the first-order change between points is then the scale).
+ */
+function valueScale(pts: RefutationAt['points']): number {
+  const norm = (v: number[]) => Math.hypot(...v);
+  let scale = 1e-300;
+  for (const p of pts) {
+    scale = Math.max(scale, Math.abs(p.f));
+    for (const q of pts) scale = Math.max(scale, norm(p.g) * norm(p.x.map((v, k) => v - q.x[k])));
+  }
+  return scale;
 }
 
 function notInTheStep(fn: string, dim: number): Instance {

@@ -43,7 +43,7 @@ export interface Counterexample {
 export type ExplicitCheck =
   | {
     built: true;
-    /** per function: its class and constants, and how far it is from the points (largest |value − f_i| over max |f_i|, ‖gradient − g_i‖ over max ‖g_i‖) */
+    /** per function: its class and constants, and how far it is from the points (largest |value − f_i| over the largest |f_i| or ‖g_i‖·‖x_i − x_j‖, ‖gradient − g_i‖ over the largest ‖g_i‖) */
     functions: Record<string, { cls: string; constants: Record<string, number>; valueDeviation: number; gradientDeviation: number }>;
     lhs: PlainValue;
     rhs: PlainValue;
