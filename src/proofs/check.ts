@@ -6,7 +6,8 @@
  * then `proved` when an equality simplifies symbolically, `certified` when a
  * scalar inequality is shown over the whole domain by interval arithmetic or
  * a step about vectors and functions has an interpolation certificate
- * (interpolation.ts, which may also refute it with a function of the class),
+ * (interpolation.ts, which may also refute it with a function of the class,
+ * built explicitly by explicit-function.ts and the step evaluated on it),
  * else `sampled` with the number of samples compared.
  */
 import fc from 'fast-check';

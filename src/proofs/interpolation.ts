@@ -21,7 +21,8 @@
  * condition required to hold with a margin; the Gram matrix is factored into
  * points, and every condition and the violation are checked exactly at those
  * (binary-fraction) points: they are the data of a function of the class
- * (the interpolation theorem) on which the step fails.
+ * (the interpolation theorem) on which the step fails; explicit-function.ts
+ * builds that function.
  *
  * Substitution is faithful: defines are expanded, and the step is taken into
  * the problem only when every vector is exactly a linear combination of the
