@@ -219,10 +219,30 @@ function smoothConvex(ell: number, d: InterpolationData, dim: number): (x: Array
     return best;
   }
 
-  /** The QP on the support of α with only Σα = 1: its KKT system solved exactly (pseudo-inverse); null when not feasible. */
+  /**
+   * The QP on the support of α with only Σα = 1: its KKT system solved exactly (pseudo-inverse).
+   * A weight that comes out negative leaves the support (the most negative first) and the rest is
+   * solved again: first-order steps on nearly collinear data end on a support one point too large,
+   * whose own solution is infeasible. Null when no support is left.
+   */
   function polish(x: ArrayLike<number>, a: ArrayLike<number>): Float64Array | null {
     const top = Math.max(...Array.from(a));
-    const S = [...Array(m).keys()].filter((i) => a[i] > 1e-9 * top);
+    let S = [...Array(m).keys()].filter((i) => a[i] > 1e-9 * top);
+    while (S.length) {
+      const sol = kkt(x, S);
+      let leaving = -1;
+      for (let p = 0; p < S.length; p++) if (sol[p] < -1e-12 && (leaving < 0 || sol[p] < sol[leaving])) leaving = p;
+      if (leaving >= 0) { S = S.filter((_, p) => p !== leaving); continue; }
+      const out = new Float64Array(m);
+      S.forEach((i, p) => { out[i] = Math.max(0, sol[p]); });
+      const total = out.reduce((s, v) => s + v, 0);
+      return total > 0 ? out.map((v) => v / total) : null;
+    }
+    return null;
+  }
+
+  /** The weights on S (and the multiplier of Σα = 1, last) of the QP restricted to S. */
+  function kkt(x: ArrayLike<number>, S: readonly number[]): Float64Array {
     const n = S.length + 1;
     const K = mat(n, n);
     const rhs = new Float64Array(n);
@@ -241,13 +261,7 @@ function smoothConvex(ell: number, d: InterpolationData, dim: number): (x: Array
       for (let r = 0; r < n; r++) proj += vectors.data[r * n + k] * rhs[r];
       for (let r = 0; r < n; r++) sol[r] += (vectors.data[r * n + k] * proj) / lam;
     });
-    const out = new Float64Array(m);
-    for (let p = 0; p < S.length; p++) {
-      if (sol[p] < -1e-12) return null;
-      out[S[p]] = Math.max(0, sol[p]);
-    }
-    const total = out.reduce((s, v) => s + v, 0);
-    return total > 0 ? out.map((v) => v / total) : null;
+    return sol;
   }
 }
 

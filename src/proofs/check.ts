@@ -6,7 +6,8 @@
  * then `proved` when an equality simplifies symbolically, `certified` when a
  * scalar inequality is shown over the whole domain by interval arithmetic or
  * a step about vectors and functions has an interpolation certificate
- * (interpolation.ts, which may also refute it with a function of the class),
+ * (interpolation.ts, which may also refute it with a function of the class,
+ * built explicitly by explicit-function.ts and the step evaluated on it),
  * else `sampled` with the number of samples compared.
  */
 import fc from 'fast-check';
@@ -22,8 +23,9 @@ import { signFactFromGivens } from './sign-facts.ts';
 import type { Kind } from './inner-products.ts';
 import { certifyScalarStep } from './certify.ts';
 import { tightChoices } from './witness.ts';
-import { interpolationVerdict } from './interpolation.ts';
-import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict } from './result.ts';
+import { interpolationVerdict, type RefutationAt } from './interpolation.ts';
+import { explicitFunctions } from './explicit-function.ts';
+import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict, ExplicitCheck, PlainValue } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { comparisons } from '../language/domain.ts';
 import { hasSolver } from '../pep/solver.ts';
@@ -341,7 +343,22 @@ export class FileChecker {
     for (const [fn, cls] of Object.entries(r.classes)) {
       witnesses[fn] = { family: 'interpolation data', params: { class: cls, points: r.points.filter((p) => p.fn === fn).map(({ label, x, g, f }) => ({ label, x, g, f })) }, scale: 1, constants: {} };
     }
-    return { verdict: 'refuted', how: out.how, counterexample: { values, witnesses, lhs: r.lhs, rhs: r.rhs } };
+    return { verdict: 'refuted', how: out.how, counterexample: { values, witnesses, lhs: r.lhs, rhs: r.rhs, explicit: this.onExplicitFunctions(r, values, lhs, rel, rhs) } };
+  }
+
+  /**
+   * The refutation's functions built explicitly (explicit-function.ts) and the
+   * step's sides evaluated through them by the file's own evaluator, compared
+   * with the file's tolerance: the failure seen on a function, not on points.
+   */
+  private onExplicitFunctions(r: RefutationAt, values: Counterexample['values'], lhs: Expr, rel: Rel, rhs: Expr): ExplicitCheck {
+    const built = explicitFunctions(r, this.pf.names.functions);
+    if ('why' in built) return { built: false, why: built.why };
+    // a declared vector the step does not depend on is 0, so that a define naming it still evaluates
+    const zeros = Object.fromEntries(this.pf.names.vectors.map((v) => [v, new Array(r.dimension).fill(0)]));
+    const ev = new Evaluator(this.pf, { values: { ...zeros, ...values }, functions: built.instances }, this.lang);
+    const side = (e: Expr): PlainValue => { try { return ev.evaluate(e); } catch (err) { if (err instanceof TimedOut) throw err; return NaN; } };
+    return { built: true, functions: built.functions, lhs: side(lhs), rhs: side(rhs), fails: this.compare(ev, lhs, rel, rhs).kind === 'fails' };
   }
 
   private counterexample(draw: Draw, lhs: Expr, rhs: Expr): Counterexample {

@@ -21,7 +21,8 @@
  * condition required to hold with a margin; the Gram matrix is factored into
  * points, and every condition and the violation are checked exactly at those
  * (binary-fraction) points: they are the data of a function of the class
- * (the interpolation theorem) on which the step fails.
+ * (the interpolation theorem) on which the step fails; explicit-function.ts
+ * builds that function.
  *
  * Substitution is faithful: defines are expanded, and the step is taken into
  * the problem only when every vector is exactly a linear combination of the
@@ -39,6 +40,8 @@ import { exactRational } from '../pep/proof.ts';
 import { solveSdpSync } from '../pep/solver.ts';
 import type { Sdp, SdpEntry } from '../pep/sdp.ts';
 import { mat, symEig } from '../numeric/linalg.ts';
+import type { PepClass } from '../pep/model.ts';
+import type { ClassConstants } from '../pep/interpolant.ts';
 
 const ZERO = q(0n), ONE = q(1n);
 const neg = (a: Q): Q => q(-a.n, a.d);
@@ -321,6 +324,19 @@ function classesAt(pf: ProofFile, fn: string, values: Record<string, Q>): ClassA
 
 /** Whether the class's conditions are interpolation conditions (necessary and sufficient): a worst case is then a function of the class. */
 const interpolable = (c: ClassAt) => c.others.length === 0 && c.pl === undefined && c.lipschitz === undefined && c.convex && c.L !== undefined;
+
+/**
+ * The class as one that pep/interpolant.ts builds explicit functions of, with its constants;
+ * null when it builds none (nonconvex, PL, or a mix it has no construction for).
+ */
+function constructiveClass(c: ClassAt): { cls: PepClass; constants: ClassConstants } | null {
+  if (c.others.length || c.pl !== undefined || !c.convex) return null;
+  if (c.L !== undefined && c.lipschitz === undefined) {
+    return c.mu && c.mu.n > 0n ? { cls: 'smooth-strongly-convex', constants: { L: toNumber(c.L), mu: toNumber(c.mu) } } : { cls: 'smooth-convex', constants: { L: toNumber(c.L) } };
+  }
+  if (c.lipschitz !== undefined && c.L === undefined && !c.mu) return { cls: 'lipschitz-convex', constants: { M: toNumber(c.lipschitz) } };
+  return null;
+}
 
 export function className(c: ClassAt): string {
   const parts: string[] = [];
@@ -607,6 +623,8 @@ export interface RefutationAt {
   vectors: Record<string, number[]>;
   dimension: number;
   classes: Record<string, string>;
+  /** each function's class as pep/interpolant.ts knows it (the function through the points is built from it), or null when it has no construction */
+  constructive: Record<string, { cls: PepClass; constants: ClassConstants } | null>;
   lhsMinusRhs: number;
   lhs: number;
   rhs: number;
@@ -763,6 +781,7 @@ function counterexample(p: Problem, tau: number): RefutationAt | null {
     vectors: vectors0,
     dimension: keep.length,
     classes: Object.fromEntries(Object.entries(p.classes).map(([k, c]) => [k, className(c)])),
+    constructive: Object.fromEntries(Object.entries(p.classes).map(([k, c]) => [k, constructiveClass(c)])),
     lhsMinusRhs: toNumber(viol),
     lhs: shown(p.sides[0]),
     rhs: shown(p.sides[1]),

@@ -31,7 +31,26 @@ export interface Counterexample {
   witnesses: Record<string, WitnessRecord>;
   lhs: PlainValue;
   rhs: PlainValue;
+  /** a performance-estimation refutation: the explicit functions through its points and the step evaluated on them */
+  explicit?: ExplicitCheck;
 }
+
+/**
+ * The functions of a performance-estimation counterexample built explicitly
+ * (pep/interpolant.ts) and the step's two sides evaluated through them; or,
+ * when a class has no construction there, why not (the points alone remain).
+ */
+export type ExplicitCheck =
+  | {
+    built: true;
+    /** per function: its class and constants, and how far it is from the points (largest |value − f_i| over the largest |f_i| or ‖g_i‖·‖x_i − x_j‖, ‖gradient − g_i‖ over the largest ‖g_i‖) */
+    functions: Record<string, { cls: string; constants: Record<string, number>; valueDeviation: number; gradientDeviation: number }>;
+    lhs: PlainValue;
+    rhs: PlainValue;
+    /** whether the file's own comparison, with its tolerance, fails on these functions */
+    fails: boolean;
+  }
+  | { built: false; why: string };
 
 export interface StepResult {
   line: number;
