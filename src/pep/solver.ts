@@ -75,7 +75,27 @@ export function hasSolver(name: SolverName): boolean {
   }
 }
 
-export interface SolveOptions { solver?: SolverName; timeoutSeconds?: number }
+export interface SolveOptions {
+  solver?: SolverName;
+  timeoutSeconds?: number;
+  /**
+   * csdp's stopping tolerances (axtol, atytol, objtol: relative primal and dual
+   * infeasibility and relative gap), all set to this, with its objective
+   * perturbation off; left out, csdp's defaults (1e-8, perturbation on). sdpa
+   * keeps its own.
+   */
+  tolerance?: number;
+}
+
+/**
+ * csdp's parameter file (read from the folder it runs in; its README lists the
+ * keys and defaults): the defaults but for the three tolerances and perturbobj.
+ */
+function csdpParams(tolerance: number): string {
+  const t = tolerance.toExponential();
+  return [`axtol=${t}`, `atytol=${t}`, `objtol=${t}`, 'pinftol=1.0e8', 'dinftol=1.0e8', 'maxiter=100', 'minstepfrac=0.90', 'maxstepfrac=0.97',
+    'minstepp=1.0e-8', 'minstepd=1.0e-8', 'usexzgap=1', 'tweakgap=0', 'affine=0', 'printlevel=1', 'perturbobj=0', 'fastmode=0', ''].join('\n');
+}
 
 export async function solveSdp(p: Sdp, opts: SolveOptions = {}): Promise<SdpSolution> {
   const solver = opts.solver ?? 'csdp';
@@ -84,6 +104,7 @@ export async function solveSdp(p: Sdp, opts: SolveOptions = {}): Promise<SdpSolu
   const dir = mkdtempSync(join(tmpdir(), 'boundlab-pep-'));
   try {
     writeFileSync(join(dir, 'problem.dat-s'), writeSdpa(p));
+    if (solver === 'csdp' && opts.tolerance !== undefined) writeFileSync(join(dir, 'param.csdp'), csdpParams(opts.tolerance));
     const args = ['problem.dat-s', 'solution.txt'];
     const run = await runChild(exe, args, dir, (opts.timeoutSeconds ?? 600) * 1000);
     const seconds = (performance.now() - started) / 1000;
