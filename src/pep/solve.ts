@@ -20,7 +20,10 @@ export interface PepResult {
   /** The worst case; NaN unless status is success or partial. */
   tau: number;
   status: PepStatus;
-  /** The solver's relative duality gap. */
+  /**
+   * The duality gap relative to τ: |multipliers' value − τ| / max of the two
+   * (csdp's own is relative to 1 + |objective|, which says little when τ is small).
+   */
   gap: number;
   message: string;
   solver: SolverName;
@@ -131,7 +134,7 @@ export async function solvePep(spec: PepSpec, opts: SolveOptions = {}): Promise<
       const still = violatedAt(p, r.tau);
       if (still.length === 0) {
         const high = r.yObjective ?? r.tau;
-        const gap = Math.max(r.gap, Math.abs(high - low) / (1 + Math.abs(high) + Math.abs(low)));
+        const gap = Math.max(r.gap, relativeGap(high, low));
         return { ...r, G: p.G, f: p.f, t: p.t, gap, seconds: total };
       }
       violated = [...new Set([...violated, ...still])];
@@ -224,6 +227,9 @@ function initialActive(model: PepModel): number[] {
   return out;
 }
 
+/** |a − b| relative to the larger of the two (0 when both are 0; NaN when either is). */
+const relativeGap = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+
 /** A constraint's value at a solution's Gram matrix and function values (≤ 0 when satisfied). */
 export function evaluate(e: Affine, r: { G?: number[][]; f?: number[]; t?: number }): number {
   const n = r.G!.length;
@@ -239,7 +245,7 @@ async function solveOn(model: PepModel, active: number[], opts: SolveOptions, sc
   const status: PepStatus = s.status === 'dual-infeasible' ? 'unbounded' : s.status === 'primal-infeasible' ? 'infeasible' : s.status;
   const message = status === 'unbounded' ? `no multipliers exist (${s.message}): the worst case is unbounded`
     : status === 'infeasible' ? `no point satisfies the constraints (${s.message})` : s.message;
-  const base = { status, gap: s.gap, message, solver: s.solver, seconds: s.seconds, model, scale };
+  const base = { status, gap: relativeGap(s.xObjective, s.yObjective), message, solver: s.solver, seconds: s.seconds, model, scale };
   if (status !== 'success' && status !== 'partial') return { ...base, tau: NaN };
   const tau = s.xObjective / scale, yObjective = s.yObjective / scale;
   if (s.solver !== 'csdp') return { ...base, tau, yObjective };
