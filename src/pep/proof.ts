@@ -57,7 +57,7 @@ const MEASURE_TEXT = { 'f-gap': (y: string) => `f(${y}) - fs`, dist2: (y: string
 /** Solve with a margin, round, verify exactly, and write the proof; a usage error when the problem is outside what is written here. */
 export async function pepProof(spec: PepSpec, title: string, opts: SolveOptions = {}): Promise<PepProof> {
   if (spec.cls !== 'smooth-convex' && spec.cls !== 'smooth-strongly-convex') throw new UsageError(`pep --proof: proofs are written for smooth-convex and smooth-strongly-convex, not ${spec.cls}`);
-  if (spec.form.oracles.some((o) => o.kind === 'prox')) throw new UsageError('pep --proof: proofs are written for methods without prox (a composite f + h is not written yet)');
+  if (spec.form.oracles.some((o) => o.kind === 'prox')) throw new UsageError('pep --proof: proofs are written for methods without prox: a prox step defines its output implicitly (x⁺ + γs = v, s a subgradient of h at x⁺), and the proof format defines every point explicitly from earlier ones, with gradients of declared functions only (docs/proof-format.md)');
   if (spec.init.length !== 1 || spec.init[0].kind !== 'dist2') throw new UsageError('pep --proof: proofs are written for the initial condition dist2 (‖x_0 − x*‖² ≤ R²)');
   if (!(spec.measure in MEASURE_TEXT)) throw new UsageError(`pep --proof: proofs are written for the measures ${Object.keys(MEASURE_TEXT).join(', ')}`);
   const plain = await solvePep(spec, opts);

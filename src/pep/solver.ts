@@ -75,7 +75,27 @@ export function hasSolver(name: SolverName): boolean {
   }
 }
 
-export interface SolveOptions { solver?: SolverName; timeoutSeconds?: number }
+export interface SolveOptions {
+  solver?: SolverName;
+  timeoutSeconds?: number;
+  /**
+   * csdp's stopping tolerances (axtol, atytol, objtol: relative primal and dual
+   * infeasibility and relative gap), all set to this, with its objective
+   * perturbation off; left out, csdp's defaults (1e-8, perturbation on). sdpa
+   * keeps its own.
+   */
+  tolerance?: number;
+}
+
+/**
+ * csdp's parameter file (read from the folder it runs in; its README lists the
+ * keys and defaults): the defaults but for the three tolerances and perturbobj.
+ */
+function csdpParams(tolerance: number): string {
+  const t = tolerance.toExponential();
+  return [`axtol=${t}`, `atytol=${t}`, `objtol=${t}`, 'pinftol=1.0e8', 'dinftol=1.0e8', 'maxiter=100', 'minstepfrac=0.90', 'maxstepfrac=0.97',
+    'minstepp=1.0e-8', 'minstepd=1.0e-8', 'usexzgap=1', 'tweakgap=0', 'affine=0', 'printlevel=1', 'perturbobj=0', 'fastmode=0', ''].join('\n');
+}
 
 export async function solveSdp(p: Sdp, opts: SolveOptions = {}): Promise<SdpSolution> {
   const solver = opts.solver ?? 'csdp';
@@ -84,12 +104,13 @@ export async function solveSdp(p: Sdp, opts: SolveOptions = {}): Promise<SdpSolu
   const dir = mkdtempSync(join(tmpdir(), 'boundlab-pep-'));
   try {
     writeFileSync(join(dir, 'problem.dat-s'), writeSdpa(p));
+    if (solver === 'csdp' && opts.tolerance !== undefined) writeFileSync(join(dir, 'param.csdp'), csdpParams(opts.tolerance));
     const args = ['problem.dat-s', 'solution.txt'];
     const run = await runChild(exe, args, dir, (opts.timeoutSeconds ?? 600) * 1000);
     const seconds = (performance.now() - started) / 1000;
     const base = { solver, exitCode: run.code, seconds };
     if (run.timedOut) return { ...base, ...empty(), status: 'failure', message: `${solver} ran out of time (${opts.timeoutSeconds ?? 600} s)` };
-    return solver === 'csdp' ? readCsdp(dir, run, p, base) : readSdpa(dir, run, base);
+    return solver === 'csdp' ? readCsdp(dir, run, p, base, opts.tolerance) : readSdpa(dir, run, base);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,10 +165,22 @@ const CSDP_WHY: Record<number, string> = {
   9: 'csdp met NaN or infinity',
 };
 
-function readCsdp(dir: string, run: { code: number | null; stdout: string }, p: Sdp, base: { solver: SolverName; exitCode: number | null; seconds: number }): SdpSolution {
+/** csdp's default tolerances (its README): a solve at tighter ones that stops within these is a success by csdp's own standard. */
+const CSDP_DEFAULT_TOLERANCE = 1e-8;
+
+function readCsdp(dir: string, run: { code: number | null; stdout: string }, p: Sdp, base: { solver: SolverName; exitCode: number | null; seconds: number }, tolerance?: number): SdpSolution {
   const code = run.code ?? -1;
-  const status = CSDP_STATUS[code] ?? 'failure';
-  const message = code === 0 ? '' : CSDP_WHY[code] ?? `csdp exited with ${code}: ${run.stdout.trim().split('\n').slice(-3).join(' / ')}`;
+  let status = CSDP_STATUS[code] ?? 'failure';
+  let message = code === 0 ? '' : CSDP_WHY[code] ?? `csdp exited with ${code}: ${run.stdout.trim().split('\n').slice(-3).join(' / ')}`;
+  // Partial success at tolerances tighter than csdp's defaults, with the measures csdp prints
+  // (relative primal and dual infeasibility, the XZ gap it stops on) within the defaults.
+  if (status === 'partial' && tolerance !== undefined && tolerance < CSDP_DEFAULT_TOLERANCE) {
+    const measure = (label: string) => Math.abs(Number(new RegExp(`${label}:\\s*(\\S+)`).exec(run.stdout)?.[1] ?? NaN));
+    if (['Relative primal infeasibility', 'Relative dual infeasibility', 'XZ Relative Gap'].every((l) => measure(l) <= CSDP_DEFAULT_TOLERANCE)) {
+      status = 'success';
+      message = `csdp reached its default tolerances (${CSDP_DEFAULT_TOLERANCE}), not ${tolerance}`;
+    }
+  }
   if (status !== 'success' && status !== 'partial') return { ...base, ...empty(), status, message };
   let text: string;
   try {

@@ -69,7 +69,7 @@ export function worstRunObstacle(r: PepReport): string | null {
   if (r.status !== 'success' && r.status !== 'partial') return `the problem is ${r.status}: no worst function`;
   if (!r.result.G) return 'no primal solution (the worst function needs csdp, not sdpa)';
   if (r.cls === 'smooth') return 'the smooth (nonconvex) class has only necessary conditions here: no interpolating function';
-  if (r.cls === 'convex' || r.result.model.points.some((p) => p.fn === 'h')) return 'a composite problem f + h (a method with prox): no worst function is built for it yet';
+  if (r.cls === 'convex' || r.result.model.points.some((p) => p.fn === 'h')) return 'a composite problem f + h (a method with prox): no worst function is built for it yet (it needs an interpolating h, a maximum of affine pieces, and its proximal map in TensorFlow.js)';
   if (r.kind === 'method' && !OPTIMIZER_OF[r.target]) return `${r.target} has no TensorFlow.js optimiser to run`;
   if (r.kind === 'theorem' && !r.theorem?.algorithm) return 'the theorem names no optimiser';
   return null;
