@@ -29,6 +29,10 @@
  * CPU ratio file / built-in per round (±10 % between rounds of the same code):
  *   nesterov-convex           before 1.074 1.161 1.084 1.204 (mean 1.13)   after 0.933 1.070 1.151 1.033 (mean 1.05)
  *   nesterov-strongly-convex  before 1.030 1.063 1.182 1.187 (mean 1.12)   after 0.963 0.984 1.135 1.005 (mean 1.02)
+ * and a fifth round with REPEATS 5 at load average 9–17: nesterov-convex before 1.085, after 1.055;
+ * nesterov-strongly-convex before 1.036, after 1.030. What is left for nesterov-convex is host work
+ * of the TensorFlow.js rule (tfjs.ts walks the description at every step; its tensors alone are
+ * 1.03× the built-in's CPU over 15 alternated runs) and the built-in match made per row.
  */
 import { initEngine } from '../src/engine/backend.ts';
 import { theoremById } from '../src/theorems/index.ts';
