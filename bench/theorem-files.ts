@@ -16,13 +16,23 @@
  * heavy-ball-quadratic's file is 5× faster: tf.train.momentum takes one momentum per batch,
  * so the built-in runs one batch per witness (each has its own ρ), the file one batch for all.
  * The two Nesterov files run the very TensorFlow.js kernels of the built-in (tests/methods.test.ts
- * counts them); what they spend more is per witness and per step on the host: the catalogue
- * entry's momentum is a hyperparameter expression compiled once, the file's `define` is parsed
- * again for every witness (src/verify/scope.ts), its built-in match is computed per parameter
- * set, and its float64 reference step is interpreted from the description.
- * After the float64 step's fused loops (src/methods/float64.ts), `npx tsx bench/theorem-files.ts 3
- * nesterov-convex nesterov-strongly-convex` at load average 21–23: nesterov-strongly-convex 0.997,
- * nesterov-convex 1.191 (still above 1.10; the rest of its gap is not found yet).
+ * counts them); what they spent more was on the host: the float64 reference step interpreted from
+ * the description at every step of every row, FISTA's λ_k schedule recomputed for every row, and
+ * the built-in match (for the error propagation) recomputed per row with linearObstacle twice.
+ * Now the float64 step is compiled once into closures over Float64Arrays (src/methods/float64.ts,
+ * bit-identical to the built-in step and to a forward float64 run: tests/methods.test.ts), a
+ * schedule without parameters is shared by all rows, and linearObstacle is answered once per method.
+ * The float64 step alone (the 600 and 400 witnesses × 100 steps, same iterates): 0.83–0.87× the
+ * built-in step's CPU (it was 1.22–1.34× when interpreted).
+ * `bench/theorem-files.ts 3 nesterov-convex nesterov-strongly-convex` run alternately on aaefb5a
+ * (before) and on this code (after), four rounds each, 2026-12-03, load average 15–24 on 2 cores,
+ * CPU ratio file / built-in per round (±10 % between rounds of the same code):
+ *   nesterov-convex           before 1.074 1.161 1.084 1.204 (mean 1.13)   after 0.933 1.070 1.151 1.033 (mean 1.05)
+ *   nesterov-strongly-convex  before 1.030 1.063 1.182 1.187 (mean 1.12)   after 0.963 0.984 1.135 1.005 (mean 1.02)
+ * and a fifth round with REPEATS 5 at load average 9–17: nesterov-convex before 1.085, after 1.055;
+ * nesterov-strongly-convex before 1.036, after 1.030. What is left for nesterov-convex is host work
+ * of the TensorFlow.js rule (tfjs.ts walks the description at every step; its tensors alone are
+ * 1.03× the built-in's CPU over 15 alternated runs) and the built-in match made per row.
  */
 import { initEngine } from '../src/engine/backend.ts';
 import { theoremById } from '../src/theorems/index.ts';

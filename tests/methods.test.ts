@@ -8,13 +8,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { quadratic, quadraticFromSpectrum, noisyQuadratic } from '../src/classes/index.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { builtinMethod, DESCRIBED_BUILTINS } from '../src/methods/builtins.ts';
-import { describeMethod, type Method } from '../src/methods/describe.ts';
+import { describeMethod, type Method, type MethodNode } from '../src/methods/describe.ts';
 import { askewCoordinate, referenceObstacle } from '../src/methods/float64.ts';
 import { linearForm, linearObstacle, matchBuiltin } from '../src/methods/linear.ts';
 import { describedOptimizer } from '../src/methods/optimizer.ts';
 import { registerOptimizer } from '../src/optimizers/index.ts';
 import { referenceStep } from '../src/optimizers/referenceStep.ts';
 import { runBatch } from '../src/runs/run.ts';
+import type { Instance } from '../src/classes/types.ts';
+import type { Vec } from '../src/numeric/linalg.ts';
+import { makeRng } from '../src/numeric/rng.ts';
+import { loadTheoremFile } from '../src/theoremFiles/load.ts';
+import { startScope } from '../src/verify/scope.ts';
+import { witnessesFor } from '../src/verify/witnesses.ts';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const describe1 = (rules: [string, string][], scalars: string[], file = 'test.md'): Method =>
   describeMethod(rules.map(([key, text], i) => ({ key, text, line: i + 2 })), { file, scalars });
@@ -86,7 +94,7 @@ describe('a compiled description is the built-in method', () => {
     });
   }
 
-  it('the built-ins’ own descriptions (what performance estimation reads) run as the built-ins, FISTA’s schedule included', async () => {
+  it('the built-ins’ own descriptions (what performance estimation reads) run as the built-ins, FISTA’s schedule included; their float64 steps are the built-ins’ to the last bit', async () => {
     expect(DESCRIBED_BUILTINS).toEqual(['gd', 'heavy-ball', 'nesterov', 'fista']);
     // FISTA is the built-in nesterov without momentum: its error propagation is that one's
     expect(matchBuiltin(builtinMethod('fista')!, { lr: 0.1 })).toEqual({ optimizer: 'nesterov', hyper: { lr: 0.1 } });
@@ -103,11 +111,15 @@ describe('a compiled description is the built-in method', () => {
       let scale = 0;
       for (const x of a) for (const v of x) scale = Math.max(scale, Math.abs(v));
       a.forEach((x, t) => x.forEach((v, j) => expect(Math.abs(v - b[t][j])).toBeLessThanOrEqual(8 * EPS32 * scale * Math.max(t, 1))));
-      for (let t = 1; t < STEPS; t++) {
-        const x = Float64Array.from(b[t].subarray(0, 3)), prev = Float64Array.from(b[t - 1].subarray(0, 3));
-        const row = Object.fromEntries(Object.entries(hyper).map(([k, v]) => [k, v[0]]));
-        const [p, q] = [referenceStep(builtin, instances[0], row, x, prev, t)!, referenceStep(`described:${id}`, instances[0], row, x, prev, t)!];
-        p.forEach((v, j) => expect(Math.abs(v - q[j])).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(v))));
+      // The float64 steps from the same float32 iterates: the same operations in the same order
+      // (FISTA's λ² as λ^2 is λ·λ), so equal to the last bit, at every step of every row.
+      for (let r = 0; r < instances.length; r++) {
+        const row = Object.fromEntries(Object.entries(hyper).map(([k, v]) => [k, v[r]]));
+        const at = (t: number) => Float64Array.from(b[t].subarray(3 * r, 3 * r + 3));
+        for (let t = 0; t < STEPS; t++) {
+          const [x, prev] = [at(t), at(Math.max(0, t - 1))];
+          expect(referenceStep(`described:${id}`, instances[r], row, x, prev, t), `${id} row ${r} step ${t}`).toEqual(referenceStep(builtin, instances[r], row, x, prev, t));
+        }
       }
     }
   });
@@ -175,6 +187,162 @@ describe('the float64 reference step', () => {
     // with shifts ±1 the samples decide the sign of each step: a different draw moves x by ~1
     a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-5));
     expect(new Set(a.map((v) => v.toFixed(3))).size).toBeGreaterThan(3);
+  });
+});
+
+/**
+ * The oracle for the compiled float64 step: the method run forward from x0 in
+ * float64, every sequence at every index kept, each node evaluated as written
+ * with one plain operation per node (no memo, no rebuilding from two iterates,
+ * no fused loops). The step from (x_k, x_{k−1}) rebuilds the other sequences
+ * with the same operations, so it must give x_{k+1} to the last bit.
+ */
+function forwardRun(method: Method, inst: Instance, hyper: Readonly<Record<string, number>>, steps: number): Vec[] {
+  type V = number | Vec;
+  const x0 = Float64Array.from(Float32Array.from(inst.x0));
+  const values = new Map<string, V[]>(method.sequences.map((s) => [s.name, []]));
+  const each = (a: V, f: (p: number) => number): V => (typeof a === 'number' ? f(a) : a.map(f));
+  const both = (a: V, b: V, f: (p: number, q: number) => number): V => {
+    if (typeof a === 'number' && typeof b === 'number') return f(a, b);
+    if (typeof a === 'number') return (b as Vec).map((q) => f(a, q));
+    if (typeof b === 'number') return a.map((p) => f(p, b));
+    return a.map((p, j) => f(p, b[j]));
+  };
+  const ev = (n: MethodNode, k: number, at: (name: string, lag: number) => V): V => {
+    const arg = (i: number) => ev((n as { args: MethodNode[] }).args[i], k, at);
+    switch (n.op) {
+      case 'num': return n.value;
+      case 'param': return hyper[n.name];
+      case 'k': return k;
+      case 'x0': return x0;
+      case 'seq': return at(n.name, n.lag);
+      case 'arith':
+        switch (n.fn) {
+          case 'add': return both(arg(0), arg(1), (p, q) => p + q);
+          case 'subtract': return both(arg(0), arg(1), (p, q) => p - q);
+          case 'multiply': return both(arg(0), arg(1), (p, q) => p * q);
+          case 'divide': return both(arg(0), arg(1), (p, q) => p / q);
+          case 'pow': return both(arg(0), arg(1), (p, q) => p ** q);
+          case 'unaryMinus': return each(arg(0), (p) => -p);
+        }
+        break;
+      case 'call':
+        switch (n.fn) {
+          case 'grad': return Float64Array.from(inst.grad(arg(0) as Vec));
+          case 'f': return inst.value(arg(0) as Vec);
+          case 'sign': return each(arg(0), Math.sign);
+          case 'abs': return each(arg(0), Math.abs);
+          case 'sqrt': return Math.sqrt(arg(0) as number);
+          case 'exp': return Math.exp(arg(0) as number);
+          case 'log': return Math.log(arg(0) as number);
+          case 'max': return Math.max(arg(0) as number, arg(1) as number);
+          case 'min': return Math.min(arg(0) as number, arg(1) as number);
+          case 'clip': { const [lo, hi] = [arg(1) as number, arg(2) as number]; return each(arg(0), (p) => Math.min(Math.max(p, lo), hi)); }
+          case 'norm': { const v = arg(0); return typeof v === 'number' ? Math.abs(v) : Math.sqrt(v.reduce((s, q) => s + q * q, 0)); }
+          case 'dot': { const [u, v] = [arg(0) as Vec, arg(1) as Vec]; return u.reduce((s, p, j) => s + p * v[j], 0); }
+          case 'askew': { const [w, g, e, a] = [arg(0) as Vec, arg(1) as Vec, arg(2) as number, arg(3) as number]; return w.map((p, j) => askewCoordinate(p, g[j], e, a)); }
+          case 'prox': {
+            const term = method.proxes[(n.args[0] as { name: string }).name];
+            if (term.kind === 'l1') { const tau = (arg(1) as number) * hyper[term.args[0]]; return each(arg(2), (p) => Math.sign(p) * Math.max(Math.abs(p) - tau, 0)); }
+            return each(arg(2), (p) => Math.min(Math.max(p, hyper[term.args[0]]), hyper[term.args[1]]));
+          }
+        }
+    }
+    throw new Error(`the oracle has no ${n.op}`);
+  };
+  for (const s of method.sequences) values.get(s.name)!.push(ev(s.initial, 0, (name) => values.get(name)![0]));
+  for (let k = 0; k < steps; k++) {
+    for (const s of method.sequences) {
+      values.get(s.name)!.push(ev(s.update, k, (name, lag) => values.get(name)![Math.max(0, k + 1 - lag)]));
+    }
+  }
+  return values.get(method.iterate)! as Vec[];
+}
+
+describe('the float64 step compiled: to the last bit what the rules say', () => {
+  const ORACLE_STEPS = 12;
+  /** The compiled step from every (x_k, x_{k−1}) of the forward run equals x_{k+1} exactly; the number of entries compared. */
+  const holdToOracle = (id: string, method: Method, inst: Instance, hyper: Record<string, number>): number => {
+    registerOptimizer(describedOptimizer(id, id, method));
+    const xs = forwardRun(method, inst, hyper, ORACLE_STEPS);
+    // all steps first, then compared: a step hands back an array of its own, which later steps leave alone
+    const steps = xs.slice(0, ORACLE_STEPS).map((x, k) => referenceStep(id, inst, hyper, x, xs[Math.max(0, k - 1)], k)!);
+    steps.forEach((step, k) => expect(step, `${id} at k = ${k}`).toEqual(xs[k + 1]));
+    return steps.reduce((n, step) => n + step.filter(Number.isFinite).length, 0);
+  };
+
+  it('methods that use every function, x0, k, schedules and a sequence needed at k−1 (its initial value at k = 1)', () => {
+    const cases: [string, [string, string][], Record<string, number>][] = [
+      ['mixed', [
+        ['x(0)', 'x0'],
+        ['x(k+1)', 'clip(x(k) - gamma / sqrt(k + 1) * min(1, 1 / max(norm(grad(f, x(k))), 1e-3)) * grad(f, x(k)) + 0.01 * exp(-abs(f(x(k)))) * dot(x(k), x(k)) / (1 + dot(x(k), x(k))) * x(k), -4, 4)'],
+      ], { gamma: 0.3 }],
+      ['halpern', [
+        ['x(0)', 'x0'], ['y(0)', 'x0'],
+        ['x(k+1)', '1 / (k + 2) * x0 + (k + 1) / (k + 2) * (y(k) - gamma * grad(f, y(k)))'],
+        ['y(k+1)', 'x(k+1)'],
+      ], { gamma: 0.2 }],
+      // w(k) = ∇f(x(k)) is needed at k and k − 1: its initial value at k = 0 and 1, its update after
+      ['gradient-corrected', [
+        ['x(0)', 'x0'], ['w(0)', 'grad(f, x0)'], ['lam(0)', '1'], ['y(0)', 'lam(0) * x0'],
+        ['lam(k+1)', '(1 + sqrt(1 + 4 * lam(k)^2)) / 2'],
+        ['x(k+1)', 'y(k) - gamma * grad(f, y(k))'],
+        ['w(k+1)', 'grad(f, x(k+1))'],
+        ['y(k+1)', 'x(k+1) + (lam(k) - 1) / lam(k+1) * (x(k+1) - x(k)) - gamma * beta * (w(k+1) - w(k)) + -(0.01 * sign(x(k+1))) / 2'],
+      ], { gamma: 0.1, beta: 0.5 }],
+      // s·(u ± v) as one loop: left of an operator, and as the whole rule (the array handed back)
+      ['scaled-sums', [['x(0)', 'x0'], ['x(k+1)', '0.3 * (x(k) + (x(k) - gamma * grad(f, x(k)))) + 0.7 * (x(k) - x(k-1)) / 8 + 0.4 * x(k)']], { gamma: 0.2 }],
+      ['scaled-sum-root', [['x(0)', 'x0'], ['x(k+1)', '0.9 * (x(k) - gamma * grad(f, x(k)))']], { gamma: 0.2 }],
+      ['scalar-state', [
+        ['x(0)', 'x0'], ['s(0)', '1'],
+        ['x(k+1)', 'x(k) - gamma / (1 + s(k)) * grad(f, x(k)) + beta * (x(k) - x(k-1))'],
+        ['s(k+1)', 'norm(grad(f, x(k+1)))'],
+      ], { gamma: 0.2, beta: 0.3 }],
+    ];
+    for (const [name, rules, hyper] of cases) {
+      const method = describe1(rules, Object.keys(hyper));
+      expect(referenceObstacle(method), name).toBeNull();
+      for (const [r, inst] of instances.entries()) expect(holdToOracle(`oracle:${name}:${r}`, method, inst, hyper), name).toBeGreaterThan(0);
+    }
+  });
+
+  it('askew and both proximal maps', () => {
+    const ASKEW_RULES: [string, string][] = [['x(0)', 'x0'], ['x(k+1)', 'clip(x(k) + lr * askew(x(k), grad(f, x(k)), eps0 * epsDecay^k, alpha), -1, 1)']];
+    holdToOracle('oracle:askew', describe1(ASKEW_RULES, ['lr', 'alpha', 'eps0', 'epsDecay']), instances[0], { lr: 0.1, alpha: 1, eps0: 0.3, epsDecay: 0.95 });
+    for (const [kind, args, hyper] of [['l1', ['w'], { lr: 0.1, w: 0.5 }], ['box', ['lo', 'hi'], { lr: 0.1, lo: -1, hi: 0.5 }]] as const) {
+      const method = describeMethod([
+        { key: 'x(0)', text: 'x0', line: 2 },
+        { key: 'x(k+1)', text: 'prox(h, lr, x(k) - lr * grad(f, x(k)))', line: 3 },
+      ], { file: 'prox.md', scalars: Object.keys(hyper), proxes: { h: { kind, args: [...args] } } });
+      holdToOracle(`oracle:prox-${kind}`, method, instances[1], { ...hyper });
+    }
+  });
+
+  it('every theorem file with a float64 step, on its own witnesses and parameters', () => {
+    const dir = fileURLToPath(new URL('../theorems/', import.meta.url));
+    let files = 0;
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
+      const tf = loadTheoremFile(`${dir}${name}`);
+      if (referenceObstacle(tf.method)) continue;
+      files++;
+      const { witnesses } = witnessesFor(tf.theorem, { instances: 2, seed: 5, steps: ORACLE_STEPS });
+      const rng = makeRng(5);
+      for (const w of witnesses.slice(0, 6)) {
+        const { scope } = startScope(tf.theorem, w, rng);
+        const hyper = Object.fromEntries(tf.method.parameters.map((p) => [p, scope[p] as number]));
+        holdToOracle(`oracle:${name}:${w.family.id}`, tf.method, w.instance, hyper);
+      }
+    }
+    expect(files).toBeGreaterThanOrEqual(8);
+  });
+
+  it('a wrong step is told apart (the comparison can fail)', () => {
+    const method = describe1(NESTEROV, ['gamma', 'beta']);
+    const xs = forwardRun(method, instances[0], { gamma: 0.2, beta: 0.5 }, 4);
+    registerOptimizer(describedOptimizer('oracle:off', 'off', describe1([NESTEROV[0], NESTEROV[1], NESTEROV[2], ['y(k+1)', 'x(k+1) + beta * (x(k+1) - x(k)) * (1 + 1e-15)']], ['gamma', 'beta'])));
+    const step = referenceStep('oracle:off', instances[0], { gamma: 0.2, beta: 0.5 }, xs[3], xs[2], 3)!;
+    expect(step).not.toEqual(xs[4]);
+    expect(Math.max(...step.map((v, j) => Math.abs(v - xs[4][j])))).toBeLessThan(1e-12);
   });
 });
 

@@ -435,11 +435,24 @@ export function hostValue(n: MethodNode, params: Readonly<Record<string, number>
   throw new Error(`not a host scalar: ${n.op}`);
 }
 
+/** Host schedules that use no parameter (FISTA's λ_k), made once per method and shared by every row. */
+const ROW_FREE = new WeakMap<Method, ((name: string, index: number) => number) | null>();
+
 /**
  * Host scalar sequences of one row, by index (memoised): their values depend
- * only on the row's parameters and k, so every compiler shares them.
+ * only on the row's parameters and k, so every compiler shares them; when
+ * they use no parameter at all, every row shares one.
  */
 export function hostSequences(method: Method, params: Readonly<Record<string, number>>): (name: string, index: number) => number {
+  let shared = ROW_FREE.get(method);
+  if (shared === undefined) {
+    const free = method.sequences.every((s) => !s.host || [...nodesOf(s.initial), ...nodesOf(s.update)].every((n) => n.op !== 'param'));
+    ROW_FREE.set(method, (shared = free ? schedulesOf(method, {}) : null));
+  }
+  return shared ?? schedulesOf(method, params);
+}
+
+function schedulesOf(method: Method, params: Readonly<Record<string, number>>): (name: string, index: number) => number {
   const host = method.sequences.filter((s) => s.host);
   const values: Record<string, number>[] = [];
   const at = (index: number): Record<string, number> => {

@@ -39,154 +39,288 @@ export function referenceObstacle(method: Method): string | null {
   return visit(method.iterate, 1);
 }
 
-type Value = number | Vec;
+/** A compiled scalar or vector of one step. */
+type Scalar = (c: Run) => number;
+type Vector = (c: Run) => Vec;
+type Compiled = Scalar | Vector;
 
 /**
- * What a compiled node reads: the step being computed (its row, iterates and
- * memo) and the index of the value its rule produces. A class, not closures
- * made per call: this runs for every row at every step of a verification.
+ * The context of one call of a compiled step: its arguments, the row's host
+ * schedules and the values this step has computed (by slot). One per compiled
+ * method, reused by every call: a call runs to its end before the next starts.
  */
-class Ctx {
-  /** Values computed in this step: sequence `which` at index k + off, off in −6..1, at which·8 + off + 6 (others in `far`). */
-  memo: (Value | undefined)[] | undefined;
-  far: Map<number, Value> | undefined;
-  x0: Vec | undefined;
-  constructor(
-    readonly plan: Plan, readonly inst: Instance, readonly hyper: Readonly<Record<string, number>>,
-    readonly host: (name: string, index: number) => number, readonly x: Vec, readonly xPrev: Vec, readonly k: number,
-  ) {}
-
-  start(): Vec {
-    return (this.x0 ??= Float64Array.from(Float32Array.from(this.inst.x0)));
-  }
-
-  /** The value of sequence number `which` at `index` (below 0: at 0). */
-  valueAt(which: number, index: number): Value {
-    const i = Math.max(0, index);
-    const s = this.plan.sequences[which];
-    if (s.host) return this.host(s.name, i);
-    const k = this.k;
-    if (which === this.plan.iterate) {
-      if (i === k) return this.x;
-      if (i === k - 1) return this.xPrev;
-      if (i !== k + 1) throw new Error(`${this.plan.file}: the float64 reference needs ${s.name}(${i}) at step ${k}`);
-    }
-    const off = i - k;
-    const near = off >= -6 && off <= 1;
-    const key = near ? which * 8 + off + 6 : which * 1024 + (off + 512);
-    const hit = near ? this.memo?.[key] : this.far?.get(key);
-    if (hit !== undefined) return hit;
-    const v = i === 0 ? this.plan.initial[which](this, 0, 0) : this.plan.update[which](this, i - 1, i);
-    if (near) (this.memo ??= [])[key] = v;
-    else (this.far ??= new Map()).set(key, v);
-    return v;
-  }
+interface Run {
+  inst: Instance;
+  hyper: Readonly<Record<string, number>>;
+  host: (name: string, index: number) => number;
+  x: Vec;
+  xPrev: Vec;
+  k: number;
+  slots: (Vec | number)[];
 }
 
-/** A compiled node: `step` is k of the rule being applied, `index` the index of the value it makes (0 for initial values). */
-type Compiled = (c: Ctx, step: number, index: number) => Value;
-
+/**
+ * The step at one k, unrolled: every value of every sequence it needs (the
+ * iterate at k + 1 last), each computed once, after the values it uses.
+ * Indices are kept relative to the k it was built at, so a plan that reads no
+ * initial value and clamps no index at 0 serves every larger k unchanged.
+ */
 interface Plan {
-  file: string;
-  /** The iterate's sequence number. */
-  iterate: number;
-  sequences: Method['sequences'];
-  initial: Compiled[];
-  update: Compiled[];
+  steps: { slot: number; run: Compiled }[];
+  result: number;
+  /** The result is an array this call made (else it is copied: the caller may keep it). */
+  fresh: boolean;
+  /** The plan reads an initial value or clamps an index at 0: it holds at its own k only. */
+  clamped: boolean;
 }
 
-/** The exact step of a method (call referenceObstacle first: this throws where it gives a reason). */
+/**
+ * The exact step of a method (call referenceObstacle first: this throws where
+ * it gives a reason), compiled once into closures over Float64Arrays: each
+ * vector operation writes into an array of its own, reused from call to call,
+ * so a step allocates its result and what the oracle returns, nothing else.
+ * The arithmetic is that of the rules as written, operation by operation (no
+ * reassociation, no fused multiply-add), so the step is exact to the last bit
+ * of what the rules say in float64.
+ */
 export function compileFloat64(method: Method): ReferenceStepFn {
-  const plan: Plan = {
-    file: method.file,
-    iterate: method.sequences.findIndex((s) => s.name === method.iterate),
-    sequences: method.sequences,
-    initial: method.sequences.map((s) => compileNode(s.initial, method, true)),
-    update: method.sequences.map((s) => compileNode(s.update, method, false)),
-  };
-  // Host scalar sequences depend only on a row's parameters: memoised per hyper object.
-  const hostCache = new WeakMap<object, (name: string, index: number) => number>();
+  const plans = new Map<number, Plan>();
+  /** The plan of every k ≥ settled, once one is built. */
+  let generic: Plan | undefined;
+  let settled = Infinity;
+  // Host scalar sequences depend only on a row's parameters: one schedule per hyper object.
+  const schedules = new WeakMap<object, (name: string, index: number) => number>();
+  const run: Run = { inst: undefined!, hyper: {}, host: () => NaN, x: EMPTY, xPrev: EMPTY, k: 0, slots: [] };
   return (inst, hyper, x, xPrev, k) => {
-    let host = hostCache.get(hyper);
-    if (!host) hostCache.set(hyper, (host = hostSequences(method, hyper)));
-    return new Ctx(plan, inst, hyper, host, x, xPrev, k).valueAt(plan.iterate, k + 1) as Vec;
+    let plan = k >= settled ? generic : plans.get(k);
+    if (!plan) {
+      plan = buildPlan(method, k);
+      if (plan.clamped) plans.set(k, plan);
+      else { generic = plan; settled = k; }
+    }
+    let host = schedules.get(hyper);
+    if (!host) schedules.set(hyper, (host = hostSequences(method, hyper)));
+    run.inst = inst; run.hyper = hyper; run.host = host; run.x = x; run.xPrev = xPrev; run.k = k;
+    const { steps } = plan, { slots } = run;
+    for (let i = 0; i < steps.length; i++) slots[steps[i].slot] = steps[i].run(run);
+    const out = slots[plan.result] as Vec;
+    return plan.fresh ? out : Float64Array.from(out);
   };
 }
 
-/** A node as a closure over the context (no interpretation at run time). */
-function compileNode(node: MethodNode, method: Method, initial: boolean): Compiled {
-  switch (node.op) {
-    case 'num': { const v = node.value; return () => v; }
-    case 'param': { const name = node.name; return (c, t, i) => c.hyper[name]; }
-    case 'k': return (_c, step) => step;
-    case 'x0': return (c, t, i) => c.start();
-    case 'seq': {
-      const { lag } = node;
-      const which = method.sequences.findIndex((s) => s.name === node.name);
-      return initial ? (c, t, i) => c.valueAt(which, 0) : (c, _step, index) => c.valueAt(which, index - lag);
+const EMPTY: Vec = new Float64Array(0);
+
+/** The witness's starting point as the runs start from it (rounded to float32), once per instance. */
+const STARTS = new WeakMap<Instance, Vec>();
+function startOf(inst: Instance): Vec {
+  let x0 = STARTS.get(inst);
+  if (!x0) STARTS.set(inst, (x0 = Float64Array.from(Float32Array.from(inst.x0))));
+  return x0;
+}
+
+/** The plan of the step from x_{k0} (see Plan). */
+function buildPlan(method: Method, k0: number): Plan {
+  const iterate = method.sequences.findIndex((s) => s.name === method.iterate);
+  const which = new Map(method.sequences.map((s, i) => [s.name, i]));
+  const steps: Plan['steps'] = [];
+  const slotOf = new Map<string, number>();
+  let clamped = false;
+  let fresh = false;
+
+  /** A reader of sequence `w` at `index` (below 0: at 0), adding the steps that compute it first. */
+  function valueAt(w: number, index: number, root = false): Compiled {
+    const s = method.sequences[w];
+    if (s.host) {
+      // computed on the host per row: at k + d for the k of the call (exactly k0 + d in a clamped plan)
+      const d = index - k0, name = s.name;
+      return (c) => c.host(name, Math.max(0, c.k + d));
     }
-    case 'arith': {
-      const [a, b] = node.args.map((n) => compileNode(n, method, initial));
-      // a ± s·v and s·(u ± v) in one loop: the same roundings in the same order as the
-      // separate operations (no fused multiply-add in JavaScript), one array fewer per step.
-      const product = (n: MethodNode) => (n.op === 'arith' && n.fn === 'multiply' ? n.args.map((m) => compileNode(m, method, initial)) : null);
-      const sum = (n: MethodNode) => (n.op === 'arith' && (n.fn === 'add' || n.fn === 'subtract') ? { sign: (n.fn === 'add' ? 1 : -1) as 1 | -1, args: n.args.map((m) => compileNode(m, method, initial)) } : null);
-      switch (node.fn) {
-        case 'add': case 'subtract': {
-          const sign = node.fn === 'add' ? 1 : -1;
-          const right = product(node.args[1]);
-          if (right) return (c, t, i) => addScaled(a(c, t, i), right[0](c, t, i), right[1](c, t, i), sign);
-          return (c, t, i) => add(a(c, t, i), b(c, t, i), sign);
-        }
-        case 'multiply': {
-          const right = sum(node.args[1]);
-          if (right) return (c, t, i) => scaleSum(a(c, t, i), right.args[0](c, t, i), right.args[1](c, t, i), right.sign);
-          return (c, t, i) => multiply(a(c, t, i), b(c, t, i));
-        }
-        case 'divide': return (c, t, i) => divide(a(c, t, i), b(c, t, i));
-        case 'pow': return (c, t, i) => (a(c, t, i) as number) ** (b(c, t, i) as number);
-        case 'unaryMinus': return (c, t, i) => map(a(c, t, i), (p) => -p);
-      }
-      break;
+    if (index < 0) clamped = true;
+    const i = Math.max(0, index);
+    if (w === iterate) {
+      if (i === k0) return (c) => c.x;
+      if (i === k0 - 1) return (c) => c.xPrev;
+      if (i !== k0 + 1) throw new Error(`${method.file}: the float64 reference needs ${s.name}(${i}) at step ${k0}`);
     }
-    case 'call': {
-      const line = node.line;
-      if (node.fn === 'prox') {
-        const term = method.proxes[(node.args[0] as { name: string }).name];
-        const [step, v] = node.args.slice(1).map((n) => compileNode(n, method, initial));
-        if (term.kind === 'l1') {
-          return (c, t, i) => {
-            const tau = (step(c, t, i) as number) * c.hyper[term.args[0]];
-            return map(v(c, t, i), (p) => Math.sign(p) * Math.max(Math.abs(p) - tau, 0));
-          };
-        }
-        return (c, t, i) => map(v(c, t, i), (p) => Math.min(Math.max(p, c.hyper[term.args[0]]), c.hyper[term.args[1]]));
-      }
-      const [a, b, d, e] = node.args.map((n) => compileNode(n, method, initial));
-      switch (node.fn) {
-        case 'grad': return (c, t, i) => c.inst.grad(a(c, t, i) as Vec);
-        case 'f': return (c, t, i) => c.inst.value(a(c, t, i) as Vec);
-        case 'sgrad': return () => { throw new Error(`${method.file}:${line}: sgrad has no float64 reference`); };
-        case 'sign': return (c, t, i) => map(a(c, t, i), Math.sign);
-        case 'abs': return (c, t, i) => map(a(c, t, i), Math.abs);
-        case 'sqrt': return (c, t, i) => Math.sqrt(a(c, t, i) as number);
-        case 'exp': return (c, t, i) => Math.exp(a(c, t, i) as number);
-        case 'log': return (c, t, i) => Math.log(a(c, t, i) as number);
-        case 'clip': return (c, t, i) => { const lo = b(c, t, i) as number, hi = d(c, t, i) as number; return map(a(c, t, i), (p) => Math.min(Math.max(p, lo), hi)); };
-        case 'askew': return (c, t, i) => {
-          const w = a(c, t, i) as Vec, g = b(c, t, i) as Vec, eps = d(c, t, i) as number, alpha = e(c, t, i) as number;
-          const out = new Float64Array(w.length);
-          for (let j = 0; j < w.length; j++) out[j] = askewCoordinate(w[j], g[j], eps, alpha);
-          return out;
-        };
-        case 'norm': return (c, t, i) => { const v = a(c, t, i); return typeof v === 'number' ? Math.abs(v) : Math.sqrt(v.reduce((s, q) => s + q * q, 0)); };
-        case 'dot': return (c, t, i) => { const u = a(c, t, i) as Vec, v = b(c, t, i) as Vec; let s = 0; for (let j = 0; j < u.length; j++) s += u[j] * v[j]; return s; };
-        case 'max': return (c, t, i) => Math.max(a(c, t, i) as number, b(c, t, i) as number);
-        case 'min': return (c, t, i) => Math.min(a(c, t, i) as number, b(c, t, i) as number);
-      }
+    const key = `${w}@${i}`;
+    let slot = slotOf.get(key);
+    if (slot === undefined) {
+      if (i === 0) clamped = true;
+      const compiled = i === 0 ? compileNode(s.initial, 0, true, root) : compileNode(s.update, i, false, root);
+      slot = steps.length;
+      steps.push({ slot, run: compiled });
+      slotOf.set(key, slot);
+    }
+    const at = slot;
+    return ((c: Run) => c.slots[at]) as Compiled;
+  }
+
+  /** A node of the rule that makes the value at `index` (an initial value: index 0); `root`: the step's result. */
+  function compileNode(node: MethodNode, index: number, initial: boolean, root = false): Compiled {
+    const child = (n: MethodNode) => compileNode(n, index, initial);
+    const out = () => {
+      if (root) fresh = true;
+      return root ? freshArray : scratchArray();
+    };
+    switch (node.op) {
+      case 'num': { const v = node.value; return () => v; }
+      case 'param': { const name = node.name; return (c) => c.hyper[name]; }
+      // the rule making the value at index i is applied at step i − 1
+      case 'k': { const d = index - 1 - k0; return (c) => c.k + d; }
+      case 'x0': return (c) => startOf(c.inst);
+      case 'seq': return valueAt(which.get(node.name)!, initial ? 0 : index - node.lag);
+      case 'arith': return compileArith(node, child, out);
+      case 'call': return compileCall(node, method, child, out);
     }
   }
-  throw new Error(`${method.file}:${node.line}: cannot evaluate`);
+
+  valueAt(iterate, k0 + 1, true);
+  return { steps, result: slotOf.get(`${iterate}@${k0 + 1}`)!, fresh, clamped };
+}
+
+/** Where a vector operation writes: an array of length n. */
+type Out = (n: number) => Vec;
+const freshArray: Out = (n) => new Float64Array(n);
+/** An array reused by one operation from call to call (reallocated when the dimension changes). */
+function scratchArray(): Out {
+  let buf = EMPTY;
+  return (n) => (buf.length === n ? buf : (buf = new Float64Array(n)));
+}
+
+type Arith = Extract<MethodNode, { op: 'arith' }>;
+type Call = Extract<MethodNode, { op: 'call' }>;
+
+/**
+ * + − × ÷ ^ and negation, by the operands' types (the type check allows a
+ * scalar times a vector, a vector over a scalar, vector ± vector). a ± s·v
+ * and s·(u ± v) run as one loop: the same roundings in the same order as the
+ * separate operations, one array fewer.
+ */
+function compileArith(node: Arith, child: (n: MethodNode) => Compiled, out: () => Out): Compiled {
+  const [na, nb] = node.args;
+  if (node.type === 'scalar') {
+    const a = child(na) as Scalar;
+    if (node.fn === 'unaryMinus') return (c) => -a(c);
+    const b = child(nb) as Scalar;
+    switch (node.fn) {
+      case 'add': return (c) => a(c) + b(c);
+      case 'subtract': return (c) => a(c) - b(c);
+      case 'multiply': return (c) => a(c) * b(c);
+      case 'divide': return (c) => a(c) / b(c);
+      case 'pow': return (c) => a(c) ** b(c);
+    }
+  }
+  const buf = out();
+  switch (node.fn) {
+    case 'unaryMinus': {
+      const a = child(na) as Vector;
+      return (c) => { const u = a(c), o = buf(u.length); for (let j = 0; j < u.length; j++) o[j] = -u[j]; return o; };
+    }
+    case 'add': case 'subtract': {
+      const a = child(na) as Vector;
+      const plus = node.fn === 'add';
+      if (nb.op === 'arith' && nb.fn === 'multiply') {
+        // a ± s·v
+        const [p, q] = nb.args;
+        const s = child(p.type === 'scalar' ? p : q) as Scalar, v = child(p.type === 'scalar' ? q : p) as Vector;
+        return plus
+          ? (c) => { const u = a(c), f = s(c), w = v(c), o = buf(u.length); for (let j = 0; j < u.length; j++) o[j] = u[j] + f * w[j]; return o; }
+          : (c) => { const u = a(c), f = s(c), w = v(c), o = buf(u.length); for (let j = 0; j < u.length; j++) o[j] = u[j] - f * w[j]; return o; };
+      }
+      const b = child(nb) as Vector;
+      return plus
+        ? (c) => { const u = a(c), w = b(c), o = buf(u.length); for (let j = 0; j < u.length; j++) o[j] = u[j] + w[j]; return o; }
+        : (c) => { const u = a(c), w = b(c), o = buf(u.length); for (let j = 0; j < u.length; j++) o[j] = u[j] - w[j]; return o; };
+    }
+    case 'multiply': {
+      const [ns, nv] = na.type === 'scalar' ? [na, nb] : [nb, na];
+      const s = child(ns) as Scalar;
+      if (na.type === 'scalar' && nb.op === 'arith' && (nb.fn === 'add' || nb.fn === 'subtract')) {
+        // s·(u ± v)
+        const u = child(nb.args[0]) as Vector, v = child(nb.args[1]) as Vector;
+        return nb.fn === 'add'
+          ? (c) => { const f = s(c), p = u(c), q = v(c), o = buf(p.length); for (let j = 0; j < p.length; j++) o[j] = f * (p[j] + q[j]); return o; }
+          : (c) => { const f = s(c), p = u(c), q = v(c), o = buf(p.length); for (let j = 0; j < p.length; j++) o[j] = f * (p[j] - q[j]); return o; };
+      }
+      const v = child(nv) as Vector;
+      // operands in the order written (a scalar's own evaluation may call the oracle)
+      return na.type === 'scalar'
+        ? (c) => { const f = s(c), w = v(c), o = buf(w.length); for (let j = 0; j < w.length; j++) o[j] = f * w[j]; return o; }
+        : (c) => { const w = v(c), f = s(c), o = buf(w.length); for (let j = 0; j < w.length; j++) o[j] = f * w[j]; return o; };
+    }
+    case 'divide': {
+      const a = child(na) as Vector, b = child(nb) as Scalar;
+      return (c) => { const u = a(c), q = b(c), o = buf(u.length); for (let j = 0; j < u.length; j++) o[j] = u[j] / q; return o; };
+    }
+  }
+  throw new Error(`cannot evaluate ${node.fn} of vectors`);
+}
+
+/** The method language's functions; elementwise ones on scalars and vectors alike. */
+function compileCall(node: Call, method: Method, child: (n: MethodNode) => Compiled, out: () => Out): Compiled {
+  const line = node.line;
+  /** f elementwise: on a scalar, or into an array of its own. */
+  const elementwise = (arg: MethodNode, f: (p: number, c: Run) => number): Compiled => {
+    if (arg.type === 'scalar') { const a = child(arg) as Scalar; return (c) => f(a(c), c); }
+    const a = child(arg) as Vector, buf = out();
+    return (c) => { const u = a(c), o = buf(u.length); for (let j = 0; j < u.length; j++) o[j] = f(u[j], c); return o; };
+  };
+  if (node.fn === 'prox') {
+    const term = method.proxes[(node.args[0] as { name: string }).name];
+    const [p0, p1] = term.args;
+    if (term.kind === 'l1') {
+      const step = child(node.args[1]) as Scalar, v = child(node.args[2]) as Vector, buf = out();
+      return (c) => {
+        const tau = step(c) * c.hyper[p0], u = v(c), o = buf(u.length);
+        for (let j = 0; j < u.length; j++) o[j] = Math.sign(u[j]) * Math.max(Math.abs(u[j]) - tau, 0);
+        return o;
+      };
+    }
+    // a box's prox is the projection: its step plays no part (nor in the TensorFlow.js form)
+    return elementwise(node.args[2], (p, c) => Math.min(Math.max(p, c.hyper[p0]), c.hyper[p1]));
+  }
+  const [na, nb, nd, ne] = node.args;
+  switch (node.fn) {
+    case 'grad': { const a = child(na) as Vector; return (c) => c.inst.grad(a(c)) as Vec; }
+    case 'f': { const a = child(na) as Vector; return (c) => c.inst.value(a(c)); }
+    case 'sgrad': return () => { throw new Error(`${method.file}:${line}: sgrad has no float64 reference`); };
+    case 'sign': return elementwise(na, Math.sign);
+    case 'abs': return elementwise(na, Math.abs);
+    case 'sqrt': { const a = child(na) as Scalar; return (c) => Math.sqrt(a(c)); }
+    case 'exp': { const a = child(na) as Scalar; return (c) => Math.exp(a(c)); }
+    case 'log': { const a = child(na) as Scalar; return (c) => Math.log(a(c)); }
+    case 'clip': {
+      // the bounds first, then the value (the order of the interpreted form)
+      const lo = child(nb) as Scalar, hi = child(nd) as Scalar;
+      if (na.type === 'scalar') { const a = child(na) as Scalar; return (c) => { const l = lo(c), h = hi(c); return Math.min(Math.max(a(c), l), h); }; }
+      const a = child(na) as Vector, buf = out();
+      return (c) => {
+        const l = lo(c), h = hi(c), u = a(c), o = buf(u.length);
+        for (let j = 0; j < u.length; j++) o[j] = Math.min(Math.max(u[j], l), h);
+        return o;
+      };
+    }
+    case 'askew': {
+      const w = child(na) as Vector, g = child(nb) as Vector, eps = child(nd) as Scalar, alpha = child(ne) as Scalar, buf = out();
+      return (c) => {
+        const p = w(c), q = g(c), e = eps(c), al = alpha(c), o = buf(p.length);
+        for (let j = 0; j < p.length; j++) o[j] = askewCoordinate(p[j], q[j], e, al);
+        return o;
+      };
+    }
+    case 'norm': {
+      if (na.type === 'scalar') { const a = child(na) as Scalar; return (c) => Math.abs(a(c)); }
+      const a = child(na) as Vector;
+      return (c) => { const u = a(c); let s = 0; for (let j = 0; j < u.length; j++) s += u[j] * u[j]; return Math.sqrt(s); };
+    }
+    case 'dot': {
+      const a = child(na) as Vector, b = child(nb) as Vector;
+      return (c) => { const u = a(c), v = b(c); let s = 0; for (let j = 0; j < u.length; j++) s += u[j] * v[j]; return s; };
+    }
+    case 'max': { const a = child(na) as Scalar, b = child(nb) as Scalar; return (c) => Math.max(a(c), b(c)); }
+    case 'min': { const a = child(na) as Scalar, b = child(nb) as Scalar; return (c) => Math.min(a(c), b(c)); }
+  }
+  throw new Error(`${method.file}:${line}: cannot evaluate ${node.fn}`);
 }
 
 /**
@@ -200,57 +334,4 @@ export function askewCoordinate(w: number, g: number, eps: number, alpha: number
   if (c >= 0 || w === 0) return -g;
   const K = (alpha * c) / (4 * w * (w * w - 1));
   return -g * K > K * K ? -g : K;
-}
-
-// Plain loops: this runs at every step of every row, and typed-array `from` with a callback is slow.
-function map(a: Value, f: (v: number) => number): Value {
-  if (typeof a === 'number') return f(a);
-  const out = new Float64Array(a.length);
-  for (let j = 0; j < a.length; j++) out[j] = f(a[j]);
-  return out;
-}
-
-/** a + sign·b: both scalars or both vectors (the type check allows nothing else). */
-function add(a: Value, b: Value, sign: 1 | -1): Value {
-  if (typeof a === 'number') return a + sign * (b as number);
-  const v = b as Vec, out = new Float64Array(a.length);
-  for (let j = 0; j < a.length; j++) out[j] = a[j] + sign * v[j];
-  return out;
-}
-
-/** a + sign·(p·q) (add(a, multiply(p, q), sign)), fused when a is a vector and p·q a scalar times a vector. */
-function addScaled(a: Value, p: Value, q: Value, sign: 1 | -1): Value {
-  if (typeof a === 'number' || (typeof p === 'number') === (typeof q === 'number')) return add(a, multiply(p, q), sign);
-  const s = typeof p === 'number' ? p : (q as number), v = typeof p === 'number' ? (q as Vec) : p;
-  const out = new Float64Array(a.length);
-  if (sign === 1) for (let j = 0; j < a.length; j++) out[j] = a[j] + s * v[j];
-  else for (let j = 0; j < a.length; j++) out[j] = a[j] - s * v[j];
-  return out;
-}
-
-/** s·(u + sign·v) (multiply(s, add(u, v, sign))), fused when s is a scalar and u, v vectors. */
-function scaleSum(s: Value, u: Value, v: Value, sign: 1 | -1): Value {
-  if (typeof s !== 'number' || typeof u === 'number') return multiply(s, add(u, v, sign));
-  const w = v as Vec, out = new Float64Array(u.length);
-  if (sign === 1) for (let j = 0; j < u.length; j++) out[j] = s * (u[j] + w[j]);
-  else for (let j = 0; j < u.length; j++) out[j] = s * (u[j] - w[j]);
-  return out;
-}
-
-/** a·b with at most one vector. */
-function multiply(a: Value, b: Value): Value {
-  if (typeof a === 'number' && typeof b === 'number') return a * b;
-  const [s, v] = typeof a === 'number' ? [a, b as Vec] : [b as number, a];
-  const out = new Float64Array(v.length);
-  for (let j = 0; j < v.length; j++) out[j] = s * v[j];
-  return out;
-}
-
-/** a/b with b a scalar. */
-function divide(a: Value, b: Value): Value {
-  const q = b as number;
-  if (typeof a === 'number') return a / q;
-  const out = new Float64Array(a.length);
-  for (let j = 0; j < a.length; j++) out[j] = a[j] / q;
-  return out;
 }

@@ -25,8 +25,17 @@ export interface LinearForm {
   iterates: number[][];
 }
 
+/** linearObstacle's answer per method: a verification asks once per row (matchBuiltin). */
+const OBSTACLES = new WeakMap<Method, string | null>();
+
 /** Why the method is not a fixed-step linear method, or null when it is. */
 export function linearObstacle(method: Method): string | null {
+  let why = OBSTACLES.get(method);
+  if (why === undefined) OBSTACLES.set(method, (why = obstacleOf(method)));
+  return why;
+}
+
+function obstacleOf(method: Method): string | null {
   const terms = new Set<string>();
   for (const s of method.sequences) {
     if (s.host) continue;
@@ -62,8 +71,12 @@ export function linearForm(method: Method, params: Readonly<Record<string, numbe
   const history = new Map<string, Coeffs[]>(); // values at 0..k
   const iterates: Coeffs[] = [];
 
-  const combine = (a: Coeffs, b: Coeffs, f: (p: number, q: number) => number): Coeffs =>
-    Array.from({ length: Math.max(a.length, b.length) }, (_, j) => f(a[j] ?? 0, b[j] ?? 0));
+  // plain loops: matchBuiltin builds this form for every row of a verification
+  const combine = (a: Coeffs, b: Coeffs, sign: 1 | -1): Coeffs => {
+    const out: Coeffs = new Array(Math.max(a.length, b.length));
+    for (let j = 0; j < out.length; j++) out[j] = sign === 1 ? (a[j] ?? 0) + (b[j] ?? 0) : (a[j] ?? 0) - (b[j] ?? 0);
+    return out;
+  };
   type V = number | Coeffs;
   const ev = (n: MethodNode, k: number, seq: (name: string, lag: number) => V): V => {
     if (n.host) {
@@ -75,8 +88,8 @@ export function linearForm(method: Method, params: Readonly<Record<string, numbe
       case 'arith': {
         const [a, b] = n.args.map((x) => ev(x, k, seq));
         switch (n.fn) {
-          case 'add': return combine(a as Coeffs, b as Coeffs, (p, q) => p + q);
-          case 'subtract': return combine(a as Coeffs, b as Coeffs, (p, q) => p - q);
+          case 'add': return combine(a as Coeffs, b as Coeffs, 1);
+          case 'subtract': return combine(a as Coeffs, b as Coeffs, -1);
           case 'multiply': return typeof a === 'number' ? (b as Coeffs).map((q) => a * q) : (a as Coeffs).map((p) => p * (b as number));
           case 'divide': return (a as Coeffs).map((p) => p / (b as number));
           case 'unaryMinus': return (a as Coeffs).map((p) => -p);
@@ -173,8 +186,16 @@ function nesterovMomentum(form: LinearForm, lr: number): number {
 /** The linear form of a built-in (written out here from its documented update). */
 function builtinForm(m: BuiltinMatch, N: number): LinearForm {
   const width = N + 1;
-  const unit = (j: number): number[] => Array.from({ length: width }, (_, i) => (i === j ? 1 : 0));
-  const axpy = (a: number[], s: number, b: number[]) => a.map((v, i) => v + s * b[i]);
+  const unit = (j: number): number[] => {
+    const u: number[] = new Array(width).fill(0);
+    u[j] = 1;
+    return u;
+  };
+  const axpy = (a: number[], s: number, b: number[]) => {
+    const out: number[] = new Array(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = a[i] + s * b[i];
+    return out;
+  };
   const xs = [unit(0)];
   const oracles: LinearForm['oracles'] = [];
   let y = unit(0);
