@@ -181,7 +181,7 @@ function hyperExpressions(th: Theorem): (readonly [string, Pick<EvalFunction, 'e
 
 /** A witness's sequences by step, each from its start by its recurrence (computed once, as far as asked). */
 function sequencesOf(th: Theorem): (scope: Scope) => (t: number) => Readonly<Record<string, number>> {
-  const list = Object.entries(th.sequences ?? {}).map(([name, s]) => ({ name, ...s, next: parse(s.next).compile() }));
+  const list = Object.entries(th.sequences ?? {}).map(([name, s]) => ({ name, ...s, next: compileNumeric(parse(s.next)) }));
   if (list.length === 0) return () => () => ({});
   return (scope) => {
     const values: Record<string, number>[] = [Object.fromEntries(list.map((s) => [s.name, s.start]))];
