@@ -5,7 +5,7 @@
  * The witnesses, batches and comparisons are the skeleton's (checker.ts); here,
  * one row per witness and what it measures at each step.
  */
-import type { EvalFunction } from 'mathjs';
+import type { Instance } from '../classes/types.ts';
 import { errorGain, evaluationTolerance, FLOAT64_EVALUATION, tolerance } from '../engine/precision.ts';
 import { referenceStep } from '../optimizers/referenceStep.ts';
 import { optimizerById } from '../optimizers/index.ts';
@@ -61,6 +61,9 @@ interface Row {
   /** x̂_{t−1} and x̂_{t−2}, for the reference step */
   prev?: Vec;
   prev2?: Vec;
+  /** The witness's instance for the reference step, handing back once the gradient at x̂_{t−1} measured at step t − 1 (see remembering). */
+  reference: Instance;
+  remember(x: Vec, g: Vec): void;
   dead: boolean;
   /** The last step checked: a batch ends at its first overflowing row, so its other rows may stop short. */
   lastT?: number;
@@ -94,7 +97,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
       const f0 = c.scope.f_0 as number;
       return [{
         of: c, gains: Float64Array.from({ length: opts.steps }, (_, k) => gain(k)), xis: [], observed: { ...c.scope },
-        fprev: f0, mingrad2: Infinity, e: 0, dead: false,
+        fprev: f0, mingrad2: Infinity, e: 0, dead: false, ...remembering(c.witness.instance),
       }];
     },
     // The float64 driver's iterate is the reference step itself.
@@ -105,7 +108,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
     batchDone: (rows) => {
       for (const row of rows) {
         for (let t = (row.lastT ?? opts.steps) + 1; t <= opts.steps && !row.dead; t++) {
-          advance(row, t, referenceStep(algorithm.optimizer, row.of.witness.instance, row.of.hyper, row.prev!, row.prev2 ?? row.prev!, t - 1)!, true);
+          advance(row, t, referenceStep(algorithm.optimizer, row.reference, row.of.hyper, row.prev!, row.prev2 ?? row.prev!, t - 1)!, true);
         }
       }
     },
@@ -119,6 +122,27 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
 }
 
 /**
+ * The instance as the reference step sees it: the step from x̂_{t−1} takes the
+ * gradient there, which step t − 1 measured already (‖∇f‖ for the tolerance).
+ * The gradient is a pure function of the point, so handing it back changes no
+ * value; it is handed back once, for the very array it was measured at.
+ */
+function remembering(inst: Instance): Pick<Row, 'reference' | 'remember'> {
+  let at: Vec | undefined, grad: Vec | undefined;
+  const reference = Object.create(inst, {
+    grad: {
+      value: (x: ArrayLike<number>): Vec => {
+        if (x !== at) return inst.grad(x);
+        const g = grad!;
+        at = grad = undefined;
+        return g;
+      },
+    },
+  }) as Instance;
+  return { reference, remember: (x, g) => { at = x; grad = g; } };
+}
+
+/**
  * A run whose iterate overflowed: that is a violation only where the bound
  * itself is finite. The exact step from the last finite iterate (float64)
  * stands in for the lost one: when it is finite it is checked like any
@@ -129,7 +153,7 @@ export async function checkRun(th: Theorem, st: Statement, witnesses: readonly W
  */
 function overflowed(th: Theorem, read: ReadStatement, row: Row, t: number): { exact?: Vec; bound: number } {
   const c = row.of;
-  const exact = row.prev ? referenceStep(th.algorithm!.optimizer, c.witness.instance, c.hyper, row.prev, row.prev2 ?? row.prev, t - 1) : undefined;
+  const exact = row.prev ? referenceStep(th.algorithm!.optimizer, row.reference, c.hyper, row.prev, row.prev2 ?? row.prev, t - 1) : undefined;
   if (exact && exact.every(Number.isFinite)) return { exact, bound: NaN };
   let bound = NaN;
   try {
@@ -173,11 +197,12 @@ function checkStep(
     row.dead = false;
   }
   const ft = needs.value ? inst.value(xt) : NaN;
-  const gradNorm = needs.gradient ? norm(inst.grad(xt)) : NaN;
+  const g = needs.gradient ? inst.grad(xt) : undefined;
+  const gradNorm = g ? norm(g) : NaN;
   const xs = needs.distance ? inst.nearestMinimiser(xt) : undefined;
   // e_t: the rounding of the step that produced x̂_t, measured against the exact step from x̂_{t−1}.
   if (t > 0) {
-    const reference = exact ? xt : referenceStep(th.algorithm!.optimizer, inst, c.hyper, row.prev!, row.prev2 ?? row.prev!, t - 1);
+    const reference = exact ? xt : referenceStep(th.algorithm!.optimizer, row.reference, c.hyper, row.prev!, row.prev2 ?? row.prev!, t - 1);
     if (!reference) throw new Error(`no float64 reference step for optimiser '${th.algorithm!.optimizer}': its runs cannot be given a tolerance`);
     // Plus the float64 rounding of the reference step, relative to the terms it combines.
     const terms = norm(xt) + norm(row.prev!) + norm(row.prev2 ?? row.prev!) + dist(reference, row.prev!);
@@ -209,6 +234,7 @@ function checkStep(
   row.mingrad2 = Math.min(row.mingrad2, gradNorm ** 2);
   row.prev2 = row.prev;
   row.prev = xt;
+  if (g) row.remember(xt, g);
 }
 
 /** e_t = Σ_s gain(t − 1 − s)·ξ_s: the roundings of every step so far, each grown by the steps after it. */
