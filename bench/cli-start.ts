@@ -7,6 +7,7 @@
  * (user + system, from GNU time when /usr/bin/time exists) is printed too, as
  * it depends less on that load. No assertions: timings never go in tests.
  *
+ * verify gd-pl, before → after s4-verify (one checker skeleton; a run's error gains tabulated, one gradient per step): CPU median 7.06 → 6.27 s, wall 39.8 → 30.0 s, the two interleaved in one run under load average 15–19 (2026-12-03).
  * Run: npx tsx bench/cli-start.ts   (BOUNDLAB_BIN=path/to/boundlab.mjs to time another entry point;
  * BOUNDLAB_BIN=a.mjs,b.mjs times several in one run, their runs interleaved so that they share the load)
  */

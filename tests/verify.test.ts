@@ -8,7 +8,7 @@ import { initEngine } from '../src/engine/backend.ts';
 import { theoremById } from '../src/theorems/index.ts';
 import type { Theorem } from '../src/theorems/types.ts';
 import { parseStatement } from '../src/language/statement.ts';
-import { verifyTheorem } from '../src/verify/verify.ts';
+import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
 import { UsageError } from '../src/language/usage.ts';
 import { familyById } from '../src/classes/index.ts';
 
@@ -65,6 +65,25 @@ describe('verify', () => {
     });
     expect(replay.counterexample?.step).toBe(c.step);
     expect(replay.counterexample?.measured).toBe(c.measured);
+  });
+
+  it('reports the bound a violation cleared, in runs and in expectation alike (one comparison for both checkers)', async () => {
+    // Runs: the measured value beyond the reported bound plus its tolerance.
+    const run = await verifyTheorem(theoremById('gd-pl')!, {
+      statement: parseStatement('f_t - fstar <= (1 - 2 * gamma * mu)^t * Delta0'), instances: 6, steps: 30, family: 'quadratic', seed: 3, from: 1,
+    });
+    const rc = run.counterexample!;
+    expect(rc.relation).toBe('f_t - fstar <= (1 - 2 * gamma * mu) ^ t * Delta0');
+    expect(rc.measured).toBeGreaterThan(rc.bound + rc.tolerance);
+    expect(rc.interval).toBeUndefined();
+    // Expectation: the whole interval beyond it.
+    const th = theoremById('sgd-strongly-convex-fixed')!;
+    const tight = plantedStatements(th).find((p) => p.name.startsWith('bound'))!;
+    const mean = await verifyTheorem(th, { statement: tight.statement, instances: 3, steps: 40, seeds: 20, seed: 1, from: 1 });
+    const ec = mean.counterexample!;
+    expect(ec.relation).toMatch(/^E\(.*\) <= /);
+    expect(ec.interval!.lo).toBeGreaterThan(ec.bound + ec.tolerance);
+    expect(Math.abs(ec.measured - (ec.interval!.lo + ec.interval!.hi) / 2)).toBeLessThanOrEqual(1e-12 * Math.abs(ec.measured));
   });
 
   it('refuses a step outside the domain, naming the constraint', async () => {

@@ -28,7 +28,7 @@
  * a few eps times its magnitude (|f(x_t)| + |f*| for a gap: when f* = −10 the
  * gap is known to 2e-15 only), taken twice to cover an observable inside the
  * bound (f(x_{t−1}) − f*); the bound is evaluated at its constants nudged by
- * 1e-12 (src/verify/runCheck.ts), since a base like 1 − 2γμL/(μ+L) at μ ≈ L
+ * 1e-12 (src/verify/checker.ts), since a base like 1 − 2γμL/(μ+L) at μ ≈ L
  * is float64 noise.
  *
  * A step is violated when measured > bound + tolerance. A step is resolved

@@ -16,35 +16,25 @@
  * observable by precision.ts. The noise floors of these theorems sit far above it;
  * the tests hold it to account (no false alarm, planted violations caught).
  * As for runs, a violation must also clear the bound at its constants nudged
- * by 1e-12 (runCheck.ts nudgedBound): the bound's own float64 error.
+ * by 1e-12 (checker.ts nudgedBound): the bound's own float64 error.
  */
-import { parse, type MathNode } from 'mathjs';
-import { evaluationTolerance, RESOLVED_FRACTION, tolerance } from '../engine/precision.ts';
+import type { MathNode } from 'mathjs';
+import { evaluationTolerance, tolerance } from '../engine/precision.ts';
 import { allFinite, dist, norm } from '../numeric/linalg.ts';
-import { makeRng } from '../numeric/rng.ts';
-import { optimizerById } from '../optimizers/index.ts';
-import { magnitudeOf, type Statement } from '../language/statement.ts';
-import { compileNumeric } from '../language/numeric.ts';
+import type { Statement } from '../language/statement.ts';
 import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve, ExpectationStatistics } from './result.ts';
-import { runBatch } from '../runs/run.ts';
-import { curveLabel, nudgedBound, perturbations } from './runCheck.ts';
-import { toleranceKind } from '../engine/precision.ts';
-import { startScope, type Scope } from './scope.ts';
+import { checkWitnesses, judge, readStatement, type Checked, type CheckOptions } from './checker.ts';
+import type { Scope } from './scope.ts';
 import { halfWidthFactor, meanInterval, methodText, type Interval } from './statistics.ts';
 import type { Tally } from './tally.ts';
 import type { Witness } from './witnesses.ts';
 
-export interface ExpectationOptions {
-  steps: number;
-  seed: number;
+export interface ExpectationOptions extends CheckOptions {
   /** Independent runs per witness. */
   seeds: number;
   /** Family-wise error rate of the whole verification. */
   alpha: number;
-  set?: Record<string, number | string>;
-  from?: number;
-  curvesPerFamily: number;
   /** Sees every checked step of witness `index` (its position in `witnesses`): searches score each witness by it. */
   observe?: (index: number, check: ExpectationCheck) => void;
 }
@@ -88,15 +78,9 @@ function stepScale(x: Float64Array, prev: Float64Array): number {
 }
 
 /** Per-witness accumulators, indexed by step t (0..T). */
-interface Track {
-  witness: Witness;
-  scope: Scope;
-  /** The constants and parameters nudged by 1e-12 (runCheck.ts perturbations). */
-  perturbed: Scope[];
+interface Track extends Checked {
   /** The scope with one seed's observables at one step (reused: see observe). */
   observed: Scope;
-  parameters: Record<string, number>;
-  L: number;
   /** values[t][s]: the quantity of seed s at step t (NaN until seen). */
   values: Float64Array[];
   /** errors[t][s], gradNorms[t][s]: the iterate error bound e and ‖∇f(x_t)‖ of seed s (for its tolerance). */
@@ -110,27 +94,15 @@ interface Track {
 }
 
 /** Per-row (witness × seed) running state. */
-interface Row { track: number; seed: number; prev?: Float64Array; e: number; sumGrad2: number }
+interface Row { of: Track; seed: number; prev?: Float64Array; e: number; sumGrad2: number }
 
 export async function checkExpectation(
   th: Theorem, st: Statement, witnesses: readonly Witness[], opts: ExpectationOptions, tally: Tally, curves: Curve[],
 ): Promise<ExpectationStatistics> {
-  const part = st.parts[0];
-  if (st.parts.length !== 1 || part.relation !== '<=') throw new Error(`${th.id}: an expectation statement is one relation E(quantity) <= bound`);
-  const qNode = expectedQuantity(part.lhs);
-  const quantity = compileNumeric(qNode);
-  const magnitude = compileNumeric(magnitudeOf(qNode));
-  const kind = toleranceKind(qNode);
-  const usesC2 = /\bC2_t\b/.test(part.rhs.toString());
-  const needsGradient = /\bavggrad2_t\b/.test(qNode.toString());
-  const algorithm = th.algorithm!;
-  const optimizer = optimizerById(algorithm.optimizer);
-  const hyperExpr = Object.entries(algorithm.hyper).map(([name, expr]) => {
-    // A categorical hyperparameter may be written by its name (schedule: 'kns').
-    const choices = optimizer.hyper.find((h) => h.name === name)?.choices;
-    const index = choices?.indexOf(expr) ?? -1;
-    return [name, index >= 0 ? { evaluate: () => index } : parse(expr).compile()] as const;
-  });
+  const read = readStatement(th, st, expectedQuantity, 'an expectation statement is one relation E(quantity) <= bound');
+  const { part, quantity, magnitude, kind } = read;
+  const usesC2 = read.symbols.has('C2_t');
+  const needsGradient = read.symbols.has('avggrad2_t');
   const from = opts.from ?? th.from ?? 0;
   const S = opts.seeds;
   const T = opts.steps;
@@ -138,60 +110,27 @@ export async function checkExpectation(
   // C²'s intervals are formed at every k < T, whatever step the checks start from.
   const comparisons = Math.max(1, witnesses.length * ((T - from + 1) + (usesC2 ? T : 0)));
   const q = halfWidthFactor(S, comparisons, opts.alpha);
-  const rng = makeRng(opts.seed);
-  // Its own stream, so that the nudges leave the parameters drawn from `rng` as they were.
-  const nudges = makeRng((opts.seed ^ 0x5bd1e995) >>> 0);
-  const keptCurves: Record<string, number> = {};
-
-  const tracks: Track[] = witnesses.map((w) => {
-    const { parameters, scope } = startScope(th, w, rng, opts.set);
-    tally.instance(w.family.id);
-    const keep = (keptCurves[w.family.id] ?? 0) < opts.curvesPerFamily;
-    let curve: Track['curve'];
-    if (keep) {
-      keptCurves[w.family.id] = (keptCurves[w.family.id] ?? 0) + 1;
-      curve = { family: w.family.id, label: curveLabel(w.instance, parameters), measured: [], bound: [], tolerance: [], lower: [], upper: [] };
-      curves.push(curve);
-    }
-    return {
-      witness: w, scope, observed: { ...scope }, parameters, L: w.instance.cert.L ?? Infinity,
-      perturbed: perturbations(scope, ['L', 'mu', 'lambda', 'R', 'Delta0', 'M', 'MV', 'sigma2star', 'Lmax', ...Object.keys(parameters)], nudges),
-      values: Array.from({ length: T + 1 }, () => new Float64Array(S).fill(NaN)),
-      errors: Array.from({ length: T + 1 }, () => new Float64Array(S)),
-      gradNorms: Array.from({ length: T + 1 }, () => new Float64Array(S)),
-      sumMagnitude: new Float64Array(T + 1),
-      sampleGrad2: usesC2 ? Array.from({ length: T + 1 }, () => new Float64Array(S).fill(NaN)) : [], curve,
-    };
-  });
 
   // One batch per (family, dimension); its rows are each witness repeated S times.
-  const groups = new Map<string, number[]>();
-  tracks.forEach((tr, i) => {
-    const key = `${tr.witness.family.id}/${tr.witness.instance.dim}`;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(i);
+  const tracks = await checkWitnesses<Track, Row>(th, witnesses, opts, tally, curves, {
+    draws: 'expectation',
+    witness: (c) => {
+      if (c.curve) Object.assign(c.curve, { lower: [], upper: [] });
+      return {
+        ...c, observed: { ...c.scope },
+        values: Array.from({ length: T + 1 }, () => new Float64Array(S).fill(NaN)),
+        errors: Array.from({ length: T + 1 }, () => new Float64Array(S)),
+        gradNorms: Array.from({ length: T + 1 }, () => new Float64Array(S)),
+        sumMagnitude: new Float64Array(T + 1),
+        sampleGrad2: usesC2 ? Array.from({ length: T + 1 }, () => new Float64Array(S).fill(NaN)) : [],
+      } as Track;
+    },
+    rows: (track) => Array.from({ length: S }, (_, seed) => ({ of: track, seed, e: 0, sumGrad2: 0 })),
+    step: observe,
   });
-  let groupIndex = 0;
-  for (const members of groups.values()) {
-    const rows: Row[] = members.flatMap((track) => Array.from({ length: S }, (_, seed) => ({ track, seed, e: 0, sumGrad2: 0 })));
-    const hyper = Object.fromEntries(hyperExpr.map(([name, e]) => [name, rows.map((r) => Number(e.evaluate({ ...tracks[r.track].scope })))]));
-    const family = tracks[members[0]].witness.family;
-    await runBatch({
-      family,
-      instances: rows.map((r) => tracks[r.track].witness.instance),
-      optimizer: algorithm.optimizer,
-      hyper,
-      steps: T,
-      // Distinct streams for every group: rows are numbered from 0 in each.
-      seed: (opts.seed + 7919 * groupIndex++) >>> 0,
-      onStep: (t, x, d, rowIds) => {
-        rowIds.forEach((r, k) => observe(rows[r], t, new Float64Array(x.subarray(k * d, (k + 1) * d))));
-      },
-    });
-  }
 
   function observe(row: Row, t: number, xt: Float64Array): void {
-    const tr = tracks[row.track];
+    const tr = row.of;
     const inst = tr.witness.instance;
     if (!allFinite(xt)) { tr.values[t][row.seed] = Infinity; return; }
     if (row.prev) row.e += STEP_ROUNDINGS * EPS32 * stepScale(xt, row.prev);
@@ -218,39 +157,38 @@ export async function checkExpectation(
 
   let closest: ExpectationStatistics['closest'];
   let closestExcess = -Infinity;
-  for (const [index, tr] of tracks.entries()) {
+  for (const tr of tracks) {
     let c2 = -Infinity;
     for (let t = 0; t <= T; t++) {
       const values = tr.values[t];
-      // A step no seed reached: the group stopped at another witness's divergence (that one is the violation).
+      // A step no seed reached: the batch stopped at another witness's divergence (that one is the violation).
       if (t >= from && Number.isNaN(values[0])) tally.skip();
       if (t >= from && !Number.isNaN(values[0])) {
-        const scope: Scope = { ...tr.scope, t, C2_t: c2 };
+        const scope: Scope = { ...tr.scope, ...tr.sequences(t), t, C2_t: c2 };
         const b = Number(part.bound.evaluate(scope));
         const finite = values.every(Number.isFinite);
         const iv: Interval = finite ? meanInterval(values, q) : { n: S, mean: Infinity, sd: NaN, lo: Infinity, hi: Infinity };
         // The mean's floor is the mean of the seeds' floors.
-        let floor = 0;
-        for (let s = 0; s < S; s++) floor += tolerance(kind, tr.errors[t][s], b, tr.L, tr.gradNorms[t][s]) / S;
-        const tol = floor + evaluationTolerance(tr.sumMagnitude[t] / S);
-        const resolved = b > 0 && tol <= RESOLVED_FRACTION * b;
-        if (t >= 1) tally.check(resolved, (b - iv.mean) / b);
-        if (tr.curve) {
-          tr.curve.measured.push(iv.mean); tr.curve.bound.push(b); tr.curve.tolerance.push(tol);
-          tr.curve.lower.push(iv.lo); tr.curve.upper.push(iv.hi);
-        }
+        const evalTol = evaluationTolerance(tr.sumMagnitude[t] / S);
+        const toleranceAt = (bound: number) => {
+          let floor = 0;
+          for (let s = 0; s < S; s++) floor += tolerance(kind, tr.errors[t][s], bound, tr.L, tr.gradNorms[t][s]) / S;
+          return floor + evalTol;
+        };
+        const tol = toleranceAt(b);
+        // As for runs, a violation must also clear the bound at its constants nudged by 1e-12.
+        const judged = judge(part, tr, scope, {
+          t, measured: iv.mean, beyond: iv.lo, bound: b, tolerance: tol, toleranceAt,
+          interval: { lo: iv.lo, hi: iv.hi, seeds: iv.n, sd: iv.sd }, divergence: !finite && Number.isFinite(b),
+        }, tally);
+        if (tr.curve) { tr.curve.lower.push(iv.lo); tr.curve.upper.push(iv.hi); }
         const excess = (iv.lo - b) / Math.abs(b);
         // Only where the bound says something: at b = 0 every noise is "beyond" it.
-        if (t >= 1 && resolved && excess > closestExcess) {
+        if (t >= 1 && judged.resolved && excess > closestExcess) {
           closestExcess = excess;
           closest = { family: tr.witness.family.id, step: t, mean: iv.mean, lo: iv.lo, hi: iv.hi, bound: b, tolerance: tol };
         }
-        // As for runs, a violation must also clear the bound at its constants nudged by 1e-12
-        // (runCheck.ts): a + (1 − αμ)^t(Δ0 − a) with a ≫ Δ0 is float64 noise at the size of a.
-        const beyond = iv.lo > b + tol && Number.isFinite(b) && iv.lo > nudgedBound(part, scope, tr.perturbed, b) + tol;
-        const found = beyond ? counterexample(th, part.lhs.toString(), part.rhs.toString(), tr, t, iv, b, tol, !finite) : undefined;
-        if (found) tally.violation(found);
-        opts.observe?.(index, { t, interval: iv, bound: b, tolerance: tol, resolved, ...(found ? { counterexample: found } : {}) });
+        opts.observe?.(tr.index, { t, interval: iv, bound: b, tolerance: tol, resolved: judged.resolved, ...(judged.counterexample ? { counterexample: judged.counterexample } : {}) });
       }
       // C2_t covers k < t, so x_t joins after its own step is checked. KNS need
       // E‖∇f_i(x_k)‖² ≤ C² in total expectation: its estimate is the upper end of the interval for the mean.
@@ -264,22 +202,4 @@ export async function checkExpectation(
     ? '; C² is the upper end of a t interval for E_i‖∇f_i(x_k)‖², which errs on the optimistic side for right-skewed data, so for this bound the level is approximate'
     : '');
   return { method, seeds: S, comparisons, alpha: opts.alpha, q, ...(closest ? { closest } : {}) };
-}
-
-function counterexample(
-  th: Theorem, lhs: string, rhs: string, tr: Track, step: number, iv: Interval, bound: number, tol: number, divergence: boolean,
-): Counterexample {
-  return {
-    family: tr.witness.family.id,
-    params: tr.witness.instance.params,
-    parameters: tr.parameters,
-    part: 0,
-    relation: `${lhs} <= ${rhs}`,
-    step,
-    measured: iv.mean,
-    bound,
-    tolerance: tol,
-    interval: { lo: iv.lo, hi: iv.hi, seeds: iv.n, sd: iv.sd },
-    ...(divergence ? { divergence: true } : {}),
-  };
 }
