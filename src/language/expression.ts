@@ -8,7 +8,8 @@
  * expression is checked against the list when it is parsed, and evaluated in
  * a mathjs instance of its file's own in which those functions throw anyway.
  */
-import { create, all, type MathNode, type MathJsInstance } from 'mathjs';
+import type { MathNode, MathJsInstance } from 'mathjs';
+import { create, all } from './mathjs.ts';
 import { DEFAULT_LIMITS, EXPRESSION_DEPTH, EXPRESSION_NODES, type Limits } from './limits.ts';
 
 /** The proof format's own functions, with their argument counts (the first argument of grad..xstar is a declared function). */

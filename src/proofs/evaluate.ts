@@ -7,7 +7,8 @@
  * sigmoid and relu (piecewise, by the sign at the point) and differentiates
  * symbolically with mathjs before evaluating.
  */
-import { create, all, type MathNode, type EvalFunction } from 'mathjs';
+import type { MathNode, EvalFunction } from 'mathjs';
+import { create, all } from '../language/mathjs.ts';
 import type { Instance } from '../classes/types.ts';
 import { BUILTINS } from '../language/builtins.ts';
 import type { ProofFile, Expr, Define } from './parse.ts';
