@@ -34,11 +34,11 @@
  * it is an integer.
  */
 import type { MathNode } from 'mathjs';
-import { mathjs } from '../language/mathjs.ts';
+import { math } from './evaluate.ts';
 import { round } from 'interval-arithmetic';
 import type { Rel } from './parse.ts';
 
-const { ConstantNode, FunctionNode, OperatorNode, SymbolNode } = mathjs;
+const { ConstantNode, FunctionNode, OperatorNode, SymbolNode } = math;
 
 export interface ScalarVariable { name: string; integer: boolean }
 export interface CertifyOptions { maxBoxes?: number }
@@ -483,7 +483,7 @@ function forDerivative(node: MathNode): MathNode {
   return node.transform((n) => {
     if (n.type !== 'FunctionNode' || nameOf(fnOf(n) as MathNode) !== 'sigmoid') return n;
     const u = forDerivative(argsOf(n)[0]);
-    sigmoidFormula ??= mathjs.parse('1 / (1 + exp(-(U__)))');
+    sigmoidFormula ??= math.parse('1 / (1 + exp(-(U__)))');
     return sigmoidFormula.transform((m) => (m.type === 'SymbolNode' && nameOf(m) === 'U__' ? u : m));
   });
 }
@@ -506,7 +506,7 @@ function powerOfPower(node: MathNode): MathNode {
 // The other power rules only change where a side is defined (x^a·x^b → x^(a+b) at x = 0), and a
 // side undefined on a box settles nothing.
 // (built at the first simplify: mathjs builds simplify, and its many dependencies, when first used)
-const safeRules = (): unknown[] => (mathjs.simplify as unknown as { rules: unknown[] }).rules.map((r) =>
+const safeRules = (): unknown[] => (math.simplify as unknown as { rules: unknown[] }).rules.map((r) =>
   typeof r === 'object' && r && /^\(n \^ n1\) \^ n2 ->/.test((r as { s?: string }).s ?? '') ? powerOfPower : r,
 );
 let SAFE_RULES: unknown[] | undefined;
@@ -559,7 +559,7 @@ function simplifiedUncached(node: MathNode): MathNode | null {
   try {
     const opaque = rename(node, (s) => OPAQUE + s);
     SAFE_RULES ??= safeRules();
-    out = mathjs.simplify(opaque, [...SAFE_RULES, simplifyGuard()] as never, {}, { exactFractions: true, fractionsLimit: Infinity } as never);
+    out = math.simplify(opaque, [...SAFE_RULES, simplifyGuard()] as never, {}, { exactFractions: true, fractionsLimit: Infinity } as never);
   } catch {
     return null;
   }
@@ -608,7 +608,7 @@ class Fn {
       const name = [...this.ctx.index].find(([, j]) => j === i)![0];
       let d: Fn | null = null;
       try {
-        d = new Fn(mathjs.derivative(forDerivative(this.node), name, { simplify: false }), this.ctx, this.order + 1);
+        d = new Fn(math.derivative(forDerivative(this.node), name, { simplify: false }), this.ctx, this.order + 1);
       } catch {
         d = null;
       }

@@ -204,6 +204,8 @@ const POLL = 1024;
 export class Evaluator {
   readonly scope: Scope;
   private seqCache = new Map<string, Value[]>();
+  /** Scalar values by source text: the middle sides of a chain are each evaluated for two steps (errors are not kept). */
+  private readonly numbers = new Map<string, number>();
   private fnInfo = new WeakMap<object, { name: string; inst: Instance; scalar: boolean }>();
   private valueDefines = new Map<string, Define & { kind: 'value' }>();
 
@@ -250,6 +252,11 @@ export class Evaluator {
 
   /** Evaluate an expression of the file (or source text) in float64. */
   evaluate(e: Expr | string, extra?: Record<string, unknown>): Value {
+    const source = typeof e === 'string' ? e : e.source;
+    if (!extra) {
+      const known = this.numbers.get(source);
+      if (known !== undefined) return known;
+    }
     const expr: Expr = typeof e === 'string' ? { source: e, node: this.lang.parse(e), line: 0 } : e;
     let scope: MapLike = this.scope;
     if (extra) {
@@ -257,7 +264,9 @@ export class Evaluator {
       for (const [k, v] of Object.entries(extra)) s.set(k, v);
       scope = s;
     }
-    return this.evalExpr(expr, scope);
+    const v = this.evalExpr(expr, scope);
+    if (!extra && typeof v === 'number') this.numbers.set(source, v);
+    return v;
   }
 
   private evalExpr(expr: Expr, scope: MapLike): Value {
