@@ -20,6 +20,8 @@ const lib = dirname(require.resolve('mathjs'));
 export const create: typeof MathJs.create = (require(join(lib, 'core', 'create.js')) as typeof MathJs).create;
 /** All of mathjs's factories (what `import { all } from 'mathjs'` gives). */
 export const all: typeof MathJs.all = require(join(lib, 'factoriesAny.js')) as typeof MathJs.all;
+/** mathjs's `factory`: a named function of named dependencies, for `create`. */
+export const { factory } = require(join(lib, 'utils', 'factory.js')) as { factory: typeof MathJs.factory };
 
 /**
  * The instance for code that parses and builds trees of its own (not a proof
@@ -27,3 +29,12 @@ export const all: typeof MathJs.all = require(join(lib, 'factoriesAny.js')) as t
  * with mathjs's default configuration, as its default instance has.
  */
 export const mathjs: MathJs.MathJsInstance = create(all);
+
+/**
+ * The proof checker's own instance, for building trees (the tolerance model,
+ * symbolic proofs, certificates) and evaluating them: plain arrays. A file's
+ * expressions are never evaluated through it, only through the closed
+ * instance of their file (expression.ts).
+ */
+export const math: MathJs.MathJsInstance = create(all, { matrix: 'Array' });
+

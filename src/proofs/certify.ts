@@ -34,7 +34,7 @@
  * it is an integer.
  */
 import type { MathNode } from 'mathjs';
-import { math } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 import { round } from 'interval-arithmetic';
 import type { Rel } from './parse.ts';
 

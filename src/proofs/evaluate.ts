@@ -8,7 +8,7 @@
  * symbolically with mathjs before evaluating.
  */
 import type { MathNode, EvalFunction } from 'mathjs';
-import { create, all } from '../language/mathjs.ts';
+import { math } from '../language/mathjs.ts';
 import type { Instance } from '../classes/types.ts';
 import { BUILTINS } from '../language/builtins.ts';
 import type { ProofFile, Expr, Define } from './parse.ts';
@@ -40,12 +40,6 @@ export class NotAtAPoint extends Error {}
 
 type RawFn = ((args: MathNode[], m: unknown, scope: MapLike) => unknown) & { rawArgs?: boolean };
 
-/**
- * Our own mathjs for building trees (the tolerance model, symbolic proofs):
- * plain arrays. A file's expressions are never evaluated through it, only
- * through the closed instance of their FileLanguage.
- */
-export const math = create(all, { matrix: 'Array' });
 /** The magnitude of diff(e, x) (see tolerance.ts): the magnitude of the derivative's own expression at the point. */
 export const DIFF_MAGNITUDE = 'diff_magnitude__';
 const RAW_NAMES = ['sumover', 'minover', 'maxover', 'diff', DIFF_MAGNITUDE];
@@ -79,7 +73,9 @@ export class FileLanguage {
     // 1/(1+e^-u) squares e^-u in its derivative: below 0 the other form cannot overflow
     this.sigmoidPositive = this.parse('1 / (1 + exp(-(U__)))');
     this.sigmoidNegative = this.parse('exp(U__) / (1 + exp(U__))');
-    this.differentiation = { derivative: this.closed.derivative, ConstantNode: this.closed.math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
+    // derivative is built at the first diff (closedMath)
+    const closed = this.closed;
+    this.differentiation = { derivative: (node, x, options) => closed.derivative(node, x, options), ConstantNode: closed.math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
   }
 
   /** Derivatives by the node differentiated and the variable and branches at the point: the same at every sample of a branch. */

@@ -7,7 +7,7 @@
  * scalar: mathjs's rules assume commutative products, which matrices break.
  */
 import type { MathNode } from 'mathjs';
-import { math } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 import type { ProofFile } from './parse.ts';
 import { comparisons } from '../language/domain.ts';
 import { isIdenticallyZero, literalsOf, type Literals } from './polynomial.ts';
