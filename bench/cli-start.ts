@@ -10,6 +10,21 @@
  * verify gd-pl, before → after s4-verify (one checker skeleton; a run's error gains tabulated, one gradient per step): CPU median 7.06 → 6.27 s, wall 39.8 → 30.0 s, the two interleaved in one run under load average 15–19 (2026-12-03).
  * Run: npx tsx bench/cli-start.ts   (BOUNDLAB_BIN=path/to/boundlab.mjs to time another entry point;
  * BOUNDLAB_BIN=a.mjs,b.mjs times several in one run, their runs interleaved so that they share the load)
+ *
+ * `check` of the five-step proof, before and after mathjs was loaded as factories with instances
+ * built lazily (src/language/mathjs.ts) and the closed instances stopped building the functions
+ * they block (src/language/expression.ts): one run of this script with BOUNDLAB_BIN=<a build of
+ * aaefb5a>,bin/boundlab.mjs, both built by `npm run build`, 2026-12-03, load average 16–19 on the
+ * 2 cores (so wall time is about five times CPU time; on a quiet machine the last measurement
+ * before was 1.89 s wall for 2.88 s of CPU):
+ *   before: median 16.32 s wall, CPU median 3.29 s
+ *   after:  median  9.20 s wall, CPU median 1.87 s   (−43 % CPU; target ≤ 1 s wall not yet shown)
+ * `--help` (0.10 → 0.11 s CPU) and `list` (0.18 → 0.18 s) unchanged. Where the remaining CPU of
+ * `check` goes (node --cpu-prof, sample counts): about a fifth loading mathjs's factories (~600
+ * CommonJS files), a fifth building its three instances (the language's parser, the checker's
+ * own, the file's closed one; each builds its Unit class with pow, round, fix…), two fifths the
+ * checking itself (200 samples per step, sharp witnesses, the csdp certificates), the rest node,
+ * yaml, fast-check and garbage collection.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

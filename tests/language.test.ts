@@ -63,6 +63,22 @@ describe('the language is closed', () => {
     // what the checker kept aside still works
     expect(a.parse('2 * x').compile().evaluate({ x: 3 })).toBe(6);
     expect(a.derivative(a.parse('x^2'), 'x').toString()).toBe('2 * x');
+    // and an expression meets the throwers too, whether or not derivative was built
+    for (const c of [a, closedMath()]) {
+      for (const text of ['evaluate("1")', 'simplify("x")', 'rationalize("x")', 'resolve(x)', 'config({})', 'random()']) {
+        expect(() => c.parse(text).compile().evaluate({ x: 1 })).toThrow(/not part of the proof language/);
+      }
+    }
+  });
+
+  it("counts a file's own calls of the matrix builders, not the inner ones of pow, inv and round", () => {
+    // derivative (built at first use) is not built here: inv must not wait for it
+    const m = closedMath({ elements: 3 });
+    const at = (text: string) => m.parse(text).compile().evaluate({});
+    expect(() => at('identity(2)')).toThrow(/4 entries, more than the budget of 3/);
+    expect(at('inv([[1, 2], [3, 4]])').valueOf()).toEqual([[-2, 1], [1.5, -0.5]]);
+    expect(at('[[1, 2], [3, 4]]^0').valueOf()).toEqual([[1, 0], [0, 1]]);
+    expect(at('round(0, [1, 2])').valueOf()).toEqual([0, 0]);
   });
 
   it('holds the matrix builders to the element budget', () => {

@@ -7,7 +7,7 @@ import { Evaluator } from '../src/proofs/evaluate.ts';
 import { demandOf, makeWitness, witnessChoiceArb, scaleInstance } from '../src/proofs/witness.ts';
 import { isIdenticallyZero } from '../src/proofs/polynomial.ts';
 import { familyById } from '../src/classes/index.ts';
-import { math } from '../src/proofs/evaluate.ts';
+import { math } from '../src/language/mathjs.ts';
 import type { FileResult, StepResult } from '../src/proofs/result.ts';
 import { PL_STEP } from './fixtures/proofs.ts';
 

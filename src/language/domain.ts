@@ -3,7 +3,8 @@
  * constants. The same relations refuse a parameter outside the domain (naming
  * the constraint that fails) and give the interval parameters are sampled from.
  */
-import { parse, type MathNode, type EvalFunction } from 'mathjs';
+import type { MathNode, EvalFunction } from 'mathjs';
+import { mathjs } from './mathjs.ts';
 import type { Rng } from '../numeric/rng.ts';
 
 export interface Constraint {
@@ -18,7 +19,7 @@ export function parseConstraints(sources: readonly string[]): Constraint[] {
   return sources.map((source) => {
     let c = PARSED.get(source);
     if (!c) {
-      const node = parse(source);
+      const node = mathjs.parse(source);
       c = { source, node, holds: node.compile() };
       PARSED.set(source, c);
     }

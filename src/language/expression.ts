@@ -8,7 +8,8 @@
  * expression is checked against the list when it is parsed, and evaluated in
  * a mathjs instance of its file's own in which those functions throw anyway.
  */
-import { create, all, type MathNode, type MathJsInstance } from 'mathjs';
+import type { MathNode, MathJsInstance } from 'mathjs';
+import { create, all, factory } from './mathjs.ts';
 import { DEFAULT_LIMITS, EXPRESSION_DEPTH, EXPRESSION_NODES, type Limits } from './limits.ts';
 
 /** The proof format's own functions, with their argument counts (the first argument of grad..xstar is a declared function). */
@@ -125,17 +126,41 @@ const BLOCKED = [
   'random', 'randomInt', 'pickRandom',
 ] as const;
 
+type Factory = ((dependencies: Record<string, unknown>) => unknown) & { fn: string; dependencies: string[] };
+const block = (name: string) => () => { throw new LanguageError(`${name} is not part of the proof language`); };
+const FACTORIES = all as unknown as Record<string, Factory>;
+/** mathjs's own factories of the blocked functions, by name (config and import are the instance's, not factories) */
+const BLOCKED_FACTORIES = new Map(Object.values(FACTORIES).filter((f) => (BLOCKED as readonly string[]).includes(f.fn)).map((f) => [f.fn, f]));
+/**
+ * The factories of a closed instance: a blocked function's factory gives the
+ * function that throws. (Blocking them with `import` instead, as the others
+ * are, would build each first: simplify, rationalize and the rest are most
+ * of the cost of an instance.)
+ */
+const CLOSED_FACTORIES = Object.fromEntries(Object.entries(FACTORIES).map(([key, f]) =>
+  [key, BLOCKED_FACTORIES.has(f.fn) ? factory(f.fn, [], () => block(f.fn)) : f]));
+
 /**
  * A mathjs instance of one file's own: plain arrays, the functions above
  * blocked, the matrix builders held to the element budget, and the caller's
- * `extra` functions. `parse` and `derivative` are kept aside for the checker
- * before they are blocked.
+ * `extra` functions. The checker's `parse` and `derivative` are built for it
+ * apart, by mathjs's factories from the instance's own classes and functions
+ * (a blocked one among their dependencies built the same way, for them
+ * alone), as the instance would have built them; `derivative` at first use.
  */
 export function closedMath(limits: Pick<Limits, 'elements'> = DEFAULT_LIMITS, extra: Record<string, unknown> = {}): ClosedMath {
-  const math = create(all, { matrix: 'Array' });
-  const parse = math.parse;
-  const derivative = math.derivative;
-  const block = (name: string) => () => { throw new LanguageError(`${name} is not part of the proof language`); };
+  const math = create(CLOSED_FACTORIES as typeof all, { matrix: 'Array' });
+  const own = new Map<string, unknown>();
+  const genuine = (name: string): unknown => {
+    const f = BLOCKED_FACTORIES.get(name);
+    if (!f) return name === 'math' ? math : name === 'mathWithTransform' ? (math.expression as unknown as { mathWithTransform: unknown }).mathWithTransform : (math as unknown as Record<string, unknown>)[name];
+    if (!own.has(name)) own.set(name, f(Object.fromEntries(f.dependencies.map((d) => d.replace(/^\?/, '')).map((d) => [d, genuine(d)]))));
+    return own.get(name);
+  };
+  // built before the matrix builders are held to the budget, as before, so that only a file's
+  // own calls of them are counted: parse with subset, and (mathjs's import builds the Unit
+  // class before it overrides anything) pow, inv, round, floor and ceil
+  const parse = genuine('parse') as MathJsInstance['parse'];
   const sized = (name: 'zeros' | 'ones' | 'identity') => {
     const original = math[name] as (...a: unknown[]) => unknown;
     return (...args: unknown[]) => {
@@ -148,17 +173,21 @@ export function closedMath(limits: Pick<Limits, 'elements'> = DEFAULT_LIMITS, ex
     };
   };
   math.import({
-    ...Object.fromEntries(BLOCKED.map((n) => [n, block(n)])),
+    ...Object.fromEntries(BLOCKED.filter((n) => !BLOCKED_FACTORIES.has(n)).map((n) => [n, block(n)])),
     zeros: sized('zeros'), ones: sized('ones'), identity: sized('identity'),
     ...extra,
   }, { override: true });
-  return { math, parse: parse as MathJsInstance['parse'], derivative: derivative as MathJsInstance['derivative'] };
+  return {
+    math,
+    parse,
+    get derivative() { return genuine('derivative') as MathJsInstance['derivative']; },
+  };
 }
 
 export interface ClosedMath {
   /** the instance: its Node classes and compiled expressions */
   math: MathJsInstance;
-  /** its parser and differentiation, kept aside before they were blocked */
+  /** its parser and differentiation, built apart from the blocked ones */
   parse: MathJsInstance['parse'];
   derivative: MathJsInstance['derivative'];
 }

@@ -33,9 +33,12 @@
  * cannot fold them into floats, and its result kept only if every constant in
  * it is an integer.
  */
-import { ConstantNode, FunctionNode, OperatorNode, SymbolNode, derivative, parse, simplify, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { math } from '../language/mathjs.ts';
 import { round } from 'interval-arithmetic';
 import type { Rel } from './parse.ts';
+
+const { ConstantNode, FunctionNode, OperatorNode, SymbolNode } = math;
 
 export interface ScalarVariable { name: string; integer: boolean }
 export interface CertifyOptions { maxBoxes?: number }
@@ -473,14 +476,15 @@ function compile(node: MathNode, ctx: Context): Enclosure {
   }
 }
 
-const SIGMOID = parse('1 / (1 + exp(-(U__)))');
+let sigmoidFormula: MathNode | undefined;
 
 /** sigmoid written out, for mathjs to differentiate. */
 function forDerivative(node: MathNode): MathNode {
   return node.transform((n) => {
     if (n.type !== 'FunctionNode' || nameOf(fnOf(n) as MathNode) !== 'sigmoid') return n;
     const u = forDerivative(argsOf(n)[0]);
-    return SIGMOID.transform((m) => (m.type === 'SymbolNode' && nameOf(m) === 'U__' ? u : m));
+    sigmoidFormula ??= math.parse('1 / (1 + exp(-(U__)))');
+    return sigmoidFormula.transform((m) => (m.type === 'SymbolNode' && nameOf(m) === 'U__' ? u : m));
   });
 }
 
@@ -501,9 +505,11 @@ function powerOfPower(node: MathNode): MathNode {
 // mathjs's (x^a)^b → x^(ab) is false for x < 0 ((x^2)^(1/2) is |x|), so it takes integer b only.
 // The other power rules only change where a side is defined (x^a·x^b → x^(a+b) at x = 0), and a
 // side undefined on a box settles nothing.
-const SAFE_RULES = (simplify as unknown as { rules: unknown[] }).rules.map((r) =>
+// (built at the first simplify: mathjs builds simplify, and its many dependencies, when first used)
+const safeRules = (): unknown[] => (math.simplify as unknown as { rules: unknown[] }).rules.map((r) =>
   typeof r === 'object' && r && /^\(n \^ n1\) \^ n2 ->/.test((r as { s?: string }).s ?? '') ? powerOfPower : r,
 );
+let SAFE_RULES: unknown[] | undefined;
 const OPAQUE = '__fn_';
 // simplify takes tens of milliseconds on small trees; larger ones are left as they are
 const MAX_SIMPLIFY_NODES = 40;
@@ -552,7 +558,8 @@ function simplifiedUncached(node: MathNode): MathNode | null {
   let out: MathNode;
   try {
     const opaque = rename(node, (s) => OPAQUE + s);
-    out = simplify(opaque, [...SAFE_RULES, simplifyGuard()] as never, {}, { exactFractions: true, fractionsLimit: Infinity } as never);
+    SAFE_RULES ??= safeRules();
+    out = math.simplify(opaque, [...SAFE_RULES, simplifyGuard()] as never, {}, { exactFractions: true, fractionsLimit: Infinity } as never);
   } catch {
     return null;
   }
@@ -601,7 +608,7 @@ class Fn {
       const name = [...this.ctx.index].find(([, j]) => j === i)![0];
       let d: Fn | null = null;
       try {
-        d = new Fn(derivative(forDerivative(this.node), name, { simplify: false }), this.ctx, this.order + 1);
+        d = new Fn(math.derivative(forDerivative(this.node), name, { simplify: false }), this.ctx, this.order + 1);
       } catch {
         d = null;
       }

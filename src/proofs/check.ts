@@ -12,7 +12,8 @@
  */
 import fc from 'fast-check';
 import type { MathNode } from 'mathjs';
-import { Evaluator, EvalError, FileLanguage, math, type Value } from './evaluate.ts';
+import { Evaluator, EvalError, FileLanguage, type Value } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 import type { ProofFile, Expr, Rel, Chain } from './parse.ts';
 import { ProofError } from './parse.ts';
 import { checkNames } from './names.ts';

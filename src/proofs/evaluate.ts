@@ -7,7 +7,8 @@
  * sigmoid and relu (piecewise, by the sign at the point) and differentiates
  * symbolically with mathjs before evaluating.
  */
-import { create, all, type MathNode, type EvalFunction } from 'mathjs';
+import type { MathNode, EvalFunction } from 'mathjs';
+import { math } from '../language/mathjs.ts';
 import type { Instance } from '../classes/types.ts';
 import { BUILTINS } from '../language/builtins.ts';
 import type { ProofFile, Expr, Define } from './parse.ts';
@@ -39,12 +40,6 @@ export class NotAtAPoint extends Error {}
 
 type RawFn = ((args: MathNode[], m: unknown, scope: MapLike) => unknown) & { rawArgs?: boolean };
 
-/**
- * Our own mathjs for building trees (the tolerance model, symbolic proofs):
- * plain arrays. A file's expressions are never evaluated through it, only
- * through the closed instance of their FileLanguage.
- */
-export const math = create(all, { matrix: 'Array' });
 /** The magnitude of diff(e, x) (see tolerance.ts): the magnitude of the derivative's own expression at the point. */
 export const DIFF_MAGNITUDE = 'diff_magnitude__';
 const RAW_NAMES = ['sumover', 'minover', 'maxover', 'diff', DIFF_MAGNITUDE];
@@ -78,7 +73,9 @@ export class FileLanguage {
     // 1/(1+e^-u) squares e^-u in its derivative: below 0 the other form cannot overflow
     this.sigmoidPositive = this.parse('1 / (1 + exp(-(U__)))');
     this.sigmoidNegative = this.parse('exp(U__) / (1 + exp(U__))');
-    this.differentiation = { derivative: this.closed.derivative, ConstantNode: this.closed.math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
+    // derivative is built at the first diff (closedMath)
+    const closed = this.closed;
+    this.differentiation = { derivative: (node, x, options) => closed.derivative(node, x, options), ConstantNode: closed.math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
   }
 
   /** Derivatives by the node differentiated and the variable and branches at the point: the same at every sample of a branch. */
@@ -203,6 +200,8 @@ const POLL = 1024;
 export class Evaluator {
   readonly scope: Scope;
   private seqCache = new Map<string, Value[]>();
+  /** Scalar values by source text: the middle sides of a chain are each evaluated for two steps (errors are not kept). */
+  private readonly numbers = new Map<string, number>();
   private fnInfo = new WeakMap<object, { name: string; inst: Instance; scalar: boolean }>();
   private valueDefines = new Map<string, Define & { kind: 'value' }>();
 
@@ -249,6 +248,11 @@ export class Evaluator {
 
   /** Evaluate an expression of the file (or source text) in float64. */
   evaluate(e: Expr | string, extra?: Record<string, unknown>): Value {
+    const source = typeof e === 'string' ? e : e.source;
+    if (!extra) {
+      const known = this.numbers.get(source);
+      if (known !== undefined) return known;
+    }
     const expr: Expr = typeof e === 'string' ? { source: e, node: this.lang.parse(e), line: 0 } : e;
     let scope: MapLike = this.scope;
     if (extra) {
@@ -256,7 +260,9 @@ export class Evaluator {
       for (const [k, v] of Object.entries(extra)) s.set(k, v);
       scope = s;
     }
-    return this.evalExpr(expr, scope);
+    const v = this.evalExpr(expr, scope);
+    if (!extra && typeof v === 'number') this.numbers.set(source, v);
+    return v;
   }
 
   private evalExpr(expr: Expr, scope: MapLike): Value {

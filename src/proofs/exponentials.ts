@@ -10,7 +10,7 @@
  * exponentials by the normal form of their arguments (polynomial.ts).
  */
 import type { MathNode } from 'mathjs';
-import { math } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 
 const op = (o: string, fn: string, args: MathNode[]) => new math.OperatorNode(o as never, fn as never, args as never);
 const call = (name: string, args: MathNode[]) => new math.FunctionNode(new math.SymbolNode(name), args);

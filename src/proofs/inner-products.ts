@@ -10,7 +10,7 @@
  * matrix, a vector the rewrite cannot read) leaves the call as it was.
  */
 import type { MathNode } from 'mathjs';
-import { math } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 
 type Node = MathNode;
 /** A linear combination of vector atoms: atom text → (atom, scalar coefficient). */

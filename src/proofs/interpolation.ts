@@ -32,7 +32,7 @@
  * left to sampling.
  */
 import type { MathNode } from 'mathjs';
-import { math } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 import type { ProofFile, Rel } from './parse.ts';
 import { expand } from './symbolic.ts';
 import { q, qAdd, qMul, type Q } from '../numeric/rational.ts';

@@ -14,7 +14,7 @@
 import type { MathNode } from 'mathjs';
 import { comparisons } from '../language/domain.ts';
 import { q, qAdd, qMul, type Q } from '../numeric/rational.ts';
-import { math } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 import type { Rel } from './parse.ts';
 import { add, mul, rationalOf, type Literals, type Poly } from './polynomial.ts';
 

@@ -7,7 +7,7 @@
  * scalar: mathjs's rules assume commutative products, which matrices break.
  */
 import type { MathNode } from 'mathjs';
-import { math } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 import type { ProofFile } from './parse.ts';
 import { comparisons } from '../language/domain.ts';
 import { isIdenticallyZero, literalsOf, type Literals } from './polynomial.ts';
@@ -15,7 +15,11 @@ import { derivativeOf, type DerivativeMath } from './derivative.ts';
 import { expLogNormalForm } from './exponentials.ts';
 import { expandInnerProducts, type Kind } from './inner-products.ts';
 
-const DIFFERENTIATION: DerivativeMath = { derivative: math.derivative, ConstantNode: math.ConstantNode as unknown as DerivativeMath['ConstantNode'] };
+// looked up at the first diff: mathjs builds derivative (and simplify, which it needs) when first used
+const DIFFERENTIATION: DerivativeMath = {
+  derivative: (node, x, options) => math.derivative(node, x, options),
+  get ConstantNode() { return math.ConstantNode as unknown as DerivativeMath['ConstantNode']; },
+};
 
 /** mathjs functions simplify can reason about; any other call is opaque. */
 const ELEMENTARY = new Set(['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh']);

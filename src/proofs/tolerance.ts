@@ -15,7 +15,7 @@
  * is computed, because x itself carries a rounding error of eps·‖x‖.
  */
 import type { MathNode } from 'mathjs';
-import { math } from './evaluate.ts';
+import { math } from '../language/mathjs.ts';
 import type { Rel } from './parse.ts';
 import { toValue, DIFF_MAGNITUDE, type Value } from './evaluate.ts';
 import type { Instance } from '../classes/types.ts';
