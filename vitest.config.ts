@@ -7,6 +7,9 @@ export default defineConfig({
     // TensorFlow.js runs are CPU-bound; two workers match the two cores here.
     pool: 'forks',
     maxWorkers: 2,
+    // Each worker imports TensorFlow.js, mathjs and the sources once and runs its files in turn, rather than
+    // once per file (a quarter to a half of a small file's CPU). Tests share no state but caches keyed by their input.
+    isolate: false,
     // Only a hang fails by time (tests/hang.ts): a loaded machine must never turn a slow pass into a failure.
     testTimeout: HANG_MS,
     hookTimeout: HANG_MS,
