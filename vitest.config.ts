@@ -4,6 +4,8 @@ import { HANG_MS } from './tests/hang.ts';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // dist/ built once if stale, so spawned CLIs run compiled code (tests/build-once.ts).
+    globalSetup: ['tests/build-once.ts'],
     // TensorFlow.js runs are CPU-bound; two workers match the two cores here.
     pool: 'forks',
     maxWorkers: 2,
