@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain JavaScript module without types
 import { compiled } from '../bin/entry.mjs';
 import { HANG_MS } from './hang.ts';
 
