@@ -3,12 +3,16 @@
  * settings (DEFAULTS: witnesses per family, steps, seeds), against the issue's
  * target of 30 s for one theorem; and where the time goes, as the share of
  * rows × steps per second. One process, theorems in catalogue order (the
- * first pays for starting the engine). No assertions: timings never go in tests.
+ * first pays for starting the engine). Then each planted violation at the
+ * size `boundlab verify --plant` runs it (the defaults' witnesses and steps,
+ * the plant's own seeds; tests/stochastic.test.ts catches them on 2 witnesses
+ * per family and 50 steps) with its verdict and CPU seconds (process.cpuUsage).
+ * No assertions: timings never go in tests.
  *   npx tsx bench/stochastic.ts [ID...]
  */
 import { initEngine } from '../src/engine/backend.ts';
 import { THEOREMS } from '../src/theorems/index.ts';
-import { DEFAULTS, verifyTheorem } from '../src/verify/verify.ts';
+import { DEFAULTS, plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
 
 const TARGET_SECONDS = 30;
 const backend = await initEngine();
@@ -22,4 +26,11 @@ for (const th of theorems) {
     `${th.id.padEnd(34)} ${r.verdict.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)} s = ${(r.seconds / TARGET_SECONDS).toFixed(2)} × target`
     + `  ${r.instances} witnesses × ${DEFAULTS.seeds} seeds × ${r.steps} steps: ${(rowSteps / r.seconds / 1e3).toFixed(0)}k row-steps/s`,
   );
+}
+
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+for (const th of theorems) for (const plant of plantedStatements(th)) {
+  const c0 = cpu();
+  const r = await verifyTheorem(th, { statement: plant.statement, seeds: th.planted.seeds, from: Math.max(th.from ?? 0, 1) });
+  console.log(`${th.id.padEnd(34)} plant ${plant.name.padEnd(10)} ${r.verdict.padEnd(9)} ${(cpu() - c0).toFixed(1).padStart(6)} s CPU  (${r.steps} steps)`);
 }
