@@ -38,3 +38,6 @@ export const mathjs: MathJs.MathJsInstance = create(all);
  */
 export const math: MathJs.MathJsInstance = create(all, { matrix: 'Array' });
 
+
+/** `parse` of the default-configuration instance, for code that builds its own trees (statements, scopes, TeX). */
+export const parse = (expr: string): MathJs.MathNode => mathjs.parse(expr);

@@ -2,7 +2,8 @@
  * One expression, two uses: a statement parsed once gives the KaTeX source
  * and the compiled predicate. Planted violations are rewrites of the same tree.
  */
-import { parse, type MathNode, type EvalFunction } from 'mathjs';
+import type { MathNode, EvalFunction } from 'mathjs';
+import { parse } from './mathjs.ts';
 import { toTex } from './tex.ts';
 import { compileNumeric } from './numeric.ts';
 

@@ -7,8 +7,8 @@
  * file may call only its method's functions, its own sequences and the
  * language's functions, and the callers check which of those each place allows.
  */
-import * as mathjs from 'mathjs';
 import type { MathNode } from 'mathjs';
+import { mathjs } from '../language/mathjs.ts';
 import { ProofError } from '../language/usage.ts';
 import { checkLanguage, isLanguageFunction, LanguageError, parseRelationOfSides } from '../language/expression.ts';
 

@@ -7,7 +7,7 @@
  * statement, a method that is not fixed-step linear) is refused with the
  * reason, and the refusal is a usage error (exit 2).
  */
-import { parse } from 'mathjs';
+import { parse } from '../language/mathjs.ts';
 import { builtinMethod } from '../methods/builtins.ts';
 import type { Method } from '../methods/describe.ts';
 import { linearObstacle } from '../methods/linear.ts';

@@ -6,7 +6,8 @@
  * Only a step's own (right-hand) expression is edited: its left side is the
  * previous line of the chain, edited as the right side of its own step.
  */
-import { ConstantNode, OperatorNode, isAccessorNode, isConstantNode, isFunctionNode, isOperatorNode, parse, type MathNode } from 'mathjs';
+import type { ConstantNode, MathNode, OperatorNode } from 'mathjs';
+import { math } from '../language/mathjs.ts';
 import { FileChecker, type CheckOptions } from './check.ts';
 import { checkNames } from './names.ts';
 import type { Expr, ProofFile, Rel } from './parse.ts';
@@ -110,7 +111,7 @@ function treeEdits(root: MathNode, sequences: readonly string[]): TreeEdit[] {
     // A sum nested in a sum without brackets is part of the outer one's terms.
     if (isSum(node) && !(parent && isSum(parent))) edits.push(...droppedTerms(node, parent));
     if (isSum(node)) edits.push(swappedSign(node));
-    if (isOperatorNode(node) && node.fn === 'unaryMinus') {
+    if (math.isOperatorNode(node) && node.fn === 'unaryMinus') {
       edits.push({ operator: 'swap-sign', target: node, replacement: node.args[0], description: `${node} → ${node.args[0]}` });
     }
   };
@@ -119,9 +120,9 @@ function treeEdits(root: MathNode, sequences: readonly string[]): TreeEdit[] {
 }
 
 function childPosition(node: MathNode, path: string, position: Position, sequences: readonly string[]): Position {
-  if (isAccessorNode(node) && path === 'index') return 'index';
+  if (math.isAccessorNode(node) && path === 'index') return 'index';
   if (isPower(node) && path === 'args[1]') return 'exponent';
-  if (isFunctionNode(node)) {
+  if (math.isFunctionNode(node)) {
     const name = node.fn.name;
     if (path === 'fn' || sequences.includes(name)) return 'index';
     if (RANGE_BUILTINS.includes(name) && ['args[0]', 'args[1]', 'args[2]'].includes(path)) return 'index';
@@ -132,9 +133,9 @@ function childPosition(node: MathNode, path: string, position: Position, sequenc
 
 /** c → 2c and c → c/2, described in the operation the constant belongs to. */
 function scaledConstants(c: ConstantNode<number>, parent: MathNode | null): TreeEdit[] {
-  const context = parent && isOperatorNode(parent) ? parent : c;
+  const context = parent && math.isOperatorNode(parent) ? parent : c;
   return [2, 1 / 2].map((factor) => {
-    const replacement = new ConstantNode(c.value * factor);
+    const replacement = new math.ConstantNode(c.value * factor);
     return { operator: 'scale-constant', target: c, replacement, description: `${context} → ${replaced(context, c, replacement)}` };
   });
 }
@@ -143,7 +144,7 @@ function scaledConstants(c: ConstantNode<number>, parent: MathNode | null): Tree
 function shiftedExponents(power: OperatorNode): TreeEdit[] {
   const [base, exponent] = power.args;
   return [1, -1].map((delta) => {
-    const replacement = new OperatorNode(power.op as '^', power.fn as 'pow', [base, shiftedBy(exponent, delta)]);
+    const replacement = new math.OperatorNode(power.op as '^', power.fn as 'pow', [base, shiftedBy(exponent, delta)]);
     return { operator: 'change-exponent', target: power, replacement, description: `${power} → ${replacement}` };
   });
 }
@@ -151,13 +152,13 @@ function shiftedExponents(power: OperatorNode): TreeEdit[] {
 /** `e + delta`, folded into a constant exponent or a trailing constant (k + 1 → k + 2, not k + 1 + 1). */
 function shiftedBy(exponent: MathNode, delta: number): MathNode {
   const e = exponent.type === 'ParenthesisNode' ? (exponent as unknown as { content: MathNode }).content : exponent;
-  if (isNumber(e)) return new ConstantNode(e.value + delta);
+  if (isNumber(e)) return new math.ConstantNode(e.value + delta);
   if (isSum(e) && isNumber(e.args[1])) {
     const c = e.args[1].value + (e.fn === 'add' ? delta : -delta);
     if (c === 0) return e.args[0];
-    return new OperatorNode(e.op as '+', e.fn as 'add', [e.args[0], new ConstantNode(c)]);
+    return new math.OperatorNode(e.op as '+', e.fn as 'add', [e.args[0], new math.ConstantNode(c)]);
   }
-  return delta > 0 ? new OperatorNode('+', 'add', [e, new ConstantNode(delta)]) : new OperatorNode('-', 'subtract', [e, new ConstantNode(-delta)]);
+  return delta > 0 ? new math.OperatorNode('+', 'add', [e, new math.ConstantNode(delta)]) : new math.OperatorNode('-', 'subtract', [e, new math.ConstantNode(-delta)]);
 }
 
 interface SignedTerm {
@@ -181,7 +182,7 @@ function droppedTerms(sum: OperatorNode, parent: MathNode | null): TreeEdit[] {
 function swappedSign(sum: OperatorNode): TreeEdit {
   const [a, b] = sum.args;
   const [op, fn] = sum.fn === 'add' ? ['-', 'subtract'] as const : ['+', 'add'] as const;
-  return { operator: 'swap-sign', target: sum, replacement: new OperatorNode(op, fn, [a, b]), description: `${sum.op} ${b} → ${op} ${b}` };
+  return { operator: 'swap-sign', target: sum, replacement: new math.OperatorNode(op, fn, [a, b]), description: `${sum.op} ${b} → ${op} ${b}` };
 }
 
 /** The terms of a bracket-free sum, with their signs (a − b + c → +a, −b, +c). */
@@ -193,20 +194,20 @@ function signedTerms(node: MathNode, sign: 1 | -1): SignedTerm[] {
 
 function sumOf(terms: SignedTerm[]): MathNode {
   const [first, ...rest] = terms;
-  const head: MathNode = first.sign > 0 ? first.node : new OperatorNode('-', 'unaryMinus', [first.node]);
-  return rest.reduce<MathNode>((acc, t) => (t.sign > 0 ? new OperatorNode('+', 'add', [acc, t.node]) : new OperatorNode('-', 'subtract', [acc, t.node])), head);
+  const head: MathNode = first.sign > 0 ? first.node : new math.OperatorNode('-', 'unaryMinus', [first.node]);
+  return rest.reduce<MathNode>((acc, t) => (t.sign > 0 ? new math.OperatorNode('+', 'add', [acc, t.node]) : new math.OperatorNode('-', 'subtract', [acc, t.node])), head);
 }
 
 function isNumber(node: MathNode): node is ConstantNode<number> {
-  return isConstantNode(node) && typeof node.value === 'number';
+  return math.isConstantNode(node) && typeof node.value === 'number';
 }
 
 function isPower(node: MathNode): node is OperatorNode {
-  return isOperatorNode(node) && (node.fn === 'pow' || node.fn === 'dotPow');
+  return math.isOperatorNode(node) && (node.fn === 'pow' || node.fn === 'dotPow');
 }
 
 function isSum(node: MathNode): node is OperatorNode {
-  return isOperatorNode(node) && node.args.length === 2 && (node.fn === 'add' || node.fn === 'subtract');
+  return math.isOperatorNode(node) && node.args.length === 2 && (node.fn === 'add' || node.fn === 'subtract');
 }
 
 function replaced(root: MathNode, target: MathNode, replacement: MathNode): MathNode {
@@ -218,7 +219,7 @@ function replaced(root: MathNode, target: MathNode, replacement: MathNode): Math
  * node is the text parsed back (brackets as printed, constants as printed).
  */
 function reparsed(tree: MathNode, line: number): Expr {
-  const node = parse(tree.toString());
+  const node = math.parse(tree.toString());
   return { source: node.toString(), node, line };
 }
 

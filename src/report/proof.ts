@@ -3,7 +3,7 @@
  * chain establishes it, then the prose and the chains in file order, each
  * step in KaTeX beside its verdict, samples, justification and counterexample.
  */
-import { parse } from 'mathjs';
+import { parse } from '../language/mathjs.ts';
 import type { Chain, ProofFile } from '../proofs/parse.ts';
 import type { Given, TypeName } from '../language/given.ts';
 import { establishment, type ClaimResult, type Counterexample, type FileResult, type StepResult } from '../proofs/result.ts';

@@ -3,7 +3,7 @@
  * bound expression, its assumptions and algorithm), what was checked, the
  * curves against the bound, and any counterexample.
  */
-import { parse } from 'mathjs';
+import { parse } from '../language/mathjs.ts';
 import { parseStatement } from '../language/statement.ts';
 import { toTex } from '../language/tex.ts';
 import { optimizerById } from '../optimizers/index.ts';

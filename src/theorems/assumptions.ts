@@ -12,7 +12,8 @@
  * provided becomes a parameter: without `mu-strongly-convex`, mu is any number
  * in (0, L] a person might claim, and the search looks for the one that fails.
  */
-import { parse, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { parse } from '../language/mathjs.ts';
 import { checkLanguage, LanguageError, MATH_FUNCTIONS } from '../language/expression.ts';
 import { CLASS_CONSTANT, CLASS_NAMES, type ClassName } from '../classes/types.ts';
 import { closest } from '../language/closest.ts';

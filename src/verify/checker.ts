@@ -10,7 +10,8 @@
  * differs is the checker's part: what a batch row is, what it measures at
  * each step, and when it compares.
  */
-import { parse, type EvalFunction, type MathNode } from 'mathjs';
+import type { EvalFunction, MathNode } from 'mathjs';
+import { parse } from '../language/mathjs.ts';
 import type { Instance } from '../classes/types.ts';
 import { RESOLVED_FRACTION, toleranceKind, type ToleranceKind } from '../engine/precision.ts';
 import type { Vec } from '../numeric/linalg.ts';

@@ -2,7 +2,8 @@
  * Pointwise lemmas: the statement evaluated in float64 at sampled points of
  * each witness, compared with a tolerance relative to the size of its terms.
  */
-import { SymbolNode, type EvalFunction, type MathNode } from 'mathjs';
+import type { EvalFunction, MathNode } from 'mathjs';
+import { mathjs } from '../language/mathjs.ts';
 import type { Instance } from '../classes/types.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
@@ -132,7 +133,7 @@ function foldForWitness(parts: readonly PartWithTerms[], points: ReadonlySet<str
     if (n.type === 'SymbolNode' || n.type === 'ConstantNode' || mentionsAny(n, points)) return n;
     const name = `__folded${fresh++}`;
     scope[name] = n.compile().evaluate({ ...scope });
-    return new SymbolNode(name);
+    return new mathjs.SymbolNode(name);
   }).compile();
   return parts.map(({ part }) => ({
     part,
