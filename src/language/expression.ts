@@ -215,8 +215,12 @@ export function closedMath(limits: Pick<Limits, 'elements'> = DEFAULT_LIMITS, ex
       return original(...args);
     };
   };
+  // `config` throws when called, but keeps the settings as properties: mathjs's functions read
+  // their tolerance and matrix type from it (config.relTol, config.matrix), and those built after
+  // this import would otherwise fall back to mathjs's own (max(1, 1 + 5e-9) = 1, arrays as matrices)
+  const config = Object.defineProperties(block('config'), Object.fromEntries(Object.entries((math.config as () => Record<string, unknown>)()).map(([k, v]) => [k, { value: v, enumerable: true }])));
   math.import({
-    ...Object.fromEntries(BLOCKED.filter((n) => !BLOCKED_FACTORIES.has(n)).map((n) => [n, block(n)])),
+    ...Object.fromEntries(BLOCKED.filter((n) => !BLOCKED_FACTORIES.has(n)).map((n) => [n, n === 'config' ? config : block(n)])),
     zeros: sized('zeros'), ones: sized('ones'), identity: sized('identity'),
     ...Object.fromEntries(Object.entries(extra).filter(([name]) => !replaced.includes(name))),
   }, { override: true });
