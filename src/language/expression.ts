@@ -160,7 +160,9 @@ const OWN_STATE = new Set(['typed']);
  * classes, parse, evaluate) nor anything blocked, each of these functions is
  * the checker's, built once per process and taken from it. The node classes
  * and the parser stay each instance's own: a compiled expression evaluates
- * through the namespace of the instance that parsed it.
+ * through the namespace of the instance that parsed it. (The Unit class, whose
+ * unit tables can be changed, is then one per process; only createUnit, which
+ * is blocked, changes them.)
  */
 const SHARED = new Set([...builtFrom(['parse', 'Unit'])].filter((name) =>
   FUNCTION_FACTORIES.has(name) && !BLOCKED_FACTORIES.has(name) && !OWN_STATE.has(name) && ![...builtFrom([name])].some((d) => INSTANCE_OWN.has(d))));
@@ -200,9 +202,9 @@ export function closedMath(limits: Pick<Limits, 'elements'> = DEFAULT_LIMITS, ex
     if (!own.has(name)) own.set(name, f(Object.fromEntries(f.dependencies.map((d) => d.replace(/^\?/, '')).map((d) => [d, genuine(d)]))));
     return own.get(name);
   };
-  // built before the matrix builders are held to the budget, as before, so that only a file's
-  // own calls of them are counted: parse with subset, and (mathjs's import builds the Unit
-  // class before it overrides anything) pow, inv, round, floor and ceil
+  // built before the matrix builders are held to the budget, so that only a file's own calls
+  // of them are counted: parse with subset, and (shared, from the checker's instance, as the
+  // Unit class needs them) pow, inv, round, floor and ceil
   const parse = genuine('parse') as MathJsInstance['parse'];
   const sized = (name: 'zeros' | 'ones' | 'identity') => {
     const original = math[name] as (...a: unknown[]) => unknown;
