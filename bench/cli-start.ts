@@ -44,7 +44,7 @@
  *   before: median 1.83 s wall, CPU median 1.80 s
  *   after:  median 1.25 s wall, CPU median 1.21 s   (−33 % CPU; wall ratio 0.68)
  * --help (0.09 → 0.08 s CPU), list (0.16 → 0.16 s) and verify gd-pl (4.23 → 4.20 s) unchanged.
- * An earlier run of the branch without the last two changes, load 4.8–5.8: 1.70 → 1.25 s CPU. On
+ * An earlier run, before interval-arithmetic was loaded lazily, load 4.8–5.8: 1.70 → 1.25 s CPU. On
  * the quiet machine main's check took 1.09 s wall for 1.58 s of CPU; a third less CPU puts it
  * near 0.75 s (not measured quiet). What remains (node --cpu-prof): building mathjs's arithmetic
  * once (add, multiply, pow… as typed functions, about 0.1 s, and the Unit class the parser needs),
