@@ -32,6 +32,24 @@
  * 2026-12-03, one run of this script: --help 0.09 s wall (0.07 s CPU), list 0.14 s (0.13),
  * check of the five-step proof 1.09 s (1.58 s CPU; target ≤ 1 s not met), verify gd-pl 2.89 s
  * (4.19 s CPU; target ≤ 3 s met, runs 2.79–3.24 s).
+ *
+ * `check` of the five-step proof, main at 44a2c1e → s5-start: closed mathjs instances take what
+ * each built before it was closed (the Unit class with pow, multiply and the number classes) from
+ * the checker's instance, built once per process; the evaluator's stand-ins for dot, norm and diff
+ * given as factories, so mathjs's own norm and its eigenvalue solver are never built; mathjs's
+ * factories read from one file bundled by the build (esbuild); a file's draws made once, not at
+ * every step; interval-arithmetic required at the first certificate. Both built by `npm run build`,
+ * one run of this script with BOUNDLAB_BIN=<main>,<s5-start> (runs interleaved), 2026-12-03, load
+ * average 2.3–3.1 on the 2 cores (the other core busy, so wall time ≈ CPU time here):
+ *   before: median 1.83 s wall, CPU median 1.80 s
+ *   after:  median 1.25 s wall, CPU median 1.21 s   (−33 % CPU; wall ratio 0.68)
+ * --help (0.09 → 0.08 s CPU), list (0.16 → 0.16 s) and verify gd-pl (4.23 → 4.20 s) unchanged.
+ * An earlier run, before interval-arithmetic was loaded lazily, load 4.8–5.8: 1.70 → 1.25 s CPU. On
+ * the quiet machine main's check took 1.09 s wall for 1.58 s of CPU; a third less CPU puts it
+ * near 0.75 s (not measured quiet). What remains (node --cpu-prof): building mathjs's arithmetic
+ * once (add, multiply, pow… as typed functions, about 0.1 s, and the Unit class the parser needs),
+ * node and module loading, and the checking itself: the witnesses of ~250 assignments, 200 samples
+ * per step evaluated, the sharp witnesses and the csdp certificates.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

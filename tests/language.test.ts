@@ -71,6 +71,19 @@ describe('the language is closed', () => {
     }
   });
 
+  it('keeps its settings readable to the functions it builds after it is closed, though config cannot be called', () => {
+    // max and compare are built at first use, after the instance is closed: they must compare with the
+    // configured relative tolerance (1e-12), not mathjs's fallback when none is readable (1e-8)
+    const c = closedMath();
+    const at = (text: string) => c.parse(text).compile().evaluate({});
+    expect(at('max(1, 1 + 5e-9)')).toBe(1 + 5e-9);
+    expect(at('min(1 + 5e-9, 1)')).toBe(1);
+    expect(at('compare(1 + 1e-10, 1)')).toBe(1);
+    // arrays stay plain arrays, as configured
+    expect(at('[1, 2] * 2')).toEqual([2, 4]);
+    expect(() => at('config({relTol: 0.5})')).toThrow(/not part of the proof language/);
+  });
+
   it("counts a file's own calls of the matrix builders, not the inner ones of pow, inv and round", () => {
     // derivative (built at first use) is not built here: inv must not wait for it
     const m = closedMath({ elements: 3 });

@@ -55,6 +55,25 @@ describe('checkProof', () => {
     expect(faster.claim).toMatchObject({ verdict: 'refuted', established: false });
   });
 
+  it('compares max and min of nearly equal numbers as float64 does: no false alarm, and a planted slip still refuted', () => {
+    const text = (rhs: string) => `---
+title: max and min of two nearly equal numbers
+given:
+  - 1 <= x <= 2
+define:
+  y: x * (1 + 5e-9)
+---
+
+\`\`\`chain
+max(x, y)
+  >= ${rhs}     # the maximum is at least each of its arguments
+\`\`\`
+`;
+    expect(check(text('y')).verdict).toBe('valid');
+    expect(check(text('min(x, y)')).verdict).toBe('valid');
+    expect(check(text('x * (1 + 2e-8)')).verdict).toBe('refuted');
+  });
+
   it('skips and counts samples where a side is not finite', () => {
     const r = check(`---
 title: log inequality

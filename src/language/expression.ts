@@ -9,7 +9,7 @@
  * a mathjs instance of its file's own in which those functions throw anyway.
  */
 import type { MathNode, MathJsInstance } from 'mathjs';
-import { create, all, factory } from './mathjs.ts';
+import { create, all, factory, math as checkerMath } from './mathjs.ts';
 import { DEFAULT_LIMITS, EXPRESSION_DEPTH, EXPRESSION_NODES, type Limits } from './limits.ts';
 
 /** The proof format's own functions, with their argument counts (the first argument of grad..xstar is a declared function). */
@@ -126,19 +126,57 @@ const BLOCKED = [
   'random', 'randomInt', 'pickRandom',
 ] as const;
 
-type Factory = ((dependencies: Record<string, unknown>) => unknown) & { fn: string; dependencies: string[] };
+type Factory = ((dependencies: Record<string, unknown>) => unknown) & { fn: string; dependencies: string[]; meta?: { isTransformFunction?: boolean } };
 const block = (name: string) => () => { throw new LanguageError(`${name} is not part of the proof language`); };
 const FACTORIES = all as unknown as Record<string, Factory>;
+const isTransform = (f: Factory) => f.meta?.isTransformFunction === true;
 /** mathjs's own factories of the blocked functions, by name (config and import are the instance's, not factories) */
 const BLOCKED_FACTORIES = new Map(Object.values(FACTORIES).filter((f) => (BLOCKED as readonly string[]).includes(f.fn)).map((f) => [f.fn, f]));
+/** The functions (not transforms) of mathjs's factories, by name. */
+const FUNCTION_FACTORIES = new Map(Object.values(FACTORIES).filter((f) => !isTransform(f)).map((f) => [f.fn, f]));
+const dependenciesOf = (name: string) => (FUNCTION_FACTORIES.get(name)?.dependencies ?? []).map((d) => d.replace(/^\?/, ''));
+/** The names `names` are built from, themselves included (transitively). */
+function builtFrom(names: readonly string[]): Set<string> {
+  const seen = new Set<string>(names);
+  const stack = [...names];
+  while (stack.length) for (const d of dependenciesOf(stack.pop()!)) if (!seen.has(d)) { seen.add(d); stack.push(d); }
+  return seen;
+}
+/**
+ * What belongs to an instance: its namespace (a factory built from it is the
+ * instance's too), and `typed`, to which an instance's parse and simplify add
+ * conversions of their own (a typed function built earlier is not changed by
+ * them: it reads the conversions when it is built).
+ */
+const INSTANCE_OWN = new Set(['math', 'mathWithTransform', 'classes']);
+const OWN_STATE = new Set(['typed']);
+/**
+ * What every closed instance builds before it is closed, and would build the
+ * same in each: mathjs's parser, and the Unit class, which mathjs's `import`
+ * builds before it overrides anything (with pow, round, fix, multiply and the
+ * number classes: a tenth of a second per instance). Built from the same
+ * factories and the same configuration as the checker's instance (plain
+ * arrays, the defaults otherwise), and from nothing of a namespace (its node
+ * classes, parse, evaluate) nor anything blocked, each of these functions is
+ * the checker's, built once per process and taken from it. The node classes
+ * and the parser stay each instance's own: a compiled expression evaluates
+ * through the namespace of the instance that parsed it. (The Unit class, whose
+ * unit tables can be changed, is then one per process; only createUnit, which
+ * is blocked, changes them.)
+ */
+const SHARED = new Set([...builtFrom(['parse', 'Unit'])].filter((name) =>
+  FUNCTION_FACTORIES.has(name) && !BLOCKED_FACTORIES.has(name) && !OWN_STATE.has(name) && ![...builtFrom([name])].some((d) => INSTANCE_OWN.has(d))));
+const shared = (f: Factory): Factory =>
+  factory(f.fn, [], () => (checkerMath as unknown as Record<string, unknown>)[f.fn], (f as unknown as { meta?: object }).meta) as unknown as Factory;
 /**
  * The factories of a closed instance: a blocked function's factory gives the
- * function that throws. (Blocking them with `import` instead, as the others
- * are, would build each first: simplify, rationalize and the rest are most
- * of the cost of an instance.)
+ * function that throws (blocking them with `import` instead, as the others
+ * are, would build each first: simplify, rationalize and the rest are most of
+ * the cost of an instance), and the shared ones give the checker's.
  */
-const CLOSED_FACTORIES = Object.fromEntries(Object.entries(FACTORIES).map(([key, f]) =>
-  [key, BLOCKED_FACTORIES.has(f.fn) ? factory(f.fn, [], () => block(f.fn)) : f]));
+const CLOSED_FACTORIES: Factory[] = Object.values(FACTORIES).map((f) =>
+  BLOCKED_FACTORIES.has(f.fn) ? factory(f.fn, [], () => block(f.fn)) as unknown as Factory
+    : SHARED.has(f.fn) && !isTransform(f) ? shared(f) : f);
 
 /**
  * A mathjs instance of one file's own: plain arrays, the functions above
@@ -147,9 +185,16 @@ const CLOSED_FACTORIES = Object.fromEntries(Object.entries(FACTORIES).map(([key,
  * apart, by mathjs's factories from the instance's own classes and functions
  * (a blocked one among their dependencies built the same way, for them
  * alone), as the instance would have built them; `derivative` at first use.
+ * An `extra` function in place of one of mathjs's is given as a factory, not
+ * imported: mathjs's `import` reads (so builds) the function it replaces.
  */
 export function closedMath(limits: Pick<Limits, 'elements'> = DEFAULT_LIMITS, extra: Record<string, unknown> = {}): ClosedMath {
-  const math = create(CLOSED_FACTORIES as typeof all, { matrix: 'Array' });
+  const replaced = Object.keys(extra).filter((name) => FUNCTION_FACTORIES.has(name) && !SHARED.has(name) && !BLOCKED_FACTORIES.has(name));
+  const factories = [
+    ...CLOSED_FACTORIES.filter((f) => !replaced.includes(f.fn)),
+    ...replaced.map((name) => factory(name, [], () => extra[name])),
+  ];
+  const math = create(factories as unknown as typeof all, { matrix: 'Array' });
   const own = new Map<string, unknown>();
   const genuine = (name: string): unknown => {
     const f = BLOCKED_FACTORIES.get(name);
@@ -157,9 +202,9 @@ export function closedMath(limits: Pick<Limits, 'elements'> = DEFAULT_LIMITS, ex
     if (!own.has(name)) own.set(name, f(Object.fromEntries(f.dependencies.map((d) => d.replace(/^\?/, '')).map((d) => [d, genuine(d)]))));
     return own.get(name);
   };
-  // built before the matrix builders are held to the budget, as before, so that only a file's
-  // own calls of them are counted: parse with subset, and (mathjs's import builds the Unit
-  // class before it overrides anything) pow, inv, round, floor and ceil
+  // built before the matrix builders are held to the budget, so that only a file's own calls
+  // of them are counted: parse with subset, and (shared, from the checker's instance, as the
+  // Unit class needs them) pow, inv, round, floor and ceil
   const parse = genuine('parse') as MathJsInstance['parse'];
   const sized = (name: 'zeros' | 'ones' | 'identity') => {
     const original = math[name] as (...a: unknown[]) => unknown;
@@ -172,10 +217,14 @@ export function closedMath(limits: Pick<Limits, 'elements'> = DEFAULT_LIMITS, ex
       return original(...args);
     };
   };
+  // `config` throws when called, but keeps the settings as properties: mathjs's functions read
+  // their tolerance and matrix type from it (config.relTol, config.matrix), and those built after
+  // this import would otherwise fall back to mathjs's own (max(1, 1 + 5e-9) = 1, arrays as matrices)
+  const config = Object.defineProperties(block('config'), Object.fromEntries(Object.entries((math.config as () => Record<string, unknown>)()).map(([k, v]) => [k, { value: v, enumerable: true }])));
   math.import({
-    ...Object.fromEntries(BLOCKED.filter((n) => !BLOCKED_FACTORIES.has(n)).map((n) => [n, block(n)])),
+    ...Object.fromEntries(BLOCKED.filter((n) => !BLOCKED_FACTORIES.has(n)).map((n) => [n, n === 'config' ? config : block(n)])),
     zeros: sized('zeros'), ones: sized('ones'), identity: sized('identity'),
-    ...extra,
+    ...Object.fromEntries(Object.entries(extra).filter(([name]) => !replaced.includes(name))),
   }, { override: true });
   return {
     math,

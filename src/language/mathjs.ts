@@ -6,22 +6,44 @@
  * first used. The package exports no path to its factories, so they are
  * required by file, from the CommonJS build next to the entry point that
  * `require.resolve('mathjs')` names (CommonJS: loaded synchronously, and
- * faster than the ES module files). The instances are the same functions
- * with the same configuration as mathjs's own, so nothing computed changes.
+ * faster than the ES module files); a build (scripts/build.mjs) bundles those
+ * some 600 files into one next to this module, read in about a third of the
+ * time, and used when it holds the installed version. The instances are the
+ * same functions with the same configuration as mathjs's own, so nothing
+ * computed changes.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as MathJs from 'mathjs';
 
 const require = createRequire(import.meta.url);
 const lib = dirname(require.resolve('mathjs'));
 
-/** mathjs's `create`: an instance from factories, each function built when first used. */
-export const create: typeof MathJs.create = (require(join(lib, 'core', 'create.js')) as typeof MathJs).create;
-/** All of mathjs's factories (what `import { all } from 'mathjs'` gives). */
-export const all: typeof MathJs.all = require(join(lib, 'factoriesAny.js')) as typeof MathJs.all;
-/** mathjs's `factory`: a named function of named dependencies, for `create`. */
-export const { factory } = require(join(lib, 'utils', 'factory.js')) as { factory: typeof MathJs.factory };
+interface Factories {
+  /** mathjs's `create`: an instance from factories, each function built when first used. */
+  create: typeof MathJs.create;
+  /** All of mathjs's factories (what `import { all } from 'mathjs'` gives). */
+  all: typeof MathJs.all;
+  /** mathjs's `factory`: a named function of named dependencies, for `create`. */
+  factory: typeof MathJs.factory;
+}
+
+function load(): Factories {
+  const bundle = fileURLToPath(new URL('./mathjs-factories.cjs', import.meta.url));
+  if (existsSync(bundle)) {
+    const bundled = require(bundle) as Factories & { version: string };
+    if (bundled.version === (require(join(lib, '..', '..', 'package.json')) as { version: string }).version) return bundled;
+  }
+  return {
+    create: (require(join(lib, 'core', 'create.js')) as typeof MathJs).create,
+    all: require(join(lib, 'factoriesAny.js')) as typeof MathJs.all,
+    factory: (require(join(lib, 'utils', 'factory.js')) as { factory: typeof MathJs.factory }).factory,
+  };
+}
+
+export const { create, all, factory }: Factories = load();
 
 /**
  * The instance for code that parses and builds trees of its own (not a proof

@@ -33,10 +33,19 @@
  * cannot fold them into floats, and its result kept only if every constant in
  * it is an integer.
  */
+import { createRequire } from 'node:module';
 import type { MathNode } from 'mathjs';
 import { math } from '../language/mathjs.ts';
-import { round } from 'interval-arithmetic';
+import type * as IntervalArithmetic from 'interval-arithmetic';
 import type { Rel } from './parse.ts';
+
+/**
+ * interval-arithmetic's outward rounding, loaded at the first certificate, not
+ * at every start of a check (most files certify no scalar step); required as
+ * CommonJS, which it is, in a third of the time an import takes.
+ */
+let rounding: typeof IntervalArithmetic.round | undefined;
+const round = () => (rounding ??= (createRequire(import.meta.url)('interval-arithmetic') as typeof IntervalArithmetic).round);
 
 const { ConstantNode, FunctionNode, OperatorNode, SymbolNode } = math;
 
@@ -106,8 +115,8 @@ const isNegative = (r: Range) => r.hi < 0 || (r.hi === 0 && r.hiOpen && r.lo < 0
 const below = (r: Range, strict: boolean) => r.hi < 0 || (r.hi === 0 && (!strict || r.hiOpen));
 
 // round.safePrev(Infinity) is Infinity; a lower bound of an overflowed result is the largest double
-const prev = (v: number) => (v === Infinity ? Number.MAX_VALUE : round.safePrev(v));
-const next = (v: number) => (v === -Infinity ? -Number.MAX_VALUE : round.safeNext(v));
+const prev = (v: number) => (v === Infinity ? Number.MAX_VALUE : round().safePrev(v));
+const next = (v: number) => (v === -Infinity ? -Number.MAX_VALUE : round().safeNext(v));
 const exactly = (v: number): Bounds => ({ down: v, up: v, exact: true });
 const oneStep = (v: number): Bounds => ({ down: prev(v), up: next(v), exact: false });
 

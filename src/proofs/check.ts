@@ -124,9 +124,14 @@ export class FileChecker {
     return hit;
   }
 
-  /** The draws of this file's seed (the same for every step), up to `n`. */
-  draws(n = this.samples): Draw[] {
-    return fc.sample(this.arb, { seed: this.opts.seed, numRuns: n });
+  /** Draws already made, by count: every step asks for the same ones. */
+  private readonly drawsOf = new Map<number, readonly Draw[]>();
+
+  /** The draws of this file's seed (the same for every step), up to `n`; made once per count. */
+  draws(n = this.samples): readonly Draw[] {
+    let d = this.drawsOf.get(n);
+    if (!d) { d = fc.sample(this.arb, { seed: this.opts.seed, numRuns: n }); this.drawsOf.set(n, d); }
+    return d;
   }
 
   /** Why the givens admit no assignment, or null when some draw is accepted. */

@@ -12,7 +12,7 @@ import { math } from '../language/mathjs.ts';
 import type { Instance } from '../classes/types.ts';
 import { BUILTINS } from '../language/builtins.ts';
 import type { ProofFile, Expr, Define } from './parse.ts';
-import { closedMath, type ClosedMath } from '../language/expression.ts';
+import { closedMath, FORMAT_FUNCTIONS, type ClosedMath } from '../language/expression.ts';
 import { DEFAULT_LIMITS, Deadline, TimedOut, type Limits } from '../language/limits.ts';
 import { derivativeOf, type DerivativeMath } from './derivative.ts';
 
@@ -69,7 +69,14 @@ export class FileLanguage {
     // raw-argument placeholders: the real ones live in each scope
     const placeholder: RawFn = () => { throw new Error('raw built-in called outside a proof scope'); };
     placeholder.rawArgs = true;
-    this.closed = closedMath(limits, Object.fromEntries(RAW_NAMES.map((n) => [n, placeholder])));
+    // the scope binds every format function; those mathjs also has (dot, norm) are set aside as well,
+    // since compiling a call reads the instance's function first (is it raw?), which would build
+    // mathjs's own for nothing (norm: with its eigenvalue solver, a tenth of a second)
+    const shadowed = () => { throw new Error('built-in called outside a proof scope'); };
+    this.closed = closedMath(limits, {
+      ...Object.fromEntries(Object.keys(FORMAT_FUNCTIONS).filter((n) => n in math).map((n) => [n, shadowed])),
+      ...Object.fromEntries(RAW_NAMES.map((n) => [n, placeholder])),
+    });
     // 1/(1+e^-u) squares e^-u in its derivative: below 0 the other form cannot overflow
     this.sigmoidPositive = this.parse('1 / (1 + exp(-(U__)))');
     this.sigmoidNegative = this.parse('exp(U__) / (1 + exp(U__))');
