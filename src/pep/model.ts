@@ -289,7 +289,7 @@ export function buildPep(spec: PepSpec): PepModel {
     // In a composite problem f + ⟨c, ·⟩ and h − ⟨c, ·⟩ change no condition and no measure: every
     // f-gradient moves by c, every h-subgradient by −c, so G is unbounded along that direction d
     // and every certificate's S has d in its kernel. The margin then goes on the complement of d.
-    const d = composite && hasF ? basis.map((b) => (b === 'x0' ? 0 : b.startsWith('s') ? -1 : 1)) : null;
+    const d = composite && hasF ? basis.map((b): number => (b === 'x0' ? 0 : b.startsWith('s') ? -1 : 1)) : null;
     const dd = d ? d.reduce((acc, v) => acc + v * v, 0) : 1;
     for (let a = 0; a < n; a++) {
       for (let b = a; b < n; b++) {
