@@ -86,7 +86,7 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
   if (node.type === 'SymbolNode') {
     const name = sym(node);
     const kind = kindOf(name);
-    if (kind === 'function') fail(`${name} is a function, used here as a value; call it (${name}(x)) or pass it to grad/hess/fstar/xstar`);
+    if (kind === 'function') fail(`${name} is a function, used here as a value; call it (${name}(x)) or pass it to grad/hess/fstar/xstar/prox`);
     if (kind === 'sequence') fail(`${name} is a sequence; use it with an index, e.g. ${name}(k)`);
     if (kind) return;
     if (Object.hasOwn(FORMAT_BUILTINS, name) || isMathFunction(name)) fail(`${name} is a function, used here as a value; call it with arguments`);
