@@ -21,7 +21,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'init', type: 'string', placeholder: 'I', help: `the initial condition: ${Object.keys(PEP_INITS).join(' (≤ R²), ').replace(/$/, ' (≤ Delta0)')}` },
   { name: 'sweep', type: 'string', placeholder: 'k=a:b:n', help: 'solve at n values of k from a to b (e.g. h=0.1:1.9:37) and print τ (and the bound) against k' },
   { name: 'plot', type: 'string', placeholder: 'FILE.svg', help: 'with --sweep: write τ (and the bound) against the swept value as an SVG figure' },
-  { name: 'proof', type: 'string', placeholder: 'FILE.md', help: 'write a proof file from the dual certificate (smooth-convex or smooth-strongly-convex, init dist2), checked exactly first; `boundlab check FILE.md` checks it' },
+  { name: 'proof', type: 'string', placeholder: 'FILE.md', help: 'write a proof file from the dual certificate (smooth-convex or smooth-strongly-convex, also with a prox term h; convex h through prox alone; init dist2), checked exactly first; `boundlab check FILE.md` checks it' },
   { name: 'worst', type: 'flag', help: 'build the worst function from the solution (an explicit function of the class through the worst points) and run the real TensorFlow.js optimiser on it for N steps: the measure at step N against τ (and, for a theorem, the bound)' },
   { name: 'solver', type: 'string', placeholder: 'S', help: 'csdp (default) or sdpa' },
   { name: 'timeout', type: 'seconds', placeholder: 'S', help: 'seconds the solver may take per problem (default 600)' },

@@ -12,9 +12,9 @@ import type { MathNode, MathJsInstance } from 'mathjs';
 import { create, all, factory, math as checkerMath } from './mathjs.ts';
 import { DEFAULT_LIMITS, EXPRESSION_DEPTH, EXPRESSION_NODES, type Limits } from './limits.ts';
 
-/** The proof format's own functions, with their argument counts (the first argument of grad..xstar is a declared function). */
+/** The proof format's own functions, with their argument counts (the first argument of grad..xstar and prox is a declared function; fstar and xstar also take a sum f + h). */
 export const FORMAT_FUNCTIONS: Readonly<Record<string, readonly number[]>> = {
-  grad: [2], hess: [2], fstar: [1], xstar: [1, 2],
+  grad: [2], hess: [2], fstar: [1], xstar: [1, 2], prox: [3],
   dot: [2], norm: [1], sigmoid: [1], relu: [1], diff: [2],
   lambda_max: [1], lambda_min: [1], lambda_min_pos: [1], eigenvalues: [1],
   sumover: [4], minover: [4], maxover: [4],

@@ -286,7 +286,17 @@ export function buildPep(spec: PepSpec): PepModel {
     }
   }
   if (spec.margin) {
-    for (let a = 0; a < n; a++) objective.G.set(a * n + a, (objective.G.get(a * n + a) ?? 0) + spec.margin);
+    // In a composite problem f + ⟨c, ·⟩ and h − ⟨c, ·⟩ change no condition and no measure: every
+    // f-gradient moves by c, every h-subgradient by −c, so G is unbounded along that direction d
+    // and every certificate's S has d in its kernel. The margin then goes on the complement of d.
+    const d = composite && hasF ? basis.map((b): number => (b === 'x0' ? 0 : b.startsWith('s') ? -1 : 1)) : null;
+    const dd = d ? d.reduce((acc, v) => acc + v * v, 0) : 1;
+    for (let a = 0; a < n; a++) {
+      for (let b = a; b < n; b++) {
+        const m = (a === b ? 1 : 0) - (d ? (d[a] * d[b]) / dd : 0);
+        if (m !== 0) objective.G.set(a * n + b, (objective.G.get(a * n + b) ?? 0) + spec.margin * (a === b ? m : 2 * m));
+      }
+    }
     for (let p = 0; p < nf; p++) objective.f.set(p, (objective.f.get(p) ?? 0) + spec.margin);
   }
   const lastPoint = all.findIndex((p) => p.f >= 0 && same(p.x, xN));

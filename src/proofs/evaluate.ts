@@ -15,6 +15,7 @@ import type { ProofFile, Expr, Define } from './parse.ts';
 import { closedMath, FORMAT_FUNCTIONS, type ClosedMath } from '../language/expression.ts';
 import { DEFAULT_LIMITS, Deadline, TimedOut, type Limits } from '../language/limits.ts';
 import { derivativeOf, type DerivativeMath } from './derivative.ts';
+import { isProximal } from './proximal.ts';
 
 /** A value of the language: a scalar, a vector or a matrix. */
 export type Value = number | number[] | number[][];
@@ -42,7 +43,7 @@ type RawFn = ((args: MathNode[], m: unknown, scope: MapLike) => unknown) & { raw
 
 /** The magnitude of diff(e, x) (see tolerance.ts): the magnitude of the derivative's own expression at the point. */
 export const DIFF_MAGNITUDE = 'diff_magnitude__';
-const RAW_NAMES = ['sumover', 'minover', 'maxover', 'diff', DIFF_MAGNITUDE];
+const RAW_NAMES = ['sumover', 'minover', 'maxover', 'diff', DIFF_MAGNITUDE, 'fstar', 'xstar'];
 
 /**
  * One file's closed mathjs instance (see src/language/expression.ts), the
@@ -336,12 +337,42 @@ export class Evaluator {
       const d = inst.dim;
       return Array.from({ length: d }, (_, i) => Array.from(h.subarray(i * d, (i + 1) * d)));
     });
-    root.set('fstar', (fn: unknown) => this.witness(fn, 'fstar').inst.cert.fstar);
-    root.set('xstar', (fn: unknown, x?: unknown): Value => {
+    const fstar = (fn: unknown) => {
+      const { inst, name } = this.witness(fn, 'fstar');
+      if (isProximal(inst) && inst.sum) throw new Error(`${name} is the term of the sum ${inst.sum.partner} + ${name} here: its own minimum is not known, the sum's is fstar(${inst.sum.partner} + ${name})`);
+      return inst.cert.fstar;
+    };
+    const xstar = (fn: unknown, x?: unknown): Value => {
       const { inst, scalar, name } = this.witness(fn, 'xstar');
       const m = inst.nearestMinimiser(x === undefined ? new Array(inst.dim).fill(0) : plainVec(x));
       if (!m) throw new Error(`the witness of ${name} (family ${inst.family}) has no known minimiser`);
       return scalar ? m[0] : Array.from(m);
+    };
+    // fstar(f + h), xstar(f + h): the sum's minimum and the minimiser its proximal term was built around (proximal.ts)
+    const ofSum = (kind: 'fstar' | 'xstar'): RawFn => {
+      const raw: RawFn = (args, _m, scope) => {
+        const sum = sumOf(args[0]);
+        if (!sum) {
+          const values = args.map((a) => this.lang.compileNode(a).evaluate(scope as unknown as Map<string, unknown>));
+          return kind === 'fstar' ? fstar(values[0]) : xstar(values[0], values[1]);
+        }
+        const [a, b] = sum.map((n) => this.witness(scope.get(n), kind));
+        const [h, f] = isProximal(a.inst) && a.inst.sum?.partner === b.name ? [a, b] : [b, a];
+        if (!isProximal(h.inst) || !h.inst.sum || h.inst.sum.partner !== f.name) throw new Error(`${kind}(${sum.join(' + ')}): no witness of the sum has a known minimiser`);
+        const xs = h.inst.sum.xstar;
+        return kind === 'xstar' ? Array.from(xs) : f.inst.value(xs) + h.inst.value(xs);
+      };
+      raw.rawArgs = true;
+      return raw;
+    };
+    root.set('fstar', ofSum('fstar'));
+    root.set('xstar', ofSum('xstar'));
+    root.set('prox', (fn: unknown, gamma: unknown, v: unknown): Value => {
+      const { inst, name } = this.witness(fn, 'prox');
+      if (!isProximal(inst)) throw new Error(`the witness of ${name} has no proximal map`);
+      const g = toValue(gamma);
+      if (typeof g !== 'number') throw new Error('prox(h, gamma, v): gamma must be a number');
+      return Array.from(inst.prox(g, plainVec(v)));
     });
     root.set('sigmoid', elementwise(sigmoid));
     root.set('relu', elementwise(relu));
@@ -487,6 +518,15 @@ export class Evaluator {
     }
     return node.map((child, path) => (path === 'fn' ? child : this.rewriteForDiff(child, scope, branches, expanding, true)));
   }
+}
+
+/** The two function names of `f + h` (a sum's fstar or xstar), or null. */
+export function sumOf(node: MathNode | undefined): [string, string] | null {
+  const n = node?.type === 'ParenthesisNode' ? (node as unknown as { content: MathNode }).content : node;
+  if (!n || n.type !== 'OperatorNode' || (n as unknown as { fn: string }).fn !== 'add') return null;
+  const args = (n as unknown as { args: MathNode[] }).args;
+  if (!args.every((a) => a.type === 'SymbolNode')) return null;
+  return [(args[0] as unknown as { name: string }).name, (args[1] as unknown as { name: string }).name];
 }
 
 function fill(template: MathNode, u: MathNode): MathNode {

@@ -35,6 +35,8 @@ import type { MathNode } from 'mathjs';
 import { math } from '../language/mathjs.ts';
 import type { ProofFile, Rel } from './parse.ts';
 import { expand } from './symbolic.ts';
+import { sumOf } from './evaluate.ts';
+import { proximalOf } from './sample.ts';
 import { q, qAdd, qMul, type Q } from '../numeric/rational.ts';
 import { exactRational } from '../pep/proof.ts';
 import { solveSdpSync } from '../pep/solver.ts';
@@ -103,7 +105,8 @@ function literal(value: unknown): Q {
   return m[1] ? neg(v) : v;
 }
 
-export interface PointInfo { fn: string; key: string; x: Vector; label: string }
+/** A point of a function; `g` when its (sub)gradient is not a fresh atom: a prox step's s, or −∇f(x*) for h at the minimiser of f + h. */
+export interface PointInfo { fn: string; key: string; x: Vector; label: string; g?: Vector }
 
 /** Translation of one step at one assignment of the scalars. */
 /** Functions of the parameters evaluated as float64 numbers (mathjs's, with the format's meaning). */
@@ -123,7 +126,42 @@ class Linearizer {
   readonly norms = new Map<string, Vector>();
   private readonly terms = new Map<string, Vector>();
 
-  constructor(private readonly pf: ProofFile, private readonly values: Record<string, Q>, private readonly floats: Record<string, number>) {}
+  /** the subgradient atom of each prox step, by function, step and input */
+  private readonly proxAtoms = new Map<string, string>();
+  private readonly proximal: Map<string, string | undefined>;
+
+  constructor(private readonly pf: ProofFile, private readonly values: Record<string, Q>, private readonly floats: Record<string, number>) {
+    this.proximal = proximalOf(pf);
+  }
+
+  /**
+   * prox(h, γ, v) = x⁺ with x⁺ = v − γs and s a subgradient of h at x⁺: a new
+   * atom s, and a point of h at v − γs whose subgradient is s.
+   */
+  private prox(fn: string, gamma: Q, v: Vector): Vector {
+    if (gamma.n <= 0n) return outside('a prox step that is not > 0');
+    const id = `${fn}|${keyOf(gamma)}|${vectorKey(v)}`;
+    let atom = this.proxAtoms.get(id);
+    if (!atom) { atom = `s:${fn}#${this.proxAtoms.size}`; this.proxAtoms.set(id, atom); }
+    const x = new Map(v);
+    addInto(x, new Map([[atom, ONE]]), neg(gamma));
+    const key = vectorKey(x);
+    const full = `${fn}@${key}`;
+    if (!this.points.has(full)) this.points.set(full, { fn, key, x, label: `p${this.points.size}`, g: new Map([[atom, ONE]]) });
+    return x;
+  }
+
+  /** The minimiser of f + h (h the proximal term): a point of f, and of h with subgradient −∇f there. */
+  private sumMinimiser(a: string, b: string): { x: Vector; key: string; f: string; h: string } {
+    if (!this.isFunction(a) || !this.isFunction(b)) return outside(`the sum ${a} + ${b}`);
+    const [h, f] = this.proximal.get(a) === b ? [a, b] : this.proximal.get(b) === a ? [b, a] : [null, null];
+    if (!h || !f) return outside(`the minimiser of ${a} + ${b}`);
+    const x: Vector = new Map([[`x*:${f}+${h}`, ONE]]);
+    const key = this.pointOf(f, x);
+    const full = `${h}@${key}`;
+    if (!this.points.has(full)) this.points.set(full, { fn: h, key, x, label: `p${this.points.size}`, g: new Map([[`g:${f}@${key}`, neg(ONE)]]) });
+    return { x, key, f, h };
+  }
 
   private pointOf(fn: string, x: Vector): string {
     if (x.size === 1 && x.get(`x*:${fn}`) && x.get(`x*:${fn}`)!.n === 1n && x.get(`x*:${fn}`)!.d === 1n) { this.minimisers.add(fn); return '*'; }
@@ -277,6 +315,14 @@ class Linearizer {
       const fn = nameOf(args[0]);
       const key = this.pointOf(fn, this.v(args[1]));
       return { kind: 'v', v: key === '*' ? new Map() : new Map([[`g:${fn}@${key}`, ONE]]) };
+    }
+    const sum = (name === 'fstar' || name === 'xstar') && args.length === 1 ? sumOf(args[0]) : null;
+    if (sum) {
+      const m = this.sumMinimiser(...sum);
+      return name === 'xstar' ? { kind: 'v', v: m.x } : { kind: 's', s: { c: ZERO, f: new Map([[`${m.f}@${m.key}`, ONE], [`${m.h}@${m.key}`, ONE]]), G: new Map() } };
+    }
+    if (name === 'prox' && args.length === 3 && args[0].type === 'SymbolNode' && this.isFunction(nameOf(args[0]))) {
+      return { kind: 'v', v: this.prox(nameOf(args[0]), this.constantOf(args[1]), this.v(args[2])) };
     }
     if ((name === 'fstar' || name === 'xstar') && args.length === 1 && args[0].type === 'SymbolNode' && this.isFunction(nameOf(args[0]))) {
       const fn = nameOf(args[0]);
@@ -456,7 +502,7 @@ export function problemOf(pf: ProofFile, lhs: MathNode, rel: Rel, rhs: MathNode,
   let exact = true;
   try {
     for (const [fn, cls] of Object.entries(classes)) {
-      const pts = [...lz.points.values()].filter((p) => p.fn === fn).map((p) => ({ fn, label: p.label, x: p.x, g: new Map([[`g:${fn}@${p.key}`, ONE]]), f: `${fn}@${p.key}` }));
+      const pts = [...lz.points.values()].filter((p) => p.fn === fn).map((p) => ({ fn, label: p.label, x: p.x, g: p.g ?? new Map([[`g:${fn}@${p.key}`, ONE]]), f: `${fn}@${p.key}` }));
       const star = lz.minimisers.has(fn) ? { fn, label: `${fn}*`, x: new Map([[`x*:${fn}`, ONE]]), g: new Map<string, Q>(), f: `${fn}@*` } : null;
       conditions.push(...conditionsOf(fn, cls, pts, star));
       points.push(...(star ? [star] : []), ...pts);

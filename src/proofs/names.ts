@@ -86,7 +86,7 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
   if (node.type === 'SymbolNode') {
     const name = sym(node);
     const kind = kindOf(name);
-    if (kind === 'function') fail(`${name} is a function, used here as a value; call it (${name}(x)) or pass it to grad/hess/fstar/xstar`);
+    if (kind === 'function') fail(`${name} is a function, used here as a value; call it (${name}(x)) or pass it to grad/hess/fstar/xstar/prox`);
     if (kind === 'sequence') fail(`${name} is a sequence; use it with an index, e.g. ${name}(k)`);
     if (kind) return;
     if (Object.hasOwn(FORMAT_BUILTINS, name) || isMathFunction(name)) fail(`${name} is a function, used here as a value; call it with arguments`);
@@ -104,6 +104,15 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
       if (counts.includes(args.length) || (counts.includes(Infinity) && args.length >= 1)) return;
       const text = counts.includes(Infinity) ? 'one or more' : counts.join(' or ');
       fail(`${name} takes ${text} argument${counts.length === 1 && counts[0] === 1 ? '' : 's'}, not ${args.length}, in "${node.toString()}"`);
+    };
+    /** `f + h` of two declared functions (fstar and xstar of a sum); a proximal term must be one of them (checked when sampled) */
+    const sumOfFunctions = (arg: MathNode | undefined): boolean => {
+      const a = arg?.type === 'ParenthesisNode' ? (arg as unknown as { content: MathNode }).content : arg;
+      if (!a || a.type !== 'OperatorNode' || (a as unknown as { fn: string }).fn !== 'add') return false;
+      const parts = (a as unknown as { args: MathNode[] }).args;
+      if (!parts.every((p) => p.type === 'SymbolNode' && kindOf(sym(p)) === 'function')) fail(`${name} of a sum takes two declared functions, f + h, not "${a.toString()}"`);
+      if (sym(parts[0]) === sym(parts[1])) fail(`${name}(${a.toString()}): the two functions of a sum must differ`);
+      return true;
     };
     const needFunction = (arg: MathNode | undefined) => {
       if (!arg || arg.type !== 'SymbolNode' || kindOf(sym(arg)) !== 'function') {
@@ -123,8 +132,17 @@ function walk(node: MathNode, defines: Map<string, Kind>, bound: Set<string>, li
       arity(FORMAT_BUILTINS[name]);
       switch (name) {
         case 'grad': case 'hess': needFunction(args[0]); return rec(args[1]);
-        case 'fstar': needFunction(args[0]); return;
-        case 'xstar': needFunction(args[0]); if (args[1]) rec(args[1]); return;
+        case 'fstar': if (!sumOfFunctions(args[0])) needFunction(args[0]); return;
+        case 'xstar': if (!sumOfFunctions(args[0])) needFunction(args[0]); else if (args[1]) fail('xstar(f + h) takes no second argument: the minimiser of the sum is the one the witnesses are built with'); if (args[1]) rec(args[1]); return;
+        case 'prox': {
+          needFunction(args[0]);
+          const g = pf.given.find((x) => x.kind === 'function' && x.name === sym(args[0]));
+          if (g?.kind === 'function' && (g.domain === 'scalar' || g.classes.some((c) => c.className !== 'convex') || !g.classes.length)) {
+            fail(`prox(${sym(args[0])}, gamma, v) needs ${sym(args[0])} declared \`${sym(args[0])}: R^d -> R, convex\` and nothing more: it is tried on nonsmooth convex functions whose proximal map is known exactly`);
+          }
+          rec(args[1]);
+          return rec(args[2]);
+        }
         case 'sumover': case 'minover': case 'maxover': {
           const k = args[0];
           if (k.type !== 'SymbolNode') fail(`the first argument of ${name} is the index name (e.g. k), not "${k.toString()}"`);

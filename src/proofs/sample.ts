@@ -16,7 +16,8 @@ import { intervalFor, type Constraint, type Interval } from '../language/domain.
 import { fromSpectrum, randomOrthogonal, symEig, mat, type Vec } from '../numeric/linalg.ts';
 import { makeRng } from '../numeric/rng.ts';
 import type { Instance } from '../classes/types.ts';
-import type { ProofFile, Given } from './parse.ts';
+import { ProofError, type ProofFile, type Given } from './parse.ts';
+import { makeProximal } from './proximal.ts';
 import type { Assignment } from './evaluate.ts';
 import type { PlainValue, WitnessRecord } from './result.ts';
 import { demandOf, makeWitness, witnessChoiceArb, type WitnessChoice } from './witness.ts';
@@ -46,16 +47,47 @@ export interface Plan {
   vectors: { name: string; size: string | number }[];
   matrices: { name: string; type: 'matrix' | 'Sym' | 'PSD'; rows: string | number; cols: string | number }[];
   needs: { hess: boolean; xstar: boolean };
+  /**
+   * Functions reached through `prox(h, …)` (witnesses from proximal.ts), each
+   * with the smooth partner f of `xstar(f + h)` / `fstar(f + h)` when the file
+   * speaks of that sum's minimiser.
+   */
+  proximal: Map<string, string | undefined>;
 }
 
-const uses = (pf: ProofFile, fn: string): boolean => {
-  const texts = [
-    ...pf.define.flatMap((d) => (d.kind === 'value' ? [d.expr.source] : [...d.bases.map((b) => b.expr.source), d.step?.expr.source ?? ''])),
-    ...pf.chains.flatMap((c) => [c.first.source, ...c.steps.map((s) => s.expr.source)]),
-    pf.claim?.source ?? '',
-  ];
-  return texts.some((t) => new RegExp(`\\b${fn}\\s*\\(`).test(t));
-};
+/** Every expression of the file with its line. */
+const expressionsOf = (pf: ProofFile): { source: string; line: number }[] => [
+  ...pf.define.flatMap((d) => (d.kind === 'value' ? [d.expr] : [...d.bases.map((b) => b.expr), ...(d.step ? [d.step.expr] : [])])),
+  ...pf.chains.flatMap((c) => [c.first, ...c.steps.map((s) => s.expr)]),
+  ...(pf.claim ? pf.claim.terms : []),
+];
+
+const uses = (pf: ProofFile, fn: string): boolean => expressionsOf(pf).some((e) => new RegExp(`\\b${fn}\\s*\\(`).test(e.source));
+
+/**
+ * The proximal functions of a file and their partners: h of every
+ * `prox(h, …)`, and for `xstar(f + h)` or `fstar(f + h)` the smooth convex f
+ * whose sum with h has the witness's minimiser. A sum needs exactly one
+ * proximal term, a convex partner, and one partner per h.
+ */
+export function proximalOf(pf: ProofFile): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const e of expressionsOf(pf)) for (const m of e.source.matchAll(/\bprox\s*\(\s*([A-Za-z_]\w*)\s*,/g)) out.set(m[1], undefined);
+  for (const e of expressionsOf(pf)) {
+    for (const m of e.source.matchAll(/\b(?:xstar|fstar)\s*\(\s*\(?\s*([A-Za-z_]\w*)\s*\+\s*([A-Za-z_]\w*)\s*\)?\s*\)/g)) {
+      const [, a, b] = m;
+      const err = (why: string) => new ProofError(pf.file, e.line, `${m[0]}: ${why}`);
+      if (out.has(a) === out.has(b)) throw err('the minimiser of a sum is known for a function reached through prox(h, gamma, v) plus one that is not (a smooth convex f): exactly one of the two must appear in prox(...)');
+      const [h, f] = out.has(a) ? [a, b] : [b, a];
+      const g = pf.given.find((x) => x.kind === 'function' && x.name === f);
+      if (!(g?.kind === 'function' && g.classes.some((c) => c.className === 'convex' || c.className === 'mu-strongly-convex'))) throw err(`${f} must be declared convex: the witnesses put the minimiser of ${f} + ${h} where 0 is in ∇${f} + ∂${h}, which is a minimiser only for convex ${f}`);
+      const prev = out.get(h);
+      if (prev !== undefined && prev !== f) throw err(`${h} is already the term of a sum with ${prev}; one partner per proximal function`);
+      out.set(h, f);
+    }
+  }
+  return out;
+}
 
 export function planOf(pf: ProofFile): Plan {
   const constraints: Constraint[] = pf.given
@@ -90,6 +122,7 @@ export function planOf(pf: ProofFile): Plan {
     vectors,
     matrices,
     needs: { hess: uses(pf, 'hess'), xstar: uses(pf, 'xstar') },
+    proximal: proximalOf(pf),
   };
 }
 
@@ -157,10 +190,19 @@ export function assignmentOf(plan: Plan, draw: Draw): Sampled | Rejection {
   const functions: Record<string, Instance> = {};
   const witnesses: Record<string, WitnessRecord> = {};
   for (const [i, f] of plan.functions.entries()) {
+    if (plan.proximal.has(f.name)) continue;
     const found = demandOf(f.given.classes, values as Record<string, number>);
     const demand = found && { ...found, horizons: plan.scalars.filter((x) => x.integer).map((x) => values[x.name] as number) };
     const w = demand && makeWitness(demand, size(f.dim), draw.functions[i], plan.needs);
     if (!w) return { rejected: 'witness', detail: `${f.given.source}` };
+    functions[f.name] = w.instance;
+    witnesses[f.name] = w.record;
+  }
+  // after the smooth ones: the term of a sum is tilted by its partner's gradient
+  for (const [i, f] of plan.functions.entries()) {
+    if (!plan.proximal.has(f.name)) continue;
+    const partner = plan.proximal.get(f.name);
+    const w = makeProximal(size(f.dim), draw.functions[i], partner === undefined ? undefined : { name: partner, inst: functions[partner] });
     functions[f.name] = w.instance;
     witnesses[f.name] = w.record;
   }

@@ -66,6 +66,8 @@ export function magnitudeNode(node: MathNode, ctx: MagnitudeContext, expanding: 
       const name = (n.fn as { name: string }).name;
       if (ctx.functions.has(name) && n.args.length === 1) return call(VALUE_MAGNITUDE, [new math.SymbolNode(name), n.args[0], at(n.args[0])]);
       if (name === 'grad' && n.args.length === 2) return call(GRAD_MAGNITUDE, [n.args[0], n.args[1], at(n.args[1])]);
+      // x⁺ = v − γs carries the rounding of v and of the step γs = v − x⁺ (at most |v| + |x⁺|)
+      if (name === 'prox' && n.args.length === 3) return op('+', 'add', [m(n.args[2]), op('*', 'multiply', [new math.ConstantNode(2), abs(node)])]);
       if (ctx.sequences.has(name) && n.args.length === 1) return call(SEQUENCE_MAGNITUDE, [new math.ConstantNode(name), n.args[0], new math.ConstantNode(position)]);
       if (name === 'abs' && n.args.length === 1) return m(n.args[0]);
       if (name === 'norm' && n.args.length === 1) return call('norm', [m(n.args[0])]);
