@@ -13,7 +13,7 @@ import { CONSTANTS, FORMAT_FUNCTIONS, MATH_FUNCTIONS, closedMath, checkLanguage 
 import { EXPRESSION_DEPTH, EXPRESSION_NODES } from '../src/language/limits.ts';
 
 /** A file whose one step calls `name` with `args` arguments (each L), or uses it as a value. */
-const fileUsing = (use: string) => `---\ntitle: t\ngiven:\n  - L > 0\n  - f: R -> R, L-smooth\n---\n\`\`\`chain\nL\n  <= L + 0 * ${use}\n\`\`\`\n`;
+const fileUsing = (use: string) => `---\ntitle: t\ngiven:\n  - L > 0\n  - f: R -> R, L-smooth\n  - h: R^d -> R, convex\n---\n\`\`\`chain\nL\n  <= L + 0 * ${use}\n\`\`\`\n`;
 const accepted = (use: string): boolean => {
   try {
     checkNames(parseProof(fileUsing(use), 'p.md'));
@@ -25,6 +25,7 @@ const accepted = (use: string): boolean => {
 };
 const argsFor = (name: string, n: number) => (Object.hasOwn(FORMAT_FUNCTIONS, name) && ['grad', 'hess', 'fstar', 'xstar'].includes(name)
   ? ['f', 'L'].slice(0, n)
+  : name === 'prox' ? ['h', 'L', 'L']
   : ['sumover', 'minover', 'maxover'].includes(name) ? ['k', '1', '2', 'k']
     : name === 'diff' ? ['L^2', 'L'] : Array.from({ length: n }, () => 'L')).join(', ');
 
