@@ -22,7 +22,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'sweep', type: 'string', placeholder: 'k=a:b:n', help: 'solve at n values of k from a to b (e.g. h=0.1:1.9:37) and print τ (and the bound) against k' },
   { name: 'plot', type: 'string', placeholder: 'FILE.svg', help: 'with --sweep: write τ (and the bound) against the swept value as an SVG figure' },
   { name: 'proof', type: 'string', placeholder: 'FILE.md', help: 'write a proof file from the dual certificate (smooth-convex or smooth-strongly-convex, init dist2), checked exactly first; `boundlab check FILE.md` checks it' },
-  { name: 'worst', type: 'flag', help: 'build the worst function from the solution (an explicit function of the class through the worst points) and run the real TensorFlow.js optimiser on it for N steps: the measure at step N against τ (and, for a theorem, the bound)' },
+  { name: 'worst', type: 'flag', help: 'build the worst function from the solution (an explicit function of the class through the worst points; for a method with prox, the pair f + h with h a maximum of affine pieces) and run the real TensorFlow.js optimiser on it for N steps: the measure at step N against τ (and, for a theorem, the bound)' },
   { name: 'solver', type: 'string', placeholder: 'S', help: 'csdp (default) or sdpa' },
   { name: 'timeout', type: 'seconds', placeholder: 'S', help: 'seconds the solver may take per problem (default 600)' },
 ];
