@@ -75,9 +75,10 @@ export function compositeWorstData(r: PepResult): CompositeWorstData {
   const f = hasF ? dataOf(fPoints, 1) : null;
   const h = dataOf(hPoints, -1);
   const cleanup = [note];
-  const star = (d: InterpolationData) => d.x.findIndex((x, i) => d.f[i] === 0 && x.every((v) => v === 0));
+  // the optimum's index among each function's points (value unknown −1 in the model)
+  const star = (pts: typeof fPoints) => pts.findIndex((p) => p.f < 0);
   if (f) {
-    const s = star(f);
+    const s = star(fPoints);
     let raised = 0;
     for (let i = 0; i < f.x.length; i++) {
       if (i === s) continue;
@@ -87,7 +88,7 @@ export function compositeWorstData(r: PepResult): CompositeWorstData {
     cleanup.push(`raised f at ${raised > 0 ? 'some points' : 'no point'} to the least value allowed by x* (by at most ${raised.toExponential(1)})`);
   }
   {
-    const s = star(h);
+    const s = star(hPoints);
     let lowered = 0;
     for (let i = 0; i < h.x.length; i++) {
       if (i === s) continue;

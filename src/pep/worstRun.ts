@@ -113,7 +113,7 @@ export async function runWorst(r: PepReport, given?: WorstData): Promise<WorstRu
     built = {
       rank: data.rank, cleanup: data.cleanup, excess: data.excess, interpolates: data.interpolates, x0: data.x0,
       mismatch: { value: err.value, gradient: err.gradient },
-      composite: { prox: err.prox, proxGap: err.proxGap, fstar: family.instantiate(p).cert.fstar },
+      composite: { prox: err.prox, proxGap: err.proxGap, fstar: NaN },
     };
   } else {
     const data = given ?? worstData(r.result);
@@ -126,6 +126,7 @@ export async function runWorst(r: PepReport, given?: WorstData): Promise<WorstRu
     };
   }
   const instance = family.instantiate(params);
+  if (built.composite) built.composite.fstar = instance.cert.fstar;
   const N = r.steps;
   const isMin = r.measure.startsWith('min-');
   let th: Theorem;
