@@ -14,12 +14,12 @@ import { describe, expect, it } from 'vitest';
 import { dot } from '../src/numeric/linalg.ts';
 import { makeRng, type Rng } from '../src/numeric/rng.ts';
 import { maxAffineProx } from '../src/pep/maxAffineProx.ts';
-import { compositeWorstData, compositeWorstFamily, compositeWorstParams } from '../src/pep/compositeWorst.ts';
+import { compositeWorstData, compositeWorstFamily, compositeWorstParams, type CompositeWorstParams } from '../src/pep/compositeWorst.ts';
 import { runPep } from '../src/pep/run.ts';
 import { runWorst } from '../src/pep/worstRun.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { Family, Instance } from '../src/classes/types.ts';
+import { objectiveValue, type Family, type Instance } from '../src/classes/types.ts';
 import { optimizerById } from '../src/optimizers/index.ts';
 import { referenceStep } from '../src/optimizers/referenceStep.ts';
 import { worstFamily } from '../src/pep/worst.ts';
@@ -132,6 +132,15 @@ describe('the worst pair f + h of a composite problem, run for real', () => {
       expect(Math.abs(w.composite!.fstar)).toBeLessThan(1e-8 * r.tau!);
       // a bound 10% below the worst case is refuted by the run, beyond its float32 tolerance
       expect(w.measured - w.tolerance).toBeGreaterThan(0.9 * (L * R * R) / (4 * N));
+      // h does the work: in float64, proximal steps reach τ, plain gradient steps on f (h left out) do not
+      const inst = compositeWorstFamily().instantiate(w.params as CompositeWorstParams);
+      const gapAfter = (optimizer: string) => {
+        let x = Float64Array.from(inst.x0);
+        for (let k = 0; k < N; k++) x = referenceStep(optimizer, inst, { lr: 1 / L }, x, x, k)!;
+        return objectiveValue(inst, x) - inst.cert.fstar;
+      };
+      expect(Math.abs(gapAfter('proximal-gd') - r.tau!) / r.tau!).toBeLessThan(1e-5);
+      expect(Math.abs(gapAfter('gd') - r.tau!) / r.tau!).toBeGreaterThan(1e-2);
     });
   }
 
