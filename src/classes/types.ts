@@ -86,7 +86,32 @@ export interface Instance {
   sampleGrad2?(x: ArrayLike<number>): number;
   /** Named data for the proof checker and lemmas (e.g. the matrix X, labels y, n). */
   data?: Record<string, number | number[] | number[][]>;
+  /**
+   * A composite problem F = f + h: `value` and `grad` are the smooth f's, this is h (closed convex,
+   * reached through its proximal map). The statement's f_t is then F(x_t), and cert.fstar is inf F.
+   */
+  nonsmooth?: NonsmoothTerm;
 }
+
+/** The nonsmooth term h of a composite instance, in float64. */
+export interface NonsmoothTerm {
+  value(x: ArrayLike<number>): number;
+  /** prox_{γh}(v) = argmin_x h(x) + ‖x − v‖²/(2γ). */
+  prox(v: ArrayLike<number>, gamma: number): Vec;
+  /** A bound on every subgradient's norm (h is Lipschitz with it): the float32 tolerance of F's value needs it. */
+  lipschitz: number;
+}
+
+/** The objective a statement's f_t measures: f, or F = f + h for a composite instance. */
+export function objectiveValue(inst: Instance, x: ArrayLike<number>): number {
+  return inst.value(x) + (inst.nonsmooth ? inst.nonsmooth.value(x) : 0);
+}
+
+/**
+ * The proximal map of the instances' nonsmooth terms for a batch (row i of v is instance i's point,
+ * gamma[i] its step): what an optimiser with a proximal step applies (src/optimizers/proximal-gd.ts).
+ */
+export type BatchedProx = (v: tf.Tensor2D, gamma: Float32Array) => tf.Tensor2D;
 
 /**
  * A batched TensorFlow.js loss: row i of x (shape [B, d]) is the point of
@@ -126,6 +151,8 @@ export interface Family<P extends Record<string, unknown> = Record<string, unkno
   tfMinibatchLoss?(instances: readonly Instance[]): MinibatchLoss;
   /** Number of samples n, for finite-sum families. */
   samples?(instance: Instance): number;
+  /** Families of composite problems (instances with `nonsmooth`): the batched proximal map of h. */
+  tfProx?(instances: readonly Instance[]): BatchedProx;
   /**
    * Drawn only by theorems that name it in `families` (a witness built for
    * the stochastic theorems: as a deterministic function it repeats another family).

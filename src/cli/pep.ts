@@ -22,7 +22,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'sweep', type: 'string', placeholder: 'k=a:b:n', help: 'solve at n values of k from a to b (e.g. h=0.1:1.9:37) and print τ (and the bound) against k' },
   { name: 'plot', type: 'string', placeholder: 'FILE.svg', help: 'with --sweep: write τ (and the bound) against the swept value as an SVG figure' },
   { name: 'proof', type: 'string', placeholder: 'FILE.md', help: 'write a proof file from the dual certificate (smooth-convex or smooth-strongly-convex, also with a prox term h; convex h through prox alone; init dist2), checked exactly first; `boundlab check FILE.md` checks it' },
-  { name: 'worst', type: 'flag', help: 'build the worst function from the solution (an explicit function of the class through the worst points) and run the real TensorFlow.js optimiser on it for N steps: the measure at step N against τ (and, for a theorem, the bound)' },
+  { name: 'worst', type: 'flag', help: 'build the worst function from the solution (an explicit function of the class through the worst points; for a method with prox, the pair f + h with h a maximum of affine pieces) and run the real TensorFlow.js optimiser on it for N steps: the measure at step N against τ (and, for a theorem, the bound)' },
   { name: 'solver', type: 'string', placeholder: 'S', help: 'csdp (default) or sdpa' },
   { name: 'timeout', type: 'seconds', placeholder: 'S', help: 'seconds the solver may take per problem (default 600)' },
 ];
@@ -75,7 +75,9 @@ function summary(r: PepReport): Record<string, unknown> {
 const solved = (r: PepReport) => r.status === 'success' || r.status === 'partial' || r.status === 'unbounded';
 
 function line(r: PepReport): string {
-  const what = `${r.target}, N = ${r.steps}, ${r.cls}, ${PEP_MEASURES[r.measure]} given ${r.spec.init.map((i) => PEP_INITS[i.kind]).join(' and ')}`;
+  // a composite problem measures F = f + h
+  const measure = r.result.model.points.some((p) => p.fn === 'h') && r.measure === 'f-gap' ? 'F(x_N) − F*' : PEP_MEASURES[r.measure];
+  const what = `${r.target}, N = ${r.steps}, ${r.cls}, ${measure} given ${r.spec.init.map((i) => PEP_INITS[i.kind]).join(' and ')}`;
   if (r.status === 'unbounded') return `${what}: unbounded (${r.message})${r.kind === 'theorem' ? `; the bound ${r.bound} does not hold` : ''}\n`;
   if (!solved(r)) return `${what}: the solver failed (${r.status}: ${r.message}); no value\n`;
   const tau = `τ = ${r.tau!.toPrecision(10)} (${r.status}, gap ${r.gap?.toExponential(1)}, ${r.seconds.toFixed(2)} s)`;
@@ -143,7 +145,7 @@ function worstJson(w: WorstRun): Record<string, unknown> {
   return {
     optimizer: w.optimizer, hyper: w.hyper, steps: w.steps, measured: w.measured, tolerance: Number.isFinite(w.tolerance) ? w.tolerance : null, tau: w.tau, reached: w.reached,
     ...(w.bound !== undefined ? { bound: w.bound, violated: !!w.counterexample } : {}), ...(w.counterexample ? { counterexample: w.counterexample } : {}),
-    rank: w.rank, interpolates: w.interpolates, excess: w.excess, mismatch: w.mismatch, cleanup: w.cleanup, x0: w.x0,
+    rank: w.rank, interpolates: w.interpolates, excess: w.excess, mismatch: w.mismatch, ...(w.composite ? { composite: w.composite } : {}), cleanup: w.cleanup, x0: w.x0,
     family: w.family, params: w.params,
   };
 }
@@ -154,6 +156,7 @@ function worstText(w: WorstRun): string {
     `  worst function: rank ${w.rank}, ${w.interpolates ? 'interpolates the worst points' : 'does NOT interpolate the worst points'} (largest condition excess ${w.excess.toExponential(1)} of τ; value mismatch ${w.mismatch.value.toExponential(1)}, gradient ${w.mismatch.gradient.toExponential(1)})`,
     `  real run: ${w.optimizer} ${Object.entries(w.hyper).map(([k, v]) => `${k}=${v.toPrecision(6)}`).join(' ')}, ${w.steps} steps from x0 = (${w.x0.map((v) => v.toPrecision(4)).join(', ')}): measure ${w.measured.toPrecision(10)}${tol}, τ ${w.tau.toPrecision(10)}: ${w.reached ? 'reaches τ' : 'does NOT reach τ'}`,
   ];
+  if (w.composite) lines.push(`  composite f + h: h a maximum of ${(w.params as { h: { x: unknown[] } }).h.x.length} affine pieces; its prox at the method's prox inputs lands ${w.composite.prox.toExponential(1)} (of ‖x0‖) from the worst points (certificate gap ≤ ${w.composite.proxGap.toExponential(1)} of τ); F* = F(0) = ${w.composite.fstar.toExponential(2)}`);
   if (w.bound !== undefined) lines.push(`  against the bound ${w.bound.toPrecision(10)}: ${w.counterexample ? `violated on the real run at step ${w.counterexample.step} (measured ${w.counterexample.measured.toPrecision(10)} > bound + tolerance)` : `ratio ${(w.measured / w.bound).toFixed(6)}, not violated`}`);
   return `${lines.join('\n')}\n`;
 }

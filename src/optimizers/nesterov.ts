@@ -4,9 +4,14 @@
  * λ_{t+1} = (1 + √(1 + 4λ_t²))/2, y_{t+1} = x_t + ((λ_t − 1)/λ_{t+1})(x_t − x_{t−1}), y_1 = x_0.
  * With a per-row `momentum` β: x_{k+1} = y_k − γ∇f(y_k), y_{k+1} = x_{k+1} + β(x_{k+1} − x_k),
  * y_0 = x_0 (Nesterov 2018 scheme 2.2.22, constant step). In both, the iterate after t updates is x_t.
+ * On a composite problem F = f + h (a family whose instances carry a nonsmooth
+ * term) the gradient step is followed by h's proximal map,
+ * x_t = prox_{γh}(y_t − γ∇f(y_t)): FISTA itself (Beck–Teboulle 2009, eq. 4.1).
  */
 import { tf } from '../engine/tfjs.ts';
+import type { BatchedProx } from '../classes/types.ts';
 import { batchedGradient, checkRows, column, required } from './common.ts';
+import { problemProx } from './proximal-gd.ts';
 import type { OptimizerSpec, UpdateRule } from './types.ts';
 
 /** λ_{t+1} from λ_t (Beck–Teboulle 2009, eq. 4.2). */
@@ -22,13 +27,14 @@ export interface NesterovState {
   beta: tf.Tensor2D | null;
 }
 
-function nesterovRule(lr: Float32Array, beta: Float32Array | undefined): UpdateRule<NesterovState> {
+function nesterovRule(lr: Float32Array, beta: Float32Array | undefined, prox: BatchedProx | null): UpdateRule<NesterovState> {
   return {
     init: (x) => ({ y: tf.clone(x), lambda: 1, lr: column(lr), beta: beta ? column(beta) : null }),
     update(loss, x, state) {
       const lambdaNext = nextLambda(state.lambda);
       const [xNext, yNext] = tf.tidy(() => {
-        const xNew = tf.sub(state.y, tf.mul(state.lr, batchedGradient(loss, state.y)));
+        const step = tf.sub(state.y, tf.mul(state.lr, batchedGradient(loss, state.y))) as tf.Tensor2D;
+        const xNew = prox ? prox(step, lr) : step;
         const coef = state.beta ?? tf.scalar((state.lambda - 1) / lambdaNext);
         return [xNew, tf.add(xNew, tf.mul(coef, tf.sub(xNew, x)))] as [tf.Tensor2D, tf.Tensor2D];
       });
@@ -45,9 +51,9 @@ function nesterovRule(lr: Float32Array, beta: Float32Array | undefined): UpdateR
 
 export const nesterov: OptimizerSpec = {
   id: 'nesterov',
-  title: 'Nesterov accelerated gradient (FISTA without prox, or constant momentum)',
+  title: 'Nesterov accelerated gradient (FISTA, or constant momentum)',
   description:
-    'x_t = y_t − γ∇f(y_t), y_{t+1} = x_t + c_t(x_t − x_{t−1}), y_1 = x_0, with c_t = (λ_t − 1)/λ_{t+1} (Beck–Teboulle 2009) or a constant momentum β (Nesterov 2018 §2.2).',
+    'x_t = y_t − γ∇f(y_t), y_{t+1} = x_t + c_t(x_t − x_{t−1}), y_1 = x_0, with c_t = (λ_t − 1)/λ_{t+1} (Beck–Teboulle 2009) or a constant momentum β (Nesterov 2018 §2.2); on a composite problem f + h, x_t = prox_{γh}(y_t − γ∇f(y_t)) (FISTA).',
   implementation: 'own',
   hyper: [
     { name: 'lr', meaning: 'step size γ (per row), 1/L in the theorems' },
@@ -60,6 +66,6 @@ export const nesterov: OptimizerSpec = {
   uniform: [],
   rule: (hyper, ctx) => {
     checkRows(hyper, ctx.B, 'nesterov');
-    return nesterovRule(required(hyper, 'lr', 'nesterov'), hyper.momentum);
+    return nesterovRule(required(hyper, 'lr', 'nesterov'), hyper.momentum, problemProx(ctx));
   },
 };

@@ -21,10 +21,18 @@ export function referenceStep(optimizer: string, inst: Instance, hyper: Readonly
       // x_{k+1} = x_k − α∇f(x_k) + β(x_k − x_{k−1})
       return axpy(axpy(x, -hyper.lr, inst.grad(x)), hyper.momentum, sub(x, xPrev));
     case 'nesterov': {
-      // y_k = x_k + c_{k−1}(x_k − x_{k−1}), y_0 = x_0; x_{k+1} = y_k − γ∇f(y_k)
+      // y_k = x_k + c_{k−1}(x_k − x_{k−1}), y_0 = x_0; x_{k+1} = y_k − γ∇f(y_k), then h's prox on a composite problem
       const c = k === 0 ? 0 : hyper.momentum ?? fistaCoefficient(k);
       const y = axpy(x, c, sub(x, xPrev));
-      return axpy(y, -hyper.lr, inst.grad(y));
+      const step = axpy(y, -hyper.lr, inst.grad(y));
+      return inst.nonsmooth ? inst.nonsmooth.prox(step, hyper.lr) : step;
+    }
+    case 'proximal-gd': {
+      // x_{k+1} = prox_{γg}(x_k − γ∇f(x_k)): the soft threshold at γℓ₁, or the problem's own h
+      const z = axpy(x, -hyper.lr, inst.grad(x));
+      if (hyper.l1 === undefined) return inst.nonsmooth?.prox(z, hyper.lr);
+      const tau = hyper.lr * hyper.l1;
+      return z.map((v) => Math.sign(v) * Math.max(Math.abs(v) - tau, 0));
     }
     case 'gd-exact-line-search': {
       if (!inst.hess) return undefined;

@@ -15,7 +15,9 @@
  *   This h is convex and ℓ-smooth whatever the data (a conjugate of a
  *   (1/ℓ)-strongly convex function); it passes through the data exactly when
  *   the data satisfy the interpolation conditions.
- * - convex and M-Lipschitz: f = max_i f_i + ⟨g_i, x − x_i⟩ (every ‖g_i‖ ≤ M).
+ * - convex and M-Lipschitz, and closed convex (the h of a composite problem):
+ *   f = max_i f_i + ⟨g_i, x − x_i⟩ (every ‖g_i‖ ≤ M for the first); its proximal
+ *   map is in maxAffineProx.ts.
  *
  * The small QP over the simplex is solved by accelerated projected gradient,
  * then polished on the support found (an exact solve of its KKT system,
@@ -98,7 +100,8 @@ export function dataExcess(cls: PepClass, c: ClassConstants, d: InterpolationDat
 export function interpolant(cls: PepClass, c: ClassConstants, d: InterpolationData): Interpolant {
   const dim = d.x[0]?.length ?? 0;
   if (d.x.length === 0 || d.g.length !== d.x.length || d.f.length !== d.x.length) throw new Error('interpolant: need as many gradients and values as points, at least one');
-  if (cls === 'lipschitz-convex') return maxOfAffine(d, dim);
+  // closed convex (h of a composite problem) and convex Lipschitz: the largest of the affine pieces
+  if (cls === 'lipschitz-convex' || cls === 'convex') return maxOfAffine(d, dim, cls);
   if (cls === 'smooth') throw new Error('interpolant: the smooth (nonconvex) class has only necessary conditions here; no interpolating function is built');
   const L = c.L!, mu = cls === 'smooth-strongly-convex' ? c.mu ?? 0 : 0;
   if (!(L > 0) || !(mu >= 0 && mu <= L)) throw new Error(`interpolant: need 0 ≤ mu ≤ L and L > 0, got L = ${L}, mu = ${mu}`);
@@ -133,7 +136,7 @@ export function interpolant(cls: PepClass, c: ClassConstants, d: InterpolationDa
   return { cls, dim, evaluate, value: (x) => evaluate(x).value, grad: (x) => evaluate(x).grad, nearestMinimiser };
 }
 
-function maxOfAffine(d: InterpolationData, dim: number): Interpolant {
+function maxOfAffine(d: InterpolationData, dim: number, cls: PepClass): Interpolant {
   const evaluate = (x: ArrayLike<number>) => {
     let best = -Infinity, arg = 0;
     d.x.forEach((xi, i) => {
@@ -142,11 +145,14 @@ function maxOfAffine(d: InterpolationData, dim: number): Interpolant {
     });
     return { value: best, grad: Float64Array.from(d.g[arg]), gap: 0 };
   };
-  return { cls: 'lipschitz-convex', dim, evaluate, value: (x) => evaluate(x).value, grad: (x) => evaluate(x).grad };
+  return { cls, dim, evaluate, value: (x) => evaluate(x).value, grad: (x) => evaluate(x).grad };
 }
 
+/** A value of the simplex QP: the function's value (lower end), gradient, duality gap, and the weights α found. */
+export interface SimplexQpValue { value: number; grad: Vec; gap: number; weights: Float64Array }
+
 /** h convex and ℓ-smooth through the data, as the simplex QP of the module comment. */
-function smoothConvex(ell: number, d: InterpolationData, dim: number): (x: ArrayLike<number>) => { value: number; grad: Vec; gap: number } {
+export function smoothConvex(ell: number, d: InterpolationData, dim: number): (x: ArrayLike<number>) => SimplexQpValue {
   const m = d.x.length;
   const B = d.x.map((xi, i) => xi.map((v, k) => v - d.g[i][k] / ell));
   const c = d.f.map((f, i) => f - dot(d.g[i], d.g[i]) / (2 * ell));
@@ -167,21 +173,21 @@ function smoothConvex(ell: number, d: InterpolationData, dim: number): (x: Array
     const y = Float64Array.from(residual(x, a), (v) => ell * v);
     const upper = objective(x, a), lower = dot(x, y) - hStar(y);
     // the lower end: a value never above the function's, so that the QP's error cannot make a run look worse
-    return { value: Math.min(lower, upper), grad: y, gap: Math.max(0, upper - lower) };
+    return { value: Math.min(lower, upper), grad: y, gap: Math.max(0, upper - lower), weights: Float64Array.from(a) };
   };
   // value and gradient are asked for at the same point in turn: remember the last few
-  const memo = new Map<string, { value: number; grad: Vec; gap: number }>();
+  const memo = new Map<string, SimplexQpValue>();
   return (x) => {
     const key = Array.from(x).join(',');
     const hit = memo.get(key);
-    if (hit) return { ...hit, grad: Float64Array.from(hit.grad) };
+    if (hit) return { ...hit, grad: Float64Array.from(hit.grad), weights: Float64Array.from(hit.weights) };
     const out = solve(x);
     if (memo.size >= 16) memo.delete(memo.keys().next().value!);
     memo.set(key, out);
-    return { ...out, grad: Float64Array.from(out.grad) };
+    return { ...out, grad: Float64Array.from(out.grad), weights: Float64Array.from(out.weights) };
   };
 
-  function solve(x: ArrayLike<number>): { value: number; grad: Vec; gap: number } {
+  function solve(x: ArrayLike<number>): SimplexQpValue {
     // warm start: the piece whose quadratic is lowest at x
     let a: Float64Array = new Float64Array(m);
     let start = 0, low = Infinity;

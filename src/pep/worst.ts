@@ -25,7 +25,7 @@
  */
 import { tf } from '../engine/tfjs.ts';
 import { addFamily, familyById } from '../classes/index.ts';
-import type { Family, Instance } from '../classes/types.ts';
+import type { BatchedLoss, Family, Instance } from '../classes/types.ts';
 import { makeBatchedLoss, checkBatch } from '../classes/families/common.ts';
 import { dot, mat, symEig } from '../numeric/linalg.ts';
 import type { PepClass, PepMeasure } from './model.ts';
@@ -53,10 +53,12 @@ export interface WorstData extends InterpolationData {
   interpolates: boolean;
 }
 
-/** The explicit points, gradients and values of a solved problem (csdp's primal solution). */
-export function worstData(r: PepResult): WorstData {
+/**
+ * The worst Gram matrix as explicit vectors: `combine` maps coefficients over the basis to a
+ * vector in R^rank, with x0 − x* (basis vector 0) on the first axis. The cleanup's first line.
+ */
+export function worstVectors(r: PepResult): { rank: number; dropped: number; x0: number[]; combine: (coef: number[]) => number[]; note: string } {
   if (!r.G || !r.f) throw new Error('worstData: no primal solution (solve with csdp, status success or partial)');
-  const { model } = r;
   const n = r.G.length;
   const { values, vectors } = symEig(mat(n, n, r.G.flat()));
   const top = Math.max(...Array.from(values));
@@ -67,12 +69,21 @@ export function worstData(r: PepResult): WorstData {
   let U = Array.from({ length: n }, (_, a) => keep.map((k) => vectors.data[a * n + k] * Math.sqrt(values[k])));
   U = reflectOntoFirstAxis(U, 0);
   const combine = (coef: number[]) => keep.map((_, k) => coef.reduce((s, c, a) => s + c * U[a][k], 0));
+  const note = `kept ${keep.length} of ${n} eigenvalues of the Gram matrix (dropped ≤ ${dropped.toExponential(1)} of the largest)`;
+  // basis vector 0 is x0 − x* = x0, on the first axis after the reflection
+  return { rank: keep.length, dropped, x0: [...U[0]], combine, note };
+}
+
+/** The explicit points, gradients and values of a solved problem (csdp's primal solution). */
+export function worstData(r: PepResult): WorstData {
+  const { rank, dropped, x0, combine, note } = worstVectors(r);
+  const { model } = r;
   const cls = model.spec.cls;
   const constants: ClassConstants = { L: model.spec.constants.L, mu: model.spec.constants.mu ?? 0, M: model.spec.constants.M };
   const x = model.points.map((p) => combine(p.x));
   const g = model.points.map((p) => combine(p.g));
   const f = model.points.map((p) => (p.f < 0 ? 0 : r.f![p.f]));
-  const cleanup = [`kept ${keep.length} of ${n} eigenvalues of the Gram matrix (dropped ≤ ${dropped.toExponential(1)} of the largest)`];
+  const cleanup = [note];
   let raised = 0, shortened = 0;
   if (cls === 'smooth-convex' || cls === 'smooth-strongly-convex') {
     const { L = NaN, mu = 0 } = constants;
@@ -93,10 +104,8 @@ export function worstData(r: PepResult): WorstData {
   }
   const scale = Math.max(Math.abs(r.tau), ...f.map(Math.abs), 1e-300);
   const excess = dataExcess(cls, constants, { x, g, f }).excess / scale;
-  // basis vector 0 is x0 − x* = x0, on the first axis after the reflection
-  const x0 = [...U[0]];
   return {
-    cls, constants, x, g, f, rank: keep.length, dropped, x0, labels: model.points.map((p) => p.label), cleanup,
+    cls, constants, x, g, f, rank, dropped, x0, labels: model.points.map((p) => p.label), cleanup,
     excess, interpolates: excess <= INTERPOLATION_TOLERANCE,
   };
 }
@@ -166,25 +175,31 @@ export const pepWorst: Family<PepWorstParams> = {
   byName: true,
   arbitrary() { throw new Error('pep-worst: instances come from a solved performance estimation problem, not from sampling'); },
   instantiate: instanceOf,
-  tfLoss(instances) {
-    checkBatch(WORST_FAMILY_ID, instances);
-    const B = instances.length, d = instances[0].dim;
-    // The first-order model at the current point, f(x̂) + ⟨∇f(x̂), x − x̂⟩ with x̂ = x's value: its value
-    // and gradient at x are the float64 oracle's (rounded to float32), and tf.grad sees a linear map.
-    const body = (x: tf.Tensor2D): tf.Tensor1D => {
-      const xs = x.dataSync();
-      const grads = new Float32Array(B * d), offsets = new Float32Array(B);
-      instances.forEach((inst, i) => {
-        const p = xs.subarray(i * d, (i + 1) * d);
-        const g = inst.grad(p);
-        grads.set(g, i * d);
-        offsets[i] = inst.value(p) - dot(Float32Array.from(g), p);
-      });
-      return tf.add(tf.sum(tf.mul(x, tf.tensor2d(grads, [B, d])), 1), tf.tensor1d(offsets)) as tf.Tensor1D;
-    };
-    return makeBatchedLoss([], body);
-  },
+  tfLoss: (instances) => oracleLoss(WORST_FAMILY_ID, instances),
 };
+
+/**
+ * A batched loss for instances that have only a float64 oracle: at the current point x̂ it is the
+ * first-order model f(x̂) + ⟨∇f(x̂), x − x̂⟩ (see pepWorst).
+ */
+export function oracleLoss(family: string, instances: readonly Instance[]): BatchedLoss {
+  checkBatch(family, instances);
+  const B = instances.length, d = instances[0].dim;
+  // The first-order model at the current point, f(x̂) + ⟨∇f(x̂), x − x̂⟩ with x̂ = x's value: its value
+  // and gradient at x are the float64 oracle's (rounded to float32), and tf.grad sees a linear map.
+  const body = (x: tf.Tensor2D): tf.Tensor1D => {
+    const xs = x.dataSync();
+    const grads = new Float32Array(B * d), offsets = new Float32Array(B);
+    instances.forEach((inst, i) => {
+      const p = xs.subarray(i * d, (i + 1) * d);
+      const g = inst.grad(p);
+      grads.set(g, i * d);
+      offsets[i] = inst.value(p) - dot(Float32Array.from(g), p);
+    });
+    return tf.add(tf.sum(tf.mul(x, tf.tensor2d(grads, [B, d])), 1), tf.tensor1d(offsets)) as tf.Tensor1D;
+  };
+  return makeBatchedLoss([], body);
+}
 
 /** Registers the family (by name only) once; returns it. */
 export function worstFamily(): Family<PepWorstParams> {

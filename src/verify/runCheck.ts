@@ -5,7 +5,7 @@
  * The witnesses, batches and comparisons are the skeleton's (checker.ts); here,
  * one row per witness and what it measures at each step.
  */
-import type { Instance } from '../classes/types.ts';
+import { objectiveValue, type Instance } from '../classes/types.ts';
 import { errorGain, evaluationTolerance, FLOAT64_EVALUATION, tolerance } from '../engine/precision.ts';
 import { referenceStep } from '../optimizers/referenceStep.ts';
 import { optimizerById } from '../optimizers/index.ts';
@@ -196,7 +196,7 @@ function checkStep(
     exact = true;
     row.dead = false;
   }
-  const ft = needs.value ? inst.value(xt) : NaN;
+  const ft = needs.value ? objectiveValue(inst, xt) : NaN;
   const g = needs.gradient ? inst.grad(xt) : undefined;
   const gradNorm = g ? norm(g) : NaN;
   const xs = needs.distance ? inst.nearestMinimiser(xt) : undefined;
@@ -222,7 +222,9 @@ function checkStep(
     const b = Number(part.bound.evaluate(scope));
     const m = Number(read.quantity.evaluate(scope));
     const evalTol = evaluationTolerance(Number(read.magnitude.evaluate(scope)));
-    const toleranceAt = (bound: number) => tolerance(kind, row.e, bound, c.L, gradNorm) + evalTol;
+    // F = f + h moves by at most (‖∇f‖ + h's Lipschitz constant)·e + (L/2)e² when the iterate moves by e
+    const slope = gradNorm + (inst.nonsmooth?.lipschitz ?? 0);
+    const toleranceAt = (bound: number) => tolerance(kind, row.e, bound, c.L, slope) + evalTol;
     const tol = toleranceAt(b);
     // the exact step may overflow the observable itself: beyond any finite bound
     const divergence = (m === Infinity || (diverged && Number.isNaN(m))) && Number.isFinite(b);

@@ -3,7 +3,7 @@
  * the theorem's assumptions give it), its data, the theorem's parameters, and
  * for lemmas the float64 oracle as functions of vectors.
  */
-import type { Instance } from '../classes/types.ts';
+import { objectiveValue, type Instance } from '../classes/types.ts';
 import type { Theorem } from '../theorems/types.ts';
 import { dist } from '../numeric/linalg.ts';
 import { parseConstraints, failingConstraint, intervalFor, sampleInterval } from '../language/domain.ts';
@@ -78,7 +78,7 @@ export function startScope(
   const parameters = theoremParameters(th, constants, rng, { ...set, ...w.set });
   const x0 = Float64Array.from(Float32Array.from(w.instance.x0));
   const xs = w.instance.nearestMinimiser(x0);
-  const f0 = w.instance.value(x0);
+  const f0 = objectiveValue(w.instance, x0);
   return { parameters, scope: { ...constants, ...parameters, R: xs ? dist(x0, xs) : NaN, Delta0: f0 - w.instance.cert.fstar, f_0: f0 } };
 }
 
