@@ -16,6 +16,8 @@ import { makeRng, type Rng } from '../src/numeric/rng.ts';
 import { maxAffineProx } from '../src/pep/maxAffineProx.ts';
 import { compositeWorstData, compositeWorstFamily, compositeWorstParams, type CompositeWorstParams } from '../src/pep/compositeWorst.ts';
 import { runPep } from '../src/pep/run.ts';
+import { buildPep } from '../src/pep/model.ts';
+import { solvePep } from '../src/pep/solve.ts';
 import { runWorst } from '../src/pep/worstRun.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,6 +154,20 @@ describe('the worst pair f + h of a composite problem, run for real', () => {
       expect(w.reached).toBe(true);
       expect(Math.abs(w.measured - r.tau!) / r.tau!).toBeLessThan(1e-5);
       if (target === 'proximal-point') expect(Math.abs(r.tau! - 1 / (4 * 0.5 * N))).toBeLessThan(1e-6);
+    });
+  }
+
+  // model.ts fixes ∇f(x*) = 0 when the method weighs f's gradients and h's subgradients alike; the
+  // worst case must be the one of the problem that keeps ∇f(x*) as an unknown (the proofs' problem).
+  for (const [target, N, extra] of [['proximal-gd', 4, {}], ['fista', 3, {}], ['proximal-gd', 3, { set: { mu: 0.1 }, cls: 'smooth-strongly-convex' as const, measure: 'dist2' as const }]] as const) {
+    it(`${target}, N = ${N}${'cls' in extra ? ', strongly convex' : ''}: τ with ∇f(x*) fixed at 0 is τ with it free`, async () => {
+      const r = await runPep({ target, steps: N, set: { L: 1, ...('set' in extra ? extra.set : {}) }, ...('cls' in extra ? { cls: extra.cls, measure: extra.measure } : {}) });
+      const kept = await solvePep({ ...r.spec, keepGstar: true });
+      expect(r.status).toBe('success');
+      expect(kept.status).toBe('success');
+      expect(buildPep(r.spec).basis).not.toContain('g*');
+      expect(buildPep({ ...r.spec, keepGstar: true }).basis).toContain('g*');
+      expect(Math.abs(r.tau! - kept.tau) / kept.tau).toBeLessThan(1e-6);
     });
   }
 

@@ -68,6 +68,11 @@ export interface PepSpec {
    * bound is above τ by about margin·(trace G + Σ f).
    */
   margin?: number;
+  /**
+   * Keep ∇f(x*) = g* as an unknown of its own in a composite problem even where the
+   * method lets it be fixed at 0 (below): the proofs are written with it.
+   */
+  keepGstar?: boolean;
 }
 
 /** A scalar affine in the unknowns: Σ G[a][b]·q(a,b) + Σ f_p·l(p) + t·tCoef + constant. */
@@ -164,8 +169,20 @@ export function buildPep(spec: PepSpec): PepModel {
   const extraH: number[][] = [];
   const xNraw = iterates[iterates.length - 1];
   if (composite && spec.measure === 'f-gap' && !proxPoints.some((p) => same(p.x, xNraw))) extraH.push(xNraw);
-  // ∇f(x*) = g*, and −g* ∈ ∂h(x*): one more column when both functions are there
-  const gsCol = composite && hasF ? used.length + extra.length + extraH.length : -1;
+  // ∇f(x*) = g*, and −g* ∈ ∂h(x*): one more column when both functions are there. Replacing f by
+  // f − ⟨g*, ·⟩ and h by h + ⟨g*, ·⟩ keeps both classes and F, and moves every gradient of f by −g* and
+  // every subgradient of h by +g*. When each point of the method has as much weight on f's gradients
+  // as on h's subgradients (x⁺ = v − γ(g + s): proximal gradient, FISTA), no point moves, so the worst
+  // case is the same with g* = 0. Fixing it then also removes a direction along which the Gram matrix
+  // is unbounded at equal measure, which made csdp slow and inaccurate (N = 35: minutes, N = 50: failure).
+  const balanced = (c: number[]) => {
+    let w = 0;
+    c.forEach((v, j) => { if (j > 0 && v !== 0) w += form.oracles[j - 1].kind === 'prox' ? -v : v; });
+    return Math.abs(w) <= 1e-12 * Math.max(1, ...c.map(Math.abs));
+  };
+  const gaugeFixed = composite && hasF && !spec.keepGstar
+    && [...points, ...proxPoints].every((p) => balanced(p.x)) && iterates.every(balanced);
+  const gsCol = composite && hasF && !gaugeFixed ? used.length + extra.length + extraH.length : -1;
   const n = used.length + extra.length + extraH.length + (gsCol >= 0 ? 1 : 0);
   const squeeze = (c: number[]): number[] => {
     const out = new Array(n).fill(0);
@@ -289,7 +306,7 @@ export function buildPep(spec: PepSpec): PepModel {
     // In a composite problem f + ⟨c, ·⟩ and h − ⟨c, ·⟩ change no condition and no measure: every
     // f-gradient moves by c, every h-subgradient by −c, so G is unbounded along that direction d
     // and every certificate's S has d in its kernel. The margin then goes on the complement of d.
-    const d = composite && hasF ? basis.map((b): number => (b === 'x0' ? 0 : b.startsWith('s') ? -1 : 1)) : null;
+    const d = gsCol >= 0 ? basis.map((b): number => (b === 'x0' ? 0 : b.startsWith('s') ? -1 : 1)) : null;
     const dd = d ? d.reduce((acc, v) => acc + v * v, 0) : 1;
     for (let a = 0; a < n; a++) {
       for (let b = a; b < n; b++) {

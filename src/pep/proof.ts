@@ -56,6 +56,8 @@ const MEASURE_TEXT = { 'f-gap': (y: string) => `f(${y}) - fs`, dist2: (y: string
 
 /** Solve with a margin, round, verify exactly, and write the proof; a usage error when the problem is outside what is written here. */
 export async function pepProof(spec: PepSpec, title: string, opts: SolveOptions = {}): Promise<PepProof> {
+  // the proof states ∇f(x*) as it is, so the model keeps it as an unknown (model.ts keepGstar)
+  spec = { ...spec, keepGstar: true };
   if (spec.cls !== 'smooth-convex' && spec.cls !== 'smooth-strongly-convex' && spec.cls !== 'convex') throw new UsageError(`pep --proof: proofs are written for smooth-convex and smooth-strongly-convex (with or without a proximal term h), and convex h through prox alone, not ${spec.cls}`);
   if (buildPep(spec).points.some((p) => p.label.startsWith('q'))) throw new UsageError('pep --proof: the last iterate is not the output of a prox step, so h needs a subgradient there that no step of the method gives; proofs of composite methods are written when x_N = prox(h, γ, v)');
   if (spec.init.length !== 1 || spec.init[0].kind !== 'dist2') throw new UsageError('pep --proof: proofs are written for the initial condition dist2 (‖x_0 − x*‖² ≤ R²)');
