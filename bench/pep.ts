@@ -4,8 +4,8 @@
  * forms: gradient descent at N = 10 (target ≤ 0.5 s) and N = 50 (target
  * ≤ 10 s), OGM at N = 10 and N = 50 (the subset face of solve.ts), and
  * gradient descent's strongly convex contraction at N = 50 and at a τ of 6e-7
- * (the limit of the solver's accuracy, docs/pep.md). Target accuracy: 1e-6
- * relative.
+ * (the limit of the solver's accuracy, docs/pep.md), and proximal gradient on
+ * a composite f + h at N = 50. Target accuracy: 1e-6 relative.
  *
  * Each case runs in its own process under /usr/bin/time, so the CPU seconds
  * count csdp's (a child) too; the machine is shared, so CPU time is the
@@ -34,6 +34,8 @@ const CASES: Case[] = [
   { target: 'ogm', steps: 50, exact: ogm, target_s: 10 },
   { target: 'gd', steps: 50, set: { mu: 0.1, h: 1, gamma: 'h/L' }, strong: true, exact: contraction(1, 0.1) },
   { target: 'gd', steps: 20, set: { mu: 0.2, h: 1.5, gamma: 'h/L' }, strong: true, exact: contraction(1.5, 0.2) },
+  // composite f + h: Taylor–Hendrickx–Glineur 2018 (JOTA), proximal gradient with γ = 1/L, L R²/(4N)
+  { target: 'proximal-gd', steps: 50, exact: (N) => 1 / (4 * N) },
 ];
 
 const name = (c: Case) => `${c.target}${c.strong ? ` strongly convex (${Object.entries(c.set!).filter(([k]) => k !== 'gamma').map(([k, v]) => `${k} = ${v}`).join(', ')})` : ''} N = ${c.steps}`;
