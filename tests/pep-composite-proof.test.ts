@@ -6,7 +6,7 @@
  * the same proof with one multiplier 1% larger is refuted at that identity;
  * the proximal point method and FISTA get valid proofs too. Small sample
  * counts; no wall time asserted. N = 3 (34 steps, each certified through
- * csdp: about a minute of CPU) is in bench/pep-composite-proof.ts, which
+ * csdp: about a minute of CPU) is in bench/pep-proof.ts, which
  * checks the same things at N = 1, 2, 3.
  */
 import { spawnSync } from 'node:child_process';
