@@ -180,8 +180,8 @@ export function buildPep(spec: PepSpec): PepModel {
     c.forEach((v, j) => { if (j > 0 && v !== 0) w += form.oracles[j - 1].kind === 'prox' ? -v : v; });
     return Math.abs(w) <= 1e-12 * Math.max(1, ...c.map(Math.abs));
   };
-  const gaugeFixed = composite && hasF && !spec.keepGstar
-    && [...points, ...proxPoints].every((p) => balanced(p.x)) && iterates.every(balanced);
+  const gauge = composite && hasF && [...points, ...proxPoints].every((p) => balanced(p.x)) && iterates.every(balanced);
+  const gaugeFixed = gauge && !spec.keepGstar;
   const gsCol = composite && hasF && !gaugeFixed ? used.length + extra.length + extraH.length : -1;
   const n = used.length + extra.length + extraH.length + (gsCol >= 0 ? 1 : 0);
   const squeeze = (c: number[]): number[] => {
@@ -303,10 +303,9 @@ export function buildPep(spec: PepSpec): PepModel {
     }
   }
   if (spec.margin) {
-    // In a composite problem f + ⟨c, ·⟩ and h − ⟨c, ·⟩ change no condition and no measure: every
-    // f-gradient moves by c, every h-subgradient by −c, so G is unbounded along that direction d
-    // and every certificate's S has d in its kernel. The margin then goes on the complement of d.
-    const d = gsCol >= 0 ? basis.map((b): number => (b === 'x0' ? 0 : b.startsWith('s') ? -1 : 1)) : null;
+    // With g* kept where the shift above is a symmetry (the proofs' problem), G is unbounded along
+    // its direction d and every certificate's S has d in its kernel: the margin goes on the complement of d.
+    const d = gsCol >= 0 && gauge ? basis.map((b): number => (b === 'x0' ? 0 : b.startsWith('s') ? -1 : 1)) : null;
     const dd = d ? d.reduce((acc, v) => acc + v * v, 0) : 1;
     for (let a = 0; a < n; a++) {
       for (let b = a; b < n; b++) {
