@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { perturbWeight } from './fixtures/perturb-weight.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/boundlab.mjs');
@@ -59,11 +60,9 @@ describe('composite proofs from the certificate', () => {
 
   it('the same proof with one multiplier perturbed is refuted at the identity', { timeout: TIMEOUT }, () => {
     const text = readFileSync(join(dir, 'proximal-gd2.md'), 'utf8');
-    // the weight of a subgradient inequality of h in every chain line, times 1.01
+    // a subgradient inequality of h, its weight times 1.01
     const P = /^  (P\d+): h\(/m.exec(text)![1];
-    const m = new RegExp(`\\+ \\((\\d+)/(\\d+)\\) \\* ${P}\\b`).exec(text)!;
-    expect(m).not.toBeNull();
-    const perturbed = text.split(m[0]).join(`+ (${BigInt(m[1]) * 101n}/${BigInt(m[2]) * 100n}) * ${P}`);
+    const perturbed = perturbWeight(text, P);
     const bad = join(dir, 'proximal-gd2-perturbed.md');
     writeFileSync(bad, perturbed);
     const c = cli(['check', bad, '--samples', '20', '--json']);

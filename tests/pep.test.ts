@@ -20,6 +20,7 @@ import { THEOREMS } from '../src/theorems/index.ts';
 import { pepSection, runPepSection } from '../src/report/pep.ts';
 import { reportCommand } from '../src/cli/report.ts';
 import { writeTooStrongGd } from './fixtures/pep-planted.ts';
+import { perturbWeight } from './fixtures/perturb-weight.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/boundlab.mjs');
@@ -338,9 +339,7 @@ describe('proofs from the certificate', () => {
   it('the same proof with one multiplier perturbed is refuted', { timeout: 600_000 }, () => {
     const file = join(dir, 'gd2.md');
     const text = readFileSync(file, 'utf8');
-    // the weight of P2 in every chain line, times 1.01
-    const m = /\+ \((\d+)\/(\d+)\) \* P2\b/.exec(text)!;
-    const perturbed = text.split(m[0]).join(`+ (${BigInt(m[1]) * 101n}/${BigInt(m[2]) * 100n}) * P2`);
+    const perturbed = perturbWeight(text, 'P2');
     const bad = join(dir, 'gd2-perturbed.md');
     writeFileSync(bad, perturbed);
     const c = cli(['check', bad, '--samples', '20', '--json']);
