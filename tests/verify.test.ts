@@ -11,6 +11,7 @@ import { parseStatement } from '../src/language/statement.ts';
 import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
 import { UsageError } from '../src/language/usage.ts';
 import { familyById } from '../src/classes/index.ts';
+import { RunCache } from '../src/runs/cache.ts';
 
 beforeAll(async () => { await initEngine(); });
 
@@ -84,6 +85,28 @@ describe('verify', () => {
     expect(ec.relation).toMatch(/^E\(.*\) <= /);
     expect(ec.interval!.lo).toBeGreaterThan(ec.bound + ec.tolerance);
     expect(Math.abs(ec.measured - (ec.interval!.lo + ec.interval!.hi) / 2)).toBeLessThanOrEqual(1e-12 * Math.abs(ec.measured));
+  });
+
+  // Every result field but the time: the planted checks replay the runs of the check before them.
+  it.each([
+    ['gd-convex-any-step', { instances: 8, steps: 40 }], // runs that overflow float32 and go on in float64
+    ['heavy-ball-quadratic', { instances: 6, steps: 30 }], // one batch split into groups by momentum
+    ['nesterov-convex', { instances: 6, steps: 30, curvesPerFamily: 1 }],
+    ['gd-regularized', { instances: 6, steps: 30 }],
+    ['sgd-strongly-convex-fixed', { instances: 2, steps: 30, seeds: 20 }], // in expectation: a row per seed
+  ] as const)('a run cache changes no result of %s or of its plants', async (id, sizes) => {
+    const th = theoremById(id)!;
+    const runs = new RunCache();
+    const statements = [undefined, ...plantedStatements(th).map((p) => p.statement)];
+    for (const [k, statement] of statements.entries()) {
+      const opts = { ...sizes, seed: 11, statement, from: k === 0 ? undefined : 1 };
+      const { seconds: _plain, ...plain } = await verifyTheorem(th, opts);
+      const { seconds: _cached, ...cached } = await verifyTheorem(th, { ...opts, runs });
+      expect(cached).toStrictEqual(plain);
+    }
+    // The first check ran every batch, the plants replayed them all.
+    expect(runs.replayed).toBe((statements.length - 1) * runs.driven);
+    expect(runs.driven).toBeGreaterThan(0);
   });
 
   it('refuses a step outside the domain, naming the constraint', async () => {
