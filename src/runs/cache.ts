@@ -10,6 +10,8 @@
  * instance's params (which rebuild the instance exactly), the starting points,
  * the optimiser and its per-row hyperparameters, the steps and the seed. One
  * cache assumes one meaning per family and optimiser id (one process's registry).
+ * The witnesses a check draws are kept too (`drawn`), keyed by the theorem object
+ * and the draw's inputs.
  */
 import type { RunSpec } from './run.ts';
 
@@ -22,9 +24,23 @@ interface Step<X> { t: number; x: X; d: number; rows: readonly number[] }
 
 export class RunCache {
   private readonly recorded = new Map<string, Step<Float32Array | Float64Array>[]>();
+  private readonly drawnBy = new WeakMap<object, Map<string, unknown>>();
   /** Runs driven, and runs replayed from a record (tests check that a cache was used). */
   driven = 0;
   replayed = 0;
+
+  /**
+   * What a check's runs start from (its witnesses: sampled, and their
+   * certificates computed), drawn once per owner (the theorem object) and key,
+   * and the same value handed to every check that asks again. The caller keys
+   * it by every input of the draw and must not change what it gets.
+   */
+  drawn<T>(owner: object, key: string, draw: () => T): T {
+    let byKey = this.drawnBy.get(owner);
+    if (!byKey) this.drawnBy.set(owner, (byKey = new Map()));
+    if (!byKey.has(key)) byKey.set(key, draw());
+    return byKey.get(key) as T;
+  }
 
   /**
    * `drive(spec)`, or the replay of an identical earlier run: onStep sees the

@@ -166,7 +166,7 @@ export async function checkWitnesses<W extends Checked, R extends { of: W }>(
       // Distinct streams for every batch: rows are numbered from 0 in each.
       seed: (opts.seed + 7919 * batchIndex++) >>> 0,
       onStep: (t: number, x: Float32Array | Float64Array, d: number, ids: readonly number[]) => {
-        ids.forEach((r, k) => parts.step(rows[r], t, Float64Array.from(x.subarray(k * d, (k + 1) * d))));
+        ids.forEach((r, k) => parts.step(rows[r], t, new Float64Array(x.subarray(k * d, (k + 1) * d))));
       },
     };
     await (opts.runs ? opts.runs.run(driver, drive, spec) : drive(spec));

@@ -55,7 +55,11 @@ export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Prom
   const steps = pointFree ? 1 : opts.steps ?? (th.kind === 'run' ? DEFAULTS.runSteps : expectation ? DEFAULTS.expectationSteps : DEFAULTS.lemmaPoints);
   const statement = opts.statement ?? parseStatement(th.statement);
   const instances = opts.instances ?? (expectation ? DEFAULTS.expectationInstances : DEFAULTS.instances);
-  const { witnesses, notes } = witnessesFor(th, { instances, seed, family: opts.family, steps });
+  const draw = { instances, seed, family: opts.family, steps };
+  // Checks sharing a run cache share their witnesses too (the same draw): notes is this check's own.
+  const drawn = opts.runs ? opts.runs.drawn(th, JSON.stringify(draw), () => witnessesFor(th, draw)) : witnessesFor(th, draw);
+  const witnesses = drawn.witnesses;
+  const notes = [...drawn.notes];
   const tally = new Tally();
   const curves: Curve[] = [];
   let backend: VerifyResult['backend'] = 'float64';
