@@ -14,6 +14,7 @@ import { runBatch } from '../src/runs/run.ts';
 import { candidateFamilies } from '../src/verify/witnesses.ts';
 import { halfWidthFactor, meanInterval } from '../src/verify/statistics.ts';
 import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
+import { RunCache } from '../src/runs/cache.ts';
 import fc from 'fast-check';
 import { parseHTML } from 'linkedom';
 import { renderPage } from '../src/report/page.ts';
@@ -156,8 +157,10 @@ describe.each(STOCHASTIC.map((t) => [t.id, t] as const))('%s', (_, th) => {
     expect(r.statistics!.method).toMatch(/Student t.*Bonferroni/);
   });
 
+  // The plants are checked on the same runs: the first records them, the others replay them (identical results: tests/verify.test.ts).
+  const runs = new RunCache();
   it.each(plantedStatements(th).map((p) => [p.name, p] as const))('catches the planted violation: %s', async (_, plant) => {
-    const r = await verifyTheorem(th, { statement: plant.statement, instances: PLANT_INSTANCES, steps: PLANT_STEPS, seeds: th.planted.seeds, seed: SEED, from: Math.max(th.from ?? 0, 1) });
+    const r = await verifyTheorem(th, { statement: plant.statement, instances: PLANT_INSTANCES, steps: PLANT_STEPS, seeds: th.planted.seeds, seed: SEED, from: Math.max(th.from ?? 0, 1), runs });
     expect(r.verdict, `seed ${SEED}: the plant "${plant.statement.source}" survived`).toBe('violated');
     const c = r.counterexample!;
     // violated means the whole interval is above the bound, not only the mean
@@ -197,7 +200,8 @@ describe('the constant-step floor without interpolation', () => {
 describe('bounds in expectation on the report page', () => {
   it('shows the method, the intervals as bands, and a violation as a whole interval above the bound', async () => {
     const th = theoremById('sgd-strongly-convex-fixed')!;
-    const settings = { seed: SEED, instances: 2, seeds: 40, steps: 40, curvesPerFamily: 2 };
+    // The plant is checked on the runs of the holds check (replayed).
+    const settings = { seed: SEED, instances: 2, seeds: 40, steps: 40, curvesPerFamily: 2, runs: new RunCache() };
     const held = await verifyTheorem(th, settings);
     const plants = plantedStatements(th);
     const broken = await verifyTheorem(th, { ...settings, statement: plants[0].statement, from: 1 });

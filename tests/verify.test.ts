@@ -11,8 +11,18 @@ import { parseStatement } from '../src/language/statement.ts';
 import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
 import { UsageError } from '../src/language/usage.ts';
 import { familyById } from '../src/classes/index.ts';
+import { RunCache } from '../src/runs/cache.ts';
 
 beforeAll(async () => { await initEngine(); });
+
+// x⁴ is not globally smooth: gradient descent from x0 = 3 with γ = 0.1 overflows float32 within a few steps.
+const blowUp: Theorem = {
+  id: 'quartic-blow-up', title: 'a bound that only ∞ can break', source: 'test', kind: 'run',
+  classes: ['convex'], families: ['quartic'], constraints: ['gamma > 0'], ranges: { gamma: [0.1, 0.1] },
+  algorithm: { optimizer: 'gd', hyper: { lr: 'gamma' } }, statement: 'f_t - fstar <= 1e300',
+  witnesses: () => [{ family: 'quartic', params: { c: 1, x0: [3] }, set: { gamma: 0.1 } }],
+  planted: { faster: {} },
+};
 
 describe('verify', () => {
   it('leaves no tensor behind after a run', async () => {
@@ -23,14 +33,6 @@ describe('verify', () => {
   });
 
   it('reports a run that blows up as a divergence at its step, never holds', async () => {
-    // x⁴ is not globally smooth: gradient descent from x0 = 3 with γ = 0.1 overflows float32 within a few steps.
-    const blowUp: Theorem = {
-      id: 'quartic-blow-up', title: 'a bound that only ∞ can break', source: 'test', kind: 'run',
-      classes: ['convex'], families: ['quartic'], constraints: ['gamma > 0'], ranges: { gamma: [0.1, 0.1] },
-      algorithm: { optimizer: 'gd', hyper: { lr: 'gamma' } }, statement: 'f_t - fstar <= 1e300',
-      witnesses: () => [{ family: 'quartic', params: { c: 1, x0: [3] }, set: { gamma: 0.1 } }],
-      planted: { faster: {} },
-    };
     const r = await verifyTheorem(blowUp, { instances: 1, steps: 30, family: 'quartic' });
     expect(r.verdict).toBe('violated');
     expect(r.counterexample?.divergence).toBe(true);
@@ -84,6 +86,49 @@ describe('verify', () => {
     expect(ec.relation).toMatch(/^E\(.*\) <= /);
     expect(ec.interval!.lo).toBeGreaterThan(ec.bound + ec.tolerance);
     expect(Math.abs(ec.measured - (ec.interval!.lo + ec.interval!.hi) / 2)).toBeLessThanOrEqual(1e-12 * Math.abs(ec.measured));
+  });
+
+  // Every result field but the time: the planted checks replay the runs (and reuse the witnesses) of the check before them.
+  it.each([
+    [blowUp.id, blowUp, { instances: 1, steps: 30, family: 'quartic' }], // a run that overflows float32 and goes on in float64
+    ['heavy-ball-quadratic', theoremById('heavy-ball-quadratic')!, { instances: 6, steps: 20 }], // one batch split into groups by momentum
+    ['nesterov-convex', theoremById('nesterov-convex')!, { instances: 4, steps: 20, curvesPerFamily: 1 }],
+    ['gd-regularized', theoremById('gd-regularized')!, { instances: 6, steps: 30 }],
+    ['sgd-strongly-convex-fixed', theoremById('sgd-strongly-convex-fixed')!, { instances: 2, steps: 30, seeds: 20 }], // in expectation: a row per seed
+    ['cocoercivity', theoremById('cocoercivity')!, { instances: 6 }], // a lemma: only the witnesses are shared
+  ] as const)('a run cache changes no result of %s or of its plants', async (_, th, sizes) => {
+    const runs = new RunCache();
+    const statements = [undefined, ...plantedStatements(th).map((p) => p.statement)];
+    for (const [k, statement] of statements.entries()) {
+      const opts = { ...sizes, seed: 11, statement, from: k === 0 ? undefined : 1 };
+      const { seconds: _plain, ...plain } = await verifyTheorem(th, opts);
+      const { seconds: _cached, ...cached } = await verifyTheorem(th, { ...opts, runs });
+      expect(cached).toStrictEqual(plain);
+    }
+    // The first check ran every batch, the plants replayed them all.
+    expect(runs.replayed).toBe((statements.length - 1) * runs.driven);
+    expect(runs.driven > 0).toBe(th.kind !== 'lemma');
+  });
+
+  it('a run cache replays a run only when every input is the same', async () => {
+    const family = familyById('quadratic')!;
+    const inst = family.instantiate({ dim: 2, eigenvalues: [1, 2], rotationSeed: 1, xstar: [0, 0], x0: [1, -1], fstar: 0 });
+    const spec = { family, instances: [inst], optimizer: 'gd', hyper: { lr: [0.1] }, steps: 3, seed: 0, x0: [Float32Array.of(1, 0)] };
+    const seen: number[][] = [];
+    const runs = new RunCache();
+    const drive = async (s: { steps: number; onStep(t: number, x: Float32Array, d: number, rows: readonly number[]): void }) => {
+      for (let t = 0; t <= s.steps; t++) s.onStep(t, Float32Array.of(t, -t), 2, [0]);
+    };
+    const onStep = (t: number, x: Float32Array) => { seen.push([t, ...x]); };
+    const variants = [{}, { seed: 1 }, { steps: 4 }, { hyper: { lr: [0.2] } }, { optimizer: 'nesterov' }, { x0: [Float32Array.of(1, -0)] },
+      { instances: [family.instantiate({ ...inst.params, x0: [1, -2] })] }];
+    for (const v of variants) await runs.run('tfjs', drive, { ...spec, ...v, onStep });
+    await runs.run('float64', drive, { ...spec, onStep });
+    expect([runs.driven, runs.replayed]).toEqual([variants.length + 1, 0]);
+    const first = seen.length;
+    await runs.run('tfjs', drive, { ...spec, onStep });
+    expect(runs.replayed).toBe(1);
+    expect(seen.slice(first)).toEqual(seen.slice(0, 4));
   });
 
   it('refuses a step outside the domain, naming the constraint', async () => {

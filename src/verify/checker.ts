@@ -23,6 +23,7 @@ import type { Theorem } from '../theorems/types.ts';
 import type { Counterexample, Curve } from './result.ts';
 import { runBatch } from '../runs/run.ts';
 import { runFloat64 } from '../runs/run64.ts';
+import type { RunCache } from '../runs/cache.ts';
 import { startScope, type Scope } from './scope.ts';
 import type { Tally } from './tally.ts';
 import type { Witness } from './witnesses.ts';
@@ -34,6 +35,8 @@ export interface CheckOptions {
   from?: number;
   /** Curves kept per family for plots. */
   curvesPerFamily: number;
+  /** Records the batches' runs and replays an identical one (checks of several statements on the same runs). */
+  runs?: RunCache;
 }
 
 /** The statement as the checkers read it: one relation `quantity <= bound`. */
@@ -148,11 +151,12 @@ export async function checkWitnesses<W extends Checked, R extends { of: W }>(
     });
   }
 
-  const drive = parts.driver === 'float64' ? runFloat64 : runBatch;
+  const driver = parts.driver ?? 'tfjs';
+  const drive = driver === 'float64' ? runFloat64 : runBatch;
   let batchIndex = 0;
   for (const members of batches.values()) {
     const rows = members.flatMap((i) => parts.rows(states[i]));
-    await drive({
+    const spec = {
       family: witnesses[members[0]].family,
       instances: rows.map((r) => r.of.witness.instance),
       x0: rows.map((r) => Float32Array.from(r.of.witness.instance.x0)),
@@ -162,9 +166,10 @@ export async function checkWitnesses<W extends Checked, R extends { of: W }>(
       // Distinct streams for every batch: rows are numbered from 0 in each.
       seed: (opts.seed + 7919 * batchIndex++) >>> 0,
       onStep: (t: number, x: Float32Array | Float64Array, d: number, ids: readonly number[]) => {
-        ids.forEach((r, k) => parts.step(rows[r], t, Float64Array.from(x.subarray(k * d, (k + 1) * d))));
+        ids.forEach((r, k) => parts.step(rows[r], t, new Float64Array(x.subarray(k * d, (k + 1) * d))));
       },
-    });
+    };
+    await (opts.runs ? opts.runs.run(driver, drive, spec) : drive(spec));
     parts.batchDone?.(rows);
   }
   return states;

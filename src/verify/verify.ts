@@ -12,6 +12,7 @@ import { DEFAULTS } from './defaults.ts';
 import { UsageError } from '../language/usage.ts';
 import { Tally } from './tally.ts';
 import { witnessesFor } from './witnesses.ts';
+import type { RunCache } from '../runs/cache.ts';
 
 export interface VerifyOptions {
   /** Random instances per family (default 100). */
@@ -32,6 +33,13 @@ export interface VerifyOptions {
   seeds?: number;
   /** Expectation theorems: family-wise error rate of the intervals (default 0.01). */
   alpha?: number;
+  /**
+   * Run and expectation theorems: every batch's run is recorded here, and one with the same
+   * inputs as an earlier one is replayed. A caller checking several statements on the same
+   * witnesses (the planted violations) makes one and passes it to each check; the results
+   * are those without it (tests/verify.test.ts, bench/run-cache.ts).
+   */
+  runs?: RunCache;
 }
 
 export { DEFAULTS };
@@ -47,7 +55,11 @@ export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Prom
   const steps = pointFree ? 1 : opts.steps ?? (th.kind === 'run' ? DEFAULTS.runSteps : expectation ? DEFAULTS.expectationSteps : DEFAULTS.lemmaPoints);
   const statement = opts.statement ?? parseStatement(th.statement);
   const instances = opts.instances ?? (expectation ? DEFAULTS.expectationInstances : DEFAULTS.instances);
-  const { witnesses, notes } = witnessesFor(th, { instances, seed, family: opts.family, steps });
+  const draw = { instances, seed, family: opts.family, steps };
+  // Checks sharing a run cache share their witnesses too (the same draw): notes is this check's own.
+  const drawn = opts.runs ? opts.runs.drawn(th, JSON.stringify(draw), () => witnessesFor(th, draw)) : witnessesFor(th, draw);
+  const witnesses = drawn.witnesses;
+  const notes = [...drawn.notes];
   const tally = new Tally();
   const curves: Curve[] = [];
   let backend: VerifyResult['backend'] = 'float64';
@@ -59,14 +71,14 @@ export async function verifyTheorem(th: Theorem, opts: VerifyOptions = {}): Prom
     if (witnesses.length === 0) notes.push('no witness satisfies the assumptions: nothing was run');
     statistics = await checkExpectation(th, statement, witnesses, {
       steps, seed, seeds, alpha: opts.alpha ?? DEFAULTS.alpha, set: opts.set, from: opts.from,
-      curvesPerFamily: opts.curvesPerFamily ?? 0,
+      curvesPerFamily: opts.curvesPerFamily ?? 0, runs: opts.runs,
     }, tally, curves);
   } else if (th.kind === 'lemma') {
     checkLemma(th, statement, witnesses, { seed, points: steps, matrices: 2 * (opts.instances ?? DEFAULTS.instances), set: opts.set }, tally);
   } else {
     backend = await initEngine();
     if (witnesses.length === 0) notes.push('no witness satisfies the assumptions: nothing was run');
-    await checkRun(th, statement, witnesses, { steps, seed, set: opts.set, from: opts.from, curvesPerFamily: opts.curvesPerFamily ?? 0 }, tally, curves);
+    await checkRun(th, statement, witnesses, { steps, seed, set: opts.set, from: opts.from, curvesPerFamily: opts.curvesPerFamily ?? 0, runs: opts.runs }, tally, curves);
   }
   const verdict = tally.counterexample ? 'violated' : tally.resolved === 0 ? 'inconclusive' : 'holds';
   return {
