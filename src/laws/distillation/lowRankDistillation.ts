@@ -20,6 +20,7 @@
  * the distilled student weighs, so with anisotropic inputs it should lose.
  */
 import { tf } from '../../engine/backend.ts';
+import { tidyValues } from '../../engine/tfjs.ts';
 import { lowRankApproximation, matrixWithSingularValues } from '../../compression/lowRank.ts';
 import { numericColumns } from '../../experiments/types.ts';
 import { mat, matMul, randomOrthogonal, solveSPD, transpose, type Mat } from '../../numeric/linalg.ts';
@@ -94,7 +95,7 @@ export async function lowRankDistillationCheck(opts: LowRankDistillationOptions 
     const opt = tf.train.adam(0.02);
     // The sum over rows: each row's gradient is its own (Adam is coordinatewise, so rows do not mix).
     for (let it = 0; it < steps; it++) opt.minimize(() => tf.div(tf.sum(tf.square(tf.sub(tf.matMul(tf.matMul(Xt, V, false, true), U, false, true), targets))), n) as tf.Scalar);
-    const W = tf.tidy(() => tf.matMul(U, V)).dataSync();
+    const W = tidyValues(() => tf.matMul(U, V));
     opt.dispose();
     tf.dispose([Xt, targets, U, V]);
     problems.forEach((p, s) => {
