@@ -16,11 +16,11 @@ import type { Claim, Estimate, LawResult } from '../src/laws/types.ts';
 import { exponentVerdict } from '../src/laws/verdict.ts';
 import { distillationCheck, distillationInstance } from '../src/laws/distillation/linearStudent.ts';
 import { IDENTITY, LINEAR_NOT_ELASTIC, localElasticityCheck, NETWORK_ELASTIC } from '../src/laws/elasticity/localElasticity.ts';
-import { KERNEL_CHANGE, lazyTrainingCheck, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
+import { KERNEL_CHANGE, lazyTrainingCheck, lazyTrainingRuns, lazyTrainingVerdict, WEIGHT_CHANGE } from '../src/laws/wide/lazyTraining.ts';
 import { sphereData, trainWide } from '../src/laws/wide/twoLayer.ts';
 import { VARIANCE_LIMITED, varianceLimitedCheck } from '../src/laws/scaling/varianceLimited.ts';
 import { resolutionClaim, resolutionLimitedCheck } from '../src/laws/scaling/resolutionLimited.ts';
-import { BEATS_TRUNCATION, lowRankDistillationCheck, SAME_AS_LABELS } from '../src/laws/distillation/lowRankDistillation.ts';
+import { BEATS_TRUNCATION, lowRankDistillationRuns, lowRankDistillationVerdict, SAME_AS_LABELS } from '../src/laws/distillation/lowRankDistillation.ts';
 import { boundVerdict, checkBoundAtSize, type BoundTrace } from '../src/laws/bound.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 import { tf } from '../src/engine/backend.ts';
@@ -104,11 +104,9 @@ describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
   beforeAll(async () => {
     await initEngine();
     for (const seed of [0, 1, 2]) {
-      runs.push({
-        seed,
-        truth: await lazyTrainingCheck({ sizes: widths, seeds: 6, seed }),
-        wrong: await lazyTrainingCheck({ sizes: widths, seeds: 6, seed, rateFactor: 4, claims: planted }),
-      });
+      // One training per data seed, judged twice: the claims and the rate take no part in the runs.
+      const measured = await lazyTrainingRuns({ sizes: widths, seeds: 6, seed });
+      runs.push({ seed, truth: lazyTrainingVerdict(measured), wrong: lazyTrainingVerdict(measured, { rateFactor: 4, claims: planted }) });
     }
   });
 
@@ -436,11 +434,13 @@ describe('distillation into a low-rank student (small sizes)', () => {
       labels: { ...SAME_AS_LABELS, relation: 'at-least' as const, predicted: Math.log(1.05), tolerance: 0 }, // "distilling wins by 5 %"
     };
     for (const seed of [0, 1]) {
-      const truth = await lowRankDistillationCheck({ ...small, seed });
+      // One training per data seed, judged twice: the claims take no part in the runs.
+      const measured = await lowRankDistillationRuns({ ...small, seed });
+      const truth = lowRankDistillationVerdict(measured);
       expect(truth.statements.map((st) => [seed, st.id, st.verdict])).toEqual([[seed, 'distilled-beats-truncation', 'consistent'], [seed, 'distilled-equals-labels', 'consistent']]);
       // the two students end at the same model (same start, same steps, losses equal up to a constant)
       for (const row of truth.table.rows) expect(Math.abs((row.labels as number) / (row.distilled as number) - 1)).toBeLessThan(1e-3);
-      const wrong = await lowRankDistillationCheck({ ...small, seed, claims: planted });
+      const wrong = lowRankDistillationVerdict(measured, { claims: planted });
       expect(wrong.statements.map((st) => [seed, st.verdict])).toEqual([[seed, 'inconsistent'], [seed, 'inconsistent']]);
     }
   }, HANG_MS);

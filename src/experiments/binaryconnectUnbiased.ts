@@ -10,7 +10,7 @@
  * statement where it is false (deterministic binarisation, or |w| > H): the
  * tests plant those.
  */
-import { tf } from '../engine/tfjs.ts';
+import { tf, tidyValues } from '../engine/tfjs.ts';
 import { binarisationRng, binarise, rowUniforms, stochasticBinarise } from '../optimizers/quantised/quantisers.ts';
 import { formatNumber } from '../numeric/format.ts';
 import type { SeriesPoint } from './series.ts';
@@ -36,11 +36,11 @@ export const unbiasedGrid = (k: number, H: number): number[] => Array.from({ len
  */
 export function binarisationDraws(ws: readonly number[], n: number, seed: number, opts: { H?: number; deterministic?: boolean } = {}): number[][] {
   const H = opts.H ?? UNBIASED_DEFAULTS.H, k = ws.length;
-  const flat = tf.tidy(() => {
+  const flat = tidyValues(() => {
     const w = tf.tensor2d(Array.from({ length: n }, () => [...ws]), [n, k]);
-    if (opts.deterministic) return binarise(w, H).dataSync();
+    if (opts.deterministic) return binarise(w, H);
     const rngs = Array.from({ length: n }, (_, i) => binarisationRng(seed, i));
-    return stochasticBinarise(w, H, tf.tensor2d(rowUniforms(rngs, k), [n, k])).dataSync();
+    return stochasticBinarise(w, H, tf.tensor2d(rowUniforms(rngs, k), [n, k]));
   });
   return ws.map((_, j) => Array.from({ length: n }, (_, i) => flat[i * k + j]));
 }

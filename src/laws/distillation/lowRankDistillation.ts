@@ -20,6 +20,7 @@
  * the distilled student weighs, so with anisotropic inputs it should lose.
  */
 import { tf } from '../../engine/backend.ts';
+import { tidyValues } from '../../engine/tfjs.ts';
 import { lowRankApproximation, matrixWithSingularValues } from '../../compression/lowRank.ts';
 import { numericColumns } from '../../experiments/types.ts';
 import { mat, matMul, randomOrthogonal, solveSPD, transpose, type Mat } from '../../numeric/linalg.ts';
@@ -46,6 +47,14 @@ function populationError(W: Mat, truth: Mat, Sigma: Mat): number {
 }
 
 export async function lowRankDistillationCheck(opts: LowRankDistillationOptions = {}): Promise<LawResult> {
+  return lowRankDistillationVerdict(await lowRankDistillationRuns(opts), opts);
+}
+
+/** The population errors of every model at every rank and seed, before any claim is judged. */
+export type DistillationRuns = Awaited<ReturnType<typeof lowRankDistillationRuns>>;
+
+/** Fits the teachers and trains the students (the claims play no part here). */
+export async function lowRankDistillationRuns(opts: Omit<LowRankDistillationOptions, 'claims'> = {}) {
   const t0 = performance.now();
   const D = LOW_RANK_DISTILLATION_DEFAULTS;
   const ranks = opts.sizes ?? D.ranks;
@@ -94,7 +103,7 @@ export async function lowRankDistillationCheck(opts: LowRankDistillationOptions 
     const opt = tf.train.adam(0.02);
     // The sum over rows: each row's gradient is its own (Adam is coordinatewise, so rows do not mix).
     for (let it = 0; it < steps; it++) opt.minimize(() => tf.div(tf.sum(tf.square(tf.sub(tf.matMul(tf.matMul(Xt, V, false, true), U, false, true), targets))), n) as tf.Scalar);
-    const W = tf.tidy(() => tf.matMul(U, V)).dataSync();
+    const W = tidyValues(() => tf.matMul(U, V));
     opt.dispose();
     tf.dispose([Xt, targets, U, V]);
     problems.forEach((p, s) => {
@@ -104,9 +113,17 @@ export async function lowRankDistillationCheck(opts: LowRankDistillationOptions 
     });
     await new Promise((res) => setImmediate(res));
   }
+  return { ranks, S, seed, steps, errors, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The two statements judged on the runs: the claims of this law, or those in `opts` (planted opposites). */
+export function lowRankDistillationVerdict(measured: DistillationRuns, opts: Pick<LowRankDistillationOptions, 'claims'> = {}): LawResult {
+  const t0 = performance.now();
+  const { ranks, S, seed, steps, errors } = measured;
+  const { d, k, n, noise, inputDecay } = LOW_RANK_DISTILLATION_DEFAULTS;
   const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
-  const logTrunc = problems.map((_, s) => mean(ranks.map((_, ri) => Math.log(errors.truncated[ri][s] / errors.distilled[ri][s]))));
-  const logLabels = problems.map((_, s) => mean(ranks.map((_, ri) => Math.log(errors.labels[ri][s] / errors.distilled[ri][s]))));
+  const logTrunc = Array.from({ length: S }, (_, s) => mean(ranks.map((_, ri) => Math.log(errors.truncated[ri][s] / errors.distilled[ri][s]))));
+  const logLabels = Array.from({ length: S }, (_, s) => mean(ranks.map((_, ri) => Math.log(errors.labels[ri][s] / errors.distilled[ri][s]))));
   const cTrunc = opts.claims?.truncation ?? BEATS_TRUNCATION, cLabels = opts.claims?.labels ?? SAME_AS_LABELS;
   const eTrunc = meanEstimate(logTrunc, 'the mean over ranks of log(truncated / distilled)');
   const eLabels = meanEstimate(logLabels, 'the mean over ranks of log(labels / distilled)');
@@ -139,6 +156,6 @@ export async function lowRankDistillationCheck(opts: LowRankDistillationOptions 
       'fit' in eLabels ? `Labels over distilled: error ratio ${Math.exp(eLabels.fit.mean).toFixed(4)} (interval of the log [${eLabels.fit.lo.toFixed(4)}, ${eLabels.fit.hi.toFixed(4)}]): with the same inputs distillation adds nothing over the labels; any gain has to come from inputs the teacher labels beyond the labelled set, or from a teacher better than least squares.` : `Labels: ${eLabels.reason}.`,
     ],
     data: { ranks, errors, logTrunc, logLabels },
-    seconds: (performance.now() - t0) / 1000,
+    seconds: measured.seconds + (performance.now() - t0) / 1000,
   };
 }

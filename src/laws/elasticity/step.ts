@@ -10,6 +10,7 @@
  * gradient's own rounding, proportional to η, is all that remains.
  */
 import { tf } from '../../engine/backend.ts';
+import { tidyValues } from '../../engine/tfjs.ts';
 
 export interface Network { m: number; d: number; W: Float64Array; a: Float64Array }
 
@@ -59,7 +60,7 @@ export function networkGradient(net: Network, x: ArrayLike<number>, y: number): 
 
 /** The network after the SGD step θ − η·g (the step η·g from TensorFlow.js in float32, added in float64). */
 export function networkStep(net: Network, g: NetworkGradient, eta: number): Network {
-  const step = (v: Float32Array) => tf.tidy(() => tf.mul(tf.tensor1d(v), -eta).dataSync());
+  const step = (v: Float32Array) => tidyValues(() => tf.mul(tf.tensor1d(v), -eta));
   const sW = step(g.W), sa = step(g.a);
   return { m: net.m, d: net.d, W: Float64Array.from(net.W, (v, i) => v + sW[i]), a: Float64Array.from(net.a, (v, i) => v + sa[i]) };
 }
@@ -86,11 +87,11 @@ export function firstFlip(net: Network, g: NetworkGradient, points: readonly Arr
 
 /** The linear model's weights after one SGD step at (x, y) (the step from TensorFlow.js, added in float64). */
 export function linearStep(v: ArrayLike<number>, x: ArrayLike<number>, y: number, eta: number): Float64Array {
-  const step = tf.tidy(() => {
+  const step = tidyValues(() => {
     const w = tf.tensor1d(Float32Array.from(v));
     const xs = tf.tensor1d(Float32Array.from(x));
     const g = tf.grad((u: tf.Tensor) => tf.mul(0.5, tf.square(tf.sub(tf.sum(tf.mul(u, xs)), y))) as tf.Scalar)(w);
-    return tf.mul(g, -eta).dataSync();
+    return tf.mul(g, -eta);
   });
   return Float64Array.from(v, (vi, i) => vi + step[i]);
 }

@@ -38,10 +38,12 @@ export function levenbergMarquardt(model: LeastSquaresBatch, theta: Float32Array
   const kept = new Int32Array(S);
   let loss = (() => { const r = model.residuals(theta); const l = losses(r, S); r.dispose(); return l; })();
   for (let it = 0; it < iterations; it++) {
-    const { A, g } = tf.tidy(() => {
+    const [AJ, gJ] = tf.tidy(() => {
       const { r, J } = model.jacobian(theta);
-      return { A: tf.matMul(J, J, true, false).dataSync(), g: tf.matMul(J, r, true, false).dataSync() };
+      return [tf.matMul(J, J, true, false), tf.matMul(J, r, true, false)];
     });
+    const A = AJ.dataSync() as Float32Array, g = gJ.dataSync() as Float32Array;
+    tf.dispose([AJ, gJ]);
     const trial = Float32Array.from(theta);
     for (let s = 0; s < S; s++) {
       const M = mat(p, p, Float64Array.from(A.subarray(s * p * p, (s + 1) * p * p)));

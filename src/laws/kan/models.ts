@@ -9,6 +9,7 @@
  * Both give residuals and the exact Jacobian (the chain rule written out).
  */
 import { tf } from '../../engine/backend.ts';
+import { tidyValues } from '../../engine/tfjs.ts';
 import { mat, solveSPD } from '../../numeric/linalg.ts';
 import type { LeastSquaresBatch } from './levenbergMarquardt.ts';
 import { basisCount, bsplineBasis } from './spline.ts';
@@ -56,15 +57,15 @@ export function kanBatch(data: PlaneData, shape: KanShape): LeastSquaresBatch & 
       const dPhi = tf.matMul(outer.slope as tf.Tensor3D, c3); // Φ′(φ₁ + φ₂), [S, n, 1]
       return { r: tf.sub(f, y) as tf.Tensor3D, J: tf.concat([tf.mul(dPhi, Bx), tf.mul(dPhi, By), outer.basis], 2) as tf.Tensor3D };
     }),
-    inner: (theta) => tf.tidy(() => forward(theta).inner).dataSync() as Float32Array,
-    outputs: (theta) => tf.tidy(() => forward(theta).f).dataSync() as Float32Array,
+    inner: (theta) => tidyValues(() => forward(theta).inner),
+    outputs: (theta) => tidyValues(() => forward(theta).f),
     dispose: () => tf.dispose([y, lo, h, Bx, By]),
   };
 }
 
 /** The basis of each seed's grid ([lo_s, hi_s], G intervals) at its n points, S × n × (G + 3) row-major. */
 export function splineBasisAt(points: Float32Array, S: number, lo: ArrayLike<number>, hi: ArrayLike<number>, G: number): Float32Array {
-  return tf.tidy(() => bsplineBasis(tf.tensor3d(points, [S, points.length / S, 1]), perSeed(lo), perSeed(Array.from(hi, (v, s) => (v - lo[s]) / G)), G).basis.dataSync() as Float32Array);
+  return tidyValues(() => bsplineBasis(tf.tensor3d(points, [S, points.length / S, 1]), perSeed(lo), perSeed(Array.from(hi, (v, s) => (v - lo[s]) / G)), G).basis);
 }
 
 /**
@@ -117,7 +118,7 @@ export function mlpBatch(data: PlaneData, w: number): LeastSquaresBatch & { outp
       const J = tf.concat([tf.mul(dz, column(data, 0)), tf.mul(dz, column(data, 1)), dz, t, tf.onesLike(f)], 2) as tf.Tensor3D;
       return { r: tf.sub(f, y) as tf.Tensor3D, J };
     }),
-    outputs: (theta) => tf.tidy(() => forward(theta).f).dataSync() as Float32Array,
+    outputs: (theta) => tidyValues(() => forward(theta).f),
     dispose: () => y.dispose(),
   };
 }

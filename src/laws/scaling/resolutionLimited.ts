@@ -12,6 +12,7 @@
  * of at least 32 P points: the resolution limit, not the data, sets its loss.
  */
 import { tf } from '../../engine/backend.ts';
+import { tidyValues } from '../../engine/tfjs.ts';
 import { mat, randomOrthogonal, solveSPD } from '../../numeric/linalg.ts';
 import { makeRng, type Rng } from '../../numeric/rng.ts';
 import { exponentFigure } from '../figures.ts';
@@ -40,7 +41,7 @@ function studentLoss(Xtr: tf.Tensor2D, ytr: Float64Array, Xte: tf.Tensor2D, yte:
     for (let t = 0; t < D; t++) { W[t * P + p] = w[t] / Math.sqrt(s); dot += (w[t] / Math.sqrt(s)) * anchors[a * D + t]; }
     b[p] = -dot;
   }
-  const features = (X: tf.Tensor2D) => tf.tidy(() => tf.relu(tf.add(tf.matMul(X, tf.tensor2d(W, [D, P])), tf.tensor1d(b))).dataSync());
+  const features = (X: tf.Tensor2D) => tidyValues(() => tf.relu(tf.add(tf.matMul(X, tf.tensor2d(W, [D, P])), tf.tensor1d(b))));
   const Ftr = features(Xtr), Fte = features(Xte);
   const n = ytr.length, Q = P + 1; // features and a constant
   const A = mat(Q, Q), g = new Float64Array(Q);
