@@ -122,7 +122,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   let exported: ExportResult | undefined;
   if (options.export !== undefined) {
     bar.item(`report: exporting into ${options.export as string}…`);
-    exported = exportReport(options.export as string, items, rows, uniqueIds(rows), env, findChromium());
+    exported = await exportReport(options.export as string, items, rows, uniqueIds(rows), env, findChromium());
   }
   bar.done();
   if (exported && exported.png !== 'drawn') warn(`boundlab: report: --export wrote no PNG (${exported.png === 'no chromium' ? 'Chromium was not found; apt-get install chromium' : 'Chromium could not draw one'}); the SVGs are there\n`);

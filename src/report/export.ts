@@ -5,7 +5,7 @@
  * points, every statement, proof chain and the summary as LaTeX (booktabs),
  * and the whole record as JSON, curves included.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,17 +87,28 @@ export function standaloneSvg(figureHtml: string, lineKey = true): string {
 }
 
 /** One SVG drawn to PNG at twice its size by headless Chromium; false when it could not. */
-function svgToPng(chromium: string, svgFile: string, png: string, width: number, height: number): boolean {
+function svgToPng(chromium: string, svgFile: string, png: string, width: number, height: number): Promise<boolean> {
   const profile = mkdtempSync(join(tmpdir(), 'boundlab-chromium-'));
-  try {
-    const r = spawnSync(chromium, [
+  return new Promise<boolean>((done) => {
+    const child = spawn(chromium, [
       ...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--hide-scrollbars', '--force-device-scale-factor=2',
       `--window-size=${width},${height}`, `--screenshot=${png}`, pathToFileURL(svgFile).href,
-    ], { encoding: 'utf8', timeout: 60_000 });
-    return r.status === 0;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
+    ], { stdio: 'ignore', timeout: 60_000 });
+    child.on('error', () => done(false));
+    child.on('close', (code) => done(code === 0));
+  }).finally(() => rmSync(profile, { recursive: true, force: true }));
+}
+
+/** Chromium processes at once: a screenshot spends most of its ~2 s waiting, not computing. */
+const PNG_AT_ONCE = 4;
+
+/** Each job run with at most `limit` pending at a time; results in the jobs' order. */
+async function limited<T>(jobs: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const lane = async () => { while (next < jobs.length) { const i = next++; results[i] = await jobs[i](); } };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+  return results;
 }
 
 export interface ExportResult { dir: string; files: string[]; png: 'drawn' | 'no chromium' | 'failed' }
@@ -107,20 +118,20 @@ export interface ExportResult { dir: string; files: string[]; png: 'drawn' | 'no
  * nothing else touched). `chromium` draws the PNGs; without it they are left
  * out and the result says so.
  */
-export function exportReport(
+export async function exportReport(
   dir: string, items: readonly ReportItem[], rows: readonly SummaryRow[], ids: readonly string[], environment: Environment, chromium?: string,
-): ExportResult {
-  const files: string[] = [];
+): Promise<ExportResult> {
+  // a PNG's place in the list is kept (after its SVG) while Chromium draws them all at the end
+  const files: (string | (() => Promise<string | undefined>))[] = [];
   const write = (name: string, content: string) => { files.push(writeAtomically(dir, name, content)); };
-  let png: ExportResult['png'] = chromium ? 'drawn' : 'no chromium';
   /** A figure as name.svg, name.csv and (with Chromium) name.png. */
   const figure = (name: string, svg: string, csv: string) => {
     write(`${name}.csv`, csv);
     write(`${name}.svg`, svg);
-    if (chromium && png === 'drawn') {
+    if (chromium) {
       const size = /viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"/.exec(svg);
-      const ok = svgToPng(chromium, join(dir, `${name}.svg`), join(dir, `${name}.png`), Math.ceil(Number(size?.[1] ?? 600)), Math.ceil(Number(size?.[2] ?? 300)));
-      if (ok) files.push(join(dir, `${name}.png`)); else png = 'failed';
+      const [svgFile, png] = [join(dir, `${name}.svg`), join(dir, `${name}.png`)];
+      files.push(async () => (await svgToPng(chromium, svgFile, png, Math.ceil(Number(size?.[1] ?? 600)), Math.ceil(Number(size?.[2] ?? 300))) ? png : undefined));
     }
   };
   write('summary.tex', summaryLatex(rows));
@@ -156,5 +167,7 @@ export function exportReport(
         : { kind: 'proof', id: ids[i], file: item.file, result: item.result })),
   };
   write('record.json', JSON.stringify(record, null, 2) + '\n');
-  return { dir, files, png };
+  const drawn = await limited(files.map((f) => (typeof f === 'string' ? async () => f : f)), PNG_AT_ONCE);
+  const png: ExportResult['png'] = !chromium ? 'no chromium' : drawn.includes(undefined) ? 'failed' : 'drawn';
+  return { dir, files: drawn.filter((f): f is string => f !== undefined), png };
 }
