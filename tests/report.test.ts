@@ -16,6 +16,7 @@ import { writeAtomically } from '../src/report/write.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { renderPage } from '../src/report/page.ts';
 import { environment } from '../src/report/environment.ts';
+import { exportReport } from '../src/report/export.ts';
 import { exitCode, summaryRow, type ReportItem } from '../src/report/items.ts';
 import { theoremById } from '../src/theorems/index.ts';
 import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
@@ -356,6 +357,21 @@ describe('report page', () => {
     const page = parseHTML(renderPage({ items: broken, environment: env })).document;
     expect(page.querySelector('.error')!.textContent).toBe('Could not be verified: no witness <b>here</b>');
     expect(exitCode(broken.map(summaryRow))).toBe(2);
+  });
+
+  it('exports SVGs without PNGs, and says so, when Chromium cannot draw them or is not there', async () => {
+    const th = theoremById('gd-pl')!;
+    const result = await verifyTheorem(th, { family: 'quadratic', instances: 2, steps: 10, curvesPerFamily: 1 });
+    const items: ReportItem[] = [{ kind: 'theorem', theorem: th, result }];
+    const env = environment({ backends: [result.backend], seed: 0, options: {}, argv: [] });
+    // /bin/false: a program that exits 1, as a Chromium that fails would
+    for (const [chromium, png] of [['/bin/false', 'failed'], [undefined, 'no chromium']] as const) {
+      const dir = join(root, `export-${png.replace(' ', '-')}`);
+      const r = await exportReport(dir, items, items.map(summaryRow), ['theorem-gd-pl'], env, chromium);
+      expect(r.png).toBe(png);
+      expect(r.files.map((f) => f.slice(dir.length + 1))).toEqual(['summary.tex', 'theorem-gd-pl-statement.tex', 'theorem-gd-pl-quadratic.csv', 'theorem-gd-pl-quadratic.svg', 'record.json']);
+      expect(readdirSync(dir).sort()).toEqual(r.files.map((f) => f.slice(dir.length + 1)).sort());
+    }
   });
 });
 
