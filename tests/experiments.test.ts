@@ -23,9 +23,9 @@ import { askewsgdLogistic } from '../src/experiments/askewsgdLogistic.ts';
 import { EXPERIMENTS, experimentById } from '../src/experiments/index.ts';
 import { runExperiment } from '../src/report/standalone.ts';
 import { quantisedMethods } from '../src/experiments/methods.ts';
-import { compareMethods, METRICS, type MethodRun } from '../src/experiments/quantisedTraining.ts';
+import { bestBinary, compareMethods, METRICS, type MethodRun } from '../src/experiments/quantisedTraining.ts';
 import { MOONS_DEFAULTS, moonsProblem } from '../src/experiments/twoMoonsExperiment.ts';
-import { moonsData, moonsLogit, MOONS_DIM, MOONS_HIDDEN, twoMoons } from '../src/experiments/twoMoons.ts';
+import { moonsData, moonsLogit, moonsSignLosses, MOONS_DIM, MOONS_HIDDEN, twoMoons } from '../src/experiments/twoMoons.ts';
 import { makeRng } from '../src/numeric/rng.ts';
 import { HANG_MS } from './hang.ts';
 
@@ -254,6 +254,21 @@ describe('two-moons family', () => {
       expect(Math.abs(full[k] - f), `point ${k}`).toBeLessThanOrEqual(tol);
       expect(Math.abs(batch[k] - f), `point ${k}`).toBeLessThanOrEqual(tol);
     });
+  });
+
+  it('gives the loss of every sign vector bit for bit as the oracle, and bestBinary the same best with it or without', () => {
+    for (const seed of [11, 12, 13]) {
+      const p = { ...moonsData({ seed, n: 24, noise: 0.2 }), x0: params.x0 };
+      const one = twoMoons.instantiate(p);
+      const all = moonsSignLosses(p);
+      expect(all).toHaveLength(2 ** MOONS_DIM);
+      for (let code = 0; code < 2 ** MOONS_DIM; code++) {
+        const w = Array.from({ length: MOONS_DIM }, (_, j) => ((code >> j) & 1 ? -1 : 1));
+        if (!Object.is(all[code], one.value(w))) expect([seed, code, all[code]]).toEqual([seed, code, one.value(w)]);
+      }
+      const problem = { family: twoMoons, instance: one, train: p, test: p, score: moonsLogit };
+      expect(bestBinary({ ...problem, signLosses: () => moonsSignLosses(p) })).toEqual(bestBinary(problem));
+    }
   });
 
   it('has a gradient equal to central differences (truncation estimated by halving h)', () => {

@@ -31,6 +31,8 @@ export interface QuantisedProblem {
   test: LabelledData;
   /** The model's score of input x under parameters θ (its sign is the prediction). */
   score(theta: ArrayLike<number>, x: readonly number[]): number;
+  /** The training loss at every sign vector by code (bit j set: θ_j = −1), bit for bit instance.value's: a faster route for bestBinary. */
+  signLosses?(): Float64Array;
 }
 
 export interface Method {
@@ -168,11 +170,12 @@ const meanOf = (xs: readonly number[]): number => xs.reduce((a, v) => a + v, 0) 
 export function bestBinary(problem: QuantisedProblem): { weights: number[]; loss: number; accuracy: number; train_accuracy: number } {
   const d = problem.instance.dim;
   if (d > 16) throw new Error(`bestBinary: 2^${d} sign vectors are too many to enumerate`);
+  const signs = (code: number) => Array.from({ length: d }, (_, j) => ((code >> j) & 1 ? -1 : 1));
+  const losses = problem.signLosses?.();
   let best = { weights: [] as number[], loss: Infinity };
   for (let code = 0; code < 2 ** d; code++) {
-    const w = Array.from({ length: d }, (_, j) => ((code >> j) & 1 ? -1 : 1));
-    const loss = problem.instance.value(w);
-    if (loss < best.loss) best = { weights: w, loss };
+    const loss = losses ? losses[code] : problem.instance.value(signs(code));
+    if (loss < best.loss) best = { weights: signs(code), loss };
   }
   return { ...best, accuracy: accuracy(problem, best.weights, problem.test), train_accuracy: accuracy(problem, best.weights, problem.train) };
 }

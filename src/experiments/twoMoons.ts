@@ -109,6 +109,43 @@ function oracle(D: MoonsData) {
   return { value, grad };
 }
 
+/**
+ * f at every sign vector θ ∈ {±1}^13, indexed by code (bit j set: θ_j = −1),
+ * equal bit for bit to the oracle's value at that θ: the same products, sums
+ * and order. Faster because codes that differ only in the output weights of
+ * hidden units a point leaves inactive give that point the same logit, whose
+ * softplus is computed once (its term is copied from the code with those bits
+ * clear, already done).
+ */
+export function moonsSignLosses(params: TwoMoonsParams): Float64Array {
+  const D = parse(params);
+  const H = MOONS_HIDDEN, first = 3 * H, outer = 2 ** (H + 1);
+  const losses = new Float64Array(2 ** MOONS_DIM);
+  const th = new Float64Array(MOONS_DIM);
+  const terms = Array.from({ length: outer }, () => new Float64Array(D.n));
+  const pre = new Float64Array(H);
+  for (let a = 0; a < 2 ** first; a++) {
+    for (let j = 0; j < first; j++) th[j] = (a >> j) & 1 ? -1 : 1;
+    for (let i = 0; i < D.n; i++) {
+      const x0 = D.X.data[2 * i], x1 = D.X.data[2 * i + 1];
+      let keep = 1 << H; // b2's bit always counts
+      for (let j = 0; j < H; j++) {
+        pre[j] = x0 * th[j] + x1 * th[H + j] + th[2 * H + j];
+        if (pre[j] > 0) keep |= 1 << j;
+      }
+      for (let b = 0; b < outer; b++) {
+        if ((b & keep) !== b) { terms[b][i] = terms[b & keep][i]; continue; }
+        // moonsLogit's sum: b2, then each active unit's w2_j·pre_j in order
+        let g = (b >> H) & 1 ? -1 : 1;
+        for (let j = 0; j < H; j++) if (pre[j] > 0) g += ((b >> j) & 1 ? -1 : 1) * pre[j];
+        terms[b][i] = softplus(-D.s[i] * g);
+      }
+    }
+    for (let b = 0; b < outer; b++) losses[a | (b << first)] = accurateSum(terms[b]) / D.n;
+  }
+  return losses;
+}
+
 /** g_θ(x) for θ rows [B, 13] and inputs [B, n, 2]: logits [B, n]. */
 function predict(x: tf.Tensor2D, X: tf.Tensor3D): tf.Tensor2D {
   const B = x.shape[0], H = MOONS_HIDDEN;

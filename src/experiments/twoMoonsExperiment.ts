@@ -22,7 +22,7 @@ import type { ClaimSpec, ClaimsCheck } from './claims.ts';
 import { ASKEW_NOTE, PROXQUANT_NOTE, UPDATE_RULES } from './methods.ts';
 import type { QuantisedProblem } from './quantisedTraining.ts';
 import { perSeedDifference, runTraining, type RunsById, type TrainingSchedule } from './training.ts';
-import { moonsData, moonsLogit, MOONS_DIM, MOONS_HIDDEN, twoMoons } from './twoMoons.ts';
+import { moonsData, moonsLogit, moonsSignLosses, MOONS_DIM, MOONS_HIDDEN, twoMoons } from './twoMoons.ts';
 import type { Experiment, ExperimentOptions, ExperimentResult } from './types.ts';
 
 export const MOONS_DEFAULTS = {
@@ -58,7 +58,8 @@ export function moonsProblem(seed: number, nTrain: number = MOONS_DEFAULTS.nTrai
   const H = MOONS_HIDDEN;
   // θ = (W1 2×H, b1, W2, b2): the hidden layer has 2 inputs, the output layer H.
   const x0 = Array.from({ length: MOONS_DIM }, (_, j) => { const r = torchInit(j < 3 * H ? 2 : H); return start.uniform(-r, r); });
-  return { family: twoMoons, instance: twoMoons.instantiate({ ...train, x0 }), train, test, score: moonsLogit };
+  const params = { ...train, x0 };
+  return { family: twoMoons, instance: twoMoons.instantiate(params), train, test, score: moonsLogit, signLosses: () => moonsSignLosses(params) };
 }
 
 export const twoMoonsExperiment: Experiment = {
