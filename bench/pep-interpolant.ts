@@ -1,6 +1,6 @@
 /**
- * src/pep/interpolant.ts against an earlier version of itself (default: main's),
- * bit for bit: the interpolating functions of tests/pep-worst.test.ts's data
+ * src/pep/interpolant.ts against an earlier version of itself (default: the
+ * one before its loop reused its vectors), bit for bit: the interpolating functions of tests/pep-worst.test.ts's data
  * (smooth witnesses, broken data) and of the worst cases of solved problems
  * (gd, heavy ball, Nesterov, subgradient, proximal gradient's f), the simplex
  * QP as maxAffineProx.ts builds it, and projectSimplex, each evaluated at the
@@ -24,7 +24,8 @@ import { worstData } from '../src/pep/worst.ts';
 import { compositeWorstData } from '../src/pep/compositeWorst.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ref = process.argv[2] ?? 'main';
+// default: the last version before its loop reused its vectors (this file's commit's parent)
+const ref = process.argv[2] ?? '41f1248fde4fab851954321537b41648834d8aa7';
 // the earlier version, its imports pointed back at this checkout's sources
 const source = execFileSync('git', ['show', `${ref}:src/pep/interpolant.ts`], { cwd: ROOT, encoding: 'utf8' })
   .replace(/from '\.\.\/numeric\//g, `from '${pathToFileURL(join(ROOT, 'src/numeric')).href}/`)
@@ -120,5 +121,5 @@ for (let i = 0; i < Math.min(old.length, cur.length); i++) {
     mismatches++;
   }
 }
-console.log(`${cases.length} interpolants and their simplex QPs, projectSimplex on 2000 vectors: ${cur.length} numbers (${old.length} from ${ref}), ${mismatches} mismatches (Object.is); CPU ${oldSeconds.toFixed(2)} s ${ref}, ${curSeconds.toFixed(2)} s now`);
+console.log(`${cases.length} interpolants and their simplex QPs, projectSimplex on 2000 vectors: ${cur.length} numbers (${old.length} from ${ref.slice(0, 7)}), ${mismatches} mismatches (Object.is); CPU ${oldSeconds.toFixed(2)} s ${ref.slice(0, 7)}, ${curSeconds.toFixed(2)} s now`);
 if (mismatches) process.exit(1);
