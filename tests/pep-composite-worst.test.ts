@@ -7,10 +7,10 @@
  * method; a bound 10% below the worst case refuted by the run; the refusals.
  * Small sizes.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { mainHere } from './fixtures/main-here.ts';
 import { dot } from '../src/numeric/linalg.ts';
 import { makeRng, type Rng } from '../src/numeric/rng.ts';
 import { maxAffineProx } from '../src/pep/maxAffineProx.ts';
@@ -28,10 +28,8 @@ import { worstFamily } from '../src/pep/worst.ts';
 import { worstRunObstacle } from '../src/pep/worstRun.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/boundlab.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+// `boundlab ARGS` in this process (no test here is about the process; bench/pep-in-process.ts compares with a spawn)
+const cli = (args: string[]) => mainHere(args, { cwd: ROOT });
 
 const gauss = (rng: Rng, d: number) => Array.from({ length: d }, () => rng.normal());
 
@@ -171,8 +169,8 @@ describe('the worst pair f + h of a composite problem, run for real', () => {
     });
   }
 
-  it('--worst --json on proximal-gd gives the run and the composite checks', () => {
-    const r = cli(['pep', 'proximal-gd', '--set', 'L=1,gamma=1/L', '--steps', '2', '--worst', '--json']);
+  it('--worst --json on proximal-gd gives the run and the composite checks', async () => {
+    const r = await cli(['pep', 'proximal-gd', '--set', 'L=1,gamma=1/L', '--steps', '2', '--worst', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out);
     expect(out.worst.reached).toBe(true);

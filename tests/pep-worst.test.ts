@@ -6,12 +6,12 @@
  * TensorFlow.js run reach τ; a planted too-strong bound is refuted on it by a
  * real run; tightness takes it first, the same across seeds. Small sizes.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { mainHere } from './fixtures/main-here.ts';
 import { dot } from '../src/numeric/linalg.ts';
 import { makeRng, type Rng } from '../src/numeric/rng.ts';
 import { dataExcess, interpolant, interpolationExcess, type ClassConstants, type InterpolationData } from '../src/pep/interpolant.ts';
@@ -24,10 +24,8 @@ import { theoremById } from '../src/theorems/index.ts';
 import { writeTooStrongGd } from './fixtures/pep-planted.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/boundlab.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+// `boundlab ARGS` in this process (no test here is about the process; bench/pep-in-process.ts compares with a spawn)
+const cli = (args: string[]) => mainHere(args, { cwd: ROOT });
 
 const gauss = (rng: Rng, d: number) => Array.from({ length: d }, () => rng.normal());
 
@@ -167,18 +165,18 @@ describe('the worst function of a solved problem, run for real', () => {
     expect(w.reached).toBe(true);
   });
 
-  it('the CLI prints the run with --worst; --json has it; a method without an optimiser is exit 2', () => {
-    const r = cli(['pep', 'gd-convex-tight', '--steps', '3', '--set', 'h=1', '--worst', '--json']);
+  it('the CLI prints the run with --worst; --json has it; a method without an optimiser is exit 2', async () => {
+    const r = await cli(['pep', 'gd-convex-tight', '--steps', '3', '--set', 'h=1', '--worst', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.verdict).toBe('tight');
     expect(j.worst.reached).toBe(true);
     expect(j.worst.violated).toBe(false);
     expect(j.worst.family).toBe('pep-worst');
-    const o = cli(['pep', 'ogm', '--steps', '3', '--worst']);
+    const o = await cli(['pep', 'ogm', '--steps', '3', '--worst']);
     expect(o.code).toBe(2);
     expect(o.err).toMatch(/no TensorFlow\.js optimiser/);
-    const sw = cli(['pep', 'gd', '--steps', '2', '--sweep', 'h=0.5:1:2', '--worst']);
+    const sw = await cli(['pep', 'gd', '--steps', '2', '--sweep', 'h=0.5:1:2', '--worst']);
     expect(sw.code).toBe(2);
     expect(sw.err).toMatch(/--worst .* leave --sweep out/);
   });

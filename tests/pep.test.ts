@@ -5,7 +5,6 @@
  * worst case `unbounded`, csdp against sdpa, csdp missing (exit 2), N = 50.
  * Small sizes; no wall time asserted.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,14 +20,24 @@ import { pepSection, runPepSection } from '../src/report/pep.ts';
 import { reportCommand } from '../src/cli/report.ts';
 import { writeTooStrongGd } from './fixtures/pep-planted.ts';
 import { perturbWeight } from './fixtures/perturb-weight.ts';
+import { mainHere } from './fixtures/main-here.ts';
+import { writeProof } from './fixtures/pep-proof.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin/boundlab.mjs');
-const cli = (args: string[], env: Record<string, string> = {}) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+// `boundlab ARGS` in this process (no test here is about the process; bench/pep-in-process.ts compares with a spawn)
+const cli = (args: string[]) => mainHere(args, { cwd: ROOT });
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+/** `run` with BOUNDLAB_CSDP pointing at `path` (solver.ts reads it at each solve), restored after. */
+async function withCsdp<T>(path: string, run: () => Promise<T>): Promise<T> {
+  const before = process.env.BOUNDLAB_CSDP;
+  process.env.BOUNDLAB_CSDP = path;
+  try {
+    return await run();
+  } finally {
+    if (before === undefined) delete process.env.BOUNDLAB_CSDP;
+    else process.env.BOUNDLAB_CSDP = before;
+  }
+}
 const tauOf = async (target: string, steps: number, set: Record<string, string | number> = {}, extra: object = {}) => {
   const r = await runPep({ target, steps, set, ...extra });
   expect(r.status).toBe('success');
@@ -211,8 +220,8 @@ describe('verdicts that must be caught', () => {
       expect(r.ratio!).toBeGreaterThan(1.1);
     });
   }
-  it('the CLI exits 1 on it, with the verdict in the JSON', () => {
-    const r = cli(['pep', planted, '--steps', '2', '--set', 'h=1', '--json']);
+  it('the CLI exits 1 on it, with the verdict in the JSON', async () => {
+    const r = await cli(['pep', planted, '--steps', '2', '--set', 'h=1', '--json']);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(j.verdict).toBe('violated');
@@ -225,47 +234,42 @@ describe('verdicts that must be caught', () => {
     const r = await runPep({ target: 'gd', steps: 2, cls: 'smooth-convex', measure: 'dist2', init: 'f-gap' });
     expect(r.status).toBe('unbounded');
     expect(r.tau).toBeNull();
-    const c = cli(['pep', 'gd', '--steps', '2', '--measure', 'dist2', '--init', 'f-gap', '--json']);
+    const c = await cli(['pep', 'gd', '--steps', '2', '--measure', 'dist2', '--init', 'f-gap', '--json']);
     expect(JSON.parse(c.out)).toMatchObject({ status: 'unbounded', tau: null });
   });
-  it('a PL theorem: exit 2, pointing to tightness', () => {
-    const r = cli(['pep', 'gd-pl', '--steps', '3', '--set', 'gamma=1']);
+  it('a PL theorem: exit 2, pointing to tightness', async () => {
+    const r = await cli(['pep', 'gd-pl', '--steps', '3', '--set', 'gamma=1']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/interpolation/);
     expect(r.err).toMatch(/tightness/);
   });
-  it('a method outside the fixed-step linear form is refused with the reason', () => {
-    const r = cli(['pep', 'adam', '--steps', '3']);
+  it('a method outside the fixed-step linear form is refused with the reason', async () => {
+    const r = await cli(['pep', 'adam', '--steps', '3']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/not a fixed-step linear method/);
   });
-  it('csdp absent: exit 2 with the install command (and JSON with --json)', () => {
-    const r = cli(['pep', 'gd', '--steps', '2', '--json'], { BOUNDLAB_CSDP: join(dir, 'no-csdp-here') });
+  it('csdp absent: exit 2 with the install command (and JSON with --json)', async () => {
+    const r = await withCsdp(join(dir, 'no-csdp-here'), () => cli(['pep', 'gd', '--steps', '2', '--json']));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/apt-get install coinor-csdp/);
     expect(JSON.parse(r.out).error.message).toMatch(/coinor-csdp/);
   });
-  it('bad usage names the option', () => {
-    expect(cli(['pep', 'gd']).err).toMatch(/--steps/);
-    expect(cli(['pep', 'gd', '--steps', '2', '--class', 'pl']).err).toMatch(/--class takes one of/);
-    expect(cli(['pep', 'gd', '--steps', '101']).code).toBe(2);
+  it('bad usage names the option', async () => {
+    expect((await cli(['pep', 'gd'])).err).toMatch(/--steps/);
+    expect((await cli(['pep', 'gd', '--steps', '2', '--class', 'pl'])).err).toMatch(/--class takes one of/);
+    expect((await cli(['pep', 'gd', '--steps', '101'])).code).toBe(2);
   });
 });
 
 describe('the report section', () => {
   it('without csdp it says so and solves nothing (the default report goes on); the target pep exits 2', async () => {
-    const before = process.env.BOUNDLAB_CSDP;
-    process.env.BOUNDLAB_CSDP = join(tmpdir(), 'no-csdp-here');
-    try {
+    await withCsdp(join(tmpdir(), 'no-csdp-here'), async () => {
       const s = await runPepSection();
       expect(s.rows).toEqual([]);
       expect(s.missing).toMatch(/apt-get install coinor-csdp/);
       expect(pepSection(s)).toMatch(/Not run: the SDP solver csdp is not installed/);
       await expect(reportCommand(['pep', '--out', join(tmpdir(), 'never-pep')])).rejects.toThrow(/coinor-csdp/);
-    } finally {
-      if (before === undefined) delete process.env.BOUNDLAB_CSDP;
-      else process.env.BOUNDLAB_CSDP = before;
-    }
+    });
   });
 });
 
@@ -320,15 +324,14 @@ describe('solvers and sizes', () => {
 describe('proofs from the certificate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pep-proof-'));
   for (const N of [1, 2, 3]) {
-    it(`gradient descent N = ${N}: the generated proof is valid under boundlab check`, { timeout: 600_000 }, () => {
-      const file = join(dir, `gd${N}.md`);
-      const r = cli(['pep', 'gd', '--steps', String(N), '--proof', file, '--json']);
+    it(`gradient descent N = ${N}: the generated proof is valid under boundlab check`, { timeout: 600_000 }, async () => {
+      const { file, ...r } = await writeProof(dir, 'gd', N);
       expect(r.code).toBe(0);
       const j = JSON.parse(r.out);
       // the proof's constant is τ up to the margin left for rounding (1e-7 relative, plus rounding)
       expect(j.proof.bound).toBeGreaterThanOrEqual(1 / (4 * N + 2) * (1 - 1e-8));
       expect(rel(j.proof.bound, 1 / (4 * N + 2))).toBeLessThan(1e-5);
-      const c = cli(['check', file, '--samples', '20', '--json']);
+      const c = await cli(['check', file, '--samples', '20', '--json']);
       expect(c.code).toBe(0);
       const f = JSON.parse(c.out).files[0];
       expect(f.verdict).toBe('valid');
@@ -336,13 +339,13 @@ describe('proofs from the certificate', () => {
       expect(f.steps.filter((s: { relation: string }) => s.relation === '==').map((s: { verdict: string }) => s.verdict)).toEqual(['proved']);
     });
   }
-  it('the same proof with one multiplier perturbed is refuted', { timeout: 600_000 }, () => {
-    const file = join(dir, 'gd2.md');
+  it('the same proof with one multiplier perturbed is refuted', { timeout: 600_000 }, async () => {
+    const { file } = await writeProof(dir, 'gd', 2);
     const text = readFileSync(file, 'utf8');
     const perturbed = perturbWeight(text, 'P2');
     const bad = join(dir, 'gd2-perturbed.md');
     writeFileSync(bad, perturbed);
-    const c = cli(['check', bad, '--samples', '20', '--json']);
+    const c = await cli(['check', bad, '--samples', '20', '--json']);
     expect(c.code).toBe(1);
     const f = JSON.parse(c.out).files[0];
     expect(f.verdict).toBe('refuted');
