@@ -8,7 +8,8 @@
  * - the README's commands (tests/readme.test.ts): small sizes, after the test's
  *   earlier report, in two scratch folders (one per way, as they write there);
  * - the commands of tests/cli.test.ts and tests/proofs-cli.test.ts, from the
- *   repository's folder (they write nothing).
+ *   repository's folder (they write nothing);
+ * - the commands of tests/laws.test.ts, in the README's scratch folders (one writes a page).
  * Prints each mismatch (exit 1 when there is one) and the CPU time of both ways.
  * Run: npx tsx bench/readme-in-process.ts
  */
@@ -101,6 +102,16 @@ const TESTS: string[][] = [
   ['mutate', pl, '--samples', '60'], ['mutate', pl, '--samples', '60', '--json'],
 ];
 for (const args of TESTS) await both(args, args.join(' ').split(dir).join('<proofs>'), { spawned: ROOT, here: ROOT, folderFiles: false });
+
+// tests/laws.test.ts
+const LAWS: string[][] = [
+  ['lazy-training', '--widths', '16,64,100000'], ['lazy-training', '--seeds', '65', '--json'], ['no-such-law'],
+  ['lazy-training', '--grids', '4,8'], ['--list', '--json'], ['--help'],
+  ['lazy-training', '--widths', '16,64,256,1024', '--seeds', '4', '--seed', '1', '--json', '--out', 'law-page'],
+  ['kan', '--grids', '2,4,8'], ['kan', '--grids', '8,16,33'],
+  ['scaling-resolution', '--features', '16,32,1000'], ['distillation-low-rank', '--ranks', '1,12'],
+];
+for (const args of LAWS) await both(['law', ...args], `law ${args.join(' ')}`, readme);
 
 for (const f of [readme.spawned, readme.here, dir]) rmSync(f, { recursive: true, force: true });
 console.log(`${compared} commands, ${mismatches} mismatches (exit code, stdout, stderr, files written); in-process CPU ${hereSeconds.toFixed(1)} s, spawned ${spawnedSeconds.toFixed(1)} s`);

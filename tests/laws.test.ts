@@ -4,11 +4,9 @@
  * are consistent on several data seeds, planted wrong exponents and a planted
  * too-fast rate are inconsistent on the same runs.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../src/engine/backend.ts';
 import { fitExponent } from '../src/laws/fit.ts';
@@ -27,6 +25,7 @@ import { tf } from '../src/engine/backend.ts';
 import { KAN_EXPONENT, kanCheck } from '../src/laws/kan/kanScaling.ts';
 import { bsplineBasis, greville } from '../src/laws/kan/spline.ts';
 import { HANG_MS } from './hang.ts';
+import { mainHere } from './fixtures/main-here.ts';
 
 const claim = (predicted: number, relation: Claim['relation'] = 'equal', tolerance = 0.1): Claim =>
   ({ id: 'c', relation, quantity: 'y against x', predicted, tolerance, source: 'test' });
@@ -156,33 +155,30 @@ describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
 });
 
 describe('boundlab law (command line)', () => {
-  const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
-  const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, 'law', ...args], { encoding: 'utf8', timeout: HANG_MS });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
+  /** In this process (mainHere): none of these is about the process itself. */
+  const run = (...args: string[]) => mainHere(['law', ...args]);
 
-  it('exits 2 naming the option and its range for out-of-range widths and seeds, with JSON under --json', () => {
-    const w = run('lazy-training', '--widths', '16,64,100000');
+  it('exits 2 naming the option and its range for out-of-range widths and seeds, with JSON under --json', async () => {
+    const w = await run('lazy-training', '--widths', '16,64,100000');
     expect(w.code).toBe(2);
     expect(w.err).toMatch(/--widths takes whole numbers in \[2, 16384\].*'100000'/);
-    const s = run('lazy-training', '--seeds', '65', '--json');
+    const s = await run('lazy-training', '--seeds', '65', '--json');
     expect(s.code).toBe(2);
     expect(JSON.parse(s.out).error.message).toMatch(/--seeds must be in \[1, 64\]/);
-    expect(run('no-such-law').code).toBe(2);
-    expect(run('lazy-training', '--grids', '4,8').code).toBe(2);
+    expect((await run('no-such-law')).code).toBe(2);
+    expect((await run('lazy-training', '--grids', '4,8')).code).toBe(2);
   });
 
-  it('lists the law checks and prints help', () => {
-    expect(JSON.parse(run('--list', '--json').out).laws.map((l: { id: string }) => l.id)).toContain('lazy-training');
-    const h = run('--help');
+  it('lists the law checks and prints help', async () => {
+    expect(JSON.parse((await run('--list', '--json')).out).laws.map((l: { id: string }) => l.id)).toContain('lazy-training');
+    const h = await run('--help');
     expect(h.code).toBe(0);
     expect(h.out).toMatch(/usage: boundlab law ID/);
   });
 
-  it('runs a small check: JSON on stdout, a page with the fit written, exit 0', () => {
+  it('runs a small check: JSON on stdout, a page with the fit written, exit 0', async () => {
     const out = mkdtempSync(join(tmpdir(), 'boundlab-law-'));
-    const r = run('lazy-training', '--widths', '16,64,256,1024', '--seeds', '4', '--seed', '1', '--json', '--out', out);
+    const r = await run('lazy-training', '--widths', '16,64,256,1024', '--seeds', '4', '--seed', '1', '--json', '--out', out);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.law).toBe('lazy-training');
@@ -384,12 +380,11 @@ describe('KAN grid scaling on real TensorFlow.js training (small sizes)', () => 
     });
   });
 
-  it('exits 2 naming --grids and its range', () => {
-    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
+  it('exits 2 naming --grids and its range', async () => {
     for (const bad of ['2,4,8', '8,16,33']) {
-      const r = spawnSync(process.execPath, [BIN, 'law', 'kan', '--grids', bad], { encoding: 'utf8', timeout: HANG_MS });
-      expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(/--grids takes whole numbers in \[3, 32\]/);
+      const r = await mainHere(['law', 'kan', '--grids', bad]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--grids takes whole numbers in \[3, 32\]/);
     }
   });
 });
@@ -416,11 +411,10 @@ describe('resolution-limited scaling on a 2-dimensional manifold (small sizes)',
     expect(one.statements[0]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/1 seed/) });
   }, HANG_MS);
 
-  it('exits 2 naming --features and its range', () => {
-    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [BIN, 'law', 'scaling-resolution', '--features', '16,32,1000'], { encoding: 'utf8', timeout: HANG_MS });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--features takes whole numbers in \[2, 128\]/);
+  it('exits 2 naming --features and its range', async () => {
+    const r = await mainHere(['law', 'scaling-resolution', '--features', '16,32,1000']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--features takes whole numbers in \[2, 128\]/);
   });
 });
 
@@ -445,10 +439,9 @@ describe('distillation into a low-rank student (small sizes)', () => {
     }
   }, HANG_MS);
 
-  it('exits 2 naming --ranks and its range', () => {
-    const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [BIN, 'law', 'distillation-low-rank', '--ranks', '1,12'], { encoding: 'utf8', timeout: HANG_MS });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--ranks takes whole numbers in \[1, 11\]/);
+  it('exits 2 naming --ranks and its range', async () => {
+    const r = await mainHere(['law', 'distillation-low-rank', '--ranks', '1,12']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--ranks takes whole numbers in \[1, 11\]/);
   });
 });
