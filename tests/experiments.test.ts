@@ -9,15 +9,12 @@
  * two moons the methods do what their rules promise, ASkewSGD's two schedules
  * included (tests/experiments-claims.test.ts tests the claims both ways).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { parseHTML } from 'linkedom';
-import { main } from '../src/cli/main.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { askewsgdLogistic } from '../src/experiments/askewsgdLogistic.ts';
 import { EXPERIMENTS, experimentById } from '../src/experiments/index.ts';
@@ -27,9 +24,8 @@ import { bestBinary, compareMethods, METRICS, type MethodRun } from '../src/expe
 import { MOONS_DEFAULTS, moonsProblem } from '../src/experiments/twoMoonsExperiment.ts';
 import { moonsData, moonsLogit, moonsSignLosses, MOONS_DIM, MOONS_HIDDEN, twoMoons } from '../src/experiments/twoMoons.ts';
 import { makeRng } from '../src/numeric/rng.ts';
-import { HANG_MS } from './hang.ts';
+import { mainHere } from './fixtures/main-here.ts';
 
-const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'boundlab-experiments-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -37,18 +33,8 @@ const SETTINGS = { lr: 1, batchSize: 1, lambdaRate: 0, alpha: 1, eps0: 1, epsEnd
 const METHOD_IDS = quantisedMethods(SETTINGS).map((m) => m.id);
 const METRIC_IDS = METRICS.map((m) => m.id);
 
-/** The command in-process: exit code, stdout, stderr. */
-async function cli(...args: string[]) {
-  let out = '', err = '';
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((c) => { out += String(c); return true; });
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((c) => { err += String(c); return true; });
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
+/** The command in-process (mainHere): exit code, stdout, stderr. */
+const cli = (...args: string[]) => mainHere(args);
 
 /** One figure per metric (or per named figure), in order, each with exactly one plot SVG (Plot's own class; the legend's swatches have none); every formula rendered. */
 function checkPage(html: string, figureIds: readonly string[] = METRIC_IDS): void {
@@ -96,15 +82,15 @@ function checkClaims(claims: { claims: ClaimJson[] }, seeds: number, status: num
 }
 
 describe('boundlab experiment', () => {
-  it('runs two-moons through the CLI: --json data with claims over seeds, the page, exit 0 or 1 by the claims', () => {
+  it('runs two-moons through the CLI: --json data with claims over seeds, the page, exit 0 or 1 by the claims', async () => {
     const out = join(root, 'cli');
-    const r = spawnSync(process.execPath, [BIN, 'experiment', 'two-moons', '--steps', '12', '--seed', '3', '--seeds', '2', '--json', '--out', out], { encoding: 'utf8', timeout: HANG_MS });
-    expect(r.stderr).not.toMatch(/Error/);
-    const j = JSON.parse(r.stdout);
+    const r = await cli('experiment', 'two-moons', '--steps', '12', '--seed', '3', '--seeds', '2', '--json', '--out', out);
+    expect(r.err).not.toMatch(/Error/);
+    const j = JSON.parse(r.out);
     expect(j).toMatchObject({ experiment: 'two-moons', seed: 3, seeds: 2, out: join(out, 'two-moons.html') });
     expect(j.settings.steps).toBe(12);
     checkData(j.methods, 12, 2);
-    checkClaims(j.claims, 2, r.status);
+    checkClaims(j.claims, 2, r.code);
     const html = readFileSync(j.out, 'utf8');
     checkPage(html);
     expect(html).toContain('id="claims"');

@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { exitCode } from '../src/cli/check.ts';
-import { main } from '../src/cli/main.ts';
 import type { FileResult } from '../src/proofs/result.ts';
 import { HANG_MS } from './hang.ts';
+import { mainHere } from './fixtures/main-here.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/boundlab.mjs');
@@ -26,30 +26,14 @@ interface FileCase { verdict: string; exit: number; says: string }
 interface CommandCase { args: string[]; exit: number; says: string; json?: { files: number; last: string; tolerance?: number } }
 const manifest = parseYaml(readFileSync(join(H, 'cases.yaml'), 'utf8')) as { files: Record<string, FileCase>; commands: CommandCase[] };
 
-/** boundlab under a 1 GB heap: an input that needs more makes the process die, and the test fail. */
+/** boundlab under a 1 GB heap: an input that needs more makes the process die, and the test fail (the whole corpus runs so). */
 const run = (args: string[]) => {
   const r = spawnSync(process.execPath, ['--max-old-space-size=1024', BIN, ...args], { encoding: 'utf8', timeout: HANG_MS, maxBuffer: 64 << 20 });
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
 };
 
-/** boundlab's main in this process, its output captured (no second process: these fail fast, or run little). */
-async function runHere(args: string[]) {
-  let out = '', err = '';
-  const write = (sink: 'out' | 'err') => (chunk: string | Uint8Array) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (sink === 'out') out += text; else err += text;
-    return true;
-  };
-  const saved = [process.stdout.write, process.stderr.write];
-  process.stdout.write = write('out') as typeof process.stdout.write;
-  process.stderr.write = write('err') as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, signal: null, out, err };
-  } finally {
-    [process.stdout.write, process.stderr.write] = saved;
-  }
-}
+/** boundlab's main in this process (mainHere), the shape of run's: no signal can end it here, a crash would throw. */
+const here = async (args: string[]) => ({ ...(await mainHere(args)), signal: null });
 
 // C0 but \t \n, DEL, C1, separators and bidi controls: none may reach a terminal raw
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -92,8 +76,8 @@ describe('the hostile corpus, checked in one run', () => {
     for (const f of files) if (f.verdict !== 'error' || f.steps.length) expect(f.tolerance).toBe(1e-9);
   });
 
-  it('prints no raw control character, as text or as JSON, however the files are written', () => {
-    const text = run(['check', ...names.filter((n) => n.startsWith('terminal-')).map((n) => join(H, n))]);
+  it('prints no raw control character, as text or as JSON, however the files are written', async () => {
+    const text = await here(['check', ...names.filter((n) => n.startsWith('terminal-')).map((n) => join(H, n))]);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/\\x1b\]0;pwned\\x07\\x1b\[2J cleared/);
     expect(text.out).toMatch(/\\u202egnp\.exe/);
@@ -107,7 +91,7 @@ describe('the hostile corpus, checked in one run', () => {
 describe('hostile command lines', () => {
   it.each(manifest.commands.map((c) => [c.args.join(' '), c] as const))('%s', async (_, c) => {
     const args = c.args.map((a) => a.replace('{H}', H));
-    const r = await runHere(c.json ? [...args, '--json'] : args);
+    const r = await here(c.json ? [...args, '--json'] : args);
     expect(r.signal).toBeNull();
     expect(r.code, r.err).toBe(c.exit);
     if (c.says) expect(r.err + r.out).toMatch(new RegExp(c.says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('≥', '≥')));

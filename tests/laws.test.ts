@@ -155,6 +155,7 @@ describe('lazy-training on real TensorFlow.js runs (small widths)', () => {
 });
 
 describe('boundlab law (command line)', () => {
+  /** In this process (mainHere): none of these is about the process itself. */
   const run = (...args: string[]) => mainHere(['law', ...args]);
 
   it('exits 2 naming the option and its range for out-of-range widths and seeds, with JSON under --json', async () => {

@@ -1,18 +1,13 @@
 /** `boundlab check` and `boundlab mutate` as a script sees them: output, JSON, exit codes, errors naming file:line. */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mainHere } from './fixtures/main-here.ts';
 import { PL_STEP } from './fixtures/proofs.ts';
-import { HANG_MS } from './hang.ts';
 
-const BIN = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
-const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: HANG_MS });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+/** In this process (mainHere): none of these is about the process itself. */
+const run = (...args: string[]) => mainHere(args);
 
 let dir = '';
 const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
@@ -21,14 +16,14 @@ beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'boundlab-proofs-')); });
 const HEADER = (given: string) => `---\ntitle: t\ngiven:\n${given}\n---\n`;
 
 describe('boundlab check', () => {
-  it('prints each step with its verdict and exits 0 on a valid file; --json gives the contract\'s document', () => {
+  it('prints each step with its verdict and exits 0 on a valid file; --json gives the contract\'s document', async () => {
     const p = file('pl.md', PL_STEP);
-    const text = run('check', p);
+    const text = await run('check', p);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/line 19 .*\n\s+CERTIFIED at the sampled parameters \(\d+ samples\)\s+# L-smooth\n\s+interpolation certificate/);
     expect(text.out).toMatch(/PROVED/);
     expect(text.out).toMatch(/establishes the claim/);
-    const j = run('check', p, '--json');
+    const j = await run('check', p, '--json');
     expect(j.code).toBe(0);
     const doc = JSON.parse(j.out);
     expect(doc.files).toHaveLength(1);
@@ -39,9 +34,9 @@ describe('boundlab check', () => {
     expect(f.claim).toMatchObject({ verdict: 'certified', established: true });
   });
 
-  it('exits 1 on a refuted step and prints the counterexample', () => {
+  it('exits 1 on a refuted step and prints the counterexample', async () => {
     const p = file('wrong.md', PL_STEP.replace('1/(2*L) * norm', '1/L * norm'));
-    const r = run('check', p);
+    const r = await run('check', p);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/REFUTED/);
     expect(r.out).toMatch(/counterexample: d = 1, L = .*, w = \[/);
@@ -56,9 +51,9 @@ describe('boundlab check', () => {
     ['contradictory givens', `${HEADER('  - L > 0\n  - L < -1')}\`\`\`chain\nL\n  <= L + 1\n\`\`\`\n`, /no assignment satisfies the givens/],
     ['a chain mixing <= and >=', `${HEADER('  - x in R')}\`\`\`chain\nx\n  <= x + 1\n  >= x\n\`\`\`\n`, /:9: this chain mixes <= \(line 8\) and >=/],
   ];
-  it('exits 2 with file:line and the fix on each malformed file (one run over all of them)', () => {
+  it('exits 2 with file:line and the fix on each malformed file (one run over all of them)', async () => {
     const paths = MALFORMED.map(([what, text]) => file(`${what.replace(/\W+/g, '-')}.md`, text));
-    const r = run('check', ...paths);
+    const r = await run('check', ...paths);
     expect(r.code).toBe(2);
     MALFORMED.forEach(([what, , message], i) => {
       const report = r.out.split('\n\n').find((block) => block.startsWith(paths[i]));
@@ -69,21 +64,21 @@ describe('boundlab check', () => {
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('exits 2 on a missing file and on no file, with --help on offer', () => {
+  it('exits 2 on a missing file and on no file, with --help on offer', async () => {
     // a file that cannot be read is that file's error (the other files of the run are still checked)
-    expect(run('check', join(dir, 'nope.md'))).toMatchObject({ code: 2, out: expect.stringMatching(/nope\.md: cannot read it: no such file/) });
-    expect(run('check').code).toBe(2);
-    expect(run('check', '--help')).toMatchObject({ code: 0, out: expect.stringMatching(/^usage: boundlab check FILE/) });
+    expect(await run('check', join(dir, 'nope.md'))).toMatchObject({ code: 2, out: expect.stringMatching(/nope\.md: cannot read it: no such file/) });
+    expect((await run('check')).code).toBe(2);
+    expect(await run('check', '--help')).toMatchObject({ code: 0, out: expect.stringMatching(/^usage: boundlab check FILE/) });
   });
 });
 
 describe('boundlab mutate', () => {
-  it('reports mutants, killed and the score, as text and as JSON', () => {
+  it('reports mutants, killed and the score, as text and as JSON', async () => {
     const p = file('pl-mutate.md', PL_STEP);
-    const r = run('mutate', p, '--samples', '60');
+    const r = await run('mutate', p, '--samples', '60');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\d+ mutants, \d+ killed, \d+ implied \(not counted\), score \d+(\.\d)?%/);
-    const j = JSON.parse(run('mutate', p, '--samples', '60', '--json').out);
+    const j = JSON.parse((await run('mutate', p, '--samples', '60', '--json')).out);
     expect(j.mutants).toBe(j.results.length);
     expect(j.killed).toBe(j.results.filter((m: { verdict: string }) => m.verdict === 'refuted').length);
     expect(j.score).toBeGreaterThanOrEqual(0.9);

@@ -2,18 +2,16 @@
  * docs/theorem-format.md's complete example, run as it stands: verify,
  * relax, tightness and report accept it, and its planted violation is caught.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { mainHere } from './fixtures/main-here.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/boundlab.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+/** In this process (mainHere), from the repository's folder. */
+const run = (...args: string[]) => mainHere(args, { cwd: ROOT });
 
 /** The first ```markdown block after the heading "A complete example". */
 function docExample(): string {
@@ -29,36 +27,36 @@ describe('the worked example of docs/theorem-format.md', () => {
   const file = join(dir, 'relaxed-step.md');
   writeFileSync(file, docExample());
 
-  it('verify: holds, as JSON', () => {
-    const r = run('verify', file, '--instances', '6', '--steps', '30', '--json', '--quiet');
+  it('verify: holds, as JSON', async () => {
+    const r = await run('verify', file, '--instances', '6', '--steps', '30', '--json', '--quiet');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).results[0]).toMatchObject({ verdict: 'holds' });
   });
 
-  it('verify --plant faster: violated (exit 1)', () => {
-    const r = run('verify', file, '--instances', '6', '--steps', '30', '--plant', 'faster');
+  it('verify --plant faster: violated (exit 1)', async () => {
+    const r = await run('verify', file, '--instances', '6', '--steps', '30', '--plant', 'faster');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/violated/);
   });
 
-  it('relax --drop mu-PL: a counterexample among functions that are not PL', () => {
-    const r = run('relax', file, '--drop', 'mu-PL', '--instances', '6', '--rounds', '2', '--json');
+  it('relax --drop mu-PL: a counterexample among functions that are not PL', async () => {
+    const r = await run('relax', file, '--drop', 'mu-PL', '--instances', '6', '--rounds', '2', '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out).verdict).toBe('counterexample');
   });
 
-  it('tightness --set h=1: a ratio in (0, 1] within the tolerance', () => {
-    const r = run('tightness', file, '--set', 'h=1', '--steps', '10', '--instances', '4', '--rounds', '2', '--json');
+  it('tightness --set h=1: a ratio in (0, 1] within the tolerance', async () => {
+    const r = await run('tightness', file, '--set', 'h=1', '--steps', '10', '--instances', '4', '--rounds', '2', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.ratio).toBeGreaterThan(0);
     expect(j.ratio).toBeLessThanOrEqual(1.01);
   });
 
-  it('report: a page with the file’s statement and its verdict', () => {
+  it('report: a page with the file’s statement and its verdict', async () => {
     const out = join(dir, 'report');
-    const r = run('report', file, '--out', out, '--instances', '4', '--steps', '20');
+    const r = await run('report', file, '--out', out, '--instances', '4', '--steps', '20');
     expect(r.code).toBe(0);
     expect(existsSync(join(out, 'index.html'))).toBe(true);
     const html = readFileSync(join(out, 'index.html'), 'utf8');

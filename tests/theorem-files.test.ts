@@ -4,7 +4,6 @@
  * caught; a diverging method is never `holds`; bad files are exit 2 with
  * file:line, what is wrong and the fix, and no stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +15,11 @@ import { theoremById } from '../src/theorems/index.ts';
 import { loadTheoremFile, loadTheoremText } from '../src/theoremFiles/load.ts';
 import { plantedStatements, verifyTheorem } from '../src/verify/verify.ts';
 import { RunCache } from '../src/runs/cache.ts';
+import { mainHere } from './fixtures/main-here.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin/boundlab.mjs');
-const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+/** In this process (mainHere), from the repository's folder. */
+const run = (...args: string[]) => mainHere(args, { cwd: ROOT });
 
 const REWRITTEN = ['gd-convex', 'gd-pl', 'heavy-ball-quadratic', 'nesterov-strongly-convex', 'sgd-strongly-convex-fixed', 'gd-regularized', 'nesterov-convex'];
 
@@ -142,17 +139,17 @@ describe('bad theorem files: exit 2, file:line, the fix, no stack trace', () => 
     ['no-method.md', '---\ntitle: t\ngiven:\n  - f: R^d -> R, convex\nbound: f_t - fstar <= 1\n---\n', /no-method\.md:\d+: the front matter has no `method:`/],
     ['no-witness.md', FILE_HEAD + 'bound: f_t - fstar <= R^2\nfamilies: []\n---\n', /no-witness\.md:10: `families: \[\]` leaves no witness to run on; list families, or add witnesses under `witnesses:`/],
     ['class-name.md', FILE_HEAD.replace('L-smooth', 'beta-smooth') + 'bound: f_t <= 1\n---\n', /class-name\.md:4: the constant of beta-smooth is named L.*; write L-smooth/],
-  ])('%s', (name, text, message) => {
-    const r = run('verify', write(name, text), '--instances', '2', '--steps', '5');
+  ])('%s', async (name, text, message) => {
+    const r = await run('verify', write(name, text), '--instances', '2', '--steps', '5');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.err.split('\n').filter(Boolean).length).toBe(1);
   });
 
-  it('a parameter outside its domain names the constraint’s line', () => {
+  it('a parameter outside its domain names the constraint’s line', async () => {
     const p = write('domain.md', `${FILE_HEAD}bound: f_t - fstar <= R^2 / (2 * gamma * t)\nfrom: 1\n---\n`);
-    const r = run('verify', p, '--set', 'gamma=-1', '--instances', '2', '--steps', '5');
+    const r = await run('verify', p, '--set', 'gamma=-1', '--instances', '2', '--steps', '5');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/domain\.md:5: parameter outside the theorem's domain: 0 < gamma <= 3 \/ L fails/);
   });
