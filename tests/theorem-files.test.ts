@@ -4,7 +4,7 @@
  * caught; a diverging method is never `holds`; bad files are exit 2 with
  * file:line, what is wrong and the fix, and no stack trace.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,25 @@ method:
   "x(0)": x0
   "x(k+1)": x(k) - gamma * grad(f, x(k))
 `;
+
+describe('loading a file again', () => {
+  it('gives the same theorem while the file is unchanged, and the edited one after it is rewritten', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boundlab-reload-'));
+    const path = join(dir, 'edited.md');
+    try {
+      writeFileSync(path, `${FILE_HEAD}bound: f_t - fstar <= R^2 / (2 * gamma * t)\nfrom: 1\nfamilies: [quadratic]\n---\n`);
+      const first = loadTheoremFile(path);
+      expect(loadTheoremFile(path)).toBe(first);
+      writeFileSync(path, `${FILE_HEAD}bound: f_t - fstar <= R^2 / (4 * gamma * t)\nfrom: 1\nfamilies: [quadratic]\n---\n`);
+      const second = loadTheoremFile(path);
+      expect(second).not.toBe(first);
+      expect(second.theorem.statement).toContain('4 * gamma');
+      expect(first.theorem.statement).toContain('2 * gamma');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('a method that diverges', () => {
   it('is violated (beyond 2/L gradient descent blows up), never holds', async () => {

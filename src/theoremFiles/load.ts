@@ -34,13 +34,20 @@ export function isTheoremFileText(text: string): boolean {
   return m !== null && /^method\s*:/m.test(m[1]);
 }
 
-/** Read, parse and register a theorem file (once per path). */
+/** What each file held when it was parsed, by absolute path: a file edited since (in a notebook, say) is parsed again. */
+const READ = new Map<string, { text: string; tf: TheoremFile }>();
+
+/** Read, parse and register a theorem file (parsed again only when its text or its name from here changed). */
 export function loadTheoremFile(path: string): TheoremFile {
-  const file = relative(process.cwd(), resolve(path)) || path;
-  const hit = LOADED.get(file);
-  if (hit) return hit;
+  const abs = resolve(path);
+  const file = relative(process.cwd(), abs) || path;
   if (!existsSync(path)) throw new UsageError(`theorem file '${path}' does not exist`);
-  return loadTheoremText(readInput(path), file);
+  const text = readInput(path);
+  const hit = READ.get(abs);
+  if (hit && hit.text === text && hit.tf.file === file) return hit.tf;
+  const tf = loadTheoremText(text, file);
+  READ.set(abs, { text, tf });
+  return tf;
 }
 
 /** A catalogue id or a theorem file path, as a Theorem; a clear usage error otherwise. */
