@@ -1,0 +1,34 @@
+/**
+ * The instances one search builds, by family and params. A search builds the
+ * same witness many times (sampling checks a candidate, then scoring builds
+ * it again; refinement and shrinking come back to candidates already scored),
+ * and building one can cost a rotation, an eigendecomposition or a Newton
+ * solve. `instantiate` is a function of the params alone, and nothing changes
+ * an instance once built, so one instance per (family, params) serves every
+ * evaluation. It is an explicit object the search makes and drops with its
+ * context: nothing outlives the search.
+ */
+import type { Family, Instance } from '../classes/types.ts';
+
+export class Instances {
+  private readonly built = new Map<string, Instance>();
+
+  /** `family.instantiate` of a copy of `params` (the caller keeps its own), once per family and params; a refusal is not kept. */
+  of(family: Family, params: Record<string, unknown>): Instance {
+    const key = `${family.id}\n${paramsKey(params)}`;
+    let inst = this.built.get(key);
+    if (!inst) this.built.set(key, (inst = family.instantiate(structuredClone(params))));
+    return inst;
+  }
+}
+
+/** The params as text, every number exactly (−0, NaN and ±∞ included, which JSON would merge); strings marked apart from them. */
+function paramsKey(params: Record<string, unknown>): string {
+  return JSON.stringify(params, (_, v) => {
+    if (typeof v === 'string') return `$${v}`;
+    if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : `#${Object.is(v, -0) ? '-0' : String(v)}`;
+    if (v === undefined) return '#undefined';
+    if (ArrayBuffer.isView(v)) return { [v.constructor.name]: Array.from(v as unknown as ArrayLike<number>) };
+    return v;
+  });
+}
