@@ -3,7 +3,8 @@
  * search's instance cache (src/search/instances.ts) off and on: every result
  * compared field by field (numbers with Object.is, so −0 and NaN count; only
  * `seconds` left out), and the CPU each way. Off builds every witness afresh,
- * as the searches did before the cache. No assertions: a script, not a test.
+ * as the searches did before the cache; each search runs both ways, which
+ * one first alternating. No assertions: a script, not a test.
  *   npx tsx bench/relax-reuse.ts
  */
 import { initEngine } from '../src/engine/backend.ts';
@@ -65,10 +66,11 @@ await relax(th('cocoercivity'), { drop: ['convex'], instances: 2, rounds: 1 }); 
 const cpu = { off: 0, on: 0 };
 let leaves = 0;
 let differing = 0;
-for (const [name, run] of searches) {
+for (const [index, [name, run]] of searches.entries()) {
   const results: Record<'off' | 'on', unknown> = { off: undefined, on: undefined };
   const seconds: Record<'off' | 'on', number> = { off: 0, on: 0 };
-  for (const mode of ['off', 'on'] as const) {
+  // Alternately off first and on first, so that neither is always the warmer run.
+  for (const mode of index % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
     Instances.prototype.of = mode === 'on' ? cached : fresh;
     const t0 = process.cpuUsage();
     results[mode] = await run();

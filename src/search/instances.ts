@@ -22,13 +22,22 @@ export class Instances {
   }
 }
 
-/** The params as text, every number exactly (−0, NaN and ±∞ included, which JSON would merge); strings marked apart from them. */
-function paramsKey(params: Record<string, unknown>): string {
-  return JSON.stringify(params, (_, v) => {
-    if (typeof v === 'string') return `$${v}`;
-    if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : `#${Object.is(v, -0) ? '-0' : String(v)}`;
-    if (v === undefined) return '#undefined';
-    if (ArrayBuffer.isView(v)) return { [v.constructor.name]: Array.from(v as unknown as ArrayLike<number>) };
-    return v;
-  });
+/**
+ * The params as text, every number exactly: −0, NaN and ±∞ apart (JSON would
+ * merge them), a typed array apart from a plain one. Written out by hand: a
+ * JSON.stringify replacer costs about as much as a small instance's build.
+ */
+function paramsKey(v: unknown): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + paramsKey(v[i]);
+    return `${s}]`;
+  }
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}${paramsKey(Array.from(v as unknown as ArrayLike<number>))}`;
+  let s = '{';
+  for (const [k, e] of Object.entries(v)) s += `${JSON.stringify(k)}:${paramsKey(e)},`;
+  return `${s}}`;
 }
