@@ -6,7 +6,13 @@
  * as the searches did before the cache; each search runs both ways, which
  * one first alternating. No assertions: a script, not a test.
  *   npx tsx bench/relax-reuse.ts
+ * A change of the code itself (not a cache) is compared across two checkouts:
+ * `--write FILE` keeps every result (cache on) with its numbers exact, and
+ * `--against FILE`, run after the change, compares every field with them.
+ *   npx tsx bench/relax-reuse.ts --write /tmp/before.json   (before)
+ *   npx tsx bench/relax-reuse.ts --against /tmp/before.json (after)
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { initEngine } from '../src/engine/backend.ts';
 import { theoremById } from '../src/theorems/index.ts';
 import type { Family } from '../src/classes/types.ts';
@@ -61,7 +67,34 @@ const cached = Instances.prototype.of;
 /** Off: every call builds anew from a copy of the params, as toWitness did. */
 const fresh = function (this: Instances, family: Family, params: Record<string, unknown>) { return family.instantiate(structuredClone(params)); };
 
+/** Every number kept exactly through JSON (−0, NaN, ±∞ as text). */
+const exact = (v: unknown) => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0)) ? `#${Object.is(x, -0) ? '-0' : x}` : x)));
+
 await initEngine();
+const flag = (name: string) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
+const write = flag('--write');
+const against = flag('--against');
+if (write || against) {
+  const before = against ? JSON.parse(readFileSync(against, 'utf8')) as Record<string, unknown> : {};
+  const now: Record<string, unknown> = {};
+  let leaves = 0, differing = 0, cpu = 0;
+  for (const [name, run] of searches) {
+    const t0 = process.cpuUsage();
+    now[name] = exact(await run());
+    const c = process.cpuUsage(t0);
+    cpu += (c.user + c.system) / 1e6;
+    if (!against) continue;
+    const out: string[] = [];
+    const n = diff(before[name], now[name], '', out);
+    leaves += n;
+    differing += out.length;
+    console.log(`${name.slice(0, 70).padEnd(70)} ${String(n).padStart(5)} fields ${out.length ? `${out.length} DIFFER` : 'identical'}  CPU ${((c.user + c.system) / 1e6).toFixed(2)} s`);
+    for (const line of out.slice(0, 5)) console.log(`    ${line}`);
+  }
+  if (write) writeFileSync(write, JSON.stringify(now));
+  console.log(against ? `${searches.length} searches, ${leaves} fields compared with ${against}, ${differing} differ; CPU (main thread) ${cpu.toFixed(1)} s` : `wrote ${write}; CPU (main thread) ${cpu.toFixed(1)} s`);
+  process.exit(0);
+}
 await relax(th('cocoercivity'), { drop: ['convex'], instances: 2, rounds: 1 }); // warm-up: compile paths, start the engine
 const cpu = { off: 0, on: 0 };
 let leaves = 0;
