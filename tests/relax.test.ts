@@ -3,8 +3,6 @@
  * bad input, exact replay, the tight theorems' ratios, and the command line.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { initEngine } from '../src/engine/backend.ts';
 import { familyById } from '../src/classes/index.ts';
 import { theoremById } from '../src/theorems/index.ts';
@@ -15,7 +13,7 @@ import { relaxCommand } from '../src/cli/relax.ts';
 import { tightnessCommand } from '../src/cli/tightness.ts';
 import { constantsOf, freeParameters } from '../src/verify/scope.ts';
 import { UsageError } from '../src/language/usage.ts';
-import { HANG_MS } from './hang.ts';
+import { mainHere } from './fixtures/main-here.ts';
 
 beforeAll(async () => { await initEngine(); });
 
@@ -195,12 +193,8 @@ describe('tightness', () => {
   });
 });
 
-const RUNNER = fileURLToPath(new URL('../bin/boundlab.mjs', import.meta.url));
-/** A separate process, as bin/boundlab.mjs runs a command (exit status and streams). */
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [RUNNER, ...args], { encoding: 'utf8', timeout: HANG_MS });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+/** boundlab's main in this process, as bin/boundlab.mjs runs a command (exit status and streams): no test here is about the process. */
+const cli = async (...args: string[]) => mainHere(args);
 /** In this process: the command's exit status and what it wrote to stdout. */
 async function inProcess(run: (argv: string[]) => Promise<number>, ...argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';
@@ -213,8 +207,8 @@ async function inProcess(run: (argv: string[]) => Promise<number>, ...argv: stri
 }
 
 describe('command line', () => {
-  it('relax: exit 1 with a counterexample, JSON per the contract, nothing on stderr with --quiet', () => {
-    const r = cli('relax', 'cocoercivity', '--drop', 'convex', '--json', '--quiet', '--instances', '8', '--rounds', '4');
+  it('relax: exit 1 with a counterexample, JSON per the contract, nothing on stderr with --quiet', async () => {
+    const r = await cli('relax', 'cocoercivity', '--drop', 'convex', '--json', '--quiet', '--instances', '8', '--rounds', '4');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ theorem: 'cocoercivity', verdict: 'counterexample', relaxation: { drop: ['convex'], add: [] } });
@@ -222,13 +216,13 @@ describe('command line', () => {
     expect(r.err).toBe('');
   });
 
-  it('relax: exit 2 with one line naming the assumption the theorem does not have', () => {
-    const a = cli('relax', 'gd-pl', '--drop', 'convex');
+  it('relax: exit 2 with one line naming the assumption the theorem does not have', async () => {
+    const a = await cli('relax', 'gd-pl', '--drop', 'convex');
     expect(a.code).toBe(2);
     expect(a.err).toMatch(/^boundlab: gd-pl does not assume 'convex'/);
     expect(a.out).toBe('');
     // a bound in expectation too, with the closest name
-    const b = cli('relax', 'sgd-interpolation', '--drop', 'interpolaton');
+    const b = await cli('relax', 'sgd-interpolation', '--drop', 'interpolaton');
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/^boundlab: sgd-interpolation does not assume 'interpolaton' \(its assumptions: .*\) \(did you mean: interpolation\?\)\n$/);
     expect(b.out).toBe('');

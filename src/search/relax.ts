@@ -26,8 +26,9 @@ import { freeParameters } from '../verify/scope.ts';
 import { UsageError } from '../language/usage.ts';
 import { familyById } from '../classes/index.ts';
 import { pepWitness } from './pepWitness.ts';
+import { Instances } from './instances.ts';
 import {
-  complexity, evaluate, pickStarts, refine, sampleCandidates, shrink, WEAKER, type Candidate, type Scored, type SearchContext,
+  complexity, evaluate, instanceOf, pickStarts, refine, sampleCandidates, shrink, WEAKER, type Candidate, type Scored, type SearchContext,
 } from './search.ts';
 
 /** The largest excess as progress and result both print it (relative; ≤ 0 when nothing was violated). */
@@ -90,9 +91,12 @@ export interface RelaxResult {
 /** A clear violation: 1% of the size of both sides beyond the tolerance (used to accept a weaker claim). */
 const ROBUST = 1e-2;
 
-/** The relaxed theorem's search context. */
-function contextFor(rt: RelaxedTheorem, seed: number, steps: number, seeds?: number): SearchContext {
-  return { theorem: rt.theorem, original: rt.original, statement: parseStatement(rt.original.statement), goal: 'violation', steps, seed, ...(seeds !== undefined ? { seeds } : {}) };
+/** The relaxed theorem's search context (a search keeps its instances; a replay builds its one witness). */
+function contextFor(rt: RelaxedTheorem, seed: number, steps: number, seeds?: number, instances?: Instances): SearchContext {
+  return {
+    theorem: rt.theorem, original: rt.original, statement: parseStatement(rt.original.statement), goal: 'violation', steps, seed,
+    ...(seeds !== undefined ? { seeds } : {}), ...(instances ? { instances } : {}),
+  };
 }
 
 export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResult> {
@@ -109,7 +113,7 @@ export async function relax(th: Theorem, opts: RelaxOptions): Promise<RelaxResul
   if (seeds !== undefined && !(Number.isInteger(seeds) && seeds >= 2)) {
     throw new UsageError(`relax ${th.id}: a bound in expectation needs at least 2 seeds for a confidence interval, got ${seeds}`);
   }
-  const ctx = contextFor(rt, seed, steps, seeds);
+  const ctx = contextFor(rt, seed, steps, seeds, new Instances());
   // Runs are searched in float64 and only confirmed on TensorFlow.js; bounds in expectation are real runs throughout.
   const searchBackend: RelaxResult['backend'] = expectation ? await initEngine() : 'float64';
   const rng = makeRng(seed);
@@ -222,7 +226,8 @@ async function pepCandidates(ctx: SearchContext, scored: readonly Scored[], prog
   const points: Record<string, number>[] = [];
   for (const s of [...scored].filter((x) => x.valid).sort((a, b) => b.objective - a.objective)) {
     // the parameters were drawn against this witness's L: performance estimation takes the same L
-    const L = familyById(s.candidate.family)?.instantiate(structuredClone(s.candidate.params)).cert.L;
+    const family = familyById(s.candidate.family);
+    const L = family ? instanceOf(ctx, family, s.candidate.params).cert.L : undefined;
     const point = { ...s.candidate.parameters, ...(L !== undefined && !('L' in s.candidate.parameters) ? { L } : {}) };
     const key = JSON.stringify(point);
     if (seen.has(key)) continue;

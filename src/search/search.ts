@@ -20,7 +20,7 @@
  */
 import fc from 'fast-check';
 import { familyById } from '../classes/index.ts';
-import type { Instance } from '../classes/types.ts';
+import type { Family, Instance } from '../classes/types.ts';
 import { makeRng, type Rng } from '../numeric/rng.ts';
 import type { Vec } from '../numeric/linalg.ts';
 import { intervalFor, parseConstraints, type Interval } from '../language/domain.ts';
@@ -35,6 +35,7 @@ import { constantsOf, freeParameters, resolveSet, theoremParameters, type Scope 
 import { UsageError } from '../language/usage.ts';
 import { Tally } from '../verify/tally.ts';
 import { candidateFamilies, DEFAULT_DIMS, satisfies, type Witness } from '../verify/witnesses.ts';
+import type { Instances } from './instances.ts';
 
 export interface Candidate {
   family: string;
@@ -81,6 +82,13 @@ export interface SearchContext {
   set?: Record<string, number | string>;
   /** Expectation theorems: independent runs per witness (default: verify's). */
   seeds?: number;
+  /** The search's instances, built once per family and params (left out: each evaluation builds its own). */
+  instances?: Instances;
+}
+
+/** The instance of a family's params: the search's own when it keeps them, else a new one from a copy of the params. */
+export function instanceOf(ctx: Pick<SearchContext, 'instances'>, family: Family, params: Record<string, unknown>): Instance {
+  return ctx.instances ? ctx.instances.of(family, params) : family.instantiate(structuredClone(params));
 }
 
 /** Keys of family params that are structure, not numbers to move (the dimension, a rank, a rotation seed; f*, which only shifts). */
@@ -125,7 +133,7 @@ function toWitness(ctx: SearchContext, c: Candidate): { witness: Witness; consta
   if (!family) return null;
   let instance: Instance;
   try {
-    instance = family.instantiate(structuredClone(c.params));
+    instance = instanceOf(ctx, family, c.params);
   } catch {
     return null;
   }
@@ -378,7 +386,7 @@ export function sampleCandidates(ctx: SearchContext, opts: { perFamily: number; 
       if (want === 0) return;
       for (const params of fc.sample(family.arbitrary({ dim }), { seed: ctx.seed + 1009 * k + 17 * j, numRuns: want })) {
         let inst: Instance;
-        try { inst = family.instantiate(params); } catch { continue; }
+        try { inst = ctx.instances ? ctx.instances.of(family, params as Record<string, unknown>) : family.instantiate(params); } catch { continue; }
         add(family.id, params as Record<string, unknown>, inst);
       }
     });

@@ -16,6 +16,7 @@ import type { Theorem } from '../theorems/types.ts';
 import { freeParameters } from '../verify/scope.ts';
 import { UsageError } from '../language/usage.ts';
 import { pepWitness } from './pepWitness.ts';
+import { Instances } from './instances.ts';
 import { evaluate, pickStarts, refine, sampleCandidates, type Scored, type SearchContext } from './search.ts';
 
 export interface TightnessOptions {
@@ -84,7 +85,7 @@ export async function tightness(th: Theorem, opts: TightnessOptions = {}): Promi
   if (th.kind === 'run' && steps < (th.from ?? 0)) throw new UsageError(`${th.id}: the bound is checked from step ${th.from}; take N ≥ ${th.from}`);
   const set = opts.set ?? {};
   const theorem = opts.family ? { ...th, families: [opts.family] } : th;
-  const ctx: SearchContext = { theorem, statement: parseStatement(th.statement), goal: 'ratio', steps, seed, set };
+  const ctx: SearchContext = { theorem, statement: parseStatement(th.statement), goal: 'ratio', steps, seed, set, instances: new Instances() };
   const rng = makeRng(seed);
   const progress = opts.onProgress ?? (() => {});
   const tight = opts.tight ?? true;

@@ -146,13 +146,34 @@ export function resolveSet(set: Readonly<Record<string, number | string>> | unde
 export function freeParameters(th: Theorem, constants: Scope): string[] {
   const derived = th.derived ?? {};
   const free = new Set<string>((th.freeConstants ?? []).filter((k) => !(k in constants)));
+  for (const name of mentioned(th)) {
+    if (!(name in constants) && !(name in derived) && !NOT_PARAMETERS.has(name)) free.add(name);
+  }
+  return [...free];
+}
+
+/** Per theorem: its constraints and derived parameters as text, and the names they mention. */
+const MENTIONED = new WeakMap<Theorem, { text: string; names: string[] }>();
+
+/**
+ * The names a theorem's constraints and derived parameters mention (not as a
+ * function's name), in the order they first appear: freeParameters keeps
+ * them in that order. Walking the expression trees is slow, and a search asks
+ * for every candidate, so the walk is kept with the text it was made from.
+ */
+function mentioned(th: Theorem): string[] {
+  const text = JSON.stringify([th.constraints, th.derived ?? null]);
+  const kept = MENTIONED.get(th);
+  if (kept?.text === text) return kept.names;
+  const names = new Set<string>();
   const collect = (node: MathNode) => node.traverse((n, path, parent) => {
     if (n.type !== 'SymbolNode' || (parent?.type === 'FunctionNode' && path === 'fn')) return;
-    const name = (n as unknown as { name: string }).name;
-    if (!(name in constants) && !(name in derived) && !NOT_PARAMETERS.has(name)) free.add(name);
+    names.add((n as unknown as { name: string }).name);
   });
   for (const c of parseConstraints(th.constraints)) collect(c.node);
   // A parameter only a derived one uses is still one: a relaxation may have dropped its last constraint (b > 1).
-  for (const expr of Object.values(derived)) collect(parsedOnce(expr));
-  return [...free];
+  for (const expr of Object.values(th.derived ?? {})) collect(parsedOnce(expr));
+  const list = [...names];
+  MENTIONED.set(th, { text, names: list });
+  return list;
 }
