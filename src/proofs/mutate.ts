@@ -266,7 +266,8 @@ export function mutateProof(pf: ProofFile, opts: MutationOptions): MutationRepor
   for (const step of proofSteps(pf)) {
     let original: ReturnType<SidesAtSamples> | undefined;
     for (const m of stepMutants(step.lhs, step.relation, step.rhs, step.line, pf.names.sequences)) {
-      const { verdict } = checker.checkRelation(m.lhs, m.relation, m.rhs, m.line);
+      // only the verdict is read: a refutation need not be shrunk
+      const { verdict } = checker.checkRelation(m.lhs, m.relation, m.rhs, m.line, undefined, false);
       let implied = false;
       // Only a survivor needs explaining; a relation mutant is never weaker than its step.
       if (survived(verdict) && m.relation === step.relation) {
