@@ -73,6 +73,11 @@ export interface CheckOptions {
   timeout?: number;
   /** accept a `tolerance:` above LOOSE_TOLERANCE (it can let wrong steps pass) */
   allowLooseTolerance?: boolean;
+  /**
+   * shrink a refutation's assignment (default true); false keeps the first failing one, for callers
+   * that read only the verdicts (mutation testing, the seed test), which are the same either way
+   */
+  shrink?: boolean;
 }
 
 type Outcome = { kind: 'holds' } | { kind: 'fails'; l: Value; r: Value } | { kind: 'skip' } | { kind: 'error'; message: string; atAPoint: boolean };
@@ -254,12 +259,9 @@ export class FileChecker {
     return bad(e.node);
   }
 
-  /**
-   * Check `lhs rel rhs` at this file's assignments (sampling, then symbolic or interval proof).
-   * `shrink` false: a refutation keeps the first failing assignment rather than fast-check's
-   * shrunk one (mutation testing reads only the verdict, which is the same either way).
-   */
-  checkRelation(lhs: Expr, rel: Rel, rhs: Expr, line: number, justification?: string, shrink = true): StepResult {
+  /** Check `lhs rel rhs` at this file's assignments (sampling, then symbolic or interval proof). */
+  checkRelation(lhs: Expr, rel: Rel, rhs: Expr, line: number, justification?: string): StepResult {
+    const shrink = this.opts.shrink !== false;
     const base = { line, lhs: lhs.source, relation: rel, rhs: rhs.source, ...(justification ? { justification } : {}) };
     let compared = 0, skipped = 0, accepted = 0, shrinking = false, timedOut = false;
     let error: string | undefined;

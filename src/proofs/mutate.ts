@@ -260,14 +260,14 @@ export interface MutationOptions {
 /** Check every mutant of every step of `pf`. A malformed file throws ProofError before any sampling. */
 export function mutateProof(pf: ProofFile, opts: MutationOptions): MutationReport {
   checkNames(pf);
-  const checker = new FileChecker(pf, { seed: opts.seed, samples: opts.samples, limits: opts.limits, prove: false });
+  // only the verdicts are read: a refutation need not be shrunk
+  const checker = new FileChecker(pf, { seed: opts.seed, samples: opts.samples, limits: opts.limits, prove: false, shrink: false });
   const sides = opts.sides ?? ((l: Expr, r: Expr) => checker.sides(l, r));
   const results: MutantResult[] = [];
   for (const step of proofSteps(pf)) {
     let original: ReturnType<SidesAtSamples> | undefined;
     for (const m of stepMutants(step.lhs, step.relation, step.rhs, step.line, pf.names.sequences)) {
-      // only the verdict is read: a refutation need not be shrunk
-      const { verdict } = checker.checkRelation(m.lhs, m.relation, m.rhs, m.line, undefined, false);
+      const { verdict } = checker.checkRelation(m.lhs, m.relation, m.rhs, m.line);
       let implied = false;
       // Only a survivor needs explaining; a relation mutant is never weaker than its step.
       if (survived(verdict) && m.relation === step.relation) {

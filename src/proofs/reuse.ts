@@ -19,8 +19,8 @@ export const REUSE = { on: true };
 /** The part of a plan that drawArb reads. */
 const shapeOf = (plan: Plan) => [plan.dims.length, plan.scalars.length, plan.functions.length, plan.vectors.length, plan.matrices.length].join(',');
 
-/** Draw sequences remembered (a seed test makes one per seed and shape). */
-const MAX_SEQUENCES = 512;
+/** Draw sequences remembered: the checkers that share one (a file, its twins, its mutants) come one after another. */
+const MAX_SEQUENCES = 64;
 const sequences = new Map<string, Draw[]>();
 
 /**
@@ -52,7 +52,7 @@ export function sharedDraw(plan: Plan, seed: number, what: string, make: () => D
   const key = `${shapeOf(plan)}|${seed}|${what}`;
   let d = derived.get(key);
   if (!d) {
-    if (derived.size >= 100_000) derived.clear();
+    if (derived.size >= 20_000) derived.clear();
     d = make();
     derived.set(key, d);
   }
