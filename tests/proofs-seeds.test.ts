@@ -24,7 +24,8 @@ const SAMPLES = 50;
 const TIMEOUT = 600_000;
 
 const corpus = readdirSync(DIR).filter((f) => f.endsWith('.md')).sort();
-const options = (seed: number) => ({ seed, samples: SAMPLES, prove: false });
+// the test reads which steps are refuted, not at which assignment: refutations are not shrunk
+const options = (seed: number) => ({ seed, samples: SAMPLES, prove: false, shrink: false });
 const refutedLines = (r: { steps: readonly StepResult[]; claim?: StepResult }) => [...r.steps, ...(r.claim ? [r.claim] : [])].filter((s) => s.verdict === 'refuted').map((s) => s.line);
 
 describe(`the proof corpus at ${SEEDS.length} seeds`, () => {

@@ -26,6 +26,7 @@ import { certifyScalarStep } from './certify.ts';
 import { tightChoices } from './witness.ts';
 import { interpolationVerdict, type RefutationAt } from './interpolation.ts';
 import { explicitFunctions } from './explicit-function.ts';
+import { REUSE, drawsOf, assignmentsUnder, sharedDraw, remembered, keyOf } from './reuse.ts';
 import type { StepResult, ClaimResult, FileResult, Counterexample, FileVerdict, ExplicitCheck, PlainValue } from './result.ts';
 import { FLOAT64_RELATIVE_TOLERANCE } from '../engine/precision.ts';
 import { comparisons } from '../language/domain.ts';
@@ -49,6 +50,8 @@ const INTERPOLATION_CANDIDATES = 20;
 /** Boxes for the positivity of a power's base or a log's argument: easy facts settle in a few. */
 const SIDE_CONDITION_BOXES = 200;
 const ZERO = new math.ConstantNode(0) as MathNode;
+/** fast-check's default maxSkipsPerRun (checkRelation's runs do not set it). */
+const MAX_SKIPS_PER_RUN = 100;
 /** A node's text without parentheses (a define's expansion wraps them). */
 const bare = (n: MathNode) => n.transform((m) => (m.type === 'ParenthesisNode' ? (m as unknown as { content: MathNode }).content : m)).toString();
 
@@ -70,6 +73,11 @@ export interface CheckOptions {
   timeout?: number;
   /** accept a `tolerance:` above LOOSE_TOLERANCE (it can let wrong steps pass) */
   allowLooseTolerance?: boolean;
+  /**
+   * shrink a refutation's assignment (default true); false keeps the first failing one, for callers
+   * that read only the verdicts (mutation testing, the seed test), which are the same either way
+   */
+  shrink?: boolean;
 }
 
 type Outcome = { kind: 'holds' } | { kind: 'fails'; l: Value; r: Value } | { kind: 'skip' } | { kind: 'error'; message: string; atAPoint: boolean };
@@ -103,6 +111,7 @@ export class FileChecker {
     this.lang = new FileLanguage(limits, this.deadline);
     this.plan = planOf(pf);
     this.arb = drawArb(this.plan);
+    this.assignments = assignmentsUnder(this.plan);
     this.magnitudeContext = {
       functions: new Set(pf.names.functions),
       defines: new Map(pf.define.flatMap((d) => (d.kind === 'value' ? [[d.name, d.expr.node] as const] : []))),
@@ -113,25 +122,46 @@ export class FileChecker {
     this.lang.magnitudeOf = (node) => magnitudeNode(node, plain);
   }
 
+  /** The assignments of draws this checker made or was given (REUSE.on): found by the object, not by its text. */
+  private readonly byDraw = new WeakMap<Draw, { sampled: Sampled; ev: Evaluator } | Rejection>();
+
+  /** Assignments of the shared draws under this plan, made by any checker of an equal plan (REUSE.on). */
+  private readonly assignments: WeakMap<Draw, Sampled | Rejection> | undefined;
+
   private at(draw: Draw): { sampled: Sampled; ev: Evaluator } | Rejection {
+    let hit = REUSE.on ? this.byDraw.get(draw) : undefined;
+    if (hit) return hit;
     const key = JSON.stringify(draw);
-    let hit = this.drawn.get(key);
+    hit = this.drawn.get(key);
     if (!hit) {
-      const s = assignmentOf(this.plan, draw);
+      let s = this.assignments?.get(draw);
+      if (!s) { s = assignmentOf(this.plan, draw); this.assignments?.set(draw, s); }
       hit = 'rejected' in s ? s : { sampled: s, ev: new Evaluator(this.pf, s.assignment, this.lang) };
       this.drawn.set(key, hit);
     }
+    if (REUSE.on) this.byDraw.set(draw, hit);
     return hit;
   }
 
   /** Draws already made, by count: every step asks for the same ones. */
-  private readonly drawsOf = new Map<number, readonly Draw[]>();
+  private readonly drawsByCount = new Map<number, readonly Draw[]>();
 
   /** The draws of this file's seed (the same for every step), up to `n`; made once per count. */
   draws(n = this.samples): readonly Draw[] {
-    let d = this.drawsOf.get(n);
-    if (!d) { d = fc.sample(this.arb, { seed: this.opts.seed, numRuns: n }); this.drawsOf.set(n, d); }
+    let d = this.drawsByCount.get(n);
+    if (!d) {
+      const all = drawsOf(this.plan, this.arb, this.opts.seed, n);
+      d = all.length === n ? all : all.slice(0, n);
+      this.drawsByCount.set(n, d);
+    }
     return d;
+  }
+
+  /** Draws of the seed from the first, at least `n` of them (REUSE.on: shared with every checker of the same shape and seed). */
+  private pool: readonly Draw[] = [];
+  private pooled(i: number): Draw {
+    if (i >= this.pool.length) this.pool = drawsOf(this.plan, this.arb, this.opts.seed, Math.max(i + 1, this.samples));
+    return this.pool[i];
   }
 
   /** Why the givens admit no assignment, or null when some draw is accepted. */
@@ -189,6 +219,14 @@ export class FileChecker {
     return this.overflowsInside(ev, lhs) || this.overflowsInside(ev, rhs) ? { kind: 'skip' } : { kind: 'fails', l, r };
   }
 
+  /** A node's text, made once (a failing step and its shrinking look at every part of both sides at each draw). */
+  private readonly texts = new WeakMap<MathNode, string>();
+  private textOf(n: MathNode): string {
+    let t = this.texts.get(n);
+    if (t === undefined) { t = n.toString(); this.texts.set(n, t); }
+    return t;
+  }
+
   /**
    * Whether some sub-expression of `e` is ±∞ or NaN at this assignment, or
    * underflowed: a product, quotient, power or exp of nonzero numbers that
@@ -196,7 +234,7 @@ export class FileChecker {
    * not 1). Checked only when a comparison fails.
    */
   private overflowsInside(ev: Evaluator, e: Expr): boolean {
-    const at = (n: MathNode): Value => ev.evaluate({ source: n.toString(), node: n, line: e.line });
+    const at = (n: MathNode): Value => ev.evaluate({ source: this.textOf(n), node: n, line: e.line });
     const underflowed = (n: MathNode, v: Value): boolean => {
       if (typeof v !== 'number' || Math.abs(v) >= 2.2250738585072014e-308) return false;
       const o = n as unknown as { fn: string | { name: string }; args: MathNode[] };
@@ -223,18 +261,20 @@ export class FileChecker {
 
   /** Check `lhs rel rhs` at this file's assignments (sampling, then symbolic or interval proof). */
   checkRelation(lhs: Expr, rel: Rel, rhs: Expr, line: number, justification?: string): StepResult {
+    const shrink = this.opts.shrink !== false;
     const base = { line, lhs: lhs.source, relation: rel, rhs: rhs.source, ...(justification ? { justification } : {}) };
     let compared = 0, skipped = 0, accepted = 0, shrinking = false, timedOut = false;
     let error: string | undefined;
     // Past the deadline every remaining run passes at once: before a failure the step is then
     // inconclusive; while a failure is shrunk, fast-check keeps the last real counterexample.
     const outOfTime = () => { if (!shrinking) timedOut = true; return true; };
-    const prop = fc.property(this.arb, (draw) => {
+    /** One run of the property at a draw: true or false, or 'skip' where fast-check's run would be skipped (fc.pre). */
+    const visit = (draw: () => Draw): boolean | 'skip' => {
       // one evaluation error decides the step: the remaining samples are not evaluated
       if (error !== undefined) return true;
       if (this.deadline.passed) return outOfTime();
-      const s = this.at(draw);
-      if ('rejected' in s) { fc.pre(false); return true; }
+      const s = this.at(draw());
+      if ('rejected' in s) return 'skip';
       let out: Outcome;
       try {
         out = this.compare(s.ev, lhs, rel, rhs);
@@ -252,8 +292,28 @@ export class FileChecker {
       if (out.kind === 'fails') { shrinking = true; return false; }
       if (!shrinking) compared++;
       return true;
+    };
+    const prop = fc.property(this.arb, (draw) => {
+      const ok = visit(() => draw);
+      if (ok === 'skip') fc.pre(false);
+      return ok !== false;
     });
-    const run = fc.check(prop, { seed: this.opts.seed, numRuns: this.samples });
+    // With REUSE.on the runs are first replayed over the seed's shared draws (fast-check's own, in its
+    // order). A step that fails there is shrunk by fast-check from the failing run (its `path`: the same
+    // value and the same shrinks as a run from the start); one that threw is run again from the start.
+    const fromStart = () => {
+      compared = 0; skipped = 0; accepted = 0; shrinking = false; timedOut = false; error = undefined;
+      return fc.check(prop, { seed: this.opts.seed, numRuns: this.samples, endOnFailure: !shrink });
+    };
+    const replayed = REUSE.on ? this.replay(visit) : 'threw';
+    let run: { failed: boolean; counterexample: [Draw] | null };
+    if (replayed === 'passed') run = { failed: false, counterexample: null };
+    else if (replayed === 'threw') run = fromStart();
+    else if (!shrink) run = { failed: true, counterexample: [this.pooled(replayed)] };
+    else {
+      run = fc.check(prop, { seed: this.opts.seed, numRuns: this.samples, path: String(replayed) });
+      if (!run.failed) run = fromStart();
+    }
     if (error) return { ...base, verdict: 'error', samples: compared, skipped, message: `${this.pf.file}:${line}: ${error}` };
     if (run.failed && run.counterexample) {
       const draw = run.counterexample[0] as Draw;
@@ -276,6 +336,24 @@ export class FileChecker {
   }
 
   /**
+   * fast-check's runs of a property, over the pooled draws: the same draws in
+   * the same order, the same count of runs (the samples, one more per run
+   * skipped by a precondition, until 100 skips per sample: fast-check's
+   * SourceValuesIterator). 'passed' when none fails; else the index of the
+   * draw whose run returned false, or 'threw'.
+   */
+  private replay(visit: (draw: () => Draw) => boolean | 'skip'): 'passed' | 'threw' | number {
+    let runs = this.samples, skips = this.samples * MAX_SKIPS_PER_RUN;
+    for (let i = 0; --runs !== -1 && skips >= 0; i++) {
+      let ok: boolean | 'skip';
+      try { ok = visit(() => this.pooled(i)); } catch { return 'threw'; }
+      if (ok === false) return i;
+      if (ok === 'skip') { skips--; runs++; }
+    }
+    return 'passed';
+  }
+
+  /**
    * A draw at which the step fails when its functions' witnesses are the
    * sharp cases of their classes (tightChoices; a horizon taken from the
    * file's integers) and its vectors start where those witnesses start;
@@ -285,20 +363,22 @@ export class FileChecker {
     if (this.plan.functions.length === 0) return null;
     const draws = this.draws();
     for (const [i, fn] of this.plan.functions.entries()) {
-      for (const { choice, family } of tightChoices(this.opts.seed)) {
+      for (const [c, { choice, family }] of tightChoices(this.opts.seed).entries()) {
         // the first draws at whose constants this sharp witness fits (sin-pl fits only when pl ≤ 0.022 L)
         let used = 0;
-        for (const d of draws.slice(0, TIGHT_SCAN)) {
+        for (const [k, d] of draws.slice(0, TIGHT_SCAN).entries()) {
           if (used >= TIGHT_STARTS) break;
           // the vectors at the witness's start, near its point of least curvature (where a non-convex
           // witness is non-convex: vectorOf's mode 5), and as drawn
           for (const where of [3, 5, -1]) {
             if (this.deadline.passed) return null;
-            const draw: Draw = {
+            const make = (): Draw => ({
               ...d,
               functions: d.functions.map((f, j) => (j === i ? { ...choice, seed: f.seed } : f)),
               vectors: where >= 0 ? d.vectors.map((v) => ({ ...v, mode: where })) : d.vectors,
-            };
+            });
+            // the same object at every step and in every checker of this seed (REUSE.on): its assignment is found by it
+            const draw = sharedDraw(this.plan, this.opts.seed, `tight ${i} ${c} ${k} ${where}`, make);
             const s = this.at(draw);
             if ('rejected' in s || s.sampled.witnesses[fn.name]?.family !== family) break;
             if (where === 3) used++;
@@ -404,7 +484,7 @@ export class FileChecker {
         const text = bare(a);
         const zero = (n: MathNode) => n.type === 'ConstantNode' && Number((n as unknown as { value: unknown }).value) === 0;
         if (constraints.some((c) => comparisons(c).some(({ a: l, op, b: r }) => (op === 'larger' && zero(r) && bare(l) === text) || (op === 'smaller' && zero(l) && bare(r) === text)))) return true;
-        const c = certifyScalarStep(a, '>', ZERO, variables, constraints, { maxBoxes: SIDE_CONDITION_BOXES });
+        const c = remembered('certify', keyOf(a, '>', ZERO, variables, constraints, SIDE_CONDITION_BOXES), () => certifyScalarStep(a, '>', ZERO, variables, constraints, { maxBoxes: SIDE_CONDITION_BOXES }));
         return !!c && 'method' in c;
       };
       const how = provedEqual(lhs.node, rhs.node, this.pf, kindOf, positive, pinnedByGivens(constraints));
@@ -421,9 +501,11 @@ export class FileChecker {
       });
     }
     if (!onlyScalars) return null;
-    const cert = certifyScalarStep(l, rel, r, variables, constraints, { maxBoxes: CERTIFY_BOXES });
+    // pure functions of their arguments: a twin's unchanged steps, and seeds after the first, ask again
+    const cert = remembered('certify', keyOf(l, rel, r, variables, constraints, CERTIFY_BOXES), () => certifyScalarStep(l, rel, r, variables, constraints, { maxBoxes: CERTIFY_BOXES }));
     if (!cert) {
-      const how = signFactFromGivens(l, rel, r, constraints, literalsOfFile(this.pf));
+      const literals = literalsOfFile(this.pf);
+      const how = remembered('sign facts', keyOf(l, rel, r, constraints, literals), () => signFactFromGivens(l, rel, r, constraints, literals));
       return how ? { verdict: 'certified', how } : null;
     }
     if ('method' in cert) return { verdict: 'certified', how: cert.method };

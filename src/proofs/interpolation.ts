@@ -46,7 +46,8 @@ import type { PepClass } from '../pep/model.ts';
 import type { ClassConstants } from '../pep/interpolant.ts';
 
 const ZERO = q(0n), ONE = q(1n);
-const neg = (a: Q): Q => q(-a.n, a.d);
+/** a is in lowest terms with a positive denominator (every Q here comes from q), and so is −a: no gcd needed */
+const neg = (a: Q): Q => ({ n: -a.n, d: a.d });
 const sub = (a: Q, b: Q): Q => qAdd(a, neg(b));
 const div = (a: Q, b: Q): Q => q(a.n * b.d, a.d * b.n);
 const isZero = (a: Q) => a.n === 0n;
@@ -594,24 +595,39 @@ function residual(p: Problem, lambda: Q[]): { S: Q[][]; f: Map<string, Q>; c: Q 
   return { S, f: total.f, c: total.c };
 }
 
-/** Whether a symmetric rational matrix is PSD: exact LDLᵀ, every pivot ≥ 0, a zero pivot only with a zero column. */
+/**
+ * Whether a symmetric rational matrix is PSD: LDLᵀ, every pivot ≥ 0, a zero
+ * pivot only with a zero column. Done fraction-free (Bareiss) on the matrix
+ * times the positive lcm of its denominators: each entry is then its LDLᵀ
+ * value times the product of the pivots so far, all positive, so every sign
+ * and every zero is the one the fractions would give, and each division is
+ * exact (Sylvester's identity) with no gcd to take.
+ */
 export function exactlyPsd(S: Q[][]): boolean {
   const n = S.length;
-  const A = S.map((row) => row.slice());
+  let den = 1n;
+  for (const row of S) for (const x of row) if (den % x.d !== 0n) den = (den / gcd(den, x.d)) * x.d;
+  const A = S.map((row) => row.map((x) => x.n * (den / x.d)));
+  let previous = 1n;
   for (let k = 0; k < n; k++) {
     const d = A[k][k];
-    if (d.n < 0n) return false;
-    if (isZero(d)) {
-      for (let i = k + 1; i < n; i++) if (!isZero(A[i][k])) return false;
+    if (d < 0n) return false;
+    if (d === 0n) {
+      for (let i = k + 1; i < n; i++) if (A[i][k] !== 0n) return false;
       continue;
     }
     for (let i = k + 1; i < n; i++) {
-      if (isZero(A[i][k])) continue;
-      const l = div(A[i][k], d);
-      for (let j = k + 1; j < n; j++) A[i][j] = sub(A[i][j], qMul(l, A[k][j]));
+      const l = A[i][k], row = A[i], pivotRow = A[k];
+      for (let j = k + 1; j < n; j++) row[j] = (d * row[j] - l * pivotRow[j]) / previous;
     }
+    previous = d;
   }
   return true;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a;
 }
 
 /**

@@ -260,7 +260,8 @@ export interface MutationOptions {
 /** Check every mutant of every step of `pf`. A malformed file throws ProofError before any sampling. */
 export function mutateProof(pf: ProofFile, opts: MutationOptions): MutationReport {
   checkNames(pf);
-  const checker = new FileChecker(pf, { seed: opts.seed, samples: opts.samples, limits: opts.limits, prove: false });
+  // only the verdicts are read: a refutation need not be shrunk
+  const checker = new FileChecker(pf, { seed: opts.seed, samples: opts.samples, limits: opts.limits, prove: false, shrink: false });
   const sides = opts.sides ?? ((l: Expr, r: Expr) => checker.sides(l, r));
   const results: MutantResult[] = [];
   for (const step of proofSteps(pf)) {
