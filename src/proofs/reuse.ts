@@ -59,8 +59,6 @@ export function sharedDraw(plan: Plan, seed: number, what: string, make: () => D
   return d;
 }
 
-/** A plan as text: what assignmentOf reads of it (compiled constraints left out, their source and tree kept). */
-const planKey = (plan: Plan) => JSON.stringify(plan, (_k, v: unknown) => (v instanceof Map ? [...v] : typeof v === 'function' ? undefined : v));
 
 /** Plans whose assignments are remembered (one per file and twin of a run, about). */
 const MAX_PLANS = 256;
@@ -73,7 +71,8 @@ const assignments = new Map<string, WeakMap<Draw, Sampled | Rejection>>();
  */
 export function assignmentsUnder(plan: Plan): WeakMap<Draw, Sampled | Rejection> | undefined {
   if (!REUSE.on) return undefined;
-  const key = planKey(plan);
+  // what assignmentOf reads of the plan (compiled constraints, functions, left out; their source and tree kept), numbers exactly
+  const key = keyOf(plan);
   let m = assignments.get(key);
   if (!m) {
     if (assignments.size >= MAX_PLANS) assignments.clear();
